@@ -1,0 +1,235 @@
+"""``analyze(inputs, options) -> Report``: the one entry point below the CLI.
+
+Rules are loaded and validated first (a broken rule stops everything before
+any input is read). Each input is streamed through capture -> split ->
+parsers; sections are grouped into devices; each device gets its release,
+mode and clock; the engine evaluates the rules. Nothing here prints or exits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from diag import __version__
+from diag.capture import ReadStats, read_lines
+from diag.devices import Device, capture_clock, estimate_from_events, group, settle
+from diag.engine import Outcome, evaluate
+from diag.errors import DiagError, InputError
+from diag.facts import Fact
+from diag.parsers import parse_section
+from diag.rulebook import SEVERITY_RANK, RuleBook, load_rules
+from diag.split import Splitter
+
+FAIL_ON = ("error", "warning", "info")
+
+
+@dataclass
+class Options:
+    now: dt.datetime | None = None
+    rules_dirs: tuple[str, ...] = ()
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    fail_on: str = "warning"
+    system_now: dt.datetime | None = None  # for tests: what "today" is
+
+
+@dataclass
+class InputInfo:
+    path: str
+    lines: int = 0
+    sections: int = 0
+    skipped: Counter = field(default_factory=Counter)
+    skipped_lines: int = 0
+    unrecognised_lines: int = 0
+    encoding: str = "utf-8"
+    note: str | None = None  # a problem that did not stop the analysis (truncated gzip)
+
+    def to_json(self) -> dict:
+        out = {
+            "path": self.path, "lines": self.lines, "sections_used": self.sections,
+            "sections_skipped": sum(self.skipped.values()), "unrecognised_lines": self.unrecognised_lines,
+            "encoding": self.encoding,
+        }
+        if self.note:
+            out["note"] = self.note
+        return out
+
+
+@dataclass
+class Report:
+    now: dt.datetime
+    now_source: str
+    now_detail: str
+    devices: list[Device]
+    outcome: Outcome
+    inputs: list[InputInfo]
+    unread: list[tuple[str, str]]  # (path, problem) for inputs that could not be read
+    skipped_files: list[tuple[str, str]]  # files of a folder walk that are not text captures
+    rules: RuleBook
+    device_now: dict[str, tuple[dt.datetime, str]] = field(default_factory=dict)
+    version: str = __version__
+
+    @property
+    def findings(self):
+        return self.outcome.findings
+
+    def summary(self) -> dict[str, int]:
+        counts = {"error": 0, "warning": 0, "info": 0}
+        for f in self.outcome.findings:
+            counts[f.severity] += 1
+        return counts
+
+    def skipped_sections(self) -> Counter:
+        total: Counter = Counter()
+        for info in self.inputs:
+            total.update(info.skipped)
+        return total
+
+    def exit_code(self, fail_on: str = "warning") -> int:
+        if self.unread:
+            return 2
+        threshold = SEVERITY_RANK[fail_on]
+        if any(SEVERITY_RANK[f.severity] >= threshold for f in self.outcome.findings):
+            return 1
+        return 0
+
+
+def expand_inputs(paths: list[str]) -> list[tuple[str, bool]]:
+    """Files to read as ``(path, named)``: ``named`` is False for files found in a folder walk."""
+    out: list[tuple[str, bool]] = []
+    for path in paths:
+        if path != "-" and os.path.isdir(path):
+            found = []
+            for root, dirs, files in os.walk(path, followlinks=False):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if not name.startswith("."):
+                        found.append(os.path.join(root, name))
+            out.extend((f, False) for f in found)
+        else:
+            out.append((path, True))
+    return out
+
+
+def read_input(path: str) -> tuple[InputInfo, list[tuple[object, list[Fact]]]]:
+    """Stream one input through capture, split and the parsers."""
+    stats = ReadStats()
+    info = InputInfo(path)
+    splitter = Splitter(path)
+    for no, text in read_lines(path, stats):
+        splitter.feed(no, text)
+    result = splitter.finish()
+    info.lines = stats.lines
+    info.encoding = stats.encoding
+    if stats.truncated:
+        info.note = f"{stats.truncated}; analysed the {stats.lines} lines read before it"
+    info.skipped = result.skipped
+    info.skipped_lines = result.skipped_lines
+    info.unrecognised_lines = result.unrecognised_lines
+    info.sections = len(result.sections)
+    parsed = [(section, parse_section(section)) for section in result.sections]
+    return info, parsed
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def analyze(paths: list[str], options: Options | None = None, rules: RuleBook | None = None) -> Report:
+    options = options or Options()
+    if options.fail_on not in FAIL_ON:
+        raise DiagError(f"--fail-on must be one of {', '.join(FAIL_ON)}")
+    if rules is None:
+        rules = load_rules(options.rules_dirs)
+    rules = rules.select(options.select, options.ignore)
+
+    infos: list[InputInfo] = []
+    parsed: list[tuple[str, list]] = []
+    unread: list[tuple[str, str]] = []
+    skipped_files: list[tuple[str, str]] = []
+    for path, named in expand_inputs(paths or ["-"]):
+        try:
+            info, sections = read_input(path)
+        except InputError as exc:
+            if not named and ("binary" in exc.problem or "empty" in exc.problem):
+                skipped_files.append((path, exc.problem))
+            else:
+                unread.append((path, exc.problem))
+            continue
+        infos.append(info)
+        parsed.append((path, sections))
+
+    if not infos and unread and len(unread) == 1 and len(paths or ["-"]) == 1:
+        path, problem = unread[0]
+        raise InputError(path, problem)
+    if infos and not any(info.sections for info in infos) and not unread:
+        names = ", ".join(i.path for i in infos[:3]) + (" ..." if len(infos) > 3 else "")
+        raise DiagError(f"{names}: no Smart Licensing or Call Home output recognised "
+                        "(expected show license status, show running-config, show version, ...)")
+
+    devices = group(parsed)
+    for dev in devices:
+        settle(dev)
+
+    system_now = options.system_now or _utcnow()
+    nows: dict[str, dt.datetime] = {}
+    device_now: dict[str, tuple[dt.datetime, str]] = {}
+    if options.now is not None:
+        now, source, detail = options.now, "option", "--now"
+        for dev in devices:
+            nows[dev.key] = now
+            device_now[dev.key] = (now, "option")
+    else:
+        clocks = {dev.key: capture_clock(dev) for dev in devices}
+        readings = [c for c in clocks.values() if c is not None]
+        if readings:
+            newest = max(readings, key=lambda c: c[0])
+            now, source, detail = newest[0], "capture", newest[1]
+        else:
+            now, source, detail = system_now, "system", "this machine's clock (no clock in the capture)"
+        for dev in devices:
+            own = clocks[dev.key]
+            if own is not None:
+                nows[dev.key], device_now[dev.key] = own[0], (own[0], "capture")
+                continue
+            estimate = estimate_from_events(dev, now) if source == "system" else None
+            if estimate is not None:
+                nows[dev.key], device_now[dev.key] = estimate[0], (estimate[0], "capture")
+                if len(devices) == 1:
+                    now, source, detail = estimate[0], "capture", estimate[1]
+            else:
+                nows[dev.key], device_now[dev.key] = now, (now, source)
+    for dev in devices:
+        dev.now, dev.now_source = device_now[dev.key]
+
+    outcome = evaluate(rules, devices, nows)
+    return Report(now, source, detail, devices, outcome, infos, unread, skipped_files, rules, device_now)
+
+
+def parse_only(paths: list[str]) -> tuple[list[InputInfo], list[Device], list[tuple[str, str]]]:
+    """Facts per device, for ``diag parse``."""
+    infos, parsed, unread = [], [], []
+    for path, named in expand_inputs(paths or ["-"]):
+        try:
+            info, sections = read_input(path)
+        except InputError as exc:
+            if named or not ("binary" in exc.problem or "empty" in exc.problem):
+                unread.append((path, exc.problem))
+            continue
+        infos.append(info)
+        parsed.append((path, sections))
+    if not infos and len(unread) == 1:
+        raise InputError(*unread[0])
+    devices = group(parsed)
+    for dev in devices:
+        settle(dev)
+    return infos, devices, unread
+
+
+def display_path(path: str) -> str:
+    """Paths as given on the command line, with the OS separator normalised."""
+    return path if path == "-" else str(Path(path))

@@ -1,0 +1,174 @@
+"""The command line: thin click commands over ``diag.api``.
+
+Exit codes: 0 no finding at or above --fail-on; 1 at least one; 2 the tool
+could not do its job (usage, unreadable input, invalid rule); 3 a bug.
+Data goes to stdout, messages to stderr. This is the only module that prints
+or exits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import traceback
+
+import click
+
+from diag import __version__
+from diag.errors import DiagError
+
+FORMATS = ("text", "json")
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except DiagError as exc:
+            click.echo(f"diag: error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except BrokenPipeError:
+            sys.exit(0)
+        except KeyboardInterrupt:
+            click.echo("diag: interrupted", err=True)
+            sys.exit(130)
+        except Exception as exc:  # a bug: short message, traceback only with --debug
+            if ctx.obj and ctx.obj.get("debug"):
+                traceback.print_exc()
+            else:
+                click.echo(f"diag: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
+                           err=True)
+            sys.exit(3)
+
+
+def _parse_now(value: str | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not an ISO-8601 date or time (e.g. 2022-06-22T16:16:28Z)")
+    return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+
+
+def _paths(paths: tuple[str, ...]) -> list[str]:
+    if paths:
+        return list(paths)
+    if sys.stdin is None or sys.stdin.isatty():
+        raise click.UsageError("give files or folders to check, or pipe a capture into 'diag check -'")
+    return ["-"]
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="diag")
+@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Diagnose NX-OS Smart Licensing and Call Home from CLI captures."""
+    ctx.obj = {"debug": debug}
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Report format.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="warning", show_default=True,
+              help="Lowest severity that makes the exit code 1.")
+@click.option("--now", "now", metavar="ISO-8601", help="Judge dates against this time instead of the capture's clock.")
+@click.option("-r", "--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
+              help="Extra folder of rule files (repeatable).")
+@click.option("--select", multiple=True, metavar="RULE_ID", help="Run only these rules (repeatable).")
+@click.option("--ignore", multiple=True, metavar="RULE_ID", help="Do not run these rules (repeatable).")
+def check(paths, fmt, fail_on, now, rules_dirs, select, ignore) -> None:
+    """Check captures (files, folders, .gz, or stdin) and report what is wrong and how to fix it."""
+    from diag.api import Options, analyze
+    from diag.report import render
+
+    options = Options(now=_parse_now(now), rules_dirs=tuple(rules_dirs), select=tuple(select),
+                      ignore=tuple(ignore), fail_on=fail_on)
+    report = analyze(_paths(paths), options)
+    click.echo(render(report, fmt), nl=False)
+    for path, problem in report.unread:
+        click.echo(f"diag: error: {path}: {problem}", err=True)
+    for info in report.inputs:
+        if info.note:
+            click.echo(f"diag: warning: {info.path}: {info.note}", err=True)
+    sys.exit(report.exit_code(fail_on))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
+def parse(paths) -> None:
+    """Show the facts read from captures, as JSON, each with its path and line."""
+    from diag.api import parse_only
+    from diag.report.jsonfmt import device_json
+
+    infos, devices, unread = parse_only(_paths(paths))
+    out = {
+        "schema": "diag-facts/1",
+        "tool": {"name": "diag", "version": __version__},
+        "inputs": [i.to_json() for i in infos],
+        "devices": [
+            {**device_json(d), "coverage": sorted(d.coverage),
+             "sections": [{"command": s.command, "typed": s.typed, "origin": s.origin, "path": s.path,
+                           "line": s.start, "end_line": s.end, "coverage": sorted(s.coverage),
+                           **({"rejected": s.rejected} if s.rejected else {})} for s in d.sections],
+             "facts": [f.to_json() for f in d.store.all()]}
+            for d in devices
+        ],
+        "unread": [{"path": p, "problem": m} for p, m in unread],
+    }
+    click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+    for path, problem in unread:
+        click.echo(f"diag: error: {path}: {problem}", err=True)
+    sys.exit(2 if unread else 0)
+
+
+@cli.command("rules")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("-r", "--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
+              help="Extra folder of rule files (repeatable).")
+def rules_cmd(fmt, rules_dirs) -> None:
+    """List the rules: id, severity, confidence, area and title."""
+    from diag.rulebook import load_rules
+
+    book = load_rules(rules_dirs)
+    if fmt == "json":
+        click.echo(json.dumps([{"id": r.id, "severity": r.severity, "confidence": r.confidence, "area": r.area,
+                                "title": r.title, "requires": [list(a) for a in r.requires]}
+                               for r in book.rules], indent=2))
+        return
+    width = max(len(r.id) for r in book.rules)
+    click.echo(f"{'ID':<{width}}  {'SEVERITY':<8}  {'CONF.':<6}  {'AREA':<12}  TITLE")
+    for r in book.rules:
+        click.echo(f"{r.id:<{width}}  {r.severity:<8}  {r.confidence:<6}  {r.area:<12}  {r.title}")
+    click.echo(f"\n{len(book.rules)} rules")
+
+
+@cli.command()
+@click.argument("rule_id")
+@click.option("-r", "--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
+              help="Extra folder of rule files (repeatable).")
+def explain(rule_id, rules_dirs) -> None:
+    """What a rule checks, why it matters, an example that fires it, and the fix."""
+    from diag.explain import explain_rule
+    from diag.rulebook import load_rules
+
+    book = load_rules(rules_dirs)
+    rule = book.by_id.get(rule_id)
+    if rule is None:
+        close = [r.id for r in book.rules if rule_id.split("-")[0] in r.id][:5]
+        hint = f" (did you mean: {', '.join(close)}?)" if close else " (see 'diag rules')"
+        raise DiagError(f"unknown rule id '{rule_id}'{hint}")
+    click.echo(explain_rule(rule, book), nl=False)
+
+
+def main() -> None:
+    cli(prog_name="diag")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,354 @@
+"""Which commands diag reads, how engineers type them, and what each one proves.
+
+A typed command (``sh lic stat``, ``show run | sec callhome``,
+``ping tools.cisco.com vrf management``) is resolved here into a canonical name,
+its arguments, and its *coverage*: the scopes whose facts it shows completely.
+Rules declare the scopes they need; a scope a device's captures do not cover
+makes the rule *not evaluated* and appears in ``collect_next``.
+
+Abbreviations are expanded the way NX-OS does it: a prefix that names exactly
+one keyword at that level. The keyword tree holds the supported commands plus
+their common siblings, so that ``sh cl`` is ambiguous (class-map, cli, clock)
+instead of silently becoming ``show clock``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+ARG = "<arg>"
+FREE = None  # the rest of the line is free-form arguments
+
+_SHOW_WORDS = """
+aaa access-lists accounting ap-profile arp bfd bgp boot callhome cdp cfs class-map cli clock
+configuration consistency-checker controller copp cores crypto debug debug-filter diagnostic
+dot1x eem environment event-manager fabric fc fcoe feature feature-set fex file forwarding
+guestshell hardware hostname hosts icam incompatibility install interface inventory ip ipv6
+lacp ldap license line lldp locator-led logging mac macsec module monitor mpls ntp nve nxapi
+object-group openflow password platform policy-map port-channel port-security power privilege
+processes ptp qos queuing radius radius-server redundancy resource rmon role route-map routing
+running-config scheduler session sflow snapshots snmp sockets spanning-tree sprom ssh
+startup-config switchname system tacacs-server tech-support telemetry telnet terminal time-range
+track udld user-account users version virtual-service vlan vpc vrf vrrp vtp xml zone
+"""
+_RUNCFG_WORDS = """
+aaa acllog all bfd bgp callhome cdp cfs clock copp crypto diff dhcp eigrp eltm exclude
+expand-port-profile fex hsrp icmpv6 igmp interface ip ipqos ipv6 isis lacp ldap license lldp
+monitor mpls msdp ntp nxapi ospf ospfv3 pim pim6 port-security ptp qos radius rip rpm
+security sla snmp spanning-tree ssh tacacs+ track udld vdc vlan vpc vrf vrrp vshd vtp
+"""
+
+
+def _words(text: str) -> dict:
+    return {w: {} for w in text.split()}
+
+
+def _tree() -> dict:
+    show = _words(_SHOW_WORDS)
+    show["license"] = {
+        "all": {}, "brief": {}, "default": {}, "file": {}, "host-id": {}, "status": {},
+        "summary": {}, "usage": FREE, "udi": {}, "tech-support": {}, "eval-time": {}, "server": {},
+        "mode": {}, "rum": FREE, "smart": FREE, "history": {}, "data": {}, "platform": FREE,
+    }
+    show["running-config"] = {**_words(_RUNCFG_WORDS), "interface": FREE, "vrf": FREE}
+    show["startup-config"] = FREE
+    show["callhome"] = {"destination-profile": FREE, "transport": {}, "transport-email": {},
+                        "last": FREE, "user-def-cmds": {}, "pending": {}, "pending-diff": {},
+                        "session": FREE, "status": {}, "merge": {}, "smart-licensing": FREE}
+    show["logging"] = {"logfile": FREE, "last": FREE, "level": FREE, "server": {}, "info": {},
+                       "nvram": FREE, "onboard": FREE, "console": {}, "monitor": {},
+                       "timestamp": {}, "ip": FREE, "loopback": {}, "module": {}, "source-interface": {},
+                       "status": {}, "history": {}}
+    show["crypto"] = {"ca": {"certificates": FREE, "trustpoints": {}, "crl": FREE,
+                             "remote-certstore": {}, "certstore": {}},
+                      "key": FREE, "certificatemap": FREE, "ssh-auth-map": {}}
+    show["system"] = {
+        "internal": {
+            "mts": {
+                "buffers": {"summary": {}, "detail": {}, "sap": FREE, "node": FREE},
+                "sup": {"sap": {ARG: {"description": {}, "stats": {}}}},
+                "sap": FREE, "memory": {}, "event-history": FREE, "info": FREE,
+            },
+            "sysmgr": FREE, "callhome": FREE, "license": FREE, "flash": FREE,
+        },
+        "resources": {}, "uptime": {}, "redundancy": FREE, "reset-reason": FREE, "cores": {},
+        "mode": {}, "health": FREE, "nxapi": FREE, "error-id": FREE,
+    }
+    show["ntp"] = {"peer-status": FREE, "peers": FREE, "status": {}, "statistics": FREE,
+                   "access-groups": {}, "authentication-keys": {}, "authentication-status": {},
+                   "logging-status": {}, "trusted-keys": {}, "rts-update": {}, "session": FREE,
+                   "source": {}, "source-interface": {}, "pending": {}, "pending-diff": {}}
+    show["tech-support"] = FREE
+    return {
+        "show": show,
+        "ping": FREE, "ping6": FREE, "telnet": FREE, "telnet6": FREE, "traceroute": FREE,
+        "traceroute6": FREE, "ssh": FREE, "configure": FREE, "copy": FREE, "dir": FREE,
+        "license": FREE, "clear": FREE, "debug": FREE, "undebug": FREE, "no": FREE,
+        "reload": FREE, "install": FREE, "exit": FREE, "end": FREE, "terminal": FREE,
+        "callhome": FREE, "run": FREE, "run-script": FREE, "where": FREE, "write": FREE,
+        "attach": FREE, "bash": FREE, "python": FREE, "echo": FREE, "sleep": FREE,
+        "guestshell": FREE, "tclsh": FREE, "test": FREE, "setup": FREE, "tac-pac": FREE,
+    }
+
+
+KEYWORDS = _tree()
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """A command diag has a parser for.
+
+    ``words`` are the canonical keywords after expansion; ``scope`` is the name
+    rules use in ``requires``; ``collect`` is what to ask the engineer to run.
+    ``signatures`` recognise the output when it is pasted with no prompt: a
+    line matching one starts a section of this command.
+    """
+
+    name: str
+    words: tuple[str, ...]
+    parser: str
+    collect: str
+    signatures: tuple[str, ...] = ()
+    doc: str = ""
+    also_covers: tuple[str, ...] = ()
+    # A filtered log still proves what it was searched for: log rules only look for events.
+    filter_keeps_coverage: bool = False
+
+
+SPECS: tuple[CommandSpec, ...] = (
+    CommandSpec(
+        "show license status", ("show", "license", "status"), "show_license_status",
+        "show license status",
+        (r"^Smart Licensing is (?:ENABLED|DISABLED)\b", r"^Smart Licensing Using Policy:\s*$", r"^Utility:\s*$"),
+        "Smart Licensing state: registration, authorization, timers, transport, usage reporting",
+    ),
+    CommandSpec(
+        "show running-config", ("show", "running-config"), "running_config",
+        "show running-config",
+        (r"^!Command: show running-config", r"^version \d+\.\d+\(", r"^callhome\s*$",
+         r"^(?:hostname|switchname) \S+\s*$", r"^license smart enable\s*$", r"^feature \S"),
+        "the configuration: callhome block, HTTP source interface, DNS, NTP, interfaces",
+    ),
+    CommandSpec(
+        "show version", ("show", "version"), "show_version", "show version",
+        (r"^Cisco Nexus Operating System \(NX-OS\) Software",),
+        "platform, chassis, NX-OS release, device name",
+    ),
+    CommandSpec(
+        "show clock", ("show", "clock"), "show_clock", "show clock",
+        (r"^\*?\d{1,2}:\d\d:\d\d(?:\.\d+)? [A-Za-z]{2,5} (?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \w{3} +\d{1,2} \d{4}\s*$",),
+        "the switch clock: the capture's own 'now'",
+    ),
+    CommandSpec(
+        "show callhome", ("show", "callhome"), "show_callhome", "show callhome",
+        (r"^callhome (?:enabled|disabled)\s*$",),
+        "Call Home state and contact information",
+    ),
+    CommandSpec(
+        "show logging", ("show", "logging"), "show_logging", "show logging logfile",
+        (), "syslog lines of the licensing and Call Home processes", filter_keeps_coverage=True,
+    ),
+    CommandSpec(
+        "show crypto ca trustpoints", ("show", "crypto", "ca", "trustpoints"), "show_crypto_ca_trustpoints",
+        "show crypto ca trustpoints", (r"^trustpoint: \S+; key-type: ",),
+        "configured PKI trustpoints",
+    ),
+    CommandSpec(
+        "show crypto ca certificates", ("show", "crypto", "ca", "certificates"), "show_crypto_ca_certificates",
+        "show crypto ca certificates", (r"^Trustpoint: \S+\s*$",),
+        "CA certificates installed in each trustpoint",
+    ),
+    CommandSpec(
+        "show system internal mts buffers summary",
+        ("show", "system", "internal", "mts", "buffers", "summary"), "show_mts_buffers_summary",
+        "show system internal mts buffers summary", (r"^node\s+sapno\s+recv_q",),
+        "per-service MTS message queues",
+    ),
+    CommandSpec(
+        "show system internal mts sup sap description",
+        ("show", "system", "internal", "mts", "sup", "sap", ARG, "description"), "show_mts_sap_description",
+        "show system internal mts sup sap <sapno> description", (),
+        "the service that owns an MTS SAP number",
+    ),
+    CommandSpec(
+        "ping", ("ping",), "ping", "ping tools.cisco.com vrf management",
+        (r"^PING \S+ \([0-9a-fA-F.:]+\)",), "ICMP reachability and name resolution from the switch",
+    ),
+    CommandSpec(
+        "telnet", ("telnet",), "telnet", "telnet tools.cisco.com 443 vrf management",
+        (r"^Trying [0-9a-fA-F.:]+\.\.\.\s*$",), "TCP reachability (port 443) and name resolution",
+    ),
+)
+BY_NAME = {s.name: s for s in SPECS}
+_BY_WORDS = sorted(SPECS, key=lambda s: len(s.words), reverse=True)
+
+# Scopes rules may require, beyond the command names themselves.
+RUNNING_CONFIG = "show running-config"
+CONFIG_SCOPES = {
+    "show running-config callhome": "show running-config callhome",
+    "show running-config interface": "show running-config interface",
+}
+
+
+def scope_collect(scope: str) -> str:
+    """The command an engineer runs to cover ``scope``."""
+    spec = BY_NAME.get(scope)
+    if spec:
+        return spec.collect
+    return CONFIG_SCOPES.get(scope, scope)
+
+
+def known_scopes() -> set[str]:
+    return set(BY_NAME) | set(CONFIG_SCOPES)
+
+
+@dataclass
+class Resolved:
+    """A typed command, understood."""
+
+    typed: str
+    words: tuple[str, ...]  # expanded keywords and arguments
+    spec: CommandSpec | None
+    args: tuple[str, ...] = ()
+    pipes: tuple[str, ...] = ()
+    coverage: frozenset[str] = frozenset()
+    filtered: bool = False  # output passed through include/exclude/grep: proves no absence
+    reason: str = ""  # why it is not supported (ambiguous, unknown, json output)
+    params: dict = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.spec.name if self.spec else " ".join(self.words) or self.typed
+
+    @property
+    def supported(self) -> bool:
+        return self.spec is not None
+
+
+def _expand(tokens: list[str]) -> tuple[list[str], str]:
+    """Expand abbreviated keywords; returns (words, problem)."""
+    node: dict | None = KEYWORDS
+    out: list[str] = []
+    for i, tok in enumerate(tokens):
+        if node is FREE:
+            out.extend(tokens[i:])
+            return out, ""
+        low = tok.lower()
+        if low in node:
+            out.append(low)
+            node = node[low]
+            continue
+        choices = [k for k in node if k != ARG and k.startswith(low)]
+        if len(choices) == 1:
+            out.append(choices[0])
+            node = node[choices[0]]
+            continue
+        if ARG in node:
+            out.append(tok)
+            node = node[ARG]
+            continue
+        if len(choices) > 1:
+            return out + tokens[i:], f"ambiguous keyword '{tok}' ({', '.join(sorted(choices)[:4])})"
+        if not node:  # a leaf keyword followed by arguments
+            out.extend(tokens[i:])
+            return out, ""
+        if i >= 2 or out[:2] == ["show", "running-config"]:
+            out.extend(tokens[i:])  # unknown argument of a known command
+            return out, ""
+        return out + tokens[i:], f"unknown keyword '{tok}'"
+    return out, ""
+
+
+_PIPE_FILTER = re.compile(r"^(?:i|in|inc|incl|inclu|includ|include|ex|exc|excl|exclude|grep|egrep|"
+                          r"last|head|tail|count|wc|uniq|sort|cut|awk|sed|tr)\b", re.I)
+_PIPE_SECTION = re.compile(r"^(?:sec|sect|secti|sectio|section|b|be|beg|begi|begin)\s+(.+)$", re.I)
+_PIPE_IGNORE = re.compile(r"^(?:no|no-more|no-m\w*|vsh|less|more|cat)$", re.I)
+_PIPE_FORMAT = re.compile(r"^(?:json|json-pretty|xml|j\w*|x\w*)\b", re.I)
+
+
+def resolve(typed: str) -> Resolved:
+    """Understand a command line as typed at a prompt or named in a show-tech header."""
+    text = typed.strip()
+    parts = [p.strip() for p in text.split("|")]
+    head, pipes = parts[0], tuple(p for p in parts[1:] if p)
+    tokens = head.split()
+    words, problem = _expand(tokens)
+    res = Resolved(typed=text, words=tuple(words), spec=None, pipes=pipes)
+    if problem or not words:
+        res.reason = problem or "empty command"
+        return res
+    spec = None
+    for cand in _BY_WORDS:
+        n = len(cand.words)
+        if len(words) >= n and all(c == ARG or c == w for c, w in zip(cand.words, words[:n])):
+            spec = cand
+            break
+    if spec is None:
+        res.reason = "no parser for this command"
+        return res
+    n = len(spec.words)
+    res.spec = spec
+    res.args = tuple(words[n:]) if ARG not in spec.words else tuple(
+        w for c, w in zip(spec.words, words) if c == ARG)
+    section_scope: str | None = None
+    for pipe in pipes:
+        if _PIPE_IGNORE.match(pipe):
+            continue
+        if _PIPE_FORMAT.match(pipe):
+            res.spec = None
+            res.reason = f"structured output (| {pipe}) is not read"
+            return res
+        m = _PIPE_SECTION.match(pipe)
+        if m:
+            section_scope = m.group(1).strip().strip("\"'")
+            continue
+        if _PIPE_FILTER.match(pipe):
+            res.filtered = True
+            continue
+        res.filtered = True
+    res.coverage = _coverage(spec, res.args, section_scope, res.filtered)
+    res.params = _params(spec, res.args)
+    return res
+
+
+def _coverage(spec: CommandSpec, args: tuple[str, ...], section: str | None, filtered: bool) -> frozenset[str]:
+    if filtered and not spec.filter_keeps_coverage:
+        return frozenset()
+    if spec.name == RUNNING_CONFIG:
+        if section is not None:
+            word = section.split()[0].lower() if section.split() else ""
+            return frozenset({f"{RUNNING_CONFIG} {word}"}) if re.fullmatch(r"[a-z][\w+-]*", word) else frozenset()
+        if not args or args[0] in ("all",):
+            return frozenset({RUNNING_CONFIG})
+        return frozenset({f"{RUNNING_CONFIG} {args[0].lower()}"})
+    if section is not None:
+        return frozenset()
+    return frozenset({spec.name, *spec.also_covers})
+
+
+def _params(spec: CommandSpec, args: tuple[str, ...]) -> dict:
+    """Arguments a parser needs: ping/telnet host, VRF and port; SAP number."""
+    params: dict = {}
+    if spec.name in ("ping", "telnet"):
+        rest = list(args)
+        if rest:
+            params["host"] = rest[0]
+        for i, w in enumerate(rest):
+            if w.lower() == "vrf" and i + 1 < len(rest):
+                params["vrf"] = rest[i + 1]
+        if spec.name == "telnet" and len(rest) > 1 and rest[1].isdigit():
+            params["port"] = int(rest[1])
+    elif spec.name == "show system internal mts sup sap description" and args:
+        if args[0].isdigit():
+            params["sap"] = int(args[0])
+    return params
+
+
+def covers(coverage: set[str] | frozenset[str], scope: str) -> bool:
+    """Whether a device's coverage proves ``scope``: the whole config covers its parts."""
+    if scope in coverage:
+        return True
+    if scope.startswith(RUNNING_CONFIG + " ") and RUNNING_CONFIG in coverage:
+        return True
+    return False

@@ -1,0 +1,439 @@
+"""Rule conditions as data: compile once, evaluate against a device's facts.
+
+A condition is a tree of ``all`` / ``any`` / ``not`` nodes whose leaves name a
+fact kind with predicates on its fields::
+
+    all:
+      - fact: config.http_source          # binds 'src'
+        as: src
+      - fact: config.interface
+        where:
+          key: {equals: {ref: src.key}}   # join on a field of an earlier binding
+          vrf: {not_equals: {ref: callhome.vrf}}
+
+Evaluation yields *bindings*: one dictionary per way the condition holds,
+mapping each ``as`` name to the fact it matched and the fields the predicates
+looked at (which become the finding's evidence lines). A ``not`` whose facts
+the device's captures cannot prove absent is *unknown*, not true: the rule is
+then not evaluated instead of firing on missing data.
+
+There is no ``eval`` and no code in rules: predicates are a fixed set of
+operators, typed by the catalogue (dates relative to *now*, NX-OS releases,
+numbers, text and regular expressions).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from diag.commands import covers
+from diag.types import format_value, url_parts
+from diag.version import Release
+
+MAX_MATCH_LEN = 4096  # regular expressions never see more than this of a value
+
+Bound = tuple[Any, tuple[str, ...]]  # (fact, fields used)
+Binding = dict[str, Bound]
+
+
+class CompileError(Exception):
+    def __init__(self, where: str, problem: str):
+        super().__init__(f"{where}: {problem}" if where else problem)
+        self.where = where
+        self.problem = problem
+
+
+@dataclass
+class Ctx:
+    store: Any  # FactStore
+    coverage: frozenset[str] | set[str]
+    now: dt.datetime
+    catalogue: dict
+    unknown: set[str] = field(default_factory=set)
+
+
+# -- regular expressions -------------------------------------------------------
+
+# A quantified group that itself ends in a quantifier, e.g. (a+)+ or (\w*)*:
+# the classic shape of exponential backtracking.
+_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}]\)[+*{]")
+_OVERLAP_ALT = re.compile(r"\(([^()|]+)\|\1\)[+*{]")
+
+
+def compile_regex(pattern: str, where: str) -> re.Pattern:
+    if _NESTED_QUANTIFIER.search(pattern) or _OVERLAP_ALT.search(pattern):
+        raise CompileError(where, f"regular expression '{pattern}' can backtrack catastrophically "
+                                  "(a quantified group inside a quantifier); rewrite it without nesting")
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise CompileError(where, f"invalid regular expression '{pattern}': {exc}") from None
+
+
+# -- operands ------------------------------------------------------------------
+
+_RELATIVE = re.compile(r"^now\s*(?:(?P<sign>[+-])\s*(?P<num>\d+)\s*(?P<unit>[dhm]))?$")
+
+
+@dataclass(frozen=True)
+class Ref:
+    name: str
+    field: str
+
+
+@dataclass(frozen=True)
+class RelativeDate:
+    delta: dt.timedelta
+
+    def at(self, now: dt.datetime) -> dt.datetime:
+        return now + self.delta
+
+
+def _typed_operand(value: Any, ftype: str, where: str, bindings: dict[str, str], catalogue: dict) -> Any:
+    if isinstance(value, dict):
+        name, _, fld = value["ref"].partition(".")
+        if name not in bindings:
+            raise CompileError(where, f"ref '{value['ref']}' names '{name}', which is not bound earlier "
+                                      f"(bound: {', '.join(bindings) or 'none'})")
+        kind = bindings[name]
+        if fld not in catalogue[kind].fields:
+            raise CompileError(where, f"ref '{value['ref']}': fact '{kind}' has no field '{fld}'")
+        return Ref(name, fld)
+    if ftype == "date":
+        if isinstance(value, str):
+            m = _RELATIVE.match(value.strip())
+            if m:
+                if not m.group("sign"):
+                    return RelativeDate(dt.timedelta())
+                n = int(m.group("num")) * (1 if m.group("sign") == "+" else -1)
+                unit = {"d": "days", "h": "hours", "m": "minutes"}[m.group("unit")]
+                return RelativeDate(dt.timedelta(**{unit: n}))
+            try:
+                parsed = dt.datetime.fromisoformat(value)
+                return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+            except ValueError:
+                pass
+        raise CompileError(where, f"'{value}' is not a date: use now, now+30d, now-12h or an ISO date")
+    if ftype == "release":
+        rel = Release.parse(str(value))
+        if rel is None:
+            raise CompileError(where, f"'{value}' is not an NX-OS release (e.g. 9.3(3), 10.2(1)F)")
+        return rel
+    if ftype in ("int", "duration"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise CompileError(where, f"'{value}' is not a number (field type {ftype})")
+        return value
+    if ftype == "bool":
+        if not isinstance(value, bool):
+            raise CompileError(where, f"'{value}' is not true/false")
+        return value
+    if isinstance(value, (dict, list)):
+        raise CompileError(where, f"'{value}' is not a scalar")
+    return value if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _resolve(operand: Any, b: Binding, ctx: Ctx) -> Any:
+    if isinstance(operand, Ref):
+        bound = b.get(operand.name)
+        return None if bound is None else bound[0].get(operand.field)
+    if isinstance(operand, RelativeDate):
+        return operand.at(ctx.now)
+    return operand
+
+
+def _comparable(value: Any) -> Any:
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds() / 86400
+    return value
+
+
+# -- predicates ------------------------------------------------------------------
+
+POSITIVE = ("equals", "in", "matches", "lt", "le", "gt", "ge")
+NEGATIVE = ("not_equals", "not_in", "not_matches")
+
+
+class Pred:
+    __slots__ = ("ops",)
+
+    def __init__(self, ops: list[tuple[str, Any]]):
+        self.ops = ops
+
+    def test(self, value: Any, b: Binding, ctx: Ctx) -> bool:
+        return all(_test_op(op, arg, value, b, ctx) for op, arg in self.ops)
+
+
+def _test_op(op: str, arg: Any, value: Any, b: Binding, ctx: Ctx) -> bool:
+    if op == "exists":
+        return (value is not None and value != []) == arg
+    if op == "any":
+        return any(p.test(value, b, ctx) for p in arg)
+    if op == "all":
+        return all(p.test(value, b, ctx) for p in arg)
+    if op == "not":
+        return not arg.test(value, b, ctx)
+    if value is None:
+        return False
+    values = value if isinstance(value, list) else [value]
+    if op in NEGATIVE:
+        return all(_test_one(op, arg, v, b, ctx) for v in values)
+    return any(_test_one(op, arg, v, b, ctx) for v in values)
+
+
+def _test_one(op: str, arg: Any, value: Any, b: Binding, ctx: Ctx) -> bool:
+    if op in ("matches", "not_matches"):
+        found = arg.search(str(value)[:MAX_MATCH_LEN]) is not None
+        return found if op == "matches" else not found
+    if op in ("in", "not_in"):
+        options = [_resolve(a, b, ctx) for a in arg]
+        return (value in options) if op == "in" else (value not in options)
+    other = _resolve(arg, b, ctx)
+    if other is None:
+        return False
+    if op == "equals":
+        return value == other
+    if op == "not_equals":
+        return value != other
+    left, right = _comparable(value), _comparable(other)
+    try:
+        if op == "lt":
+            return left < right
+        if op == "le":
+            return left <= right
+        if op == "gt":
+            return left > right
+        if op == "ge":
+            return left >= right
+    except TypeError:
+        return False
+    return False
+
+
+def compile_pred(spec: dict, ftype: str, where: str, bindings: dict[str, str], catalogue: dict) -> Pred:
+    ops: list[tuple[str, Any]] = []
+    for op, arg in spec.items():
+        w = f"{where}.{op}"
+        if op in ("matches", "not_matches"):
+            ops.append((op, compile_regex(arg, w)))
+        elif op in ("in", "not_in"):
+            ops.append((op, [_typed_operand(a, ftype, f"{w}[{i}]", bindings, catalogue) for i, a in enumerate(arg)]))
+        elif op == "exists":
+            ops.append((op, bool(arg)))
+        elif op in ("any", "all"):
+            ops.append((op, [compile_pred(p, ftype, f"{w}[{i}]", bindings, catalogue) for i, p in enumerate(arg)]))
+        elif op == "not":
+            ops.append((op, compile_pred(arg, ftype, w, bindings, catalogue)))
+        elif op in ("lt", "le", "gt", "ge") and ftype in ("text", "raw", "upper", "url", "bool"):
+            raise CompileError(w, f"'{op}' compares numbers, dates or releases; this field is {ftype}")
+        else:
+            ops.append((op, _typed_operand(arg, ftype, w, bindings, catalogue)))
+    return Pred(ops)
+
+
+# -- condition nodes ---------------------------------------------------------------
+
+
+class Node:
+    def eval(self, b: Binding, ctx: Ctx) -> list[Binding]:
+        raise NotImplementedError
+
+    def kinds(self) -> set[str]:
+        raise NotImplementedError
+
+
+class FactNode(Node):
+    def __init__(self, kind: str, alias: str, preds: list[tuple[str, Pred]]):
+        self.kind = kind
+        self.alias = alias
+        self.preds = preds
+        self.fields = tuple(f for f, _ in preds)
+
+    def eval(self, b: Binding, ctx: Ctx) -> list[Binding]:
+        out = []
+        for fact in ctx.store.get(self.kind):
+            if all(p.test(fact.get(f), b, ctx) for f, p in self.preds):
+                nb = dict(b)
+                nb[self.alias] = (fact, self.fields)
+                out.append(nb)
+        return out
+
+    def kinds(self) -> set[str]:
+        return {self.kind}
+
+
+class AllNode(Node):
+    def __init__(self, children: list[Node]):
+        self.children = children
+
+    def eval(self, b: Binding, ctx: Ctx) -> list[Binding]:
+        current = [b]
+        for child in self.children:
+            current = [nb for cb in current for nb in child.eval(cb, ctx)]
+            if not current:
+                break
+        return current
+
+    def kinds(self) -> set[str]:
+        return set().union(*(c.kinds() for c in self.children))
+
+
+class AnyNode(Node):
+    def __init__(self, children: list[Node]):
+        self.children = children
+
+    def eval(self, b: Binding, ctx: Ctx) -> list[Binding]:
+        out: list[Binding] = []
+        seen: set[tuple] = set()
+        for child in self.children:
+            for nb in child.eval(b, ctx):
+                key = tuple((k, id(v[0])) for k, v in nb.items())
+                if key not in seen:
+                    seen.add(key)
+                    out.append(nb)
+        return out
+
+    def kinds(self) -> set[str]:
+        return set().union(*(c.kinds() for c in self.children))
+
+
+class NotNode(Node):
+    def __init__(self, child: Node):
+        self.child = child
+
+    def eval(self, b: Binding, ctx: Ctx) -> list[Binding]:
+        if self.child.eval(b, ctx):
+            return []
+        missing = set()
+        for kind in self.child.kinds():
+            spec = ctx.catalogue[kind]
+            if not any(covers(ctx.coverage, scope) for scope in spec.proven_by):
+                missing.add(spec.proven_by[0] if spec.proven_by else kind)
+        if missing:
+            ctx.unknown |= missing
+            return []
+        return [b]
+
+    def kinds(self) -> set[str]:
+        return self.child.kinds()
+
+
+def compile_condition(spec: dict, catalogue: dict) -> tuple[Node, dict[str, str]]:
+    """Compile a ``when`` tree; return the root and the bindings it makes (name -> kind)."""
+    bindings: dict[str, str] = {}
+    node = _compile(spec, "", bindings, catalogue)
+    return node, bindings
+
+
+def _compile(spec: dict, where: str, bindings: dict[str, str], catalogue: dict) -> Node:
+    """``where`` is the path of this node with a trailing dot ('' at the top)."""
+    if "all" in spec:
+        return AllNode([_compile(c, f"{where}all[{i}].", bindings, catalogue) for i, c in enumerate(spec["all"])])
+    if "any" in spec:
+        return AnyNode([_compile(c, f"{where}any[{i}].", bindings, catalogue) for i, c in enumerate(spec["any"])])
+    if "not" in spec:
+        return NotNode(_compile(spec["not"], f"{where}not.", dict(bindings), catalogue))
+    kind = spec["fact"]
+    w = f"{where}fact"
+    if kind not in catalogue:
+        raise CompileError(w, f"unknown fact kind '{kind}'; see 'diag parse' or the fact catalogue")
+    kspec = catalogue[kind]
+    alias = spec.get("as") or kind.rsplit(".", 1)[-1]
+    preds = []
+    for fname, pspec in (spec.get("where") or {}).items():
+        if fname not in kspec.fields:
+            raise CompileError(f"{where}where.{fname}", f"fact '{kind}' has no field '{fname}' "
+                                                       f"(fields: {', '.join(kspec.fields)})")
+        preds.append((fname, compile_pred(pspec, kspec.fields[fname].type, f"{where}where.{fname}",
+                                          bindings, catalogue)))
+    if alias in bindings and bindings[alias] != kind:
+        raise CompileError(f"{where}as", f"binding '{alias}' is already used for '{bindings[alias]}'")
+    bindings[alias] = kind
+    return FactNode(kind, alias, preds)
+
+
+# -- message templates ---------------------------------------------------------------
+
+SPECIALS = {"device_name", "now"}
+_PLACE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
+_PART = re.compile(r"^(?P<name>[a-z_][a-z0-9_]*)(?:\.(?P<field>[a-z][a-z0-9_]*))?(?P<filters>(?:\|[a-z_]+)*)$")
+
+
+def _days(delta: dt.timedelta) -> int:
+    return int(delta.total_seconds() // 86400)
+
+
+FILTERS = {
+    "https": lambda v, ctx: re.sub(r"^http://", "https://", str(v), flags=re.I),
+    "host": lambda v, ctx: url_parts(str(v))[1],
+    "path": lambda v, ctx: url_parts(str(v))[2],
+    "days_left": lambda v, ctx: str(_days(v - ctx.now)) if isinstance(v, dt.datetime) else "?",
+    "days_ago": lambda v, ctx: str(_days(ctx.now - v)) if isinstance(v, dt.datetime) else "?",
+    "days": lambda v, ctx: str(_days(v)) if isinstance(v, dt.timedelta) else str(v),
+    "date": lambda v, ctx: v.strftime("%Y-%m-%d %H:%M UTC") if isinstance(v, dt.datetime) else str(v),
+    "upper": lambda v, ctx: str(v).upper(),
+    "lower": lambda v, ctx: str(v).lower(),
+    "index_clause": lambda v, ctx: f"index {v} " if v not in (None, "") else "",
+}
+
+
+class Template:
+    """A message or fix with ``{binding.field|filter}`` placeholders, checked at load."""
+
+    def __init__(self, text: str, bindings: dict[str, str], catalogue: dict):
+        self.text = text
+        self.parts: list[Any] = []
+        pos = 0
+        for m in _PLACE.finditer(text):
+            self.parts.append(text[pos:m.start()])
+            pos = m.end()
+            token = m.group(0)
+            if token in ("{{", "}}"):
+                self.parts.append(token[0])
+                continue
+            inner = (m.group(1) or "").strip()
+            pm = _PART.match(inner)
+            if not pm:
+                raise CompileError("", f"bad placeholder '{{{inner}}}': use {{name.field}} or {{name.field|filter}}")
+            name, fld, filters = pm.group("name"), pm.group("field"), pm.group("filters")
+            if name in SPECIALS:
+                if fld:
+                    raise CompileError("", f"placeholder '{{{inner}}}': {name} has no fields")
+            elif name not in bindings:
+                raise CompileError("", f"placeholder '{{{inner}}}' names '{name}', which 'when' does not bind "
+                                       f"(bound: {', '.join(sorted(bindings)) or 'none'})")
+            elif not fld:
+                raise CompileError("", f"placeholder '{{{inner}}}' needs a field: {{{name}.<field>}}")
+            elif fld not in catalogue[bindings[name]].fields:
+                raise CompileError("", f"placeholder '{{{inner}}}': fact '{bindings[name]}' has no field '{fld}'")
+            names = [f for f in filters.split("|") if f]
+            for f in names:
+                if f not in FILTERS:
+                    raise CompileError("", f"placeholder '{{{inner}}}': unknown filter '{f}' "
+                                           f"(known: {', '.join(sorted(FILTERS))})")
+            self.parts.append((name, fld, tuple(names)))
+        self.parts.append(text[pos:])
+
+    def render(self, b: Binding, ctx: Ctx, device_name: str) -> str:
+        out: list[str] = []
+        for part in self.parts:
+            if isinstance(part, str):
+                out.append(part)
+                continue
+            name, fld, filters = part
+            if name == "device_name":
+                value: Any = device_name
+            elif name == "now":
+                value = ctx.now
+            else:
+                bound = b.get(name)
+                value = bound[0].get(fld) if bound is not None else None
+            if value is None:
+                out.append("" if "index_clause" in filters else "?")
+                continue
+            for f in filters:
+                value = FILTERS[f](value, ctx)
+            out.append(format_value(value) if not isinstance(value, str) else value)
+        return "".join(out)

@@ -1,0 +1,261 @@
+"""Group sections into devices; settle each device's release, platform, mode and clock.
+
+A device is named by its prompt (``leaf01#``), a ``hostname``/``switchname``
+line, or ``Device name:`` in ``show version``; otherwise it is the file.
+Names that appear together (a prompt ``switch#`` above ``hostname leaf01``)
+are the same device. Sections of one device in several files are merged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from diag.facts import Fact, FactStore, declare
+from diag.version import Release, licensing_mode_for
+
+declare("device", "What diag settled about a device (derived from show version, the config and the licensing output)", {
+    "name": ("text", "device name"),
+    "platform": ("text", "platform model from show version, e.g. C93180YC-EX"),
+    "chassis": ("text", "chassis description, e.g. Nexus9000 C93180YC-EX"),
+    "family": ("text", "N9K, N3K, N7K, N5K, N6K, N3500, MDS or unknown"),
+    "release": ("release", "NX-OS release (show version, else the config's version line)"),
+    "licensing_mode": ("text", "classic, slp, traditional or unknown"),
+}, proven_by=("show version",), produced_by=("show version", "show running-config", "show license status"))
+
+_FAMILY = [
+    (re.compile(r"Nexus\s*3550|N3550|C3550|3550-T", re.I), "N3550"),
+    (re.compile(r"Nexus\s*3016|\bC?3016\b", re.I), "N3K"),
+    (re.compile(r"Nexus\s*3064|\bC?3064", re.I), "N3K"),
+    (re.compile(r"Nexus\s*9\d{3}|N9K|\bC9[2-5]\d{2}|\bC9\d{3}[A-Z]", re.I), "N9K"),
+    (re.compile(r"Nexus\s*3\d{3}|N3K|\bC3[0-6]\d{2}", re.I), "N3K"),
+    (re.compile(r"Nexus\s*7\d{3}|N7K|N77|\bC7[07]\d{2}", re.I), "N7K"),
+    (re.compile(r"Nexus\s*5\d{3}|N5K|\b5[56]\d{2}\b", re.I), "N5K"),
+    (re.compile(r"Nexus\s*6\d{3}|N6K", re.I), "N6K"),
+    (re.compile(r"MDS\s*9\d{3}|DS-C9", re.I), "MDS"),
+]
+
+
+def platform_family(text: str | None) -> str:
+    if not text:
+        return "unknown"
+    for pattern, family in _FAMILY:
+        if pattern.search(text):
+            return family
+    return "unknown"
+
+
+@dataclass
+class Device:
+    key: str
+    name: str
+    inputs: list[str] = field(default_factory=list)
+    sections: list = field(default_factory=list)
+    store: FactStore = field(default_factory=FactStore)
+    coverage: set[str] = field(default_factory=set)
+    platform: str | None = None
+    release: Release | None = None
+    mode: str = "unknown"
+    now: dt.datetime | None = None
+    now_source: str = "system"
+    now_detail: str = ""
+
+    @property
+    def commands(self) -> list[str]:
+        return sorted({s.command for s in self.sections})
+
+
+class _Names:
+    """Union-find over lower-cased device names."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+        self.display: dict[str, str] = {}
+        self.declared: set[str] = set()
+
+    def add(self, name: str, declared: bool = False) -> str:
+        key = name.lower()
+        self.parent.setdefault(key, key)
+        if declared:
+            self.declared.add(key)
+            self.display[key] = name
+        else:
+            self.display.setdefault(key, name)
+        return key
+
+    def find(self, key: str) -> str:
+        while self.parent[key] != key:
+            self.parent[key] = self.parent[self.parent[key]]
+            key = self.parent[key]
+        return key
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            # keep a declared name as the root so it becomes the display name
+            if ra in self.declared and rb not in self.declared:
+                self.parent[rb] = ra
+            else:
+                self.parent[ra] = rb
+
+    def name(self, key: str) -> str:
+        root = self.find(key)
+        members = [k for k in self.parent if self.find(k) == root]
+        declared = [k for k in members if k in self.declared]
+        return self.display[declared[0] if declared else root]
+
+
+def _declared_names(facts: list[Fact]) -> list[str]:
+    names = []
+    for fact in facts:
+        if fact.kind == "config.hostname" or (fact.kind == "version" and fact.get("device_name")):
+            name = fact.get("name") if fact.kind == "config.hostname" else fact.get("device_name")
+            if name:
+                names.append(str(name))
+    return names
+
+
+def group(parsed: list[tuple[str, list[tuple[object, list[Fact]]]]]) -> list[Device]:
+    """``parsed`` is, per input path, its sections with their facts, in input order."""
+    names = _Names()
+    placement: list[tuple[str, object, list[Fact], str | None]] = []
+    for path, sections in parsed:
+        keys: list[str | None] = []
+        for section, facts in sections:
+            key = None
+            if section.host:
+                key = names.add(section.host)
+            for declared in _declared_names(facts):
+                dkey = names.add(declared, declared=True)
+                if key is None:
+                    key = dkey
+                else:
+                    names.union(key, dkey)
+            keys.append(key)
+        roots = {names.find(k) for k in keys if k is not None}
+        default = next(iter(roots)) if len(roots) == 1 else None
+        for (section, facts), key in zip(sections, keys):
+            placement.append((path, section, facts, key if key is not None else default))
+
+    devices: dict[str, Device] = {}
+    for path, section, facts, key in placement:
+        if key is None:
+            dkey, dname = f"file:{path}", path
+        else:
+            root = names.find(key)
+            dkey, dname = f"name:{root}", names.name(root)
+        dev = devices.get(dkey)
+        if dev is None:
+            dev = devices[dkey] = Device(dkey, dname)
+        if path not in dev.inputs:
+            dev.inputs.append(path)
+        dev.sections.append(section)
+        dev.coverage |= set(section.coverage)
+        dev.store.extend(facts)
+    return sorted(devices.values(), key=lambda d: d.name.lower())
+
+
+def _first(store: FactStore, kind: str, field_name: str) -> tuple[object, Fact] | tuple[None, None]:
+    for fact in store.get(kind):
+        value = fact.get(field_name)
+        if value is not None:
+            return value, fact
+    return None, None
+
+
+def settle(dev: Device) -> None:
+    """Work out release, platform and licensing mode, and add the ``device`` fact."""
+    store = dev.store
+    release, rel_fact = _first(store, "version", "release")
+    if release is None:
+        release, rel_fact = _first(store, "config.version", "release")
+    platform, plat_fact = _first(store, "version", "platform")
+    chassis, _ = _first(store, "version", "chassis")
+    dev.release = release if isinstance(release, Release) else None
+    dev.platform = str(platform) if platform else None
+    family = platform_family(" ".join(str(x) for x in (chassis, platform) if x))
+
+    mode = licensing_mode_for(dev.release, str(chassis or platform or ""))
+    slp, slp_fact = _first(store, "license.slp", "enabled")
+    auth, auth_fact = _first(store, "license.authorization", "status")
+    smart, smart_fact = _first(store, "license.smart", "enabled")
+    mode_fact = rel_fact
+    if slp is True or auth == "NOT APPLICABLE":
+        mode, mode_fact = "slp", slp_fact or auth_fact
+    elif smart is not None or _first(store, "license.registration", "status")[0] is not None:
+        mode, mode_fact = "classic", smart_fact or rel_fact
+    dev.mode = mode
+
+    fields: dict = {"name": dev.name, "family": family, "licensing_mode": mode}
+    lines: dict[str, int] = {}
+    anchor = rel_fact or plat_fact or mode_fact
+    if dev.release is not None and rel_fact is not None:
+        fields["release"] = dev.release
+        lines["release"] = rel_fact.line_of("release")
+    if platform and plat_fact is not None:
+        fields["platform"] = str(platform)
+        fields["chassis"] = str(chassis) if chassis else None
+        lines["platform"] = plat_fact.line_of("platform")
+        lines["family"] = plat_fact.line_of("platform")
+    if mode_fact is not None:
+        lines["licensing_mode"] = mode_fact.line
+    if anchor is not None:
+        fact = Fact("device", {k: v for k, v in fields.items() if v is not None}, lines, anchor.section,
+                    anchor.line)
+        store.add(fact)
+
+
+# -- the capture's own clock ---------------------------------------------------------
+
+_PAST_EVENTS = (
+    ("license.authorization", ("last_comm_date", "date")),
+    ("license.registration", ("initial_date", "last_renewal_date")),
+    ("license.usage_reporting", ("last_ack", "last_push")),
+)
+_SCHEDULED = (
+    ("license.authorization", "next_comm"),
+    ("license.registration", "next_renewal"),
+    ("license.usage_reporting", "next_push"),
+)
+STALE_MARGIN = dt.timedelta(days=2)
+
+
+def capture_clock(dev: Device) -> tuple[dt.datetime, str] | None:
+    """The newest clock reading in the device's own output, and where it was read."""
+    best: tuple[dt.datetime, str] | None = None
+    for fact in dev.store.get("clock"):
+        now = fact.get("now")
+        if isinstance(now, dt.datetime) and (best is None or now > best[0]):
+            best = (now, f"{fact.section.command} ({fact.path}:{fact.line})")
+    if best is not None:
+        return best
+    for fact in dev.store.get("log.event"):
+        when = fact.get("time")
+        if isinstance(when, dt.datetime) and (best is None or when > best[0]):
+            best = (when, f"newest log line ({fact.path}:{fact.line})")
+    return best
+
+
+def estimate_from_events(dev: Device, system_now: dt.datetime) -> tuple[dt.datetime, str] | None:
+    """When the output cannot be current, the newest event it reports.
+
+    A live Smart Agent reschedules its next attempt every time it runs, so a
+    'next' date days in the past means the output was taken before that date:
+    judging its deadlines against today would report problems that were not
+    there. The newest past event in the output is then the best estimate of
+    when it was captured.
+    """
+    scheduled = [f.get(name) for kind, name in _SCHEDULED for f in dev.store.get(kind)]
+    scheduled = [d for d in scheduled if isinstance(d, dt.datetime)]
+    if not scheduled or max(scheduled) + STALE_MARGIN > system_now:
+        return None
+    best: tuple[dt.datetime, str] | None = None
+    for kind, names in _PAST_EVENTS:
+        for fact in dev.store.get(kind):
+            for name in names:
+                when = fact.get(name)
+                if isinstance(when, dt.datetime) and (best is None or when > best[0]):
+                    best = (when, f"newest event in {fact.section.command} ({fact.path}:{fact.line_of(name)}); "
+                                  "the output's next scheduled attempts are already past")
+    return best

@@ -1,0 +1,209 @@
+"""Evaluate rules against devices: findings, rules not evaluated, what to collect next."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from diag.commands import covers, scope_collect
+from diag.conditions import Binding, Ctx
+from diag.facts import CATALOGUE
+from diag.rulebook import SEVERITY_RANK, Rule, RuleBook
+
+MAX_EVIDENCE = 8
+
+
+@dataclass(frozen=True)
+class Evidence:
+    path: str
+    line: int
+    text: str
+
+    def to_json(self) -> dict:
+        return {"path": self.path, "line": self.line, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    severity: str
+    confidence: str
+    title: str
+    message: str
+    device: str
+    path: str
+    line: int
+    end_line: int
+    evidence: tuple[Evidence, ...]
+    fix: str
+    verify: tuple[str, ...]
+    references: tuple[str, ...]
+
+    def sort_key(self) -> tuple:
+        return (self.device.lower(), self.path, self.line, self.rule_id)
+
+    def to_json(self) -> dict:
+        return {
+            "rule_id": self.rule_id, "severity": self.severity, "confidence": self.confidence,
+            "title": self.title, "message": self.message, "device": self.device,
+            "path": self.path, "line": self.line, "end_line": self.end_line,
+            "evidence": [e.to_json() for e in self.evidence],
+            "fix": self.fix, "verify": list(self.verify), "references": list(self.references),
+        }
+
+
+@dataclass(frozen=True)
+class NotEvaluated:
+    rule_id: str
+    device: str
+    needs: tuple[str, ...]
+    severity: str
+
+    def to_json(self) -> dict:
+        return {"rule_id": self.rule_id, "device": self.device, "needs": list(self.needs)}
+
+
+@dataclass(frozen=True)
+class Collect:
+    device: str
+    command: str
+    settles: tuple[str, ...]
+    scope: str
+
+    def to_json(self) -> dict:
+        return {"device": self.device, "command": self.command, "settles": list(self.settles)}
+
+
+@dataclass
+class Outcome:
+    findings: list[Finding] = field(default_factory=list)
+    not_evaluated: list[NotEvaluated] = field(default_factory=list)
+    collect_next: list[Collect] = field(default_factory=list)
+
+
+def _evidence(b: Binding) -> list[Evidence]:
+    out: list[Evidence] = []
+    seen: set[tuple[str, int]] = set()
+    for fact, fields in b.values():
+        lines = sorted({fact.line_of(f) for f in fields}) if fields else [fact.line]
+        if fact.kind == "capture.unparsed":
+            last = fact.lines.get("last", fact.line)
+            lines = list(range(fact.line, min(last, fact.line + MAX_EVIDENCE - 1) + 1))
+        for line in lines:
+            key = (fact.path, line)
+            if key in seen:
+                continue
+            seen.add(key)
+            text = fact.text_at(line)
+            if fact.kind == "capture.unparsed" and not text.strip():
+                continue
+            out.append(Evidence(fact.path, line, text.strip()))
+    return out[:MAX_EVIDENCE]
+
+
+def _finding(rule: Rule, b: Binding, ctx: Ctx, device: str) -> Finding:
+    primary_name = rule.at if rule.at in b else next(iter(b), None)
+    evidence = _evidence(b)
+    if primary_name is not None:
+        fact, fields = b[primary_name]
+        path = fact.path
+        own = [fact.line_of(f) for f in fields] or [fact.line]
+        line, end_line = min(own), max(own)
+        if fact.kind == "capture.unparsed":
+            end_line = fact.lines.get("last", line)
+    else:
+        path, line, end_line = "", 0, 0
+    return Finding(
+        rule_id=rule.id, severity=rule.severity, confidence=rule.confidence, title=rule.title,
+        message=rule.message.render(b, ctx, device).strip(),
+        device=device, path=path, line=line, end_line=end_line, evidence=tuple(evidence),
+        fix=rule.fix.render(b, ctx, device).strip("\n"),
+        verify=tuple(rule.verify), references=tuple(rule.references),
+    )
+
+
+def _fallback_anchor(rule: Rule, dev) -> Binding:
+    """For a rule that fires with nothing bound (pure absence), point at the section that proves it."""
+    for alts in rule.requires:
+        for section in dev.sections:
+            if any(covers(section.coverage, scope) for scope in alts):
+                from diag.facts import Fact
+
+                fact = Fact("capture.section", {}, {}, section, section.start)
+                return {"section": (fact, ())}
+    return {}
+
+
+def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> None:
+    for rule in rules.rules:
+        if rule.modes and dev.mode != "unknown" and dev.mode not in rule.modes:
+            continue
+        missing = [alts for alts in rule.requires if not any(covers(dev.coverage, s) for s in alts)]
+        if missing and not rule.fire_on_partial:
+            out.not_evaluated.append(NotEvaluated(rule.id, dev.name, tuple(a[0] for a in missing), rule.severity))
+            continue
+        ctx = Ctx(dev.store, dev.coverage, now, CATALOGUE)
+        bindings = rule.when.eval({}, ctx)
+        if not bindings:
+            if missing or ctx.unknown:
+                needs = tuple(a[0] for a in missing) + tuple(sorted(ctx.unknown))
+                out.not_evaluated.append(NotEvaluated(rule.id, dev.name, tuple(dict.fromkeys(needs)),
+                                                      rule.severity))
+            continue
+        seen: set[tuple[str, int]] = set()
+        for b in bindings:
+            if not b:
+                b = _fallback_anchor(rule, dev)
+            finding = _finding(rule, b, ctx, dev.name)
+            key = (finding.path, finding.line)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.findings.append(finding)
+
+
+def collect_next(not_evaluated: list[NotEvaluated], devices) -> list[Collect]:
+    """Commands to run next per device: the one that settles most open rules first."""
+    by_device: dict[str, dict[str, list[NotEvaluated]]] = {}
+    for ne in not_evaluated:
+        for scope in ne.needs:
+            by_device.setdefault(ne.device, {}).setdefault(scope, []).append(ne)
+    devs = {d.name: d for d in devices}
+    out: list[Collect] = []
+    for device in sorted(by_device, key=str.lower):
+        scopes = by_device[device]
+        ranked = sorted(
+            scopes.items(),
+            key=lambda kv: (-len(kv[1]), -max(SEVERITY_RANK[n.severity] for n in kv[1]), kv[0]),
+        )
+        for scope, nes in ranked:
+            command = _command_for(scope, devs.get(device))
+            out.append(Collect(device, command, tuple(sorted({n.rule_id for n in nes})), scope))
+    return out
+
+
+def _command_for(scope: str, dev) -> str:
+    command = scope_collect(scope)
+    if dev is None or scope not in ("ping", "telnet"):
+        return command
+    host, vrf = "tools.cisco.com", "management"
+    for fact in dev.store.get("callhome.destination"):
+        if fact.get("host"):
+            host = fact.get("host")
+            break
+    for fact in dev.store.get("callhome.block"):
+        if fact.get("vrf"):
+            vrf = fact.get("vrf")
+    if scope == "ping":
+        return f"ping {host} vrf {vrf}"
+    return f"telnet {host} 443 vrf {vrf}"
+
+
+def evaluate(rules: RuleBook, devices, nows: dict[str, dt.datetime]) -> Outcome:
+    out = Outcome()
+    for dev in devices:
+        evaluate_device(rules, dev, nows[dev.key], out)
+    out.findings.sort(key=Finding.sort_key)
+    out.not_evaluated.sort(key=lambda n: (n.device.lower(), n.rule_id))
+    out.collect_next = collect_next(out.not_evaluated, devices)
+    return out

@@ -1,0 +1,57 @@
+"""``diag explain``: a rule's documentation, rendered from the rule itself.
+
+The example is the rule's real ``.hit.txt`` capture and what diag reports on
+it, so the documentation cannot drift from the behaviour.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from diag.rulebook import Rule, RuleBook
+
+MAX_EXAMPLE_LINES = 40
+
+
+def _wrap(text: str, indent: str = "  ") -> list[str]:
+    out = []
+    for para in text.strip().split("\n\n"):
+        out.extend(textwrap.wrap(" ".join(para.split()), 88, initial_indent=indent, subsequent_indent=indent))
+        out.append("")
+    return out[:-1]
+
+
+def explain_rule(rule: Rule, book: RuleBook) -> str:
+    from diag.api import Options, analyze
+
+    out = [f"{rule.id}: {rule.title}", ""]
+    out.append(f"  severity {rule.severity} · confidence {rule.confidence} · area {rule.area}")
+    needs = ["any of " + " / ".join(a) if len(a) > 1 else a[0] for a in rule.requires]
+    out.append(f"  needs: {', '.join(needs) if needs else 'nothing beyond the capture itself'}")
+    if rule.modes:
+        out.append(f"  applies to: {', '.join(rule.modes)} licensing")
+    out += ["", "What it checks:"] + _wrap(rule.docs["what"])
+    out += ["", "Why it matters:"] + _wrap(rule.docs["why"])
+    if "confirm" in rule.docs:
+        out += ["", "What would confirm it:"] + _wrap(rule.docs["confirm"])
+    example = rule.hit_example
+    if example.is_file():
+        lines = example.read_text(encoding="utf-8", errors="replace").splitlines()
+        out += ["", f"Example that fires it ({example.name}):"]
+        for no, line in enumerate(lines[:MAX_EXAMPLE_LINES], start=1):
+            out.append(f"  {no:>3} | {line}")
+        if len(lines) > MAX_EXAMPLE_LINES:
+            out.append(f"      | ... ({len(lines) - MAX_EXAMPLE_LINES} more lines)")
+        report = analyze([str(example)], Options(select=(rule.id,)), rules=book)
+        hits = [f for f in report.findings if f.rule_id == rule.id]
+        if hits:
+            f = hits[0]
+            out += ["", "What diag reports on it:"]
+            out += [f"  {line}" for line in f.message.splitlines()]
+            out += [f"  line {e.line}: {e.text}" for e in f.evidence]
+            out += ["", "Fix (for this example):"] + [f"  {line}" for line in f.fix.splitlines()]
+    else:
+        out += ["", "Fix:"] + [f"  {line}" for line in rule.fix.text.strip().splitlines()]
+    out += ["", f"Verify with: {'; '.join(rule.verify)}"]
+    out += ["", "References:"] + [f"  - {ref}" for ref in rule.references]
+    return "\n".join(out) + "\n"

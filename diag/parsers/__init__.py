@@ -1,0 +1,57 @@
+"""The one place that maps a command to its parser.
+
+Each module in this package defines ``PARSER`` (or ``PARSERS``) for the
+commands in ``diag.commands.SPECS``; the key is the spec's ``parser`` name,
+which is the module's file name. ``parse_section`` turns a section into facts.
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import lru_cache
+from typing import Protocol
+
+from diag.commands import SPECS
+from diag.facts import Fact
+
+
+class Parser(Protocol):
+    command: str
+
+    def parse(self, section) -> list[Fact]: ...
+
+
+MODULES = {
+    "show_license_status": "license_status",
+    "running_config": "running_config",
+    "show_version": "version",
+    "show_clock": "clock",
+    "show_callhome": "callhome",
+    "show_logging": "logging",
+    "show_crypto_ca_trustpoints": "crypto",
+    "show_crypto_ca_certificates": "crypto",
+    "show_mts_buffers_summary": "mts",
+    "show_mts_sap_description": "mts",
+    "ping": "probes",
+    "telnet": "probes",
+}
+
+
+@lru_cache(maxsize=None)
+def get_parser(key: str) -> Parser:
+    module = importlib.import_module(f"diag.parsers.{MODULES[key]}")
+    parsers = getattr(module, "PARSERS", None)
+    if parsers is not None:
+        return parsers[key]
+    return module.PARSER
+
+
+def load_all() -> dict[str, Parser]:
+    """Import every parser (which fills the fact catalogue)."""
+    return {spec.parser: get_parser(spec.parser) for spec in SPECS}
+
+
+def parse_section(section) -> list[Fact]:
+    if section.rejected:
+        return []
+    return get_parser(section.spec.parser).parse(section)

@@ -1,0 +1,126 @@
+"""Parser building blocks: section in, typed facts with line numbers out.
+
+``TextFSMParser`` maps the values of a TextFSM template's rows to fact fields
+declaratively (``FactMap``); ``ConfigParser`` subclasses build facts from a
+TTP result tree. Both report lines they could not read as ``capture.unparsed``
+facts, which the ``unparsed-output`` rule turns into findings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from diag.facts import Fact, declare
+from diag.parsers.fsm import load_fsm
+from diag.types import CONVERTERS
+
+UNPARSED = "capture.unparsed"
+declare(
+    UNPARSED,
+    "A run of lines in a supported command's output that its parser could not read",
+    {
+        "count": ("int", "number of lines in the run"),
+        "first": ("text", "the first unread line"),
+        "command": ("text", "the command whose output held them"),
+    },
+    produced_by=("*",),
+)
+
+
+def unparsed_facts(section, numbers: list[int]) -> list[Fact]:
+    """Group unparsed line numbers into contiguous runs, one fact per run."""
+    facts: list[Fact] = []
+    if not numbers:
+        return facts
+    numbers = sorted(set(numbers))
+    runs: list[list[int]] = [[numbers[0]]]
+    order = {no: i for i, (no, _) in enumerate(section.lines)}
+    for no in numbers[1:]:
+        prev = runs[-1][-1]
+        # contiguous in the section (blank lines between do not split a run)
+        if no in order and prev in order and all(
+                not section.lines[i][1].strip() for i in range(order[prev] + 1, order[no])):
+            runs[-1].append(no)
+        else:
+            runs.append([no])
+    for run in runs:
+        lines = {"first": run[0], "count": run[0], "command": run[0]}
+        fact = Fact(UNPARSED, {"count": len(run), "first": section.text(run[0]).strip(),
+                               "command": section.typed}, lines, section, run[0])
+        fact.lines["last"] = run[-1]
+        facts.append(fact)
+    return facts
+
+
+@dataclass
+class FactMap:
+    """How one fact kind is read from a TextFSM row.
+
+    ``fields`` maps a fact field to ``(TEMPLATE_VALUE, type, description)``.
+    ``extra`` declares fields that the parser's ``post`` hook fills in, as
+    ``{field: (type, description)}``. A fact is produced for a row when at
+    least one field has a value (and, if ``require`` is set, that field has one).
+    """
+
+    kind: str
+    doc: str
+    fields: dict[str, tuple[str, str, str]]
+    require: str | None = None
+    extra: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+Rows = list[tuple[dict[str, Any], dict[str, Any]]]
+
+
+@dataclass
+class TextFSMParser:
+    """A TextFSM template plus the declarative mapping of its values to facts.
+
+    ``post(section, facts, rows)`` may adjust the facts (fill defaults, link
+    lines to each other, use the command's arguments) and returns them.
+    """
+
+    command: str
+    template: str
+    maps: list[FactMap]
+    post: Callable[[Any, list[Fact], Rows], list[Fact]] | None = None
+    proven_by: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        scopes = self.proven_by or (self.command,)
+        for fm in self.maps:
+            fields = {f: (t, d) for f, (_, t, d) in fm.fields.items()}
+            fields.update(fm.extra)
+            declare(fm.kind, fm.doc, fields, proven_by=scopes, produced_by=(self.command,))
+
+    def facts_from_rows(self, section, rows: Rows) -> list[Fact]:
+        facts: list[Fact] = []
+        for values, lines in rows:
+            for fm in self.maps:
+                fields: dict[str, Any] = {}
+                flines: dict[str, int] = {}
+                for name, (value_name, typ, _) in fm.fields.items():
+                    raw = values.get(value_name)
+                    conv = CONVERTERS[typ]
+                    where = lines.get(value_name)
+                    if isinstance(raw, list):
+                        val: Any = [v for v in (conv(r) for r in raw) if v is not None] or None
+                        line = where[0] if isinstance(where, list) and where else None
+                    else:
+                        val = conv(raw)
+                        line = where if isinstance(where, int) else None
+                    if val is not None:
+                        fields[name] = val
+                        if line is not None:
+                            flines[name] = line
+                if fields and (fm.require is None or fm.require in fields):
+                    facts.append(Fact(fm.kind, fields, flines, section))
+        return facts
+
+    def parse(self, section) -> list[Fact]:
+        rows, unparsed = load_fsm(self.template).run(section.lines)
+        facts = self.facts_from_rows(section, rows)
+        if self.post is not None:
+            facts = self.post(section, facts, rows)
+        return facts + unparsed_facts(section, unparsed)

@@ -1,0 +1,53 @@
+"""``show logging`` and syslog lines found anywhere in a capture."""
+
+from __future__ import annotations
+
+import re
+
+from diag.facts import Fact
+from diag.parsers.base import FactMap, Rows, TextFSMParser
+
+_INNER = re.compile(r"%(?P<fac>[A-Z][A-Z0-9_]*)-(?P<sev>\d)-(?P<mn>[A-Z0-9_]+)")
+
+
+def _event(facility: str, mnemonic: str) -> str:
+    """The Smart Licensing event name shared by both facility spellings.
+
+    NX-OS logs ``%LICMGR-3-LOG_SMART_LIC_COMM_FAILED``, IOS XE
+    ``%SMART_LIC-3-COMM_FAILED``: both are the event ``COMM_FAILED``.
+    """
+    if facility == "SMART_LIC":
+        return mnemonic
+    m = re.match(r"^LOG_SMART_LIC_(.+)$", mnemonic)
+    return m.group(1) if m else mnemonic
+
+
+def _post(section, facts: list[Fact], rows: Rows) -> list[Fact]:
+    for fact in facts:
+        facility, mnemonic = fact.get("facility") or "", fact.get("mnemonic") or ""
+        inner = _INNER.search(fact.get("message") or "")
+        if facility in ("USER", "SYSLOG") and inner:  # FXOS wraps the real message
+            facility, mnemonic = inner.group("fac"), inner.group("mn")
+            fact.fields["inner_facility"] = facility
+            fact.lines["inner_facility"] = fact.line_of("message")
+        fact.fields["event"] = _event(facility, mnemonic)
+        fact.lines["event"] = fact.line_of("mnemonic")
+    return facts
+
+
+PARSER = TextFSMParser(
+    "show logging",
+    "cisco_nxos_show_logging.textfsm",
+    [FactMap("log.event", "A syslog message line", {
+        "time": ("TIMESTAMP", "date", "timestamp (no year or zone: read as UTC of an unknown year)"),
+        "host": ("HOST", "text", "host name printed in the line, if any"),
+        "facility": ("FACILITY", "text", "LICMGR, CALLHOME, SMART_LIC, ..."),
+        "severity": ("SEVERITY", "int", "syslog severity 0-7"),
+        "mnemonic": ("MNEMONIC", "text", "LOG_SMART_LIC_COMM_FAILED, COMM_FAILED, ..."),
+        "message": ("MESSAGE", "text", "message text"),
+    }, require="mnemonic", extra={
+        "event": ("text", "event name without the facility prefix (COMM_FAILED for both spellings)"),
+        "inner_facility": ("text", "facility of a message wrapped in %USER-2-SYSTEM_MSG"),
+    })],
+    post=_post,
+)

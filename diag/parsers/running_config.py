@@ -1,0 +1,281 @@
+"""``show running-config`` (whole, one section, or a fragment), read with TTP.
+
+Only the lines Smart Licensing and Call Home depend on are handed to TTP: the
+callhome block, interfaces (for their VRF), ``vrf context`` blocks (for their
+name servers) and a handful of global lines. On a 10,000-line configuration
+that is a few dozen lines, so the cost stays small however large the file.
+Every line inside the ``callhome`` block must be understood; one that is not
+is reported as unparsed output.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+from diag.commands import RUNNING_CONFIG
+from diag.facts import Fact, declare
+from diag.parsers import ttpconf
+from diag.parsers.base import unparsed_facts
+from diag.types import to_datetime, to_release, url_parts
+
+COMMAND = RUNNING_CONFIG
+TEMPLATE = "cisco_nxos_show_running-config.ttp"
+WHOLE = (RUNNING_CONFIG,)
+CALLHOME = (RUNNING_CONFIG + " callhome",)
+INTERFACE = (RUNNING_CONFIG + " interface",)
+
+
+def _declare(kind: str, doc: str, fields: dict, proven_by=WHOLE) -> None:
+    declare(kind, doc, fields, proven_by=proven_by, produced_by=(COMMAND,))
+
+
+_declare("config.version", "The 'version' line at the top of a running-config", {
+    "release": ("release", "NX-OS release"),
+})
+_declare("config.hostname", "hostname / switchname line", {"name": ("text", "the device name")})
+_declare("callhome.block", "The callhome configuration block (one per configuration)", {
+    "enabled": ("bool", "True when the block has 'enable'"),
+    "email": ("text", "email-contact"),
+    "phone": ("text", "phone-contact"),
+    "street": ("text", "streetaddress"),
+    "contract_id": ("text", "contract-id"),
+    "customer_id": ("text", "customer-id"),
+    "site_id": ("text", "site-id"),
+    "vrf": ("text", "transport http use-vrf (absent when not configured)"),
+    "proxy_server": ("text", "transport http proxy server"),
+    "proxy_port": ("int", "transport http proxy server ... port"),
+    "proxy_enabled": ("bool", "True when 'transport http proxy enable' is configured"),
+}, proven_by=CALLHOME)
+_declare("callhome.destination", "An HTTP destination URL of a destination profile", {
+    "profile": ("text", "destination profile name, e.g. CiscoTAC-1"),
+    "index": ("int", "the index NX-OS gives the URL (absent in the un-indexed form)"),
+    "url": ("url", "the URL as configured"),
+    "scheme": ("text", "http or https"),
+    "host": ("text", "the host part of the URL"),
+    "path": ("text", "the path part of the URL"),
+    "host_is_ip": ("bool", "True when the host is an IPv4/IPv6 literal"),
+}, proven_by=CALLHOME)
+_declare("callhome.method", "destination-profile <name> transport-method <method>", {
+    "profile": ("text", "destination profile name"),
+    "method": ("text", "http or email"),
+    "negated": ("bool", "True for a 'no destination-profile ... transport-method' line"),
+}, proven_by=CALLHOME)
+_declare("config.interface", "An interface and the VRF it is a member of", {
+    "name": ("text", "interface name as configured"),
+    "key": ("text", "normalised interface name for comparisons"),
+    "vrf": ("text", "vrf member; 'default' when none is configured (mgmt0: 'management')"),
+}, proven_by=WHOLE + INTERFACE)
+_declare("config.http_source", "ip http source-interface <intf> [vrf <vrf>]", {
+    "interface": ("text", "interface name as configured"),
+    "key": ("text", "normalised interface name"),
+    "vrf": ("text", "the VRF the line applies to, when it names one"),
+})
+_declare("config.name_server", "A DNS server, global or under a vrf context", {
+    "server": ("text", "server address"),
+    "vrf": ("text", "VRF the server is used in ('default' for a global line without use-vrf)"),
+})
+_declare("config.domain_lookup", "ip domain-lookup / no ip domain-lookup", {
+    "enabled": ("bool", "False for 'no ip domain-lookup'"),
+})
+_declare("config.ip_host", "ip host <name> <address>: a static name", {
+    "name": ("text", "host name"),
+    "addresses": ("text", "address(es)"),
+})
+_declare("config.ntp_server", "ntp server <addr> [prefer] [use-vrf <vrf>]", {
+    "server": ("text", "server"),
+    "vrf": ("text", "use-vrf, when given"),
+    "prefer": ("bool", "prefer keyword present"),
+})
+_declare("config.license_smart_enable", "license smart enable", {
+    "enabled": ("bool", "always True: the line is present"),
+})
+_declare("config.license_smart", "Other 'license smart <setting> <value>' lines (SLP transport, url, vrf, proxy)", {
+    "setting": ("text", "transport, url, vrf, proxy, ..."),
+    "value": ("text", "the rest of the line"),
+})
+_declare("config.vrf_context", "vrf context <name>", {"name": ("text", "VRF name")})
+_declare("clock", "A clock reading printed by the switch (the capture's own 'now')", {
+    "now": ("date", "the time the output was taken"),
+}, proven_by=())
+
+_KEEP_TOP = re.compile(
+    r"^(?:!Time:|!Command:|version |hostname |switchname |callhome\s*$|interface |ip http |"
+    r"ip name-server |ip domain-|no ip domain-lookup|ip host |vrf context |ntp server |license smart)"
+)
+_KEEP_CHILD = {
+    "callhome": None,  # every line
+    "interface": re.compile(r"^\s+vrf member "),
+    "vrf": re.compile(r"^\s+(?:ip name-server |ip domain-|no ip domain-lookup)"),
+}
+
+_IF_PREFIX = [
+    ("ethernet", "ethernet"), ("eth", "ethernet"), ("et", "ethernet"),
+    ("port-channel", "port-channel"), ("po", "port-channel"),
+    ("loopback", "loopback"), ("lo", "loopback"),
+    ("vlan", "vlan"), ("mgmt", "mgmt"), ("tunnel", "tunnel"),
+]
+
+
+def interface_key(name: str) -> str:
+    """``Eth1/1`` -> ``ethernet1/1``, ``Vlan27`` -> ``vlan27``, ``lo0`` -> ``loopback0``."""
+    low = name.strip().lower().replace(" ", "")
+    m = re.match(r"^([a-z\-]+)(.*)$", low)
+    if not m:
+        return low
+    word, rest = m.groups()
+    for prefix, full in _IF_PREFIX:
+        if word == prefix or (len(word) >= 2 and full.startswith(word) and prefix == full):
+            return full + rest
+    return low
+
+
+def _relevant(lines: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """Lines worth giving to TTP, and the callhome block's own lines."""
+    keep: list[tuple[int, str]] = []
+    callhome: list[tuple[int, str]] = []
+    block: str | None = None
+    for no, text in lines:
+        if not text.strip():
+            continue
+        if not text[0].isspace():
+            block = None
+            if _KEEP_TOP.match(text):
+                keep.append((no, text))
+                word = text.split()[0]
+                if word in ("callhome", "interface"):
+                    block = word
+                elif text.startswith("vrf context "):
+                    block = "vrf"
+            continue
+        if block is None:
+            continue
+        pattern = _KEEP_CHILD[block]
+        if pattern is None:
+            keep.append((no, text))
+            callhome.append((no, text))
+        elif pattern.match(text):
+            keep.append((no, text))
+    return keep, callhome
+
+
+def _fact(kind: str, node: ttpconf.Node, section, fields: dict, names: dict[str, str] | None = None) -> Fact:
+    """A fact whose field lines come from the TTP node (``names`` maps field -> TTP var)."""
+    lines: dict[str, int] = {}
+    for field in fields:
+        var = (names or {}).get(field, field)
+        line = node.line(var)
+        if line is not None:
+            lines[field] = line
+    return Fact(kind, {k: v for k, v in fields.items() if v is not None}, lines, section,
+                node.first_line())
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return True
+    except ValueError:
+        return False
+
+
+class RunningConfigParser:
+    command = COMMAND
+
+    def parse(self, section) -> list[Fact]:
+        keep, callhome_lines = _relevant(section.lines)
+        if not keep:
+            return []
+        root = ttpconf.run(TEMPLATE, keep)
+        facts: list[Fact] = []
+        used: set[int] = set(root.all_lines())
+
+        for node in root.child("header"):
+            now = to_datetime(node.get("time"))
+            if now is not None:
+                facts.append(_fact("clock", node, section, {"now": now}, {"now": "time"}))
+        for node in root.child("version") + root.child("version_short"):
+            rel = to_release(node.get("release"))
+            if rel is not None:
+                facts.append(_fact("config.version", node, section, {"release": rel}))
+        for node in root.child("hostname") + root.child("switchname"):
+            facts.append(_fact("config.hostname", node, section, {"name": node.get("name")}))
+        for node in root.child("callhome"):
+            facts.extend(self._callhome(node, section))
+        for node in root.child("interfaces"):
+            name = node.get("name") or ""
+            key = interface_key(name)
+            vrf = node.get("vrf") or ("management" if key.startswith("mgmt") else "default")
+            fact = _fact("config.interface", node, section, {"name": name, "key": key, "vrf": vrf})
+            if "vrf" not in fact.lines:
+                fact.lines["vrf"] = fact.lines.get("name", fact.line)
+            facts.append(fact)
+        for node in root.child("http_source"):
+            name = node.get("interface") or ""
+            facts.append(_fact("config.http_source", node, section,
+                               {"interface": name, "key": interface_key(name), "vrf": node.get("vrf")},
+                               {"key": "interface"}))
+        for node in root.child("name_servers"):
+            for server in str(node.get("servers") or "").split():
+                facts.append(_fact("config.name_server", node, section,
+                                   {"server": server, "vrf": node.get("vrf") or "default"},
+                                   {"server": "servers", "vrf": "servers"}))
+        for node in root.child("domain_lookup"):
+            enabled = not bool(node.get("disabled"))
+            var = "disabled" if node.get("disabled") else "enabled"
+            facts.append(_fact("config.domain_lookup", node, section, {"enabled": enabled}, {"enabled": var}))
+        for node in root.child("ip_hosts"):
+            facts.append(_fact("config.ip_host", node, section,
+                               {"name": node.get("name"), "addresses": node.get("addresses")}))
+        for node in root.child("vrf_contexts"):
+            vrf = node.get("name")
+            facts.append(_fact("config.vrf_context", node, section, {"name": vrf}))
+            for child in node.child("name_servers"):
+                for server in str(child.get("servers") or "").split():
+                    facts.append(_fact("config.name_server", child, section, {"server": server, "vrf": vrf},
+                                       {"server": "servers", "vrf": "servers"}))
+            if node.get("lookup_disabled"):
+                facts.append(_fact("config.domain_lookup", node, section, {"enabled": False},
+                                   {"enabled": "lookup_disabled"}))
+        for node in root.child("ntp_servers"):
+            opts = str(node.get("options") or "").split()
+            vrf = opts[opts.index("use-vrf") + 1] if "use-vrf" in opts[:-1] else None
+            facts.append(_fact("config.ntp_server", node, section,
+                               {"server": node.get("server"), "vrf": vrf, "prefer": "prefer" in opts},
+                               {"vrf": "server", "prefer": "server"}))
+        for node in root.child("license_smart_enable"):
+            facts.append(_fact("config.license_smart_enable", node, section, {"enabled": True}))
+        for node in root.child("license_smart"):
+            facts.append(_fact("config.license_smart", node, section,
+                               {"setting": node.get("setting"), "value": node.get("value")}))
+
+        unread = [no for no, text in callhome_lines if no not in used and not text.strip().startswith("!")]
+        return facts + unparsed_facts(section, unread)
+
+    def _callhome(self, node: ttpconf.Node, section) -> list[Fact]:
+        fields = {k: node.get(k) for k in (
+            "email", "phone", "street", "contract_id", "customer_id", "site_id", "vrf", "proxy_server")}
+        fields["proxy_port"] = int(node.get("proxy_port")) if node.get("proxy_port") else None
+        fields["enabled"] = bool(node.get("enabled"))
+        fields["proxy_enabled"] = bool(node.get("proxy_enabled"))
+        block = _fact("callhome.block", node, section, fields)
+        block.lines.setdefault("enabled", block.line)
+        block.lines.setdefault("proxy_enabled", block.line)
+        out = [block]
+        for dest in node.child("destinations"):
+            url = dest.get("url") or ""
+            scheme, host, path = url_parts(url)
+            out.append(_fact("callhome.destination", dest, section, {
+                "profile": dest.get("profile"),
+                "index": int(dest.get("index")) if dest.get("index") else None,
+                "url": url, "scheme": scheme, "host": host, "path": path, "host_is_ip": _is_ip(host),
+            }, {"scheme": "url", "host": "url", "path": "url", "host_is_ip": "url"}))
+        for meth in node.child("methods"):
+            out.append(_fact("callhome.method", meth, section, {
+                "profile": meth.get("profile"), "method": meth.get("method"),
+                "negated": bool(meth.get("negated")),
+            }, {"negated": "method"}))
+        return out
+
+
+PARSER = RunningConfigParser()

@@ -1,0 +1,46 @@
+"""``--format json``: the diag-report/1 contract (DESIGN.md section 2), extended, never changed."""
+
+from __future__ import annotations
+
+import json
+
+from diag.api import Report
+from diag.types import to_json
+
+SCHEMA = "diag-report/1"
+
+
+def device_json(dev) -> dict:
+    return {
+        "device": dev.name,
+        "inputs": list(dev.inputs),
+        "platform": dev.platform,
+        "release": str(dev.release) if dev.release else None,
+        "licensing_mode": dev.mode,
+        "commands": dev.commands,
+        "now": to_json(dev.now),
+        "now_source": dev.now_source,
+    }
+
+
+def as_dict(report: Report) -> dict:
+    return {
+        "schema": SCHEMA,
+        "tool": {"name": "diag", "version": report.version},
+        "now": to_json(report.now),
+        "now_source": report.now_source,
+        "now_detail": report.now_detail,
+        "devices": [device_json(d) for d in report.devices],
+        "findings": [f.to_json() for f in report.findings],
+        "not_evaluated": [n.to_json() for n in report.outcome.not_evaluated],
+        "collect_next": [c.to_json() for c in report.outcome.collect_next],
+        "summary": report.summary(),
+        "inputs": [i.to_json() for i in report.inputs],
+        "sections_skipped": dict(sorted(report.skipped_sections().items())),
+        "unread": [{"path": p, "problem": m} for p, m in report.unread],
+        "skipped_files": [{"path": p, "reason": m} for p, m in report.skipped_files],
+    }
+
+
+def render(report: Report, **_) -> str:
+    return json.dumps(as_dict(report), indent=2, ensure_ascii=False) + "\n"

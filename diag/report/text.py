@@ -1,0 +1,86 @@
+"""``--format text``: for a person at a terminal or pasting into a ticket.
+
+Grouped by device, then severity. Each finding shows the rule id, what is
+wrong, the evidence line with its path and number, the fix and how to confirm
+it. The report ends with a checklist of what to collect next.
+"""
+
+from __future__ import annotations
+
+from diag.api import Report
+from diag.types import format_value
+
+ORDER = {"error": 0, "warning": 1, "info": 2}
+MODE_NAMES = {"classic": "classic Smart Licensing", "slp": "Smart Licensing Using Policy",
+              "traditional": "traditional licensing", "unknown": "licensing mode unknown"}
+
+
+def _plural(n: int, word: str) -> str:
+    if word == "info":
+        return f"{n} info"
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _device_header(dev) -> str:
+    parts = []
+    if dev.platform:
+        parts.append(dev.platform)
+    parts.append(f"NX-OS {dev.release}" if dev.release else "release unknown")
+    parts.append(MODE_NAMES.get(dev.mode, dev.mode))
+    return f"{dev.name}  ({', '.join(parts)})  [{', '.join(dev.inputs)}]"
+
+
+def _block(text: str, indent: str) -> list[str]:
+    return [f"{indent}{line}" if line.strip() else indent.rstrip() for line in text.splitlines()]
+
+
+def render(report: Report, **_) -> str:
+    out: list[str] = []
+    devices = {d.name: d for d in report.devices}
+    by_device: dict[str, list] = {name: [] for name in devices}
+    for f in report.findings:
+        by_device.setdefault(f.device, []).append(f)
+    now_line = f"now: {format_value(report.now)} ({report.now_source}: {report.now_detail})"
+    out.append(f"diag {report.version} · {_plural(len(devices), 'device')} · {now_line}")
+    for name, findings in by_device.items():
+        dev = devices.get(name)
+        out.append("")
+        out.append(_device_header(dev) if dev else name)
+        if not findings:
+            out.append("  no problems found in what was captured")
+        for f in sorted(findings, key=lambda f: (ORDER[f.severity], f.path, f.line, f.rule_id)):
+            out.append("")
+            out.append(f"  {f.severity.upper():<7} {f.rule_id}  {f.title}  [confidence: {f.confidence}]")
+            out.extend(_block(f.message, "    "))
+            for ev in f.evidence:
+                out.append(f"    {ev.path}:{ev.line}:  {ev.text}")
+            out.append("    fix:")
+            out.extend(_block(f.fix, "      "))
+            if f.verify:
+                out.append(f"    verify: {'; '.join(f.verify)}")
+    if report.outcome.collect_next:
+        out.append("")
+        out.append("Collect next (most useful first):")
+        for c in report.outcome.collect_next:
+            settles = ", ".join(c.settles[:6]) + (f" (+{len(c.settles) - 6} more)" if len(c.settles) > 6 else "")
+            out.append(f"  [ ] {c.device}: {c.command}")
+            out.append(f"        settles {settles}")
+    if report.unread or report.skipped_files:
+        out.append("")
+        for path, problem in report.unread:
+            out.append(f"could not read {path}: {problem}")
+        for path, reason in report.skipped_files:
+            out.append(f"skipped {path}: {reason}")
+    for info in report.inputs:
+        if info.note:
+            out.append(f"note: {info.path}: {info.note}")
+    counts = report.summary()
+    skipped = sum(report.skipped_sections().values())
+    used = sum(i.sections for i in report.inputs)
+    out.append("")
+    out.append(
+        f"Summary: {_plural(counts['error'], 'error')}, {_plural(counts['warning'], 'warning')}, "
+        f"{_plural(counts['info'], 'info')} · {_plural(len(report.outcome.not_evaluated), 'rule')} not evaluated"
+        f" · {used} command outputs read, {skipped} skipped"
+    )
+    return "\n".join(out) + "\n"

@@ -1,0 +1,247 @@
+"""Numbered lines in, command sections out.
+
+A section starts at
+
+* a prompt line: ``leaf01# sh lic stat``, ``DC-DMZ(config)# ping tools.cisco.com vrf management``;
+* a ``show tech-support`` header: a line holding only the command in backticks
+  (NX-OS), or ``---- show version ----`` (IOS style);
+* or, where no prompt says what follows, a line that only one supported output
+  can start with (``Smart Licensing is ENABLED``, ``!Command: show running-config``,
+  ``Cisco Nexus Operating System (NX-OS) Software``).
+
+Sections of commands diag has no parser for are skipped and counted, never
+kept in memory. Syslog lines that the console prints in the middle of other
+output are moved to a ``show logging`` section of their own. The splitter is a
+single streaming pass: memory is bounded by the supported sections' size.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from diag.commands import BY_NAME, KEYWORDS, RUNNING_CONFIG, SPECS, CommandSpec, Resolved, resolve
+
+_PROMPT = re.compile(
+    r"^(?P<host>[A-Za-z0-9][A-Za-z0-9_.\-]{0,62})?(?:\((?P<mode>[a-z][a-z0-9\-]*)\))?#\s?(?P<cmd>.*)$"
+)
+_SHOWTECH = re.compile(r"^`(?P<cmd>[a-z][^`]{2,200})`\s*$")
+_DASHED = re.compile(r"^-{5,}\s*(?P<cmd>show [^-].*?)\s*-{5,}\s*$")
+SYSLOG = re.compile(
+    r"^\*?(?:\d{4}\s+)?[A-Z][a-z]{2}\s+\d{1,2}\s+(?:\d{4}\s+)?\d{1,2}:\d\d:\d\d(?:\.\d+)?"
+    r"(?:\s+[A-Za-z]{2,5})?:?\s+(?:\S+\s+)??(?:%\$ VDC-\d+ %\$\s+)?%[A-Z][A-Z0-9_]*-\d-[A-Z0-9_]+"
+)
+_SWITCH_ERROR = re.compile(r"^\s*% ?(?:Invalid|Ambiguous|Incomplete|Syntax error|Permission denied|"
+                           r"Invalid command|Cmd exec error)", re.I)
+_CONFIG_HEADER = re.compile(r"^!Command: (?P<cmd>show (?:running|startup)-config.*?)\s*$")
+
+_SIGNATURES: list[tuple[str, str]] = [(s.name, sig) for s in SPECS for sig in s.signatures]
+_SIGNATURE = re.compile("|".join(f"(?P<s{i}>{sig})" for i, (_, sig) in enumerate(_SIGNATURES)))
+_SIG_NAMES = {f"s{i}": name for i, (name, _) in enumerate(_SIGNATURES)}
+
+
+@dataclass(eq=False)
+class Section:
+    """The output of one command, with the original line numbers."""
+
+    path: str
+    spec: CommandSpec
+    typed: str
+    origin: str  # prompt | showtech | content | console
+    host: str | None
+    start: int  # line of the prompt / header, or the first output line
+    lines: list[tuple[int, str]] = field(default_factory=list)
+    coverage: frozenset[str] = frozenset()
+    args: tuple[str, ...] = ()
+    params: dict = field(default_factory=dict)
+    filtered: bool = False
+    rejected: str | None = None  # the switch refused the command
+    _index: dict[int, str] | None = field(default=None, repr=False)
+
+    @property
+    def command(self) -> str:
+        return self.spec.name
+
+    @property
+    def end(self) -> int:
+        return self.lines[-1][0] if self.lines else self.start
+
+    def text(self, no: int) -> str:
+        if self._index is None:
+            self._index = dict(self.lines)
+        return self._index.get(no, "")
+
+    def label(self) -> str:
+        return self.typed if self.origin != "content" else f"{self.command} (recognised by content)"
+
+
+@dataclass
+class SplitResult:
+    sections: list[Section] = field(default_factory=list)
+    skipped: Counter = field(default_factory=Counter)  # command -> count of sections
+    skipped_lines: int = 0
+    unrecognised_lines: int = 0
+    hosts: list[str] = field(default_factory=list)
+
+
+def _is_prompt(m: re.Match, known_hosts: set[str]) -> bool:
+    host, cmd = m.group("host"), m.group("cmd").strip()
+    if host is None and m.group("mode") is None:
+        return False
+    if host and host in known_hosts:
+        return True
+    if not cmd:
+        return host is not None and (m.group("mode") is not None or len(host) > 1)
+    first = cmd.split()[0].lower()
+    if first == "do":
+        return True
+    return any(k.startswith(first) for k in KEYWORDS)
+
+
+class Splitter:
+    """Streaming state machine over one file's lines."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.result = SplitResult()
+        self.current: Section | None = None
+        self.skipping: str | None = None
+        self.host: str | None = None
+        self.known_hosts: set[str] = set()
+        self.console: dict[str | None, Section] = {}
+
+    # -- section boundaries -------------------------------------------------
+    def _close(self) -> None:
+        sec = self.current
+        if sec is not None:
+            _finish(sec)
+            self.result.sections.append(sec)
+        self.current = None
+        self.skipping = None
+
+    def _open(self, res: Resolved, origin: str, no: int) -> None:
+        self._close()
+        if not res.supported:
+            self.skipping = res.name
+            self.result.skipped[res.name] += 1
+            return
+        assert res.spec is not None
+        self.current = Section(
+            self.path, res.spec, res.typed, origin, self.host, no, [],
+            res.coverage, res.args, res.params, res.filtered,
+        )
+
+    def _open_content(self, name: str, no: int) -> None:
+        self._close()
+        spec = BY_NAME[name]
+        self.current = Section(self.path, spec, name, "content", self.host, no, [],
+                               frozenset({spec.name}))
+
+    # -- per line -----------------------------------------------------------
+    def feed(self, no: int, text: str) -> None:
+        if text.startswith("`") or text.startswith("-----"):
+            m = _SHOWTECH.match(text) or _DASHED.match(text)
+            if m:
+                self._open(resolve(m.group("cmd")), "showtech", no)
+                return
+        if "#" in text:
+            m = _PROMPT.match(text)
+            if m and _is_prompt(m, self.known_hosts):
+                self._prompt(m, no)
+                return
+        if "%" in text and SYSLOG.match(text) and not (
+                self.current is not None and self.current.spec.name == "show logging"):
+            self._console(no, text)
+            return
+        if self.current is not None:
+            if self.current.origin == "content":
+                m = _SIGNATURE.match(text)
+                if m:
+                    name = _SIG_NAMES[m.lastgroup or ""]
+                    if name != self.current.spec.name:
+                        self._open_content(name, no)
+            self.current.lines.append((no, text))
+            return
+        if self.skipping is not None:
+            self.result.skipped_lines += 1
+            return
+        m = _SIGNATURE.match(text)
+        if m:
+            self._open_content(_SIG_NAMES[m.lastgroup or ""], no)
+            self.current.lines.append((no, text))  # type: ignore[union-attr]
+            return
+        if text.strip():
+            self.result.unrecognised_lines += 1
+
+    def _prompt(self, m: re.Match, no: int) -> None:
+        host = m.group("host")
+        if host:
+            self.host = host
+            if host not in self.known_hosts:
+                self.known_hosts.add(host)
+                self.result.hosts.append(host)
+        cmd = m.group("cmd").strip()
+        if cmd.lower().startswith("do "):
+            cmd = cmd[3:].strip()
+        mode = m.group("mode")
+        if not cmd:
+            self._close()
+            return
+        if mode and not cmd.lower().startswith(("sh", "ping", "tel")):
+            self._close()
+            self.skipping = "(configuration commands)"
+            self.result.skipped["(configuration commands)"] += 1
+            return
+        self._open(resolve(cmd), "prompt", no)
+
+    def _console(self, no: int, text: str) -> None:
+        sec = self.console.get(self.host)
+        if sec is None:
+            sec = Section(self.path, BY_NAME["show logging"], "(console messages)", "console",
+                          self.host, no, [], frozenset())
+            self.console[self.host] = sec
+        sec.lines.append((no, text))
+
+    def finish(self) -> SplitResult:
+        self._close()
+        for sec in self.console.values():
+            self.result.sections.append(sec)
+        self.result.sections.sort(key=lambda s: s.start)
+        return self.result
+
+
+def _finish(sec: Section) -> None:
+    """Settle what a section proves once all its lines are known."""
+    for _, text in sec.lines[:3]:
+        if _SWITCH_ERROR.match(text) and sec.spec.name not in ("ping", "telnet"):
+            sec.rejected = text.strip()
+            sec.coverage = frozenset()
+            return
+        if text.strip():
+            break
+    if sec.spec.name != RUNNING_CONFIG:
+        return
+    for _, text in sec.lines[:6]:
+        m = _CONFIG_HEADER.match(text)
+        if m:
+            res = resolve(m.group("cmd"))
+            if sec.origin == "content" or (not sec.coverage and not sec.filtered):
+                sec.coverage = res.coverage
+            return
+    if sec.origin == "content":
+        tops = {t.split()[0] for _, t in sec.lines if t and not t[0].isspace() and t.split()}
+        if "version" in tops and tops & {"hostname", "switchname"}:
+            sec.coverage = frozenset({RUNNING_CONFIG})
+        elif any(t.rstrip() == "callhome" for _, t in sec.lines):
+            sec.coverage = frozenset({RUNNING_CONFIG + " callhome"})
+        else:
+            sec.coverage = frozenset()
+
+
+def split_lines(lines: Iterable[tuple[int, str]], path: str) -> SplitResult:
+    splitter = Splitter(path)
+    for no, text in lines:
+        splitter.feed(no, text)
+    return splitter.finish()

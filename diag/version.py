@@ -1,0 +1,120 @@
+"""NX-OS release numbers: parsing and ordering.
+
+Accepted forms (knowledge file, section 8):
+
+* old scheme ``X.Y(z)`` with an optional rebuild letter: ``6.2(14)``, ``8.4(2c)``;
+* legacy trains with a designator: ``7.0(3)I7(8)``, ``6.0(2)U6(10)``, ``7.3(8)N1(1)``;
+* current scheme ``A.B(C)[F|M]``: ``9.3(10)``, ``10.2(3)F``, ``10.2(5)M``;
+* platform tags inside the parentheses: ``10.2(3t)`` (Nexus 3550-T).
+
+Ordering compares major, minor and maintenance numerically (so 9.3(10) is
+newer than 9.3(4)), then the rebuild letter (none < a < b ...), then a legacy
+train and its rebuild numerically. ``F``/``M`` and the ``t`` platform tag are
+metadata, not ordering keys: ``10.2(3)`` equals ``10.2(3)F`` and ``10.2(3t)``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+_RELEASE = re.compile(
+    r"(?P<major>\d{1,2})\.(?P<minor>\d{1,2})"
+    r"\((?P<maint>\d{1,3})(?P<letters>[a-z]{0,3})\)"
+    r"(?:(?P<des>[A-Z])(?P<train>\d{1,2})\((?P<rebuild>\d{1,3})(?P<rletters>[a-z]{0,3})\))?"
+    r"(?P<kind>[FM](?![A-Za-z0-9]))?"
+)
+# Letters inside the parentheses that name a platform build, not a rebuild.
+PLATFORM_TAGS = frozenset({"t"})
+
+
+@functools.total_ordering
+class Release:
+    """A parsed NX-OS release. Immutable, hashable, totally ordered."""
+
+    __slots__ = ("text", "major", "minor", "maint", "rebuild", "tag", "designator", "train",
+                 "train_rebuild", "train_letters", "kind", "_key")
+
+    def __init__(self, text: str, major: int, minor: int, maint: int, letters: str = "",
+                 designator: str = "", train: int = 0, train_rebuild: int = 0,
+                 train_letters: str = "", kind: str = ""):
+        self.text = text
+        self.major = major
+        self.minor = minor
+        self.maint = maint
+        self.tag = letters if letters in PLATFORM_TAGS else ""
+        self.rebuild = "" if self.tag else letters
+        self.designator = designator
+        self.train = train
+        self.train_rebuild = train_rebuild
+        self.train_letters = train_letters
+        self.kind = kind  # "F" feature / "M" maintenance / "" unknown
+        self._key = (major, minor, maint, self.rebuild, designator, train, train_rebuild, train_letters)
+
+    @classmethod
+    def parse(cls, text: str) -> "Release | None":
+        """Parse the first release found in ``text``; ``None`` if there is none."""
+        if not text:
+            return None
+        m = _RELEASE.search(text)
+        if not m:
+            return None
+        g = m.groupdict()
+        return cls(
+            m.group(0),
+            int(g["major"]), int(g["minor"]), int(g["maint"]), g["letters"] or "",
+            g["des"] or "", int(g["train"] or 0), int(g["rebuild"] or 0), g["rletters"] or "",
+            g["kind"] or "",
+        )
+
+    @classmethod
+    def coerce(cls, value: "Release | str") -> "Release":
+        if isinstance(value, Release):
+            return value
+        rel = cls.parse(str(value))
+        if rel is None:
+            raise ValueError(f"not an NX-OS release: {value!r}")
+        return rel
+
+    @property
+    def train_name(self) -> str:
+        """``9.3``, ``10.2``: the major train."""
+        return f"{self.major}.{self.minor}"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Release):
+            return NotImplemented
+        return self._key == other._key
+
+    def __lt__(self, other: "Release") -> bool:
+        if not isinstance(other, Release):
+            return NotImplemented
+        return self._key < other._key
+
+    def __hash__(self) -> int:
+        return hash(self._key)
+
+    def __repr__(self) -> str:
+        return f"Release({self.text!r})"
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def licensing_mode_for(release: Release | None, platform: str = "") -> str:
+    """Licensing mode a release runs: traditional, classic (Smart Licensing) or slp.
+
+    Nexus 3000/9000: before 9.3(3) traditional only; 9.3(3) to 10.1(x) classic
+    Smart Licensing; 10.2(1) and later Smart Licensing Using Policy. Nexus 7000:
+    classic Smart Licensing from 8.0(1). Unknown release: ``unknown``.
+    """
+    if release is None:
+        return "unknown"
+    plat = (platform or "").upper()
+    if "7000" in plat or "7700" in plat or re.search(r"\bN7K|\bC7\d{3}\b", plat):
+        return "classic" if release >= Release.coerce("8.0(1)") else "traditional"
+    if release >= Release.coerce("10.2(1)"):
+        return "slp"
+    if release >= Release.coerce("9.3(3)"):
+        return "classic"
+    return "traditional"
