@@ -166,6 +166,28 @@ def explain(rule_id, rules_dirs) -> None:
     click.echo(explain_rule(rule, book), nl=False)
 
 
+@cli.command("facts")
+@click.argument("kind", required=False)
+def facts_cmd(kind) -> None:
+    """List the fact kinds rules can use, with their fields and types."""
+    from diag.facts import CATALOGUE
+    from diag.rulebook import load_rules
+
+    load_rules()
+    kinds = sorted(CATALOGUE)
+    if kind:
+        if kind not in CATALOGUE:
+            raise DiagError(f"unknown fact kind '{kind}' (see 'diag facts')")
+        kinds = [kind]
+    for name in kinds:
+        spec = CATALOGUE[name]
+        click.echo(f"{name}: {spec.doc}")
+        click.echo(f"    from: {', '.join(spec.produced_by)}; absence proven by: "
+                   f"{', '.join(spec.proven_by) or '(never: positive evidence only)'}")
+        for field in spec.fields.values():
+            click.echo(f"    {field.name:<24} {field.type:<9} {field.doc}")
+
+
 def main() -> None:
     cli(prog_name="diag")
 
