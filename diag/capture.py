@@ -41,10 +41,16 @@ _ANSI = re.compile(
     r"|\x1b[@-Z\\-_]"
     r"|\x9b[0-?]*[ -/]*[@-~]"
 )
+# What a terminal acts on inside a line: escapes, carriage return, backspace.
+_TERMINAL = re.compile(f"({_ANSI.pattern}|\r|\b)")
+_CSI = re.compile(r"^(?:\x1b\[|\x9b)([0-?]*)[ -/]*([@-~])$")
 # Anything that needs more than rstrip: control characters, escapes, pager.
-_DIRTY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x9b]|-+ ?More ?-+")
+_PAGER_WORD = r"<?-+ ?[Mm]ore ?-+>?"
+_DIRTY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]|- ?[Mm]ore ?-")  # cheap test, most lines are clean
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_PAGER = re.compile(r"^\s*-+ ?More ?-+\s?")
+# Pager prompts left in the text: at the start of a line (the next output follows
+# it) or at its end (the capture stopped at the prompt).
+_PAGER = re.compile(r"^\s*" + _PAGER_WORD + r" ?|\s*" + _PAGER_WORD + r"\s*$")
 
 
 @dataclass
@@ -59,39 +65,66 @@ class ReadStats:
 
 
 def clean_line(text: str) -> str:
-    """Remove what a terminal would not have shown: escapes, backspaces, pager."""
+    """What a terminal would have shown for this line: escapes, overwrites and pager removed."""
     if _DIRTY.search(text) is None:
         return text.rstrip()
-    if "\x1b" in text or "\x9b" in text:
-        text = _ANSI.sub("", text)
-    if "\b" in text:
-        out: list[str] = []
-        for ch in text:
-            if ch == "\b":
-                if out:
-                    out.pop()
-            else:
-                out.append(ch)
-        text = "".join(out)
-    if "\r" in text:
-        text = _overwrite(text)
+    if "\x00" in text:
+        text = text.replace("\x00", "")  # telnet pads a bare CR with NUL
+    if "\x1b" in text or "\x9b" in text or "\r" in text or "\b" in text:
+        text = _render(text)
     text = _CONTROL.sub("", text)
-    if "More" in text:
+    if "ore" in text:
         text = _PAGER.sub("", text)
     return text.rstrip()
 
 
-def _overwrite(text: str) -> str:
-    """Replay carriage returns: each segment overwrites the line from column 0."""
-    text = text.rstrip("\r")
-    parts = text.split("\r")
-    buf = list(parts[0])
-    for seg in parts[1:]:
-        for i, ch in enumerate(seg):
-            if i < len(buf):
-                buf[i] = ch
-            else:
-                buf.append(ch)
+def _render(text: str) -> str:
+    """Replay a line on a one-line terminal.
+
+    Carriage return moves to column 0 and what follows overwrites (the pager
+    erasing ``--More--``); ``ESC[K`` erases to the end of the line; cursor moves
+    are followed; colours and titles vanish. A backspace at the end of the text
+    deletes the character before it (typed corrections logged as keystrokes), and
+    only moves the cursor inside the line.
+    """
+    buf: list[str] = []
+    col = 0
+    for i, part in enumerate(_TERMINAL.split(text.rstrip("\r"))):
+        if not part:
+            continue
+        if i % 2 == 0:  # plain text
+            for ch in part:
+                if col < len(buf):
+                    buf[col] = ch
+                else:
+                    buf.extend(" " * (col - len(buf)))
+                    buf.append(ch)
+                col += 1
+        elif part == "\r":
+            col = 0
+        elif part == "\b":
+            if col == len(buf) and buf:
+                buf.pop()
+            col = max(0, col - 1)
+        else:
+            m = _CSI.match(part)
+            if not m:
+                continue  # OSC title, two-byte escape
+            arg, final = m.group(1), m.group(2)
+            n = int(arg) if arg.isdigit() else 0
+            if final == "K":  # erase in line
+                if n == 0:
+                    del buf[col:]
+                elif n == 1:
+                    buf[:col] = " " * min(col, len(buf))
+                else:
+                    buf = []
+            elif final == "D":  # cursor back
+                col = max(0, col - max(n, 1))
+            elif final == "C":  # cursor forward
+                col += max(n, 1)
+            elif final == "G":  # cursor to column
+                col = max(n, 1) - 1
     return "".join(buf)
 
 
@@ -107,10 +140,14 @@ def _decode(raw: bytes, stats: ReadStats) -> str:
 
 
 def looks_binary(sample: bytes) -> bool:
-    """True for content that is not text in any encoding diag reads."""
+    """True for content that is not text in any encoding diag reads.
+
+    A NUL byte means binary, except right after a carriage return: telnet pads a
+    bare CR with NUL, and raw session logs keep it.
+    """
     if not sample:
         return False
-    if b"\x00" in sample:
+    if sample.count(0) > sample.count(b"\r\x00"):
         return True
     bad = sum(1 for b in sample[:4096] if b < 9 or 13 < b < 27 or 27 < b < 32)
     return bad / min(len(sample), 4096) > 0.10
@@ -129,21 +166,70 @@ def _utf16_guess(sample: bytes) -> str | None:
     return None
 
 
+_DAMAGED = (EOFError, zlib.error, gzip.BadGzipFile)
+
+
+def _read(stream: BinaryIO, size: int) -> bytes:
+    """One read that returns what it got before a damaged compressed stream fails.
+
+    ``read1`` makes at most one read of the underlying stream, so the data decoded
+    before a truncated gzip ends is returned by an earlier call, not lost with the
+    exception.
+    """
+    read1 = getattr(stream, "read1", None)
+    return read1(size) if read1 is not None else stream.read(size)
+
+
+def _sniff(stream: BinaryIO, path: str, stats: ReadStats) -> bytes:
+    """The first ``SNIFF`` bytes (fewer at the end of the input or of a damaged stream)."""
+    parts: list[bytes] = []
+    got = 0
+    while got < SNIFF:
+        try:
+            data = _read(stream, SNIFF - got)
+        except _DAMAGED as exc:
+            if not parts:
+                raise InputError(path, f"not a readable gzip file ({exc})") from None
+            stats.truncated = f"compressed stream is damaged or truncated ({exc})"
+            break
+        except OSError as exc:
+            raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+        if not data:
+            break
+        parts.append(data)
+        got += len(data)
+    return b"".join(parts)
+
+
 def _chunks(stream: BinaryIO, first: bytes, path: str, stats: ReadStats) -> Iterator[bytes]:
     if first:
         yield first
+    if stats.truncated:
+        return
     while True:
-        try:
-            data = stream.read(CHUNK)
-        except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
-            stats.truncated = f"compressed stream is damaged or truncated ({exc})"
+        parts: list[bytes] = []
+        got = 0
+        end = False
+        while got < CHUNK:  # read1 may return little at a time (gzip): gather a chunk
+            try:
+                data = _read(stream, CHUNK - got)
+            except _DAMAGED as exc:
+                stats.truncated = f"compressed stream is damaged or truncated ({exc})"
+                end = True
+                break
+            except OSError as exc:
+                stats.truncated = f"read error: {exc.strerror or exc}"
+                end = True
+                break
+            if not data:
+                end = True
+                break
+            parts.append(data)
+            got += len(data)
+        if parts:
+            yield b"".join(parts)
+        if end:
             return
-        except OSError as exc:
-            stats.truncated = f"read error: {exc.strerror or exc}"
-            return
-        if not data:
-            return
-        yield data
 
 
 def iter_lines(stream: BinaryIO, path: str, stats: ReadStats | None = None) -> Iterator[tuple[int, str]]:
@@ -152,12 +238,7 @@ def iter_lines(stream: BinaryIO, path: str, stats: ReadStats | None = None) -> I
     Raises ``InputError`` before the first line when the input is empty or binary.
     """
     stats = stats if stats is not None else ReadStats()
-    try:
-        first = stream.read(SNIFF)
-    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
-        raise InputError(path, f"not a readable gzip file ({exc})") from None
-    except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+    first = _sniff(stream, path, stats)
     if not first:
         raise InputError(path, "empty input: nothing to analyse")
 
@@ -173,6 +254,7 @@ def iter_lines(stream: BinaryIO, path: str, stats: ReadStats | None = None) -> I
     if encoding in ("utf-8-sig",):
         first = first[len(codecs.BOM_UTF8):]
         encoding = None
+        stats.encoding = "utf-8 (with BOM)"
     if encoding is None and looks_binary(first):
         raise InputError(path, "looks like a binary file, not a text capture")
 
@@ -180,6 +262,8 @@ def iter_lines(stream: BinaryIO, path: str, stats: ReadStats | None = None) -> I
     if encoding is not None:
         stats.encoding = encoding
         yield from _iter_wide(chunks, encoding, path, stats)
+        if not stats.lines:
+            raise InputError(path, "empty input: nothing to analyse")
         return
 
     cr_only = b"\n" not in first and b"\r" in first
@@ -198,6 +282,8 @@ def iter_lines(stream: BinaryIO, path: str, stats: ReadStats | None = None) -> I
         no += 1
         yield no, clean_line(_decode(carry, stats))
     stats.lines = no
+    if not no:
+        raise InputError(path, "empty input: nothing to analyse")
     if stats.fallback_lines:
         stats.encoding = "utf-8 with cp1252/latin-1 fallback"
 
@@ -206,9 +292,12 @@ def _iter_wide(chunks: Iterator[bytes], encoding: str, path: str, stats: ReadSta
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
     no = 0
     carry = ""
+    sep: str | None = None
     for chunk in chunks:
         text = carry + decoder.decode(chunk)
-        parts = text.split("\n")
+        if sep is None:  # as for UTF-8: bare carriage returns end lines only when there is no \n
+            sep = "\r" if "\n" not in text and "\r" in text else "\n"
+        parts = text.split(sep)
         carry = parts.pop()
         for part in parts:
             no += 1

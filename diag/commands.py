@@ -114,6 +114,13 @@ class CommandSpec:
     also_covers: tuple[str, ...] = ()
     # A filtered log still proves what it was searched for: log rules only look for events.
     filter_keeps_coverage: bool = False
+    # The arguments after the keywords whose output this parser reads: a regular
+    # expression matched against them, space-joined ("" = none). Other arguments select
+    # another output (``show callhome transport``) and make the command unsupported.
+    args: str = ""
+    # The arguments narrow the output to a part (``show crypto ca certificates <tp>``):
+    # its facts are read but prove no absence.
+    args_narrow: bool = False
 
 
 SPECS: tuple[CommandSpec, ...] = (
@@ -128,11 +135,13 @@ SPECS: tuple[CommandSpec, ...] = (
         "show running-config",
         (r"^!Command: show running-config", r"^version \d+\.\d+\(", r"^callhome\s*$",
          r"^(?:hostname|switchname) \S+\s*$", r"^license smart enable\s*$", r"^feature \S"),
-        "the configuration: callhome block, HTTP source interface, DNS, NTP, interfaces",
+        "the configuration: callhome block, HTTP source interface, DNS, NTP, interfaces", args=r".*",
     ),
     CommandSpec(
         "show version", ("show", "version"), "show_version", "show version",
-        (r"^Cisco Nexus Operating System \(NX-OS\) Software",),
+        (r"^Cisco Nexus Operating System \(NX-OS\) Software",
+         r"^Documents: http://www\.cisco\.com/en/US/products/ps9372/",
+         r"^\s*(?:NXOS|kickstart):\s+version\s+\d+\.\d+\("),
         "platform, chassis, NX-OS release, device name",
     ),
     CommandSpec(
@@ -148,16 +157,17 @@ SPECS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "show logging", ("show", "logging"), "show_logging", "show logging logfile",
         (), "syslog lines of the licensing and Call Home processes", filter_keeps_coverage=True,
+        args=r"logfile(?: .*)?|last \d+|nvram(?: .*)?",
     ),
     CommandSpec(
         "show crypto ca trustpoints", ("show", "crypto", "ca", "trustpoints"), "show_crypto_ca_trustpoints",
-        "show crypto ca trustpoints", (r"^trustpoint: \S+; key-type: ",),
+        "show crypto ca trustpoints", (r"^trustpoint: [^;\s]+; key(?:-pair|-type)?:",),
         "configured PKI trustpoints",
     ),
     CommandSpec(
         "show crypto ca certificates", ("show", "crypto", "ca", "certificates"), "show_crypto_ca_certificates",
         "show crypto ca certificates", (r"^Trustpoint: \S+\s*$",),
-        "CA certificates installed in each trustpoint",
+        "CA certificates installed in each trustpoint", args=r"\S+", args_narrow=True,
     ),
     CommandSpec(
         "show system internal mts buffers summary",
@@ -169,15 +179,17 @@ SPECS: tuple[CommandSpec, ...] = (
         "show system internal mts sup sap description",
         ("show", "system", "internal", "mts", "sup", "sap", ARG, "description"), "show_mts_sap_description",
         "show system internal mts sup sap <sapno> description", (),
-        "the service that owns an MTS SAP number",
+        "the service that owns an MTS SAP number", args=r"\d+",
     ),
     CommandSpec(
         "ping", ("ping",), "ping", "ping tools.cisco.com vrf management",
         (r"^PING \S+ \([0-9a-fA-F.:]+\)",), "ICMP reachability and name resolution from the switch",
+        args=r".*",
     ),
     CommandSpec(
         "telnet", ("telnet",), "telnet", "telnet tools.cisco.com 443 vrf management",
         (r"^Trying [0-9a-fA-F.:]+\.\.\.\s*$",), "TCP reachability (port 443) and name resolution",
+        args=r".*",
     ),
 )
 BY_NAME = {s.name: s for s in SPECS}
@@ -216,24 +228,30 @@ class Resolved:
     filtered: bool = False  # output passed through include/exclude/grep: proves no absence
     reason: str = ""  # why it is not supported (ambiguous, unknown, json output)
     params: dict = field(default_factory=dict)
+    keywords: int = -1  # how many of ``words`` are keywords (the rest are free arguments)
 
     @property
     def name(self) -> str:
-        return self.spec.name if self.spec else " ".join(self.words) or self.typed
+        """The canonical name; for an unsupported command its keywords only, so that
+        skipped commands are counted by kind and no argument (an idtoken, a password
+        typed on the command line) ends up in a report."""
+        if self.spec:
+            return self.spec.name
+        words = self.words if self.keywords < 0 else self.words[:self.keywords]
+        return " ".join(words) or (self.typed.split() or [""])[0]
 
     @property
     def supported(self) -> bool:
         return self.spec is not None
 
 
-def _expand(tokens: list[str]) -> tuple[list[str], str]:
-    """Expand abbreviated keywords; returns (words, problem)."""
+def _expand(tokens: list[str]) -> tuple[list[str], str, int]:
+    """Expand abbreviated keywords; returns (words, problem, number of keywords in words)."""
     node: dict | None = KEYWORDS
     out: list[str] = []
     for i, tok in enumerate(tokens):
         if node is FREE:
-            out.extend(tokens[i:])
-            return out, ""
+            return out + tokens[i:], "", len(out)
         low = tok.lower()
         if low in node:
             out.append(low)
@@ -249,15 +267,14 @@ def _expand(tokens: list[str]) -> tuple[list[str], str]:
             node = node[ARG]
             continue
         if len(choices) > 1:
-            return out + tokens[i:], f"ambiguous keyword '{tok}' ({', '.join(sorted(choices)[:4])})"
+            return (out + tokens[i:], f"ambiguous keyword '{tok}' ({', '.join(sorted(choices)[:4])})",
+                    len(out) + 1)
         if not node:  # a leaf keyword followed by arguments
-            out.extend(tokens[i:])
-            return out, ""
+            return out + tokens[i:], "", len(out)
         if i >= 2 or out[:2] == ["show", "running-config"]:
-            out.extend(tokens[i:])  # unknown argument of a known command
-            return out, ""
-        return out + tokens[i:], f"unknown keyword '{tok}'"
-    return out, ""
+            return out + tokens[i:], "", len(out)  # unknown argument of a known command
+        return out + tokens[i:], f"unknown keyword '{tok}'", len(out) + 1
+    return out, "", len(out)
 
 
 _PIPE_FILTER = re.compile(r"^(?:i|in|inc|incl|inclu|includ|include|ex|exc|excl|exclude|grep|egrep|"
@@ -265,16 +282,36 @@ _PIPE_FILTER = re.compile(r"^(?:i|in|inc|incl|inclu|includ|include|ex|exc|excl|e
 _PIPE_SECTION = re.compile(r"^(?:sec|sect|secti|sectio|section|b|be|beg|begi|begin)\s+(.+)$", re.I)
 _PIPE_IGNORE = re.compile(r"^(?:no|no-more|no-m\w*|vsh|less|more|cat)$", re.I)
 _PIPE_FORMAT = re.compile(r"^(?:json|json-pretty|xml|j\w*|x\w*)\b", re.I)
+# Filters that take a pattern: a '|' glued inside their pattern is an alternation.
+_PIPE_PATTERN = re.compile(r"^\s*(?:i|in|inc|incl|inclu|includ|include|ex|exc|excl|exclude|grep|egrep|"
+                           r"sec|sect|secti|sectio|section|b|be|beg|begi|begin)\s+\S", re.I)
+
+
+def _split_pipes(text: str) -> tuple[str, tuple[str, ...]]:
+    """``show logging | include SMART_LIC|CALLHOME | no-more`` -> head and two pipes.
+
+    A ``|`` with no space on either side, inside the pattern of include/exclude/grep/
+    section/begin, is part of that pattern (a regular-expression alternation).
+    """
+    raw = text.split("|")
+    pipes: list[str] = []
+    for i, part in enumerate(raw[1:], start=1):
+        prev = raw[i - 1]
+        glued = bool(prev) and not prev[-1].isspace() and bool(part) and not part[0].isspace()
+        if pipes and glued and _PIPE_PATTERN.match(pipes[-1]):
+            pipes[-1] += "|" + part
+        else:
+            pipes.append(part)
+    return raw[0].strip(), tuple(p.strip() for p in pipes if p.strip())
 
 
 def resolve(typed: str) -> Resolved:
     """Understand a command line as typed at a prompt or named in a show-tech header."""
     text = typed.strip()
-    parts = [p.strip() for p in text.split("|")]
-    head, pipes = parts[0], tuple(p for p in parts[1:] if p)
+    head, pipes = _split_pipes(text)
     tokens = head.split()
-    words, problem = _expand(tokens)
-    res = Resolved(typed=text, words=tuple(words), spec=None, pipes=pipes)
+    words, problem, nkw = _expand(tokens)
+    res = Resolved(typed=text, words=tuple(words), spec=None, pipes=pipes, keywords=nkw)
     if problem or not words:
         res.reason = problem or "empty command"
         return res
@@ -288,9 +325,20 @@ def resolve(typed: str) -> Resolved:
         res.reason = "no parser for this command"
         return res
     n = len(spec.words)
+    trailing = tuple(words[n:])
+    if ARG in spec.words:
+        args = tuple(w for c, w in zip(spec.words, words) if c == ARG)
+        form_ok = not trailing and re.fullmatch(spec.args, " ".join(args), re.I) is not None
+    else:
+        args = trailing
+        form_ok = not args or re.fullmatch(spec.args, " ".join(args), re.I) is not None
+    if not form_ok:
+        # another output of the same family (show callhome transport, show clock detail)
+        res.reason = "no parser for this form of the command"
+        res.keywords = max(nkw, n)
+        return res
     res.spec = spec
-    res.args = tuple(words[n:]) if ARG not in spec.words else tuple(
-        w for c, w in zip(spec.words, words) if c == ARG)
+    res.args = args
     section_scope: str | None = None
     for pipe in pipes:
         if _PIPE_IGNORE.match(pipe):
@@ -315,10 +363,15 @@ def resolve(typed: str) -> Resolved:
 def _coverage(spec: CommandSpec, args: tuple[str, ...], section: str | None, filtered: bool) -> frozenset[str]:
     if filtered and not spec.filter_keeps_coverage:
         return frozenset()
+    if spec.args_narrow and args:
+        return frozenset()
     if spec.name == RUNNING_CONFIG:
         if section is not None:
-            word = section.split()[0].lower() if section.split() else ""
-            return frozenset({f"{RUNNING_CONFIG} {word}"}) if re.fullmatch(r"[a-z][\w+-]*", word) else frozenset()
+            # | section callhome  or  | section callhome|ntp  (each alternative in full)
+            alts = [a.strip().lower() for a in section.split("|")]
+            if alts and all(re.fullmatch(r"[a-z][\w+-]*", a) for a in alts):
+                return frozenset(f"{RUNNING_CONFIG} {a}" for a in alts)
+            return frozenset()
         if not args or args[0] in ("all",):
             return frozenset({RUNNING_CONFIG})
         return frozenset({f"{RUNNING_CONFIG} {args[0].lower()}"})
@@ -327,18 +380,34 @@ def _coverage(spec: CommandSpec, args: tuple[str, ...], section: str | None, fil
     return frozenset({spec.name, *spec.also_covers})
 
 
+_PROBE_OPTIONS = {"count", "source", "source-interface", "packet-size", "timeout", "interval", "ttl", "port"}
+_PROBE_FLAGS = {"df-bit"}
+
+
 def _params(spec: CommandSpec, args: tuple[str, ...]) -> dict:
     """Arguments a parser needs: ping/telnet host, VRF and port; SAP number."""
     params: dict = {}
     if spec.name in ("ping", "telnet"):
+        # ping <host> [vrf <vrf>] [count <n>] [source <addr>] ...; telnet <host> [<port>] [vrf <vrf>].
+        # Keywords take one value each; the first bare word is the host, a number after it the port.
         rest = list(args)
-        if rest:
-            params["host"] = rest[0]
-        for i, w in enumerate(rest):
-            if w.lower() == "vrf" and i + 1 < len(rest):
+        i = 0
+        while i < len(rest):
+            word = rest[i].lower()
+            if word in ("vrf", "use-vrf") and i + 1 < len(rest):
                 params["vrf"] = rest[i + 1]
-        if spec.name == "telnet" and len(rest) > 1 and rest[1].isdigit():
-            params["port"] = int(rest[1])
+                i += 2
+            elif word in _PROBE_OPTIONS and i + 1 < len(rest):
+                i += 2
+            elif word in _PROBE_FLAGS:
+                i += 1
+            elif "host" not in params:
+                params["host"] = rest[i]
+                i += 1
+            else:
+                if spec.name == "telnet" and "port" not in params and rest[i].isdigit():
+                    params["port"] = int(rest[i])
+                i += 1
     elif spec.name == "show system internal mts sup sap description" and args:
         if args[0].isdigit():
             params["sap"] = int(args[0])

@@ -25,6 +25,7 @@ numbers, text and regular expressions).
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,7 +37,13 @@ from diag.version import Release
 MAX_MATCH_LEN = 4096  # regular expressions never see more than this of a value
 
 Bound = tuple[Any, tuple[str, ...]]  # (fact, fields used)
-Binding = dict[str, Bound]
+Binding = dict[str, Any]  # name -> Bound, plus UNKNOWN -> frozenset of deciding scopes
+UNKNOWN = "?unknown"
+
+
+def bound(b: Binding) -> list[tuple[str, Bound]]:
+    """The named facts of a binding, without its UNKNOWN marker."""
+    return [(k, v) for k, v in b.items() if k != UNKNOWN]
 
 
 class CompileError(Exception):
@@ -52,7 +59,6 @@ class Ctx:
     coverage: frozenset[str] | set[str]
     now: dt.datetime
     catalogue: dict
-    unknown: set[str] = field(default_factory=set)
 
 
 # -- regular expressions -------------------------------------------------------
@@ -237,7 +243,7 @@ def compile_pred(spec: dict, ftype: str, where: str, bindings: dict[str, str], c
 
 
 class Node:
-    def eval(self, b: Binding, ctx: Ctx) -> list[Binding]:
+    def match(self, b: Binding, ctx: Ctx) -> list[Binding]:
         raise NotImplementedError
 
     def kinds(self) -> set[str]:
@@ -245,18 +251,30 @@ class Node:
 
 
 class FactNode(Node):
-    def __init__(self, kind: str, alias: str, preds: list[tuple[str, Pred]]):
+    """Holds once per matching fact. With ``missing: unknown``, no match in a device
+    whose captures do not cover the kind is *unknown* (ask for the command) rather
+    than false (the evidence is not there)."""
+
+    def __init__(self, kind: str, alias: str, preds: list[tuple[str, Pred]], unknown_if_missing: bool = False):
         self.kind = kind
         self.alias = alias
         self.preds = preds
         self.fields = tuple(f for f, _ in preds)
+        self.unknown_if_missing = unknown_if_missing
 
-    def eval(self, b: Binding, ctx: Ctx) -> list[Binding]:
+    def match(self, b: Binding, ctx: Ctx) -> list[Binding]:
         out = []
         for fact in ctx.store.get(self.kind):
             if all(p.test(fact.get(f), b, ctx) for f, p in self.preds):
                 nb = dict(b)
                 nb[self.alias] = (fact, self.fields)
+                out.append(nb)
+        if not out and self.unknown_if_missing:
+            spec = ctx.catalogue[self.kind]
+            if not any(covers(ctx.coverage, scope) for scope in spec.proven_by):
+                nb = dict(b)
+                nb[UNKNOWN] = frozenset(b.get(UNKNOWN, frozenset()) | {spec.proven_by[0] if spec.proven_by
+                                                                       else self.kind})
                 out.append(nb)
         return out
 
@@ -268,10 +286,10 @@ class AllNode(Node):
     def __init__(self, children: list[Node]):
         self.children = children
 
-    def eval(self, b: Binding, ctx: Ctx) -> list[Binding]:
+    def match(self, b: Binding, ctx: Ctx) -> list[Binding]:
         current = [b]
         for child in self.children:
-            current = [nb for cb in current for nb in child.eval(cb, ctx)]
+            current = [nb for cb in current for nb in child.match(cb, ctx)]
             if not current:
                 break
         return current
@@ -284,12 +302,12 @@ class AnyNode(Node):
     def __init__(self, children: list[Node]):
         self.children = children
 
-    def eval(self, b: Binding, ctx: Ctx) -> list[Binding]:
+    def match(self, b: Binding, ctx: Ctx) -> list[Binding]:
         out: list[Binding] = []
         seen: set[tuple] = set()
         for child in self.children:
-            for nb in child.eval(b, ctx):
-                key = tuple((k, id(v[0])) for k, v in nb.items())
+            for nb in child.match(b, ctx):
+                key = (UNKNOWN in nb, tuple((k, id(v[0])) for k, v in bound(nb)))
                 if key not in seen:
                     seen.add(key)
                     out.append(nb)
@@ -300,24 +318,50 @@ class AnyNode(Node):
 
 
 class NotNode(Node):
+    """Three-valued: true only when the captures prove the absence.
+
+    Without the scope that proves it, the answer is *unknown*: the binding is
+    kept with the deciding scopes under ``UNKNOWN``, so that a later ``all``
+    item that is false still makes the whole condition false, while one that
+    is true leaves it unknown (Kleene logic). The engine reports unknown
+    results as "not evaluated", never as findings.
+    """
+
     def __init__(self, child: Node):
         self.child = child
 
-    def eval(self, b: Binding, ctx: Ctx) -> list[Binding]:
-        if self.child.eval(b, ctx):
-            return []
-        missing = set()
+    def match(self, b: Binding, ctx: Ctx) -> list[Binding]:
+        results = self.child.match(b, ctx)
+        if any(UNKNOWN not in r for r in results):
+            return []  # the thing exists: the negation is false, whatever else is missing
+        unknown: set[str] = set()
+        for r in results:
+            unknown |= r[UNKNOWN]
         for kind in self.child.kinds():
             spec = ctx.catalogue[kind]
             if not any(covers(ctx.coverage, scope) for scope in spec.proven_by):
-                missing.add(spec.proven_by[0] if spec.proven_by else kind)
-        if missing:
-            ctx.unknown |= missing
-            return []
+                unknown.add(spec.proven_by[0] if spec.proven_by else kind)
+        if unknown:
+            nb = dict(b)
+            nb[UNKNOWN] = frozenset(b.get(UNKNOWN, frozenset()) | unknown)
+            return [nb]
         return [b]
 
     def kinds(self) -> set[str]:
         return self.child.kinds()
+
+
+class CapturedNode(Node):
+    """Whether the device's captures cover a scope: true or false, never unknown."""
+
+    def __init__(self, scope: str):
+        self.scope = scope
+
+    def match(self, b: Binding, ctx: Ctx) -> list[Binding]:
+        return [b] if covers(ctx.coverage, self.scope) else []
+
+    def kinds(self) -> set[str]:
+        return set()
 
 
 def compile_condition(spec: dict, catalogue: dict) -> tuple[Node, dict[str, str]]:
@@ -335,6 +379,12 @@ def _compile(spec: dict, where: str, bindings: dict[str, str], catalogue: dict) 
         return AnyNode([_compile(c, f"{where}any[{i}].", bindings, catalogue) for i, c in enumerate(spec["any"])])
     if "not" in spec:
         return NotNode(_compile(spec["not"], f"{where}not.", dict(bindings), catalogue))
+    if "captured" in spec:
+        from diag.commands import known_scopes
+
+        if spec["captured"] not in known_scopes():
+            raise CompileError(f"{where}captured", f"unknown command scope '{spec['captured']}'")
+        return CapturedNode(spec["captured"])
     kind = spec["fact"]
     w = f"{where}fact"
     if kind not in catalogue:
@@ -351,7 +401,7 @@ def _compile(spec: dict, where: str, bindings: dict[str, str], catalogue: dict) 
     if alias in bindings and bindings[alias] != kind:
         raise CompileError(f"{where}as", f"binding '{alias}' is already used for '{bindings[alias]}'")
     bindings[alias] = kind
-    return FactNode(kind, alias, preds)
+    return FactNode(kind, alias, preds, spec.get("missing") == "unknown")
 
 
 # -- message templates ---------------------------------------------------------------
@@ -376,7 +426,45 @@ FILTERS = {
     "upper": lambda v, ctx: str(v).upper(),
     "lower": lambda v, ctx: str(v).lower(),
     "index_clause": lambda v, ctx: f"index {v} " if v not in (None, "") else "",
+    "reason_clause": lambda v, ctx: f' with failure reason "{v}"' if v not in (None, "") else "",
+    "vrf_clause": lambda v, ctx: f" vrf {v}" if v not in (None, "") else "",
+    "use_vrf_clause": lambda v, ctx: f" use-vrf {v}" if v not in (None, "") else "",
+    "licensing_url": lambda v, ctx: _licensing_url(str(v)),
+    "due": lambda v, ctx: _due(v, ctx) if isinstance(v, dt.datetime) else "?",
 }
+
+
+CLOUD_URL = "https://tools.cisco.com/its/service/oddce/services/DDCEService"
+ONPREM_PATH = "/Transportgateway/services/DeviceRequestHandler"
+
+
+def _licensing_url(url: str) -> str:
+    """The Call Home URL Smart Licensing expects for the server ``url`` names.
+
+    Cisco's cloud (a cisco.com host, or the cloud path on any host) gets the
+    published cloud URL; anything else is SSM On-Prem: https, the same host and
+    the on-prem path. An IP literal there is replaced by a placeholder, since
+    the name must be the one in the server's certificate.
+    """
+    _, host, path = url_parts(url)
+    low = host.lower()
+    if low == "cisco.com" or low.endswith(".cisco.com") or path.lower().startswith("/its/"):
+        return CLOUD_URL
+    try:
+        ipaddress.ip_address(host)
+        host = "<ssm-onprem-fqdn>"
+    except ValueError:
+        pass
+    return f"https://{host or '<ssm-onprem-fqdn>'}{ONPREM_PATH}"
+
+
+def _due(when: dt.datetime, ctx) -> str:
+    """'in 12 days' for a date ahead of now, 'already passed, 3 days ago' for one behind it."""
+    if when >= ctx.now:
+        days = _days(when - ctx.now)
+        return f"in {days} day{'s' if days != 1 else ''}" if days else "in less than a day"
+    days = _days(ctx.now - when)
+    return f"already passed, {days} day{'s' if days != 1 else ''} ago" if days else "already passed, today"
 
 
 class Template:
@@ -431,7 +519,8 @@ class Template:
                 bound = b.get(name)
                 value = bound[0].get(fld) if bound is not None else None
             if value is None:
-                out.append("" if "index_clause" in filters else "?")
+                # a *_clause filter renders an optional phrase: nothing when the value is missing
+                out.append("" if any(f.endswith("_clause") for f in filters) else "?")
                 continue
             for f in filters:
                 value = FILTERS[f](value, ctx)

@@ -117,22 +117,65 @@ def _declared_names(facts: list[Fact]) -> list[str]:
 
 
 def group(parsed: list[tuple[str, list[tuple[object, list[Fact]]]]]) -> list[Device]:
-    """``parsed`` is, per input path, its sections with their facts, in input order."""
-    names = _Names()
-    placement: list[tuple[str, object, list[Fact], str | None]] = []
+    """``parsed`` is, per input path, its sections with their facts, in input order.
+
+    Names are equated per file first: a prompt ``switch#`` above ``hostname leaf01``
+    makes that file's ``switch`` sections leaf01's. Across files, sections join by
+    declared name; a prompt that no declared name explains in its own file joins the
+    device it names elsewhere only when that is unambiguous: ``switch#`` above
+    ``hostname leaf01`` in one file and above ``hostname leaf02`` in another are two
+    devices, and a third file with a bare ``switch#`` belongs to neither.
+    """
+    names = _Names()  # global: declared names and unexplained prompt names
+    # per file: its sections, the local group of each section, and each group's names
+    files: list[tuple[str, list, list[str | None], dict[str, tuple[list[str], list[str]]]]] = []
+    explains: dict[str, dict[str, str]] = {}  # prompt key -> {declared key: name} it stands for somewhere
     for path, sections in parsed:
+        local = _Names()
         keys: list[str | None] = []
         for section, facts in sections:
             key = None
             if section.host:
-                key = names.add(section.host)
+                key = local.add(section.host)
             for declared in _declared_names(facts):
-                dkey = names.add(declared, declared=True)
+                dkey = local.add(declared, declared=True)
                 if key is None:
                     key = dkey
                 else:
-                    names.union(key, dkey)
+                    local.union(key, dkey)
             keys.append(key)
+        groups: dict[str, tuple[list[str], list[str]]] = {}
+        for member in local.parent:
+            declared_list, prompts = groups.setdefault(local.find(member), ([], []))
+            (declared_list if member in local.declared else prompts).append(member)
+        for declared_list, prompts in groups.values():
+            if declared_list:
+                for prompt in prompts:
+                    explains.setdefault(prompt, {})[declared_list[0]] = local.display[declared_list[0]]
+        files.append((path, sections, [local.find(k) if k is not None else None for k in keys],
+                      {root: ([local.display[k] for k in d], [local.display[k] for k in p])
+                       for root, (d, p) in groups.items()}))
+
+    per_file: list[tuple[str, list, list[str | None]]] = []
+    for path, sections, roots, groups in files:
+        glob: dict[str, str] = {}
+        for root, (declared_list, prompts) in groups.items():
+            if declared_list:
+                gkeys = [names.add(name, declared=True) for name in declared_list]
+                for other in gkeys[1:]:
+                    names.union(gkeys[0], other)
+                glob[root] = gkeys[0]
+            else:
+                prompt = prompts[0]
+                elsewhere = explains.get(prompt.lower(), {})
+                if len(elsewhere) == 1:  # the one device this prompt stands for in other files
+                    glob[root] = names.add(next(iter(elsewhere.values())), declared=True)
+                else:
+                    glob[root] = names.add(prompt)
+        per_file.append((path, sections, [glob[r] if r is not None else None for r in roots]))
+
+    placement: list[tuple[str, object, list[Fact], str | None]] = []
+    for path, sections, keys in per_file:
         roots = {names.find(k) for k in keys if k is not None}
         default = next(iter(roots)) if len(roots) == 1 else None
         for (section, facts), key in zip(sections, keys):
@@ -199,10 +242,14 @@ def settle(dev: Device) -> None:
         lines["platform"] = plat_fact.line_of("platform")
         lines["family"] = plat_fact.line_of("platform")
     if mode_fact is not None:
-        lines["licensing_mode"] = mode_fact.line
+        lines["licensing_mode"] = mode_fact.line_of("release") if mode_fact is rel_fact else mode_fact.line
     if anchor is not None:
-        fact = Fact("device", {k: v for k, v in fields.items() if v is not None}, lines, anchor.section,
-                    anchor.line)
+        # A fact's lines index its own section: a field read from another section (or file)
+        # keeps no line of its own and points at the anchor instead.
+        sources = {"release": rel_fact, "platform": plat_fact, "family": plat_fact, "licensing_mode": mode_fact}
+        lines = {k: v for k, v in lines.items() if sources[k] is not None and sources[k].section is anchor.section}
+        line = lines.get("release") or lines.get("platform") or anchor.line
+        fact = Fact("device", {k: v for k, v in fields.items() if v is not None}, lines, anchor.section, line)
         store.add(fact)
 
 

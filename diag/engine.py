@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from diag.commands import covers, scope_collect
-from diag.conditions import Binding, Ctx
+from diag.conditions import UNKNOWN, Binding, Ctx, bound
 from diag.facts import CATALOGUE
 from diag.rulebook import SEVERITY_RANK, Rule, RuleBook
 
@@ -84,7 +84,7 @@ class Outcome:
 def _evidence(b: Binding) -> list[Evidence]:
     out: list[Evidence] = []
     seen: set[tuple[str, int]] = set()
-    for fact, fields in b.values():
+    for _, (fact, fields) in bound(b):
         lines = sorted({fact.line_of(f) for f in fields}) if fields else [fact.line]
         if fact.kind == "capture.unparsed":
             last = fact.lines.get("last", fact.line)
@@ -98,11 +98,12 @@ def _evidence(b: Binding) -> list[Evidence]:
             if fact.kind == "capture.unparsed" and not text.strip():
                 continue
             out.append(Evidence(fact.path, line, text.strip()))
+    out.sort(key=lambda e: (e.path, e.line))
     return out[:MAX_EVIDENCE]
 
 
 def _finding(rule: Rule, b: Binding, ctx: Ctx, device: str) -> Finding:
-    primary_name = rule.at if rule.at in b else next(iter(b), None)
+    primary_name = rule.at if rule.at in b else next((name for name, _ in bound(b)), None)
     evidence = _evidence(b)
     if primary_name is not None:
         fact, fields = b[primary_name]
@@ -143,13 +144,20 @@ def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> Non
             out.not_evaluated.append(NotEvaluated(rule.id, dev.name, tuple(a[0] for a in missing), rule.severity))
             continue
         ctx = Ctx(dev.store, dev.coverage, now, CATALOGUE)
-        bindings = rule.when.eval({}, ctx)
+        results = rule.when.match({}, ctx)
+        bindings = [b for b in results if UNKNOWN not in b]
         if not bindings:
-            if missing or ctx.unknown:
-                needs = tuple(a[0] for a in missing) + tuple(sorted(ctx.unknown))
+            undecided = set().union(*(b[UNKNOWN] for b in results)) if results else set()
+            if missing or undecided:
+                needs = tuple(a[0] for a in missing) + tuple(sorted(undecided))
                 out.not_evaluated.append(NotEvaluated(rule.id, dev.name, tuple(dict.fromkeys(needs)),
                                                       rule.severity))
             continue
+        if rule.at:
+            # 'at' names the primary evidence: branches that do not bind it are fallbacks
+            # (e.g. show output when the config is missing), reported only when no branch
+            # that binds it holds - one problem, one finding.
+            bindings = [b for b in bindings if rule.at in b] or bindings
         seen: set[tuple[str, int]] = set()
         for b in bindings:
             if not b:
@@ -183,8 +191,17 @@ def collect_next(not_evaluated: list[NotEvaluated], devices) -> list[Collect]:
 
 
 def _command_for(scope: str, dev) -> str:
+    """The exact command to run, with this device's host, VRF or SAP number where known."""
     command = scope_collect(scope)
-    if dev is None or scope not in ("ping", "telnet"):
+    if dev is None:
+        return command
+    if scope == "show system internal mts sup sap description":
+        queues = [f for f in dev.store.get("mts.queue") if (f.get("recv_q") or 0) > 0 and f.get("sap") is not None]
+        if queues:
+            busiest = max(queues, key=lambda f: f.get("recv_q"))
+            return command.replace("<sapno>", str(busiest.get("sap")))
+        return command
+    if scope not in ("ping", "telnet"):
         return command
     host, vrf = "tools.cisco.com", "management"
     for fact in dev.store.get("callhome.destination"):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -104,11 +105,26 @@ def _schema_error(path: Path, data: Any) -> None:
         err = jsonschema.exceptions.best_match(err.context)
     message = err.message
     if err.validator == "additionalProperties":
-        message = f"unknown key: {message.split('(')[-1].rstrip(')')}"
+        names = ", ".join(re.findall(r"'([^']+)'", message.split("(")[-1])) or message
+        if "equals" in err.schema.get("properties", {}):
+            known = ", ".join(sorted(err.schema.get("properties", {})))
+            message = f"unknown operator {names} (known: {known})"
+        else:
+            message = f"unknown key {names}"
     raise RuleError(str(path), _field_path(err.absolute_path), message)
 
 
+@functools.lru_cache(maxsize=1)
+def ensure_catalogue() -> None:
+    """Import every parser (and the derived facts) so the fact catalogue is complete."""
+    from diag.parsers import load_all
+
+    load_all()
+    import diag.devices  # noqa: F401 - declares the derived 'device' fact kind
+
+
 def load_file(path: Path) -> Rule:
+    ensure_catalogue()
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -168,10 +184,7 @@ def rule_files(directory: Path) -> list[Path]:
 
 def load_rules(extra_dirs: Iterable[str | Path] = (), builtin: bool = True) -> RuleBook:
     """Load the built-in rules and those of ``extra_dirs``; raise ``RuleError`` on the first problem."""
-    from diag.parsers import load_all
-
-    load_all()  # the parsers fill the fact catalogue the rules are checked against
-    _load_derived()
+    ensure_catalogue()
     dirs = ([RULES_DIR] if builtin else []) + [Path(d) for d in extra_dirs]
     rules: list[Rule] = []
     seen: dict[str, Path] = {}
@@ -184,10 +197,6 @@ def load_rules(extra_dirs: Iterable[str | Path] = (), builtin: bool = True) -> R
             rules.append(rule)
     rules.sort(key=lambda r: r.id)
     return RuleBook(rules)
-
-
-def _load_derived() -> None:
-    import diag.devices  # noqa: F401 - declares the derived 'device' fact kind
 
 
 @functools.lru_cache(maxsize=4)

@@ -28,11 +28,12 @@ _PROMPT = re.compile(
     r"^(?P<host>[A-Za-z0-9][A-Za-z0-9_.\-]{0,62})?(?:\((?P<mode>[a-z][a-z0-9\-]*)\))?#\s?(?P<cmd>.*)$"
 )
 _SHOWTECH = re.compile(r"^`(?P<cmd>[a-z][^`]{2,200})`\s*$")
-_DASHED = re.compile(r"^-{5,}\s*(?P<cmd>show [^-].*?)\s*-{5,}\s*$")
+_DASHED = re.compile(r"^-{4,}\s*(?P<cmd>show [^-].*?)\s*-{4,}\s*$")
 SYSLOG = re.compile(
     r"^\*?(?:\d{4}\s+)?[A-Z][a-z]{2}\s+\d{1,2}\s+(?:\d{4}\s+)?\d{1,2}:\d\d:\d\d(?:\.\d+)?"
     r"(?:\s+[A-Za-z]{2,5})?:?\s+(?:\S+\s+)??(?:%\$ VDC-\d+ %\$\s+)?%[A-Z][A-Z0-9_]*-\d-[A-Z0-9_]+"
 )
+_CARET = re.compile(r"^\s*\^\s*$")  # the marker line above "% Invalid command at '^' marker."
 _SWITCH_ERROR = re.compile(r"^\s*% ?(?:Invalid|Ambiguous|Incomplete|Syntax error|Permission denied|"
                            r"Invalid command|Cmd exec error)", re.I)
 _CONFIG_HEADER = re.compile(r"^!Command: (?P<cmd>show (?:running|startup)-config.*?)\s*$")
@@ -58,6 +59,7 @@ class Section:
     params: dict = field(default_factory=dict)
     filtered: bool = False
     rejected: str | None = None  # the switch refused the command
+    head: str = ""  # text of the start line when it is the prompt / header, not output
     _index: dict[int, str] | None = field(default=None, repr=False)
 
     @property
@@ -71,6 +73,8 @@ class Section:
     def text(self, no: int) -> str:
         if self._index is None:
             self._index = dict(self.lines)
+        if no == self.start and no not in self._index:
+            return self.head  # facts taken from the command's arguments point at its prompt line
         return self._index.get(no, "")
 
     def label(self) -> str:
@@ -91,6 +95,8 @@ def _is_prompt(m: re.Match, known_hosts: set[str]) -> bool:
     if host is None and m.group("mode") is None:
         return False
     if host and host in known_hosts:
+        return True
+    if m.group("mode") is not None:  # leaf01(config-callhome)#: only a prompt looks like that
         return True
     if not cmd:
         return host is not None and (m.group("mode") is not None or len(host) > 1)
@@ -121,7 +127,7 @@ class Splitter:
         self.current = None
         self.skipping = None
 
-    def _open(self, res: Resolved, origin: str, no: int) -> None:
+    def _open(self, res: Resolved, origin: str, no: int, head: str = "") -> None:
         self._close()
         if not res.supported:
             self.skipping = res.name
@@ -130,7 +136,7 @@ class Splitter:
         assert res.spec is not None
         self.current = Section(
             self.path, res.spec, res.typed, origin, self.host, no, [],
-            res.coverage, res.args, res.params, res.filtered,
+            res.coverage, res.args, res.params, res.filtered, head=head,
         )
 
     def _open_content(self, name: str, no: int) -> None:
@@ -141,10 +147,10 @@ class Splitter:
 
     # -- per line -----------------------------------------------------------
     def feed(self, no: int, text: str) -> None:
-        if text.startswith("`") or text.startswith("-----"):
+        if text.startswith("`") or text.startswith("----"):
             m = _SHOWTECH.match(text) or _DASHED.match(text)
             if m:
-                self._open(resolve(m.group("cmd")), "showtech", no)
+                self._open(resolve(m.group("cmd")), "showtech", no, text)
                 return
         if "#" in text:
             m = _PROMPT.match(text)
@@ -183,18 +189,26 @@ class Splitter:
                 self.known_hosts.add(host)
                 self.result.hosts.append(host)
         cmd = m.group("cmd").strip()
+        if "%" in cmd and SYSLOG.match(cmd):
+            # the console printed a message right after the prompt: an empty prompt, then the
+            # message; the line is kept whole (evidence quotes the line as it is in the input)
+            self._close()
+            self._console(no, m.group(0))
+            return
         if cmd.lower().startswith("do "):
             cmd = cmd[3:].strip()
         mode = m.group("mode")
         if not cmd:
             self._close()
             return
-        if mode and not cmd.lower().startswith(("sh", "ping", "tel")):
+        first = cmd.split()[0].lower()
+        if mode and not (len(first) >= 2 and any(k.startswith(first) for k in ("show", "ping", "telnet"))):
+            # a configuration statement (shutdown, callhome, ...), not an exec command
             self._close()
             self.skipping = "(configuration commands)"
             self.result.skipped["(configuration commands)"] += 1
             return
-        self._open(resolve(cmd), "prompt", no)
+        self._open(resolve(cmd), "prompt", no, m.string)
 
     def _console(self, no: int, text: str) -> None:
         sec = self.console.get(self.host)
@@ -219,7 +233,7 @@ def _finish(sec: Section) -> None:
             sec.rejected = text.strip()
             sec.coverage = frozenset()
             return
-        if text.strip():
+        if text.strip() and not _CARET.match(text):
             break
     if sec.spec.name != RUNNING_CONFIG:
         return

@@ -85,11 +85,14 @@ def to_datetime(text: str | None) -> dt.datetime | None:
 
     ``Jun 22 16:15:41 2022 UTC`` (Smart Agent), ``Wed Jun 22 16:16:28 2022``
     (``!Time:``), ``16:16:28.123 UTC Wed Jun 22 2022`` (``show clock``),
-    ``2022 Jun  2 16:15:41.123`` (syslog). A missing zone is read as UTC; an
-    unknown zone abbreviation too.
+    ``2022 Jun  2 16:15:41.123`` (syslog), ISO 8601 ``2022-06-22T16:15:41Z``.
+    A missing zone is read as UTC; an unknown zone abbreviation too.
     """
     if _blank(text):
         return None
+    iso = _iso(text or "")
+    if iso is not None:
+        return iso
     year = month = day = None
     hh = mm = ss = us = 0
     have_time = False
@@ -109,7 +112,7 @@ def to_datetime(text: str | None) -> dt.datetime | None:
             us = int((frac + "000000")[:6]) if frac else 0
             have_time = True
             continue
-        if tok.isdigit():
+        if tok.isascii() and tok.isdigit():  # isdigit() alone accepts "¹", which int() refuses
             num = int(tok)
             if len(tok) == 4 and year is None:
                 year = num
@@ -127,11 +130,30 @@ def to_datetime(text: str | None) -> dt.datetime | None:
     return (local - dt.timedelta(hours=offset)).replace(tzinfo=UTC)
 
 
-_DURATION = re.compile(r"(\d+)\s*(day|hour|minute|min|second|sec)s?", re.I)
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?$", re.I)
+
+
+def _iso(text: str) -> dt.datetime | None:
+    """``2022-06-22T16:15:41Z`` / ``2022-06-22 16:15:41+02:00``; no offset is UTC."""
+    text = text.strip()
+    if not _ISO.match(text):
+        return None
+    if text[-1:] in "zZ":
+        text = text[:-1] + "+00:00"
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+_DURATION = re.compile(r"(\d+)\s*(week|day|hour|minute|min|second|sec)s?", re.I)
 
 
 def to_duration(text: str | None) -> dt.timedelta | None:
-    """``89 days, 23 hours, 50 minutes, 7 seconds`` -> timedelta."""
+    """``89 days, 23 hours, 50 minutes, 7 seconds`` -> timedelta (also ``1 day(s)``, ``2 weeks``)."""
     if _blank(text):
         return None
     total = dt.timedelta()
@@ -140,7 +162,9 @@ def to_duration(text: str | None) -> dt.timedelta | None:
         found = True
         unit = unit.lower()
         n = int(num)
-        if unit.startswith("day"):
+        if unit.startswith("week"):
+            total += dt.timedelta(weeks=n)
+        elif unit.startswith("day"):
             total += dt.timedelta(days=n)
         elif unit.startswith("hour"):
             total += dt.timedelta(hours=n)

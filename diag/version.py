@@ -21,11 +21,13 @@ import re
 _RELEASE = re.compile(
     r"(?P<major>\d{1,2})\.(?P<minor>\d{1,2})"
     r"\((?P<maint>\d{1,3})(?P<letters>[a-z]{0,3})\)"
-    r"(?:(?P<des>[A-Z])(?P<train>\d{1,2})\((?P<rebuild>\d{1,3})(?P<rletters>[a-z]{0,3})\))?"
+    r"(?:(?P<des>[A-Z]{1,3})(?P<train>\d{1,2})\((?P<rebuild>\d{1,3})(?P<rletters>[a-z]{0,3})\))?"
     r"(?P<kind>[FM](?![A-Za-z0-9]))?"
 )
-# Letters inside the parentheses that name a platform build, not a rebuild.
-PLATFORM_TAGS = frozenset({"t"})
+# Letters inside the parentheses that name a platform or image build, not a
+# rebuild: ``t`` (Nexus 3550-T, 10.2(3t)) and ``uu`` (the non-disruptive
+# upgrade image 9.3(6uu)I9(1uu), whose [build ...] is 9.3(6)).
+PLATFORM_TAGS = frozenset({"t", "uu"})
 
 
 @functools.total_ordering
@@ -47,9 +49,9 @@ class Release:
         self.designator = designator
         self.train = train
         self.train_rebuild = train_rebuild
-        self.train_letters = train_letters
+        self.train_letters = "" if train_letters in PLATFORM_TAGS else train_letters
         self.kind = kind  # "F" feature / "M" maintenance / "" unknown
-        self._key = (major, minor, maint, self.rebuild, designator, train, train_rebuild, train_letters)
+        self._key = (major, minor, maint, self.rebuild, designator, train, train_rebuild, self.train_letters)
 
     @classmethod
     def parse(cls, text: str) -> "Release | None":
@@ -75,6 +77,16 @@ class Release:
         if rel is None:
             raise ValueError(f"not an NX-OS release: {value!r}")
         return rel
+
+    def with_kind(self, kind: str) -> "Release":
+        """The same release marked ``F``/``M`` (from ``[Feature Release]``); the text is kept."""
+        kind = (kind or "").strip()[:1].upper()
+        if kind not in ("F", "M") or kind == self.kind:
+            return self
+        letters = self.tag or self.rebuild
+        train_letters = self.train_letters
+        return Release(self.text, self.major, self.minor, self.maint, letters, self.designator,
+                       self.train, self.train_rebuild, train_letters, kind)
 
     @property
     def train_name(self) -> str:
@@ -106,13 +118,16 @@ def licensing_mode_for(release: Release | None, platform: str = "") -> str:
 
     Nexus 3000/9000: before 9.3(3) traditional only; 9.3(3) to 10.1(x) classic
     Smart Licensing; 10.2(1) and later Smart Licensing Using Policy. Nexus 7000:
-    classic Smart Licensing from 8.0(1). Unknown release: ``unknown``.
+    classic Smart Licensing from 8.0(1). Nexus 3016 and 3064 never get Smart
+    Licensing. Unknown release: ``unknown``.
     """
     if release is None:
         return "unknown"
     plat = (platform or "").upper()
     if "7000" in plat or "7700" in plat or re.search(r"\bN7K|\bC7\d{3}\b", plat):
         return "classic" if release >= Release.coerce("8.0(1)") else "traditional"
+    if re.search(r"(?<!\d)30(?:16|64)(?!\d)", plat):
+        return "traditional"  # Nexus 3016 and 3064: no Smart Licensing (knowledge file, section 6)
     if release >= Release.coerce("10.2(1)"):
         return "slp"
     if release >= Release.coerce("9.3(3)"):

@@ -8,12 +8,29 @@ from diag.parsers.base import FactMap, Rows, TextFSMParser
 COMMAND = "show license status"
 
 
+def _same_block(section, first: int, last: int) -> bool:
+    """True when no block header (a line at column 0) lies between two lines."""
+    inside = False
+    for no, text in section.lines:
+        if no == first:
+            inside = True
+            continue
+        if no >= last:
+            break
+        if inside and text.strip() and not text[0].isspace():
+            return False
+    return inside
+
+
 def _attach_failure_reasons(section, facts: list[Fact], rows: Rows) -> list[Fact]:
     """Give each ``Failure reason:`` line to the attempt line just above it.
 
     The agent prints the reason indented under the attempt that failed
     (initial registration, last renewal, last communication); the reason
-    belongs to whichever of those lines is the closest one before it.
+    belongs to whichever of those lines is the closest one before it in the
+    same block. A reason with no attempt line above it in its own block (a
+    fragment, or a layout not seen before) is given to no one rather than to
+    an attempt of another block.
     """
     owners: list[tuple[int, Fact, str]] = []
     for fact in facts:
@@ -26,7 +43,7 @@ def _attach_failure_reasons(section, facts: list[Fact], rows: Rows) -> list[Fact
         where = lines.get("FAILURE_REASON") or []
         for reason, no in zip(reasons, where):
             before = [o for o in owners if o[0] < no]
-            if not before:
+            if not before or not _same_block(section, before[-1][0], no):
                 continue
             _, fact, field = before[-1]
             key = {"initial_result": "initial_failure_reason",
@@ -105,8 +122,10 @@ PARSER = TextFSMParser(
             "last_ack_text": ("LAST_ACK", "raw", "last ACK received as printed (<none> when never)"),
             "next_ack_deadline": ("NEXT_ACK_DEADLINE", "date", "next ACK deadline"),
             "push_interval": ("PUSH_INTERVAL", "text", "reporting push interval"),
+            "next_ack_check": ("NEXT_ACK_PUSH_CHECK", "date", "next ACK push check"),
             "next_push": ("NEXT_REPORT_PUSH", "date", "next report push"),
             "last_push": ("LAST_REPORT_PUSH", "date", "last report push"),
+            "last_file_write": ("LAST_REPORT_WRITE", "date", "last report file write"),
         }),
         FactMap("license.trust_code", "Trust Code Installed line(s) (SLP)", {
             "installed": ("TRUST_CODE", "raw", "install date(s) as printed, or <none>"),

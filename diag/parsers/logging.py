@@ -39,7 +39,9 @@ PARSER = TextFSMParser(
     "show logging",
     "cisco_nxos_show_logging.textfsm",
     [FactMap("log.event", "A syslog message line", {
-        "time": ("TIMESTAMP", "date", "timestamp (no year or zone: read as UTC of an unknown year)"),
+        "time": ("TIMESTAMP", "date", "timestamp; read as UTC when the line names no zone, absent when it "
+                                      "names no year (IOS-style '*Mar  3 09:12:44.123')"),
+        "stamp": ("TIMESTAMP", "raw", "the timestamp exactly as printed"),
         "host": ("HOST", "text", "host name printed in the line, if any"),
         "facility": ("FACILITY", "text", "LICMGR, CALLHOME, SMART_LIC, ..."),
         "severity": ("SEVERITY", "int", "syslog severity 0-7"),

@@ -75,8 +75,9 @@ _declare("config.name_server", "A DNS server, global or under a vrf context", {
     "server": ("text", "server address"),
     "vrf": ("text", "VRF the server is used in ('default' for a global line without use-vrf)"),
 })
-_declare("config.domain_lookup", "ip domain-lookup / no ip domain-lookup", {
+_declare("config.domain_lookup", "ip domain-lookup / no ip domain-lookup, global or under a vrf context", {
     "enabled": ("bool", "False for 'no ip domain-lookup'"),
+    "vrf": ("text", "the vrf context the line is under; absent for the global line (all VRFs)"),
 })
 _declare("config.ip_host", "ip host <name> <address>: a static name", {
     "name": ("text", "host name"),
@@ -93,6 +94,7 @@ _declare("config.license_smart_enable", "license smart enable", {
 _declare("config.license_smart", "Other 'license smart <setting> <value>' lines (SLP transport, url, vrf, proxy)", {
     "setting": ("text", "transport, url, vrf, proxy, ..."),
     "value": ("text", "the rest of the line"),
+    "url": ("url", "the URL of a 'license smart url smart|cslu <url>' line"),
 })
 _declare("config.vrf_context", "vrf context <name>", {"name": ("text", "VRF name")})
 _declare("clock", "A clock reading printed by the switch (the capture's own 'now')", {
@@ -130,10 +132,28 @@ def interface_key(name: str) -> str:
     return low
 
 
-def _relevant(lines: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """Lines worth giving to TTP, and the callhome block's own lines."""
+# Child lines that only exist inside the callhome block: in a filtered fragment
+# (``| include http``) they are shown without their parent and still belong to it.
+_CALLHOME_ONLY = re.compile(
+    r"^\s+(?:no\s+)?(?:destination-profile|transport\s+(?:http|email)|email-contact|phone-contact|"
+    r"streetaddress|contract-id|customer-id|site-id|switch-priority|periodic-inventory)\s"
+)
+# Line number of the parent invented for such orphans: no real line has it.
+FRAGMENT_PARENT = 0
+
+
+def _relevant(lines: list[tuple[int, str]], fragment: bool = False
+              ) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """Lines worth giving to TTP, and the callhome block's own lines.
+
+    In a filtered fragment, callhome-only child lines whose parent was filtered
+    out are given to TTP under an invented ``callhome`` parent (line 0), so
+    their evidence (a destination URL) is read; the parser makes no
+    ``callhome.block`` fact of that invented parent.
+    """
     keep: list[tuple[int, str]] = []
     callhome: list[tuple[int, str]] = []
+    orphans: list[tuple[int, str]] = []
     block: str | None = None
     for no, text in lines:
         if not text.strip():
@@ -148,6 +168,9 @@ def _relevant(lines: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], list
                 elif text.startswith("vrf context "):
                     block = "vrf"
             continue
+        if fragment and block != "callhome" and _CALLHOME_ONLY.match(text):
+            orphans.append((no, text))
+            continue
         if block is None:
             continue
         pattern = _KEEP_CHILD[block]
@@ -156,13 +179,19 @@ def _relevant(lines: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], list
             callhome.append((no, text))
         elif pattern.match(text):
             keep.append((no, text))
+    if orphans:
+        keep.append((FRAGMENT_PARENT, "callhome"))
+        keep.extend(orphans)
+        callhome.extend(orphans)
     return keep, callhome
 
 
 def _fact(kind: str, node: ttpconf.Node, section, fields: dict, names: dict[str, str] | None = None) -> Fact:
     """A fact whose field lines come from the TTP node (``names`` maps field -> TTP var)."""
     lines: dict[str, int] = {}
-    for field in fields:
+    for field, value in fields.items():
+        if value is None:
+            continue  # no value, no line: a line number must point at evidence
         var = (names or {}).get(field, field)
         line = node.line(var)
         if line is not None:
@@ -183,7 +212,7 @@ class RunningConfigParser:
     command = COMMAND
 
     def parse(self, section) -> list[Fact]:
-        keep, callhome_lines = _relevant(section.lines)
+        keep, callhome_lines = _relevant(section.lines, fragment=bool(getattr(section, "filtered", False)))
         if not keep:
             return []
         root = ttpconf.run(TEMPLATE, keep)
@@ -235,8 +264,8 @@ class RunningConfigParser:
                     facts.append(_fact("config.name_server", child, section, {"server": server, "vrf": vrf},
                                        {"server": "servers", "vrf": "servers"}))
             if node.get("lookup_disabled"):
-                facts.append(_fact("config.domain_lookup", node, section, {"enabled": False},
-                                   {"enabled": "lookup_disabled"}))
+                facts.append(_fact("config.domain_lookup", node, section, {"enabled": False, "vrf": vrf},
+                                   {"enabled": "lookup_disabled", "vrf": "lookup_disabled"}))
         for node in root.child("ntp_servers"):
             opts = str(node.get("options") or "").split()
             vrf = opts[opts.index("use-vrf") + 1] if "use-vrf" in opts[:-1] else None
@@ -246,9 +275,13 @@ class RunningConfigParser:
         for node in root.child("license_smart_enable"):
             facts.append(_fact("config.license_smart_enable", node, section, {"enabled": True}))
         for node in root.child("license_smart"):
+            value = str(node.get("value") or "").strip()
+            urls = [w for w in value.split() if "://" in w]
             facts.append(_fact("config.license_smart", node, section,
-                               {"setting": node.get("setting"), "value": node.get("value")}))
+                               {"setting": node.get("setting"), "value": value,
+                                "url": urls[-1] if urls else None}, {"url": "value"}))
 
+        used.discard(FRAGMENT_PARENT)
         unread = [no for no, text in callhome_lines if no not in used and not text.strip().startswith("!")]
         return facts + unparsed_facts(section, unread)
 
@@ -258,10 +291,13 @@ class RunningConfigParser:
         fields["proxy_port"] = int(node.get("proxy_port")) if node.get("proxy_port") else None
         fields["enabled"] = bool(node.get("enabled"))
         fields["proxy_enabled"] = bool(node.get("proxy_enabled"))
-        block = _fact("callhome.block", node, section, fields)
-        block.lines.setdefault("enabled", block.line)
-        block.lines.setdefault("proxy_enabled", block.line)
-        out = [block]
+        out: list[Fact] = []
+        if node.first_line() != FRAGMENT_PARENT:
+            # a real block; orphans of a filtered fragment prove nothing about the block
+            block = _fact("callhome.block", node, section, fields)
+            block.lines.setdefault("enabled", block.line)
+            block.lines.setdefault("proxy_enabled", block.line)
+            out.append(block)
         for dest in node.child("destinations"):
             url = dest.get("url") or ""
             scheme, host, path = url_parts(url)

@@ -61,7 +61,7 @@ class MarkedTemplate:
             if _START.search(stripped):  # the marker carries _start_ so the line keeps its variables
                 stripped = _START.sub("", stripped).rstrip()
                 start = " | _start_"
-            out.append(f'{{{{ {marker} | re("{kind}\\d+"){start} }}}} {stripped}')
+            out.append(f'{{{{ {marker} | re("{kind}[0-9]+"){start} }}}} {stripped}')
         self.text = "\n".join(out)
 
     def nodes(self, result: Any) -> Any:

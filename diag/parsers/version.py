@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from diag.facts import Fact
 from diag.parsers.base import FactMap, Rows, TextFSMParser, unparsed_facts
+from diag.version import Release
 
 
 def _post(section, facts: list[Fact], rows: Rows) -> list[Fact]:
@@ -12,6 +13,9 @@ def _post(section, facts: list[Fact], rows: Rows) -> list[Fact]:
         if fact.get("release") is None and fact.get("kickstart") is not None:
             fact.fields["release"] = fact.fields["kickstart"]
             fact.lines["release"] = fact.lines["kickstart"]
+        release, kind = fact.get("release"), fact.get("release_kind")
+        if isinstance(release, Release) and kind:
+            fact.fields["release"] = release.with_kind(str(kind))  # [Feature Release] -> F
         chassis = fact.get("chassis")
         if chassis:
             fact.fields["platform"] = str(chassis).split()[-1]
@@ -34,7 +38,8 @@ PARSER = TextFSMParser(
         "build": ("BUILD", "raw", "the [build ...] string of interim or upgrade images"),
         "release_kind": ("RELEASE_KIND", "text", "Feature Release / Maintenance Release"),
         "bios": ("BIOS", "text", "BIOS version"),
-        "image": ("IMAGE", "text", "boot image file"),
+        "image": ("IMAGE", "text", "NXOS / system image file"),
+        "kickstart_image": ("KICKSTART_IMAGE", "text", "kickstart image file (older layouts)"),
         "chassis": ("CHASSIS", "text", "chassis description, e.g. Nexus9000 C93180YC-EX"),
         "serial": ("SERIAL", "text", "processor board id"),
         "device_name": ("DEVICE_NAME", "text", "Device name: the hostname"),

@@ -7,8 +7,12 @@ it. The report ends with a checklist of what to collect next.
 
 from __future__ import annotations
 
+import textwrap
+
 from diag.api import Report
 from diag.types import format_value
+
+WIDTH = 100
 
 ORDER = {"error": 0, "warning": 1, "info": 2}
 MODE_NAMES = {"classic": "classic Smart Licensing", "slp": "Smart Licensing Using Policy",
@@ -27,6 +31,8 @@ def _device_header(dev) -> str:
         parts.append(dev.platform)
     parts.append(f"NX-OS {dev.release}" if dev.release else "release unknown")
     parts.append(MODE_NAMES.get(dev.mode, dev.mode))
+    if dev.now is not None:
+        parts.append(f"judged at {format_value(dev.now)}")
     return f"{dev.name}  ({', '.join(parts)})  [{', '.join(dev.inputs)}]"
 
 
@@ -51,7 +57,8 @@ def render(report: Report, **_) -> str:
         for f in sorted(findings, key=lambda f: (ORDER[f.severity], f.path, f.line, f.rule_id)):
             out.append("")
             out.append(f"  {f.severity.upper():<7} {f.rule_id}  {f.title}  [confidence: {f.confidence}]")
-            out.extend(_block(f.message, "    "))
+            out.extend(textwrap.wrap(f.message, WIDTH, initial_indent="    ", subsequent_indent="    ",
+                                     break_long_words=False, break_on_hyphens=False))
             for ev in f.evidence:
                 out.append(f"    {ev.path}:{ev.line}:  {ev.text}")
             out.append("    fix:")

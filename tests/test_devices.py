@@ -1,0 +1,374 @@
+"""devices.py: which device each section belongs to, and what diag settles about it.
+
+DESIGN.md section 3: a device is named by its prompt, a hostname/switchname line or
+``Device name:``, else it is the file; sections of one device in several files
+merge; a session log visiting two switches yields two devices. "Now" comes from the
+capture's own clock when it has one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from diag.api import parse_only
+from diag.devices import Device, capture_clock, estimate_from_events
+
+UTC = dt.timezone.utc
+
+
+def write(tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text).lstrip("\n"))
+    return str(path)
+
+
+def devices(*paths: str) -> list[Device]:
+    _, devs, unread = parse_only(list(paths))
+    assert not unread
+    return devs
+
+
+def by_name(devs: list[Device]) -> dict[str, Device]:
+    return {d.name: d for d in devs}
+
+
+def version_output(release: str, name: str = "", chassis: str = "Nexus9000 C93180YC-EX") -> str:
+    return textwrap.dedent(f"""\
+        Cisco Nexus Operating System (NX-OS) Software
+        TAC support: http://www.cisco.com/tac
+        Copyright (C) 2002-2021, Cisco and/or its affiliates.
+        All rights reserved.
+
+        Software
+          BIOS: version 05.45
+          NXOS: version {release}
+          NXOS image file is: bootflash:///nxos.bin
+
+        Hardware
+          cisco {chassis} Chassis
+          Processor Board ID FDO21120U8N
+
+          Device name: {name}
+          bootflash: 53298520 kB
+        """) if name else textwrap.dedent(f"""\
+        Cisco Nexus Operating System (NX-OS) Software
+        TAC support: http://www.cisco.com/tac
+
+        Software
+          NXOS: version {release}
+
+        Hardware
+          cisco {chassis} Chassis
+        """)
+
+
+CLOCK = "09:20:05.123 UTC Fri Mar 03 2023"
+CLASSIC_STATUS = """\
+    Smart Licensing is ENABLED
+
+    Registration:
+      Status: REGISTERED
+      Smart Account: Acme Networks
+      Virtual Account: DC-Fabric
+      Export-Controlled Functionality: Allowed
+      Initial Registration: SUCCEEDED on Feb 27 10:01:12 2023 UTC
+      Last Renewal Attempt: None
+      Next Renewal Attempt: Aug 26 10:01:12 2023 UTC
+      Registration Expires: Feb 27 09:55:40 2024 UTC
+
+    License Authorization:
+      Status: AUTHORIZED on Mar 01 10:01:20 2023 UTC
+      Last Communication Attempt: SUCCEEDED on Mar 01 10:01:20 2023 UTC
+      Next Communication Attempt: Mar 31 10:01:20 2023 UTC
+      Communication Deadline: May 30 09:55:47 2023 UTC
+    """
+SLP_STATUS = """\
+    Smart Licensing Using Policy:
+      Status: ENABLED
+
+    Transport:
+      Type: Smart
+      URL: https://smartreceiver.cisco.com/licservice/license
+    """
+
+
+# -- naming ------------------------------------------------------------------------
+
+def test_named_by_prompt(tmp_path):
+    path = write(tmp_path, "a.txt", f"leaf01# show clock\n{CLOCK}\nleaf01#\n")
+    (dev,) = devices(path)
+    assert dev.name == "leaf01" and dev.inputs == [path]
+
+
+def test_named_by_hostname_line(tmp_path):
+    path = write(tmp_path, "cfg.txt", """
+        version 9.3(8) Bios:version 05.45
+        hostname leaf02
+        callhome
+          enable
+        """)
+    (dev,) = devices(path)
+    assert dev.name == "leaf02"
+
+
+def test_named_by_switchname_line(tmp_path):
+    path = write(tmp_path, "cfg.txt", """
+        !Command: show running-config
+        !Time: Fri Mar  3 09:20:01 2023
+
+        version 8.4(2c) Bios:version 02.07
+        switchname n7k-core1
+        callhome
+          enable
+        """)
+    (dev,) = devices(path)
+    assert dev.name == "n7k-core1"
+
+
+def test_named_by_device_name_in_show_version(tmp_path):
+    path = write(tmp_path, "ver.txt", version_output("9.3(8)", "leaf03"))
+    (dev,) = devices(path)
+    assert dev.name == "leaf03"
+    assert str(dev.release) == "9.3(8)"
+
+
+def test_default_prompt_and_hostname_are_one_device_named_by_the_hostname(tmp_path):
+    path = write(tmp_path, "s.log", """
+        switch# show clock
+        09:20:05.123 UTC Fri Mar 03 2023
+        switch# show running-config | sec hostname
+        hostname leaf01
+        switch# show license status
+        Smart Licensing is ENABLED
+        switch#
+        """)
+    (dev,) = devices(path)
+    assert dev.name == "leaf01"
+    assert {s.command for s in dev.sections} == {"show clock", "show running-config", "show license status"}
+
+
+def test_default_prompt_in_two_files_with_different_hostnames_is_two_devices(tmp_path):
+    a = write(tmp_path, "a.log", f"switch# show clock\n{CLOCK}\nswitch# show run | sec hostname\n"
+                                 "hostname leaf01\n")
+    b = write(tmp_path, "b.log", f"switch# show clock\n{CLOCK}\nswitch# show run | sec hostname\n"
+                                 "hostname leaf02\n")
+    devs = by_name(devices(a, b))
+    assert set(devs) == {"leaf01", "leaf02"}
+    assert devs["leaf01"].inputs == [a] and devs["leaf02"].inputs == [b]
+
+
+def test_bare_default_prompt_joins_the_one_device_it_stands_for(tmp_path):
+    a = write(tmp_path, "a.log", "switch# show run | sec hostname\nhostname LEAF01\n")
+    b = write(tmp_path, "b.log", f"switch# show clock\n{CLOCK}\n")
+    (dev,) = devices(a, b)
+    assert dev.name == "LEAF01" and dev.inputs == [a, b]
+
+
+def test_bare_default_prompt_standing_for_several_devices_stays_apart(tmp_path):
+    a = write(tmp_path, "a.log", "switch# show run | sec hostname\nhostname leaf01\n")
+    b = write(tmp_path, "b.log", "switch# show run | sec hostname\nhostname leaf02\n")
+    c = write(tmp_path, "c.log", f"switch# show clock\n{CLOCK}\n")
+    devs = by_name(devices(a, b, c))
+    assert set(devs) == {"leaf01", "leaf02", "switch"}
+    assert devs["switch"].inputs == [c]
+
+
+def test_session_log_visiting_two_switches_is_two_devices(tmp_path):
+    path = write(tmp_path, "session.log", f"""
+        leaf01# show clock
+        {CLOCK}
+        leaf01# show license status
+        Smart Licensing is ENABLED
+        leaf01# ssh admin@spine01 vrf management
+        User Access Verification
+        Password:
+        spine01# show clock
+        09:25:41.002 UTC Fri Mar 03 2023
+        spine01# show license status
+        Smart Licensing is DISABLED
+        spine01# exit
+        leaf01# show callhome
+        callhome enabled
+        """)
+    devs = by_name(devices(path))
+    assert set(devs) == {"leaf01", "spine01"}
+    assert [s.start for s in devs["leaf01"].sections] == [1, 3, 13]
+    assert [s.start for s in devs["spine01"].sections] == [8, 10]
+    assert devs["leaf01"].inputs == devs["spine01"].inputs == [path]
+
+
+def test_two_files_of_one_device_merge(tmp_path):
+    a = write(tmp_path, "leaf01-status.txt", "leaf01# show license status\n" + textwrap.dedent(CLASSIC_STATUS))
+    b = write(tmp_path, "leaf01-clock.txt", f"LEAF01# show clock\n{CLOCK}\n")
+    (dev,) = devices(a, b)
+    assert dev.name == "leaf01"
+    assert dev.inputs == [a, b]
+    assert {"show license status", "show clock"} <= dev.coverage
+
+
+def test_prompt_in_one_file_and_hostname_in_another_merge(tmp_path):
+    a = write(tmp_path, "status.txt", "leaf01# show license status\n" + textwrap.dedent(CLASSIC_STATUS))
+    b = write(tmp_path, "leaf01.cfg", "version 9.3(8) Bios:version 05.45\nhostname leaf01\ncallhome\n  enable\n")
+    (dev,) = devices(a, b)
+    assert dev.name == "leaf01" and len(dev.inputs) == 2
+
+
+def test_unnamed_file_is_a_device_named_by_its_path(tmp_path):
+    a = write(tmp_path, "paste1.txt", CLASSIC_STATUS)
+    b = write(tmp_path, "paste2.txt", CLASSIC_STATUS)
+    devs = devices(a, b)
+    assert sorted(d.name for d in devs) == sorted([a, b])
+    assert all(len(d.inputs) == 1 for d in devs)
+
+
+def test_unnamed_sections_join_the_only_device_of_their_file(tmp_path):
+    path = write(tmp_path, "mixed.txt", textwrap.dedent(CLASSIC_STATUS) + f"\nleaf01# show clock\n{CLOCK}\n")
+    (dev,) = devices(path)
+    assert dev.name == "leaf01"
+    assert [s.origin for s in dev.sections] == ["content", "prompt"]
+
+
+# -- licensing mode --------------------------------------------------------------------
+
+@pytest.mark.parametrize("release,chassis,mode", [
+    ("9.3(8)", "Nexus9000 C93180YC-EX", "classic"),
+    ("9.3(3)", "Nexus9000 C93180YC-EX", "classic"),
+    ("10.1(2)", "Nexus9000 C93180YC-EX", "classic"),
+    ("10.2(3)F", "Nexus9000 C93180YC-EX", "slp"),
+    ("10.4(1)F", "Nexus3000 C3172PQ", "slp"),
+    ("9.3(1)", "Nexus9000 C93180YC-EX", "traditional"),
+    ("7.0(3)I7(8)", "Nexus9000 C93180YC-EX", "traditional"),
+    ("8.4(2c)", "Nexus7000 C7009", "classic"),
+    ("7.3(8)D1(1)", "Nexus7000 C7009", "traditional"),
+])
+def test_mode_from_release(tmp_path, release, chassis, mode):
+    path = write(tmp_path, "v.txt", "leaf01# show version\n" + version_output(release, chassis=chassis))
+    (dev,) = devices(path)
+    assert dev.mode == mode
+    (fact,) = dev.store.get("device")
+    assert fact.get("licensing_mode") == mode
+
+
+def test_mode_unknown_without_release_or_license_output(tmp_path):
+    (dev,) = devices(write(tmp_path, "c.txt", f"leaf01# show clock\n{CLOCK}\n"))
+    assert dev.mode == "unknown"
+
+
+def test_mode_from_show_license_status_classic(tmp_path):
+    (dev,) = devices(write(tmp_path, "s.txt", "leaf01# show license status\n" + textwrap.dedent(CLASSIC_STATUS)))
+    assert dev.mode == "classic"
+
+
+def test_mode_from_show_license_status_slp(tmp_path):
+    (dev,) = devices(write(tmp_path, "s.txt", "leaf01# show license status\n" + textwrap.dedent(SLP_STATUS)))
+    assert dev.mode == "slp"
+    (fact,) = dev.store.get("device")
+    assert fact.lines["licensing_mode"] == 3  # "Status: ENABLED" under Smart Licensing Using Policy
+
+
+def test_license_output_settles_the_mode_over_the_release(tmp_path):
+    # a 9.3 release number with SLP output: the output is what the switch does
+    path = write(tmp_path, "s.txt", "leaf01# show version\n" + version_output("9.3(8)", "leaf01")
+                 + "leaf01# show license status\n" + textwrap.dedent(SLP_STATUS))
+    (dev,) = devices(path)
+    assert dev.mode == "slp"
+
+
+def test_classic_output_on_release_before_smart_licensing_is_classic(tmp_path):
+    path = write(tmp_path, "s.txt", "leaf01# show version\n" + version_output("9.3(1)", "leaf01")
+                 + "leaf01# show license status\n" + textwrap.dedent(CLASSIC_STATUS))
+    (dev,) = devices(path)
+    assert dev.mode == "classic"
+
+
+# -- the capture's own clock -------------------------------------------------------------
+
+def _log(*lines: str) -> str:
+    return "leaf01# show logging logfile\n" + "\n".join(lines) + "\n"
+
+
+def test_show_clock_is_the_capture_clock(tmp_path):
+    (dev,) = devices(write(tmp_path, "c.txt", f"leaf01# show clock\n{CLOCK}\n"))
+    now, where = capture_clock(dev)
+    assert now == dt.datetime(2023, 3, 3, 9, 20, 5, 123000, tzinfo=UTC)
+    assert "show clock" in where and ":2)" in where
+
+
+def test_running_config_time_line_is_a_clock(tmp_path):
+    (dev,) = devices(write(tmp_path, "r.txt", """
+        leaf01# show running-config callhome
+        !Command: show running-config callhome
+        !Running configuration last done at: Fri Mar  3 09:02:40 2023
+        !Time: Fri Mar  3 09:20:01 2023
+
+        version 9.3(8) Bios:version 05.45
+        callhome
+          enable
+        """))
+    now, where = capture_clock(dev)
+    assert now == dt.datetime(2023, 3, 3, 9, 20, 1, tzinfo=UTC)
+    assert "show running-config" in where
+
+
+def test_clock_readings_win_over_a_newer_log_line(tmp_path):
+    path = write(tmp_path, "c.txt", f"leaf01# show clock\n{CLOCK}\n" + _log(
+        "2023 Mar  3 09:12:44 leaf01 %LICMGR-3-LOG_SMART_LIC_COMM_FAILED: x",
+        "2023 Mar 13 10:00:00 leaf01 %LICMGR-3-LOG_SMART_LIC_COMM_FAILED: y"))
+    (dev,) = devices(path)
+    now, where = capture_clock(dev)
+    assert now == dt.datetime(2023, 3, 3, 9, 20, 5, 123000, tzinfo=UTC)
+    assert "show clock" in where
+
+
+def test_newest_of_several_clock_readings(tmp_path):
+    path = write(tmp_path, "c.txt", f"""
+        leaf01# show clock
+        {CLOCK}
+        leaf01# show running-config callhome
+        !Command: show running-config callhome
+        !Time: Fri Mar  3 09:31:10 2023
+        callhome
+        """)
+    (dev,) = devices(path)
+    now, where = capture_clock(dev)
+    assert now == dt.datetime(2023, 3, 3, 9, 31, 10, tzinfo=UTC)
+    assert ":5)" in where
+
+
+def test_newest_log_line_when_there_is_no_clock(tmp_path):
+    path = write(tmp_path, "l.txt", _log(
+        "2023 Mar 13 10:00:00 leaf01 %LICMGR-3-LOG_SMART_LIC_COMM_FAILED: y",
+        "2023 Mar  3 09:12:44 leaf01 %LICMGR-3-LOG_SMART_LIC_COMM_FAILED: x",
+        "*Mar 20 09:12:44.123: %SMART_LIC-3-COMM_FAILED: no year: not a clock"))
+    (dev,) = devices(path)
+    now, where = capture_clock(dev)
+    assert now == dt.datetime(2023, 3, 13, 10, 0, tzinfo=UTC)
+    assert "newest log line" in where and ":2)" in where
+
+
+def test_no_clock_at_all(tmp_path):
+    (dev,) = devices(write(tmp_path, "s.txt", "leaf01# show license status\n" + textwrap.dedent(CLASSIC_STATUS)))
+    assert capture_clock(dev) is None
+
+
+def test_estimate_for_an_old_paste_without_clock(tmp_path):
+    (dev,) = devices(write(tmp_path, "s.txt", "leaf01# show license status\n" + textwrap.dedent(CLASSIC_STATUS)))
+    now, why = estimate_from_events(dev, dt.datetime(2031, 1, 15, 12, 0, tzinfo=UTC))
+    # newest past event: the last communication attempt on Mar 01 2023 (line 16)
+    assert now == dt.datetime(2023, 3, 1, 10, 1, 20, tzinfo=UTC)
+    assert "show license status" in why and ":16)" in why
+
+
+def test_no_estimate_while_the_next_attempt_is_still_ahead(tmp_path):
+    (dev,) = devices(write(tmp_path, "s.txt", "leaf01# show license status\n" + textwrap.dedent(CLASSIC_STATUS)))
+    # next communication attempt Mar 31 2023: on Mar 30 the output may well be current
+    assert estimate_from_events(dev, dt.datetime(2023, 3, 30, tzinfo=UTC)) is None
+
+
+def test_estimate_needs_scheduled_dates(tmp_path):
+    (dev,) = devices(write(tmp_path, "c.txt", "leaf01# show callhome\ncallhome enabled\n"))
+    assert estimate_from_events(dev, dt.datetime(2031, 1, 15, tzinfo=UTC)) is None

@@ -1,0 +1,139 @@
+"""Rule loading: a broken rule is refused at load with file, field and reason."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+
+from diag.errors import RuleError
+from diag.rulebook import load_file, load_rules
+
+VALID = {
+    "id": "my-site-rule",
+    "title": "Call Home proxy port is not the site standard",
+    "area": "callhome",
+    "severity": "warning",
+    "confidence": "medium",
+    "requires": ["show running-config callhome"],
+    "when": {"fact": "callhome.block", "as": "ch",
+             "where": {"proxy_port": {"exists": True, "not_in": [8080]}}},
+    "message": "Call Home uses proxy port {ch.proxy_port}; this site proxies on 8080.",
+    "fix": "callhome\n  transport http proxy server {ch.proxy_server} port 8080",
+    "verify": ["show running-config callhome"],
+    "references": ["Site standard NET-42"],
+    "docs": {"what": "Checks the proxy port of Call Home.", "why": "Only 8080 is open to the internet."},
+}
+
+
+def write(tmp_path: Path, data, name: str = "my-site-rule") -> Path:
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(data if isinstance(data, str) else yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def mutate(**changes):
+    data = copy.deepcopy(VALID)
+    for dotted, value in changes.items():
+        target = data
+        keys = dotted.split("__")
+        for key in keys[:-1]:
+            target = target[key]
+        if value is _DELETE:
+            del target[keys[-1]]
+        else:
+            target[keys[-1]] = value
+    return data
+
+
+_DELETE = object()
+
+
+def test_valid_rule_loads(tmp_path: Path):
+    rule = load_file(write(tmp_path, VALID))
+    assert rule.id == "my-site-rule" and rule.bindings == {"ch": "callhome.block"}
+
+
+BROKEN = [
+    ("missing key", mutate(title=_DELETE), "(top level)", "'title' is a required property"),
+    ("wrong type", mutate(verify="show license status"), "verify", "is not of type 'array'"),
+    ("bad severity", mutate(severity="critical"), "severity", "critical"),
+    ("unknown key", mutate(colour="red"), "(top level)", "unknown key"),
+    ("unknown operator", mutate(when={"fact": "callhome.block", "where": {"vrf": {"looks_like": "x"}}}),
+     "when.where.vrf", "unknown operator looks_like"),
+    ("unknown fact", mutate(when={"fact": "callhome.nothing"}), "when.fact", "unknown fact kind 'callhome.nothing'"),
+    ("unknown field", mutate(when={"fact": "callhome.block", "where": {"colour": {"equals": "red"}}}),
+     "when.where.colour", "has no field 'colour'"),
+    ("invalid regex", mutate(when={"fact": "callhome.block", "where": {"vrf": {"matches": "(unclosed"}}}),
+     "when.where.vrf.matches", "invalid regular expression"),
+    ("catastrophic regex", mutate(when={"fact": "callhome.block", "where": {"vrf": {"matches": "^(a+)+$"}}}),
+     "when.where.vrf.matches", "backtrack catastrophically"),
+    ("catastrophic regex 2", mutate(when={"fact": "callhome.block", "where": {"vrf": {"matches": "(\\w*)*x"}}}),
+     "when.where.vrf.matches", "backtrack catastrophically"),
+    ("bad date operand", mutate(when={"fact": "license.authorization", "as": "ch",
+                                      "where": {"deadline": {"lt": "soon"}}}),
+     "when.where.deadline.lt", "is not a date"),
+    ("bad release operand", mutate(when={"fact": "device", "as": "ch", "where": {"release": {"lt": "nine"}}}),
+     "when.where.release.lt", "not an NX-OS release"),
+    ("order on text", mutate(when={"fact": "callhome.block", "as": "ch", "where": {"vrf": {"lt": "m"}}}),
+     "when.where.vrf.lt", "compares numbers"),
+    ("dangling ref", mutate(when={"fact": "callhome.block", "as": "ch",
+                                  "where": {"vrf": {"equals": {"ref": "other.vrf"}}}}),
+     "when.where.vrf.equals", "not bound earlier"),
+    ("unknown placeholder", mutate(message="uses {nothing.here} today"), "message", "does not bind"),
+    ("unknown placeholder field", mutate(message="uses {ch.colour} today"), "message", "has no field 'colour'"),
+    ("unknown filter", mutate(message="uses {ch.vrf|shout} today"), "message", "unknown filter 'shout'"),
+    ("unknown scope", mutate(requires=["show interface brief"]), "requires[0]", "unknown command scope"),
+    ("low confidence without confirm", mutate(confidence="low"), "docs.confirm", "must say what evidence"),
+    ("bad at", mutate(at="nope"), "at", "not a binding"),
+]
+
+
+@pytest.mark.parametrize("label,data,field,reason", BROKEN, ids=[b[0] for b in BROKEN])
+def test_broken_rule_names_file_field_and_reason(tmp_path: Path, label, data, field, reason):
+    path = write(tmp_path, data)
+    with pytest.raises(RuleError) as err:
+        load_file(path)
+    msg = str(err.value)
+    assert str(path) in msg
+    assert err.value.field == field, msg
+    assert reason in msg
+
+
+def test_id_must_equal_file_name(tmp_path: Path):
+    with pytest.raises(RuleError, match="must equal the file name"):
+        load_file(write(tmp_path, VALID, name="other-name"))
+
+
+@pytest.mark.parametrize("text,reason", [
+    ("id: [unclosed", "invalid YAML"),
+    ("- just\n- a list\n", "must hold a mapping"),
+    ("", "must hold a mapping"),
+])
+def test_not_a_rule_at_all(tmp_path: Path, text, reason):
+    with pytest.raises(RuleError, match=reason):
+        load_file(write(tmp_path, text))
+
+
+def test_duplicate_ids_across_folders(tmp_path: Path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    write(a, VALID)
+    write(b, VALID)
+    with pytest.raises(RuleError, match="duplicate rule id"):
+        load_rules([a, b], builtin=False)
+
+
+def test_duplicate_of_a_builtin_rule(tmp_path: Path):
+    data = mutate(id="callhome-url-plain-http")
+    write(tmp_path, data, name="callhome-url-plain-http")
+    with pytest.raises(RuleError, match="duplicate rule id 'callhome-url-plain-http'"):
+        load_rules([tmp_path])
+
+
+def test_missing_rules_folder(tmp_path: Path):
+    with pytest.raises(RuleError, match="rules folder not found"):
+        load_rules([tmp_path / "nope"])
