@@ -27,6 +27,7 @@ from diag.commands import BY_NAME, KEYWORDS, RUNNING_CONFIG, SPECS, CommandSpec,
 _PROMPT = re.compile(
     r"^(?P<host>[A-Za-z0-9][A-Za-z0-9_.\-]{0,62})?(?:\((?P<mode>[a-z][a-z0-9\-]*)\))?#\s?(?P<cmd>.*)$"
 )
+_FENCE = re.compile(r"^```[\w+-]*\s*$")
 _SHOWTECH = re.compile(r"^`(?P<cmd>[a-z][^`]{2,200})`\s*$")
 _DASHED = re.compile(r"^-{4,}\s*(?P<cmd>show [^-].*?)\s*-{4,}\s*$")
 SYSLOG = re.compile(
@@ -148,6 +149,8 @@ class Splitter:
     # -- per line -----------------------------------------------------------
     def feed(self, no: int, text: str) -> None:
         if text.startswith("`") or text.startswith("----"):
+            if _FENCE.match(text):
+                return  # a Markdown code fence around a pasted capture (tickets, chat)
             m = _SHOWTECH.match(text) or _DASHED.match(text)
             if m:
                 self._open(resolve(m.group("cmd")), "showtech", no, text)

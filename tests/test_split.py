@@ -462,3 +462,14 @@ def test_every_line_is_in_at_most_one_section_in_order(pieces):
         assert all(sec.text(n) == pieces[n - 1] for n in numbers)
         assert sec.origin == "console" or all(n > sec.start or sec.origin == "content" for n in numbers)
     assert [s.start for s in result.sections] == sorted(s.start for s in result.sections)
+
+
+def test_markdown_code_fences_around_a_paste_are_ignored():
+    from diag.capture import lines_from_text
+    from diag.split import split_lines
+
+    text = "```text\nleaf01# show clock\n10:15:02.117 UTC Tue May 16 2023\n```\n"
+    result = split_lines(lines_from_text(text), "t")
+    assert [s.command for s in result.sections] == ["show clock"]
+    assert result.sections[0].lines == [(3, "10:15:02.117 UTC Tue May 16 2023")]
+    assert result.unrecognised_lines == 0
