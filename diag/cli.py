@@ -146,6 +146,10 @@ def rules_cmd(fmt, rules_dirs) -> None:
     for r in book.rules:
         click.echo(f"{r.id:<{width}}  {r.severity:<8}  {r.confidence:<6}  {r.area:<12}  {r.title}")
     click.echo(f"\n{len(book.rules)} rules")
+    if book.derivations:
+        click.echo("\nDerived facts (concluded before the rules run; see 'diag facts <kind>'):")
+        for d in book.derivations:
+            click.echo(f"  {d.kind:<28} {d.doc}  [{d.id}]")
 
 
 @cli.command()

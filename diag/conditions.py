@@ -59,6 +59,15 @@ class Ctx:
     coverage: frozenset[str] | set[str]
     now: dt.datetime
     catalogue: dict
+    derived_needs: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def needs_for(self, kind: str) -> frozenset[str]:
+        """The commands that would decide whether facts of ``kind`` exist."""
+        spec = self.catalogue[kind]
+        scope = spec.proven_by[0] if spec.proven_by else kind
+        if scope.startswith("derived:"):
+            return self.derived_needs.get(kind, frozenset({scope}))
+        return frozenset({scope})
 
 
 # -- regular expressions -------------------------------------------------------
@@ -273,8 +282,7 @@ class FactNode(Node):
             spec = ctx.catalogue[self.kind]
             if not any(covers(ctx.coverage, scope) for scope in spec.proven_by):
                 nb = dict(b)
-                nb[UNKNOWN] = frozenset(b.get(UNKNOWN, frozenset()) | {spec.proven_by[0] if spec.proven_by
-                                                                       else self.kind})
+                nb[UNKNOWN] = frozenset(b.get(UNKNOWN, frozenset()) | ctx.needs_for(self.kind))
                 out.append(nb)
         return out
 
@@ -340,7 +348,7 @@ class NotNode(Node):
         for kind in self.child.kinds():
             spec = ctx.catalogue[kind]
             if not any(covers(ctx.coverage, scope) for scope in spec.proven_by):
-                unknown.add(spec.proven_by[0] if spec.proven_by else kind)
+                unknown |= ctx.needs_for(kind)
         if unknown:
             nb = dict(b)
             nb[UNKNOWN] = frozenset(b.get(UNKNOWN, frozenset()) | unknown)

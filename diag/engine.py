@@ -38,6 +38,7 @@ class Finding:
     fix: str
     verify: tuple[str, ...]
     references: tuple[str, ...]
+    verify_expect: tuple[tuple[str, str], ...] = ()  # (command, what its output should show)
 
     def sort_key(self) -> tuple:
         return (self.device.lower(), self.path, self.line, self.rule_id)
@@ -49,6 +50,7 @@ class Finding:
             "path": self.path, "line": self.line, "end_line": self.end_line,
             "evidence": [e.to_json() for e in self.evidence],
             "fix": self.fix, "verify": list(self.verify), "references": list(self.references),
+            "verify_output": [{"command": c, "expect": e} for c, e in self.verify_expect],
         }
 
 
@@ -81,10 +83,21 @@ class Outcome:
     collect_next: list[Collect] = field(default_factory=list)
 
 
+def _expand(pairs) -> list[tuple]:
+    """(fact, fields) pairs with derived facts replaced by what they were concluded from."""
+    out = []
+    for fact, fields in pairs:
+        if fact.support:
+            out.extend(_expand(fact.support))
+        else:
+            out.append((fact, fields))
+    return out
+
+
 def _evidence(b: Binding) -> list[Evidence]:
     out: list[Evidence] = []
     seen: set[tuple[str, int]] = set()
-    for _, (fact, fields) in bound(b):
+    for fact, fields in _expand(v for _, v in bound(b)):
         lines = sorted({fact.line_of(f) for f in fields}) if fields else [fact.line]
         if fact.kind == "capture.unparsed":
             last = fact.lines.get("last", fact.line)
@@ -119,7 +132,9 @@ def _finding(rule: Rule, b: Binding, ctx: Ctx, device: str) -> Finding:
         message=rule.message.render(b, ctx, device).strip(),
         device=device, path=path, line=line, end_line=end_line, evidence=tuple(evidence),
         fix=rule.fix.render(b, ctx, device).strip("\n"),
-        verify=tuple(rule.verify), references=tuple(rule.references),
+        verify=tuple(command for command, _ in rule.verify), references=tuple(rule.references),
+        verify_expect=tuple((command, expect.render(b, ctx, device).strip())
+                            for command, expect in rule.verify if expect is not None),
     )
 
 
@@ -135,7 +150,53 @@ def _fallback_anchor(rule: Rule, dev) -> Binding:
     return {}
 
 
+def derive(rules: RuleBook, dev, now: dt.datetime) -> dict[str, frozenset[str]]:
+    """Run the derivations on a device: add their facts and what they settled.
+
+    A derivation that holds adds one fact per binding, whose evidence is the
+    evidence of what it was concluded from. One decided either way adds the scope
+    ``derived:<kind>`` to the device's coverage (so its absence is proven); one
+    that cannot be decided leaves the commands that would decide it.
+    """
+    from diag.facts import Fact
+
+    needs: dict[str, frozenset[str]] = {}
+    for d in rules.derivations:
+        missing = [alts for alts in d.requires if not any(covers(dev.coverage, s) for s in alts)]
+        if missing:
+            needs[d.kind] = frozenset(a[0] for a in missing)
+            continue
+        ctx = Ctx(dev.store, dev.coverage, now, CATALOGUE, needs)
+        results = d.when.match({}, ctx)
+        bindings = [b for b in results if UNKNOWN not in b]
+        if not bindings and results:
+            needs[d.kind] = frozenset().union(*(b[UNKNOWN] for b in results))
+            continue
+        for b in bindings:
+            pairs = [v for _, v in bound(b)]
+            primary = b[d.at][0] if d.at in b else (pairs[0][0] if pairs else None)
+            if primary is None:
+                continue
+            fields, lines = {}, {}
+            for fr in d.fields:
+                if fr.source is not None:
+                    name, fld = fr.source
+                    value = b[name][0].get(fld) if name in b else None
+                    line = b[name][0].line_of(fld) if name in b else primary.line
+                else:
+                    value = fr.value.render(b, ctx, dev.name).strip() if fr.value else None
+                    line = primary.line
+                if value is not None and value != "":
+                    fields[fr.name] = value
+                    if b.get(fr.source[0] if fr.source else "", (primary,))[0].section is primary.section:
+                        lines[fr.name] = line
+            dev.store.add(Fact(d.kind, fields, lines, primary.section, primary.line, tuple(pairs)))
+        dev.coverage.add(f"derived:{d.kind}")
+    return needs
+
+
 def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> None:
+    derived_needs = derive(rules, dev, now)
     for rule in rules.rules:
         if rule.modes and dev.mode != "unknown" and dev.mode not in rule.modes:
             continue
@@ -143,7 +204,7 @@ def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> Non
         if missing and not rule.fire_on_partial:
             out.not_evaluated.append(NotEvaluated(rule.id, dev.name, tuple(a[0] for a in missing), rule.severity))
             continue
-        ctx = Ctx(dev.store, dev.coverage, now, CATALOGUE)
+        ctx = Ctx(dev.store, dev.coverage, now, CATALOGUE, derived_needs)
         results = rule.when.match({}, ctx)
         bindings = [b for b in results if UNKNOWN not in b]
         if not bindings:

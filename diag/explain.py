@@ -52,6 +52,8 @@ def explain_rule(rule: Rule, book: RuleBook) -> str:
             out += ["", "Fix (for this example):"] + [f"  {line}" for line in f.fix.splitlines()]
     else:
         out += ["", "Fix:"] + [f"  {line}" for line in rule.fix.text.strip().splitlines()]
-    out += ["", f"Verify with: {'; '.join(rule.verify)}"]
+    out += ["", "Verify with:"]
+    for command, expect in rule.verify:
+        out.append(f"  {command}" + (f"  (expect: {expect.text.strip()})" if expect is not None else ""))
     out += ["", "References:"] + [f"  - {ref}" for ref in rule.references]
     return "\n".join(out) + "\n"

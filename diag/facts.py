@@ -64,11 +64,13 @@ def declare(kind: str, doc: str, fields: dict[str, tuple[str, str]], *,
 class Fact:
     """One typed record with provenance. Treated as immutable once built."""
 
-    __slots__ = ("kind", "fields", "lines", "section", "line")
+    __slots__ = ("kind", "fields", "lines", "section", "line", "support")
 
     def __init__(self, kind: str, fields: dict[str, Any], lines: dict[str, int],
-                 section: "Section", line: int | None = None):
+                 section: "Section", line: int | None = None, support: tuple = ()):
         self.kind = kind
+        # for a derived fact: the (fact, fields) it was concluded from, whose lines are its evidence
+        self.support = support
         self.fields = fields
         self.lines = lines
         self.section = section

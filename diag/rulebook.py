@@ -40,7 +40,7 @@ class Rule:
     when: cond.Node
     message: cond.Template
     fix: cond.Template
-    verify: list[str]
+    verify: list[tuple[str, cond.Template | None]]  # (command, what its output should show)
     references: list[str]
     docs: dict[str, str]
     path: Path
@@ -62,8 +62,41 @@ class Rule:
 
 
 @dataclass
+class FieldRule:
+    name: str
+    type: str
+    doc: str
+    source: tuple[str, str] | None  # (binding, field) to copy
+    value: cond.Template | None  # or a text template
+
+
+@dataclass
+class Derivation:
+    """Concludes a fact kind from other facts; rules use it like a parsed fact."""
+
+    id: str
+    kind: str
+    doc: str
+    fields: list[FieldRule]
+    requires: list[tuple[str, ...]]
+    when: cond.Node
+    path: Path
+    at: str | None = None
+    bindings: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def hit_example(self) -> Path:
+        return self.path.with_suffix(".hit.txt")
+
+    @property
+    def ok_example(self) -> Path:
+        return self.path.with_suffix(".ok.txt")
+
+
+@dataclass
 class RuleBook:
     rules: list[Rule]
+    derivations: list[Derivation] = field(default_factory=list)
 
     @functools.cached_property
     def by_id(self) -> dict[str, Rule]:
@@ -75,15 +108,18 @@ class RuleBook:
         if unknown:
             raise RuleError("--select/--ignore", "", f"unknown rule id(s): {', '.join(sorted(unknown))}")
         rules = [r for r in self.rules if (not select or r.id in select) and r.id not in ignore]
-        return RuleBook(rules)
+        return RuleBook(rules, self.derivations)
 
 
-@functools.lru_cache(maxsize=1)
-def _validator():
+@functools.lru_cache(maxsize=2)
+def _validator(name: str = "rule"):
     import jsonschema
+    from referencing import Registry, Resource
 
-    schema = json.loads(resources.files("diag.schema").joinpath("rule.schema.json").read_text("utf-8"))
-    return jsonschema.Draft202012Validator(schema)
+    schemas = {n: json.loads(resources.files("diag.schema").joinpath(f"{n}.schema.json").read_text("utf-8"))
+               for n in ("rule", "derivation")}
+    registry = Registry().with_resources((s["$id"], Resource.from_contents(s)) for s in schemas.values())
+    return jsonschema.Draft202012Validator(schemas[name], registry=registry)
 
 
 def _field_path(parts: Iterable[Any]) -> str:
@@ -93,10 +129,10 @@ def _field_path(parts: Iterable[Any]) -> str:
     return out or "(top level)"
 
 
-def _schema_error(path: Path, data: Any) -> None:
+def _schema_error(path: Path, data: Any, schema: str = "rule") -> None:
     import jsonschema
 
-    errors = list(_validator().iter_errors(data))
+    errors = list(_validator(schema).iter_errors(data))
     if not errors:
         return
     err = jsonschema.exceptions.best_match(errors)
@@ -123,8 +159,8 @@ def ensure_catalogue() -> None:
     import diag.devices  # noqa: F401 - declares the derived 'device' fact kind
 
 
-def load_file(path: Path) -> Rule:
-    ensure_catalogue()
+def read_file(path: Path) -> dict:
+    """The YAML mapping of a rule or derivation file, or ``RuleError``."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -137,10 +173,10 @@ def load_file(path: Path) -> Rule:
         raise RuleError(str(path), where, f"invalid YAML: {getattr(exc, 'problem', exc)}") from None
     if not isinstance(data, dict):
         raise RuleError(str(path), "", "a rule file must hold a mapping")
-    _schema_error(path, data)
-    if data["id"] != path.stem:
-        raise RuleError(str(path), "id", f"'{data['id']}' must equal the file name '{path.stem}'")
+    return data
 
+
+def _requires(path: Path, data: dict) -> list[tuple[str, ...]]:
     scopes = known_scopes()
     requires: list[tuple[str, ...]] = []
     for i, item in enumerate(data["requires"]):
@@ -150,7 +186,10 @@ def load_file(path: Path) -> Rule:
                 raise RuleError(str(path), f"requires[{i}]", f"unknown command scope '{alt}'; known: "
                                 + ", ".join(sorted(scopes)))
         requires.append(alts)
+    return requires
 
+
+def _condition(path: Path, data: dict) -> tuple[cond.Node, dict[str, str]]:
     try:
         when, bindings = cond.compile_condition(data["when"], CATALOGUE)
     except cond.CompileError as exc:
@@ -158,22 +197,117 @@ def load_file(path: Path) -> Rule:
     at = data.get("at")
     if at is not None and at not in bindings:
         raise RuleError(str(path), "at", f"'{at}' is not a binding of 'when' ({', '.join(bindings) or 'none'})")
-    templates = {}
-    for key in ("message", "fix"):
-        try:
-            templates[key] = cond.Template(data[key], bindings, CATALOGUE)
-        except cond.CompileError as exc:
-            raise RuleError(str(path), key, exc.problem) from None
+    return when, bindings
+
+
+def _template(path: Path, where: str, text: str, bindings: dict[str, str]) -> cond.Template:
+    try:
+        return cond.Template(text, bindings, CATALOGUE)
+    except cond.CompileError as exc:
+        raise RuleError(str(path), where, exc.problem) from None
+
+
+def load_file(path: Path) -> "Rule | Derivation":
+    """Load one rule (or derivation) file; every derived kind it uses must be declared."""
+    ensure_catalogue()
+    data = read_file(path)
+    if "derives" in data:
+        declare_derived(path, data)
+        return compile_derivation(path, data)
+    return compile_rule(path, data)
+
+
+def compile_rule(path: Path, data: dict) -> Rule:
+    _schema_error(path, data)
+    if data["id"] != path.stem:
+        raise RuleError(str(path), "id", f"'{data['id']}' must equal the file name '{path.stem}'")
+    requires = _requires(path, data)
+    when, bindings = _condition(path, data)
+    message = _template(path, "message", data["message"], bindings)
+    fix = _template(path, "fix", data["fix"], bindings)
+    verify: list[tuple[str, cond.Template | None]] = []
+    for i, item in enumerate(data["verify"]):
+        if isinstance(item, dict):
+            verify.append((item["command"], _template(path, f"verify[{i}].expect", item["expect"], bindings)))
+        else:
+            verify.append((item, None))
     if data["confidence"] == "low" and "confirm" not in data["docs"]:
         raise RuleError(str(path), "docs.confirm", "a low-confidence rule must say what evidence would confirm it")
     return Rule(
         id=data["id"], title=data["title"], area=data["area"], severity=data["severity"],
         confidence=data["confidence"], requires=requires, when=when,
-        message=templates["message"], fix=templates["fix"], verify=list(data["verify"]),
+        message=message, fix=fix, verify=verify,
         references=list(data["references"]), docs=dict(data["docs"]), path=path,
         fire_on_partial=bool(data.get("fire_on_partial", False)), modes=tuple(data.get("modes", ())),
-        at=at, bindings=bindings,
+        at=data.get("at"), bindings=bindings,
     )
+
+
+def declare_derived(path: Path, data: dict, loaded: set[str] | None = None) -> None:
+    """Put a derivation's fact kind in the catalogue (before any condition is compiled).
+
+    Several derivations may conclude the same kind (with the same fields); a kind
+    left by an earlier load of other rule folders is replaced, not merged.
+    """
+    from diag.facts import declare
+
+    _schema_error(path, data, "derivation")
+    if data["id"] != path.stem:
+        raise RuleError(str(path), "id", f"'{data['id']}' must equal the file name '{path.stem}'")
+    kind = data["derives"]
+    existing = CATALOGUE.get(kind)
+    if existing is not None and "derived" not in existing.produced_by:
+        raise RuleError(str(path), "derives", f"'{kind}' is a fact kind a parser produces; derive a new kind")
+    if existing is not None and loaded is not None and kind not in loaded:
+        del CATALOGUE[kind]
+    if loaded is not None:
+        loaded.add(kind)
+    try:
+        declare(kind, data["doc"], {n: (f["type"], f["doc"]) for n, f in data["fields"].items()},
+                proven_by=(f"derived:{kind}",), produced_by=("derived",))
+    except ValueError as exc:
+        raise RuleError(str(path), "fields", str(exc)) from None
+
+
+def compile_derivation(path: Path, data: dict) -> Derivation:
+    requires = _requires(path, data)
+    when, bindings = _condition(path, data)
+    fields: list[FieldRule] = []
+    for name, spec in data["fields"].items():
+        where = f"fields.{name}"
+        if "from" in spec:
+            binding, _, fld = spec["from"].partition(".")
+            if binding not in bindings or fld not in CATALOGUE[bindings[binding]].fields:
+                raise RuleError(str(path), where + ".from", f"'{spec['from']}' is not a field of a binding of 'when'")
+            fields.append(FieldRule(name, spec["type"], spec["doc"], (binding, fld), None))
+        else:
+            fields.append(FieldRule(name, spec["type"], spec["doc"], None,
+                                    _template(path, where + ".value", spec["value"], bindings)))
+    return Derivation(id=data["id"], kind=data["derives"], doc=data["doc"], fields=fields, requires=requires,
+                      when=when, path=path, at=data.get("at"), bindings=bindings)
+
+
+def _order(derivations: list[Derivation]) -> list[Derivation]:
+    """Derivations that use other derived kinds come after them; a cycle is an error."""
+    by_kind = {d.kind: d for d in derivations}
+    done: list[Derivation] = []
+    state: dict[str, int] = {}
+
+    def visit(d: Derivation, chain: list[str]) -> None:
+        if state.get(d.kind) == 2:
+            return
+        if state.get(d.kind) == 1:
+            raise RuleError(str(d.path), "when", "derivations form a cycle: " + " -> ".join(chain + [d.kind]))
+        state[d.kind] = 1
+        for kind in d.when.kinds():
+            if kind in by_kind and kind != d.kind:
+                visit(by_kind[kind], chain + [d.kind])
+        state[d.kind] = 2
+        done.append(d)
+
+    for d in sorted(derivations, key=lambda d: d.kind):
+        visit(d, [])
+    return done
 
 
 def rule_files(directory: Path) -> list[Path]:
@@ -183,20 +317,29 @@ def rule_files(directory: Path) -> list[Path]:
 
 
 def load_rules(extra_dirs: Iterable[str | Path] = (), builtin: bool = True) -> RuleBook:
-    """Load the built-in rules and those of ``extra_dirs``; raise ``RuleError`` on the first problem."""
+    """Load the built-in rules and those of ``extra_dirs``; raise ``RuleError`` on the first problem.
+
+    Derivations are declared first (their fact kinds must exist before any rule
+    that uses them is compiled), then compiled in dependency order, then rules.
+    """
     ensure_catalogue()
     dirs = ([RULES_DIR] if builtin else []) + [Path(d) for d in extra_dirs]
-    rules: list[Rule] = []
+    files = [(path, read_file(path)) for directory in dirs for path in rule_files(directory)]
     seen: dict[str, Path] = {}
-    for directory in dirs:
-        for path in rule_files(directory):
-            rule = load_file(path)
-            if rule.id in seen:
-                raise RuleError(str(path), "id", f"duplicate rule id '{rule.id}' (also in {seen[rule.id]})")
-            seen[rule.id] = path
-            rules.append(rule)
+    for path, data in files:
+        ident = data.get("id")
+        if isinstance(ident, str):
+            if ident in seen:
+                raise RuleError(str(path), "id", f"duplicate rule id '{ident}' (also in {seen[ident]})")
+            seen[ident] = path
+    loaded: set[str] = set()
+    for path, data in files:
+        if "derives" in data:
+            declare_derived(path, data, loaded)
+    derivations = [compile_derivation(path, data) for path, data in files if "derives" in data]
+    rules = [compile_rule(path, data) for path, data in files if "derives" not in data]
     rules.sort(key=lambda r: r.id)
-    return RuleBook(rules)
+    return RuleBook(rules, _order(derivations))
 
 
 @functools.lru_cache(maxsize=4)

@@ -10,7 +10,9 @@ from conftest import RULES, SYSTEM_NOW
 from diag.api import Options, analyze
 from diag.capture import read_lines
 
-RULE_FILES = sorted(RULES.rglob("*.yaml"))
+ALL_FILES = sorted(RULES.rglob("*.yaml"))
+DERIVATION_FILES = [p for p in ALL_FILES if "derives" in (p.read_text().split("\nwhen:")[0])]
+RULE_FILES = [p for p in ALL_FILES if p not in DERIVATION_FILES]
 
 
 def _ids(paths):
@@ -49,3 +51,22 @@ def test_ok_does_not_fire(rule_file: Path, rulebook):
     not_eval = [n for n in report.outcome.not_evaluated if n.rule_id == rule_file.stem]
     assert not not_eval, f"{ok.name} must be a near miss that is evaluated, but needs {not_eval[0].needs}"
     _check_evidence(report, ok)
+
+
+def _derived(report, kind: str):
+    facts = [f for d in report.devices for f in d.store.get(kind)]
+    decided = all(f"derived:{kind}" in d.coverage for d in report.devices)
+    return facts, decided
+
+
+@pytest.mark.parametrize("path", DERIVATION_FILES, ids=_ids(DERIVATION_FILES))
+def test_derivation_hit_and_near_miss(path: Path, rulebook):
+    derivation = next(d for d in rulebook.derivations if d.id == path.stem)
+    hit, ok = path.with_suffix(".hit.txt"), path.with_suffix(".ok.txt")
+    assert hit.is_file() and ok.is_file(), f"{path.name} needs {hit.name} and {ok.name}"
+    facts, _ = _derived(analyze([str(hit)], Options(system_now=SYSTEM_NOW), rules=rulebook), derivation.kind)
+    assert facts, f"{hit.name} does not derive {derivation.kind}"
+    for fact in facts:
+        assert fact.support, "a derived fact keeps what it was concluded from"
+    facts, decided = _derived(analyze([str(ok)], Options(system_now=SYSTEM_NOW), rules=rulebook), derivation.kind)
+    assert not facts and decided, f"{ok.name} must decide {derivation.kind} and not derive it"

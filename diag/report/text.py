@@ -64,7 +64,9 @@ def render(report: Report, **_) -> str:
             out.append("    fix:")
             out.extend(_block(f.fix, "      "))
             if f.verify:
-                out.append(f"    verify: {'; '.join(f.verify)}")
+                expect = dict(f.verify_expect)
+                items = [f"{c} (expect: {expect[c]})" if c in expect else c for c in f.verify]
+                out.append(f"    verify: {'; '.join(items)}")
     if report.outcome.collect_next:
         out.append("")
         out.append("Collect next (most useful first):")
