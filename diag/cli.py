@@ -138,18 +138,24 @@ def rules_cmd(fmt, rules_dirs) -> None:
     book = load_rules(rules_dirs)
     if fmt == "json":
         click.echo(json.dumps([{"id": r.id, "severity": r.severity, "confidence": r.confidence, "area": r.area,
-                                "title": r.title, "requires": [list(a) for a in r.requires]}
+                                "title": r.title, "requires": [list(a) for a in r.requires],
+                                **({"escalates_to": r.escalate[0]} if r.escalate else {})}
                                for r in book.rules], indent=2))
         return
     width = max(len(r.id) for r in book.rules)
-    click.echo(f"{'ID':<{width}}  {'SEVERITY':<8}  {'CONF.':<6}  {'AREA':<12}  TITLE")
+    click.echo(f"{'ID':<{width}}  {'SEVERITY':<13}  {'CONF.':<6}  {'AREA':<12}  TITLE")
     for r in book.rules:
-        click.echo(f"{r.id:<{width}}  {r.severity:<8}  {r.confidence:<6}  {r.area:<12}  {r.title}")
+        sev = f"{r.severity}/{r.escalate[0]}" if r.escalate else r.severity
+        click.echo(f"{r.id:<{width}}  {sev:<13}  {r.confidence:<6}  {r.area:<12}  {r.title}")
+    click.echo("\n(a/b: severity a, raised to b when the rule's escalation holds, e.g. a deadline passed)")
     click.echo(f"\n{len(book.rules)} rules")
     if book.derivations:
         click.echo("\nDerived facts (concluded before the rules run; see 'diag facts <kind>'):")
+        kinds: dict[str, list] = {}
         for d in book.derivations:
-            click.echo(f"  {d.kind:<28} {d.doc}  [{d.id}]")
+            kinds.setdefault(d.kind, []).append(d)
+        for kind, ds in sorted(kinds.items()):
+            click.echo(f"  {kind:<26} from {len(ds)} derivation(s): {', '.join(d.id for d in ds)}")
 
 
 @cli.command()

@@ -53,7 +53,7 @@ def _tree() -> dict:
     }
     show["running-config"] = {**_words(_RUNCFG_WORDS), "interface": FREE, "vrf": FREE}
     show["startup-config"] = FREE
-    show["callhome"] = {"destination-profile": FREE, "transport": {}, "transport-email": {},
+    show["callhome"] = {"destination-profile": {"profile": FREE}, "transport": {}, "transport-email": {},
                         "last": FREE, "user-def-cmds": {}, "pending": {}, "pending-diff": {},
                         "session": FREE, "status": {}, "merge": {}, "smart-licensing": FREE}
     show["logging"] = {"logfile": FREE, "last": FREE, "level": FREE, "server": {}, "info": {},
@@ -121,6 +121,18 @@ class CommandSpec:
     # The arguments narrow the output to a part (``show crypto ca certificates <tp>``):
     # its facts are read but prove no absence.
     args_narrow: bool = False
+    # Outputs this one embeds (``show license all`` holds a ``show license status``): their
+    # signatures, met inside a section of this command recognised by its content, do not
+    # start a new section.
+    contains: tuple[str, ...] = ()
+    # Outputs that start the same way as this one (``show license summary`` starts like
+    # ``show license status``): a section of one of them recognised by its content becomes
+    # a section of this command when one of this command's signatures follows.
+    refines: tuple[str, ...] = ()
+    # Positions of arguments that are secrets (the token of ``license smart trust idtoken``):
+    # diag keeps the command line with them replaced by ``<redacted>``, so that they reach
+    # no section label, fact or report.
+    secret_args: tuple[int, ...] = ()
 
 
 SPECS: tuple[CommandSpec, ...] = (
@@ -129,6 +141,29 @@ SPECS: tuple[CommandSpec, ...] = (
         "show license status",
         (r"^Smart Licensing is (?:ENABLED|DISABLED)\b", r"^Smart Licensing Using Policy:\s*$", r"^Utility:\s*$"),
         "Smart Licensing state: registration, authorization, timers, transport, usage reporting",
+    ),
+    CommandSpec(
+        "show license all", ("show", "license", "all"), "show_license_all", "show license all",
+        (r"^Smart Licensing Status\s*$",),
+        "everything show license status shows, plus license usage, the UDI and the Smart Agent version",
+        also_covers=("show license status",),
+        contains=("show license status", "show license summary", "show license usage"),
+    ),
+    CommandSpec(
+        "show license summary", ("show", "license", "summary"), "show_license_summary",
+        "show license summary", (r"^License Usage:\s*$",),
+        "Smart Licensing state in short and the licenses in use (license, entitlement tag, count, status)",
+        refines=("show license status",),
+    ),
+    CommandSpec(
+        "show license usage", ("show", "license", "usage"), "show_license_usage", "show license usage",
+        (r"^Feature\s+Ins\s+Lic\s+Status\s+Expiry\s+Date\s+Comments\s*$", r"^\([A-Za-z][\w.-]*\):\s*$"),
+        "licenses installed and in use: the traditional table (grace periods, expiry) or the Smart "
+        "Agent blocks (IN USE, enforcement)",
+    ),
+    CommandSpec(
+        "show license host-id", ("show", "license", "host-id"), "show_license_host_id", "show license host-id",
+        (r"^License hostid:\s*\S+",), "the host id traditional license files are bound to (VDH=<serial>)",
     ),
     CommandSpec(
         "show running-config", ("show", "running-config"), "running_config",
@@ -153,6 +188,33 @@ SPECS: tuple[CommandSpec, ...] = (
         "show callhome", ("show", "callhome"), "show_callhome", "show callhome",
         (r"^callhome (?:enabled|disabled)\s*$",),
         "Call Home state and contact information",
+    ),
+    CommandSpec(
+        "show callhome destination-profile", ("show", "callhome", "destination-profile"),
+        "show_callhome_destination_profile", "show callhome destination-profile",
+        (r"^\S+ destination profile information\s*$",),
+        "per destination profile: transport method, e-mail and HTTP addresses, format, alert groups",
+        args=r"profile \S+", args_narrow=True,
+    ),
+    CommandSpec(
+        "show callhome transport", ("show", "callhome", "transport"), "show_callhome_transport",
+        "show callhome transport", (r"^\s*(?i:http\s+vrf|from\s+email\s+addr(?:ess)?)\s*:",),
+        "Call Home transport: HTTP VRF, HTTP proxy, e-mail sender and SMTP servers",
+    ),
+    CommandSpec(
+        "show hosts", ("show", "hosts"), "show_hosts", "show hosts",
+        (r"^DNS lookup (?:enabled|disabled)\s*$",),
+        "DNS on the switch: lookup on/off, default domain and name servers per VRF, static host entries",
+    ),
+    CommandSpec(
+        "show ntp peer-status", ("show", "ntp", "peer-status"), "show_ntp_peer_status", "show ntp peer-status",
+        (r"^Total peers\s*:\s*\d+\s*$",),
+        "NTP peers and servers: which one the clock is synchronised to, reachability, VRF",
+    ),
+    CommandSpec(
+        "show ntp peers", ("show", "ntp", "peers"), "show_ntp_peers", "show ntp peers",
+        (r"^\s*Peer IP Address\s+Serv/Peer\b",),
+        "configured NTP servers and peers: prefer, key, VRF",
     ),
     CommandSpec(
         "show logging", ("show", "logging"), "show_logging", "show logging logfile",
@@ -190,6 +252,12 @@ SPECS: tuple[CommandSpec, ...] = (
         "telnet", ("telnet",), "telnet", "telnet tools.cisco.com 443 vrf management",
         (r"^Trying [0-9a-fA-F.:]+\.\.\.\s*$",), "TCP reachability (port 443) and name resolution",
         args=r".*",
+    ),
+    CommandSpec(
+        "license smart trust idtoken", ("license", "smart", "trust", "idtoken"), "license_smart_trust_idtoken",
+        "license smart trust idtoken <TOKEN>", (),
+        "the switch's answer to a trust code install (SLP): the result and the error text, never the token",
+        args=r"\S+(?: (?:local|all))?(?: force)?", secret_args=(0,),
     ),
 )
 BY_NAME = {s.name: s for s in SPECS}
@@ -339,6 +407,10 @@ def resolve(typed: str) -> Resolved:
         return res
     res.spec = spec
     res.args = args
+    if spec.secret_args:
+        secrets = {args[i] for i in spec.secret_args if i < len(args)}
+        res.args = tuple("<redacted>" if i in spec.secret_args else a for i, a in enumerate(args))
+        res.typed = " ".join("<redacted>" if w in secrets else w for w in text.split())
     section_scope: str | None = None
     for pipe in pipes:
         if _PIPE_IGNORE.match(pipe):

@@ -172,13 +172,26 @@ NEGATIVE = ("not_equals", "not_in", "not_matches")
 
 
 class Pred:
-    __slots__ = ("ops",)
+    __slots__ = ("ops", "refs")
 
     def __init__(self, ops: list[tuple[str, Any]]):
         self.ops = ops
+        self.refs = _refs(ops)
 
     def test(self, value: Any, b: Binding, ctx: Ctx) -> bool:
         return all(_test_op(op, arg, value, b, ctx) for op, arg in self.ops)
+
+
+def _refs(ops: list[tuple[str, Any]]) -> frozenset[str]:
+    """The binding names a predicate's operands refer to."""
+    names: set[str] = set()
+    for _, arg in ops:
+        for item in (arg if isinstance(arg, list) else [arg]):
+            if isinstance(item, Ref):
+                names.add(item.name)
+            elif isinstance(item, Pred):
+                names |= item.refs
+    return frozenset(names)
 
 
 def _test_op(op: str, arg: Any, value: Any, b: Binding, ctx: Ctx) -> bool:
@@ -270,8 +283,12 @@ class FactNode(Node):
         self.preds = preds
         self.fields = tuple(f for f, _ in preds)
         self.unknown_if_missing = unknown_if_missing
+        self.refs = frozenset().union(*(p.refs for _, p in preds)) if preds else frozenset()
 
     def match(self, b: Binding, ctx: Ctx) -> list[Binding]:
+        if UNKNOWN in b and any(name not in b for name in self.refs):
+            # it joins on a binding that is itself undecided: so is this
+            return [b]
         out = []
         for fact in ctx.store.get(self.kind):
             if all(p.test(fact.get(f), b, ctx) for f, p in self.preds):

@@ -223,11 +223,15 @@ def settle(dev: Device) -> None:
     slp, slp_fact = _first(store, "license.slp", "enabled")
     auth, auth_fact = _first(store, "license.authorization", "status")
     smart, smart_fact = _first(store, "license.smart", "enabled")
+    usage_slp, usage_fact = _first(store, "license.usage_authorization", "slp")
+    summary_slp, summary_fact = _first(store, "license.summary", "slp")
+    summary_on, summary_on_fact = _first(store, "license.summary", "enabled")
     mode_fact = rel_fact
-    if slp is True or auth == "NOT APPLICABLE":
-        mode, mode_fact = "slp", slp_fact or auth_fact
-    elif smart is not None or _first(store, "license.registration", "status")[0] is not None:
-        mode, mode_fact = "classic", smart_fact or rel_fact
+    if slp is True or auth == "NOT APPLICABLE" or usage_slp is True or summary_slp is True:
+        mode, mode_fact = "slp", slp_fact or auth_fact or usage_fact or summary_fact
+    elif (smart is not None or _first(store, "license.registration", "status")[0] is not None
+          or summary_on is not None):
+        mode, mode_fact = "classic", smart_fact or summary_on_fact or rel_fact
     dev.mode = mode
 
     fields: dict = {"name": dev.name, "family": family, "licensing_mode": mode}

@@ -38,7 +38,7 @@ class Finding:
     fix: str
     verify: tuple[str, ...]
     references: tuple[str, ...]
-    verify_expect: tuple[tuple[str, str], ...] = ()  # (command, what its output should show)
+    verify_expect: tuple[tuple[str, str | None], ...] = ()  # every verify command with what it should show
 
     def sort_key(self) -> tuple:
         return (self.device.lower(), self.path, self.line, self.rule_id)
@@ -127,14 +127,15 @@ def _finding(rule: Rule, b: Binding, ctx: Ctx, device: str) -> Finding:
             end_line = fact.lines.get("last", line)
     else:
         path, line, end_line = "", 0, 0
+    verify = tuple((command.render(b, ctx, device).strip(),
+                    expect.render(b, ctx, device).strip() if expect is not None else None)
+                   for command, expect in rule.verify)
     return Finding(
-        rule_id=rule.id, severity=rule.severity, confidence=rule.confidence, title=rule.title,
+        rule_id=rule.id, severity=rule.severity_for(b, ctx), confidence=rule.confidence, title=rule.title,
         message=rule.message.render(b, ctx, device).strip(),
         device=device, path=path, line=line, end_line=end_line, evidence=tuple(evidence),
         fix=rule.fix.render(b, ctx, device).strip("\n"),
-        verify=tuple(command for command, _ in rule.verify), references=tuple(rule.references),
-        verify_expect=tuple((command, expect.render(b, ctx, device).strip())
-                            for command, expect in rule.verify if expect is not None),
+        verify=tuple(c for c, _ in verify), references=tuple(rule.references), verify_expect=verify,
     )
 
 
@@ -154,44 +155,47 @@ def derive(rules: RuleBook, dev, now: dt.datetime) -> dict[str, frozenset[str]]:
     """Run the derivations on a device: add their facts and what they settled.
 
     A derivation that holds adds one fact per binding, whose evidence is the
-    evidence of what it was concluded from. One decided either way adds the scope
-    ``derived:<kind>`` to the device's coverage (so its absence is proven); one
-    that cannot be decided leaves the commands that would decide it.
+    evidence of what it was concluded from. A kind is decided once every
+    derivation that concludes it is decided (holds or not): then the scope
+    ``derived:<kind>`` joins the device's coverage (so its absence is proven).
+    A derivation that cannot be decided leaves the commands that would decide
+    it, and its kind stays undecided even when another derivation added facts.
     """
     from diag.facts import Fact
 
     needs: dict[str, frozenset[str]] = {}
-    for d in rules.derivations:
+    last = {d.kind: i for i, d in enumerate(rules.derivations)}
+    for i, d in enumerate(rules.derivations):
         missing = [alts for alts in d.requires if not any(covers(dev.coverage, s) for s in alts)]
         if missing:
-            needs[d.kind] = frozenset(a[0] for a in missing)
-            continue
-        ctx = Ctx(dev.store, dev.coverage, now, CATALOGUE, needs)
-        results = d.when.match({}, ctx)
-        bindings = [b for b in results if UNKNOWN not in b]
-        if not bindings and results:
-            needs[d.kind] = frozenset().union(*(b[UNKNOWN] for b in results))
-            continue
-        for b in bindings:
-            pairs = [v for _, v in bound(b)]
-            primary = b[d.at][0] if d.at in b else (pairs[0][0] if pairs else None)
-            if primary is None:
-                continue
-            fields, lines = {}, {}
-            for fr in d.fields:
-                if fr.source is not None:
-                    name, fld = fr.source
-                    value = b[name][0].get(fld) if name in b else None
-                    line = b[name][0].line_of(fld) if name in b else primary.line
-                else:
-                    value = fr.value.render(b, ctx, dev.name).strip() if fr.value else None
-                    line = primary.line
-                if value is not None and value != "":
-                    fields[fr.name] = value
-                    if b.get(fr.source[0] if fr.source else "", (primary,))[0].section is primary.section:
-                        lines[fr.name] = line
-            dev.store.add(Fact(d.kind, fields, lines, primary.section, primary.line, tuple(pairs)))
-        dev.coverage.add(f"derived:{d.kind}")
+            needs[d.kind] = needs.get(d.kind, frozenset()) | frozenset(a[0] for a in missing)
+        else:
+            ctx = Ctx(dev.store, dev.coverage, now, CATALOGUE, needs)
+            results = d.when.match({}, ctx)
+            bindings = [b for b in results if UNKNOWN not in b]
+            if not bindings and results:
+                needs[d.kind] = needs.get(d.kind, frozenset()).union(*(b[UNKNOWN] for b in results))
+            for b in bindings:
+                pairs = [v for _, v in bound(b)]
+                primary = b[d.at][0] if d.at in b else (pairs[0][0] if pairs else None)
+                if primary is None:
+                    continue
+                fields, lines = {}, {}
+                for fr in d.fields:
+                    if fr.source is not None:
+                        name, fld = fr.source
+                        value = b[name][0].get(fld) if name in b else None
+                        line = b[name][0].line_of(fld) if name in b else primary.line
+                    else:
+                        value = fr.value.render(b, ctx, dev.name).strip() if fr.value else None
+                        line = primary.line
+                    if value is not None and value != "":
+                        fields[fr.name] = value
+                        if b.get(fr.source[0] if fr.source else "", (primary,))[0].section is primary.section:
+                            lines[fr.name] = line
+                dev.store.add(Fact(d.kind, fields, lines, primary.section, primary.line, tuple(pairs)))
+        if i == last[d.kind] and d.kind not in needs:
+            dev.coverage.add(f"derived:{d.kind}")
     return needs
 
 
@@ -219,15 +223,17 @@ def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> Non
             # (e.g. show output when the config is missing), reported only when no branch
             # that binds it holds - one problem, one finding.
             bindings = [b for b in bindings if rule.at in b] or bindings
-        seen: set[tuple[str, int]] = set()
+        # One problem, one finding: the same line, or the same message (the same output
+        # captured twice, e.g. show license status and show license all), is reported once.
+        seen: set = set()
         for b in bindings:
             if not b:
                 b = _fallback_anchor(rule, dev)
             finding = _finding(rule, b, ctx, dev.name)
-            key = (finding.path, finding.line)
-            if key in seen:
+            keys = {(finding.path, finding.line), finding.message}
+            if keys & seen:
                 continue
-            seen.add(key)
+            seen |= keys
             out.findings.append(finding)
 
 

@@ -54,6 +54,9 @@ def explain_rule(rule: Rule, book: RuleBook) -> str:
         out += ["", "Fix:"] + [f"  {line}" for line in rule.fix.text.strip().splitlines()]
     out += ["", "Verify with:"]
     for command, expect in rule.verify:
-        out.append(f"  {command}" + (f"  (expect: {expect.text.strip()})" if expect is not None else ""))
+        out.append(f"  {command.text.strip()}" + (f"  (expect: {expect.text.strip()})" if expect is not None else ""))
+    if rule.escalate is not None:
+        out += ["", f"Severity: {rule.severity}, raised to {rule.escalate[0]} when "
+                    + ", ".join(f"{n}.{f} {' '.join(op for op, _ in p.ops)} ..." for n, f, p in rule.escalate[1])]
     out += ["", "References:"] + [f"  - {ref}" for ref in rule.references]
     return "\n".join(out) + "\n"

@@ -40,7 +40,7 @@ class Rule:
     when: cond.Node
     message: cond.Template
     fix: cond.Template
-    verify: list[tuple[str, cond.Template | None]]  # (command, what its output should show)
+    verify: list[tuple[cond.Template, cond.Template | None]]  # (command, what its output should show)
     references: list[str]
     docs: dict[str, str]
     path: Path
@@ -48,6 +48,8 @@ class Rule:
     modes: tuple[str, ...] = ()
     at: str | None = None
     bindings: dict[str, str] = field(default_factory=dict)
+    # (severity, [(binding, field, predicate)]): a finding whose bound facts pass them is raised
+    escalate: tuple[str, list[tuple[str, str, cond.Pred]]] | None = None
 
     @property
     def hit_example(self) -> Path:
@@ -56,6 +58,13 @@ class Rule:
     @property
     def ok_example(self) -> Path:
         return self.path.with_suffix(".ok.txt")
+
+    def severity_for(self, b: cond.Binding, ctx: cond.Ctx) -> str:
+        if self.escalate is not None:
+            to, tests = self.escalate
+            if all(name in b and pred.test(b[name][0].get(fld), b, ctx) for name, fld, pred in tests):
+                return to
+        return self.severity
 
     def collect_scopes(self) -> list[str]:
         return [alts[0] for alts in self.requires]
@@ -225,12 +234,29 @@ def compile_rule(path: Path, data: dict) -> Rule:
     when, bindings = _condition(path, data)
     message = _template(path, "message", data["message"], bindings)
     fix = _template(path, "fix", data["fix"], bindings)
-    verify: list[tuple[str, cond.Template | None]] = []
+    verify: list[tuple[cond.Template, cond.Template | None]] = []
     for i, item in enumerate(data["verify"]):
         if isinstance(item, dict):
-            verify.append((item["command"], _template(path, f"verify[{i}].expect", item["expect"], bindings)))
+            verify.append((_template(path, f"verify[{i}].command", item["command"], bindings),
+                           _template(path, f"verify[{i}].expect", item["expect"], bindings)))
         else:
-            verify.append((item, None))
+            verify.append((_template(path, f"verify[{i}]", item, bindings), None))
+    escalate = None
+    if "escalate" in data:
+        tests = []
+        for key, spec in data["escalate"]["if"].items():
+            name, _, fld = key.partition(".")
+            where = f"escalate.if.{key}"
+            if name not in bindings or fld not in CATALOGUE[bindings[name]].fields:
+                raise RuleError(str(path), where, f"'{key}' is not a field of a binding of 'when'")
+            try:
+                tests.append((name, fld, cond.compile_pred(spec, CATALOGUE[bindings[name]].fields[fld].type,
+                                                           where, bindings, CATALOGUE)))
+            except cond.CompileError as exc:
+                raise RuleError(str(path), exc.where, exc.problem) from None
+        if SEVERITY_RANK[data["escalate"]["to"]] <= SEVERITY_RANK[data["severity"]]:
+            raise RuleError(str(path), "escalate.to", "must be a higher severity than the rule's own")
+        escalate = (data["escalate"]["to"], tests)
     if data["confidence"] == "low" and "confirm" not in data["docs"]:
         raise RuleError(str(path), "docs.confirm", "a low-confidence rule must say what evidence would confirm it")
     return Rule(
@@ -239,7 +265,7 @@ def compile_rule(path: Path, data: dict) -> Rule:
         message=message, fix=fix, verify=verify,
         references=list(data["references"]), docs=dict(data["docs"]), path=path,
         fire_on_partial=bool(data.get("fire_on_partial", False)), modes=tuple(data.get("modes", ())),
-        at=data.get("at"), bindings=bindings,
+        at=data.get("at"), bindings=bindings, escalate=escalate,
     )
 
 
@@ -288,25 +314,33 @@ def compile_derivation(path: Path, data: dict) -> Derivation:
 
 
 def _order(derivations: list[Derivation]) -> list[Derivation]:
-    """Derivations that use other derived kinds come after them; a cycle is an error."""
-    by_kind = {d.kind: d for d in derivations}
+    """Derivations that use other derived kinds come after them; a cycle is an error.
+
+    All derivations of one kind are kept (several may conclude the same kind) and
+    placed together, after every derivation of the kinds they use.
+    """
+    by_kind: dict[str, list[Derivation]] = {}
+    for d in derivations:
+        by_kind.setdefault(d.kind, []).append(d)
     done: list[Derivation] = []
     state: dict[str, int] = {}
 
-    def visit(d: Derivation, chain: list[str]) -> None:
-        if state.get(d.kind) == 2:
+    def visit(kind: str, chain: list[str]) -> None:
+        if state.get(kind) == 2:
             return
-        if state.get(d.kind) == 1:
-            raise RuleError(str(d.path), "when", "derivations form a cycle: " + " -> ".join(chain + [d.kind]))
-        state[d.kind] = 1
-        for kind in d.when.kinds():
-            if kind in by_kind and kind != d.kind:
-                visit(by_kind[kind], chain + [d.kind])
-        state[d.kind] = 2
-        done.append(d)
+        if state.get(kind) == 1:
+            raise RuleError(str(by_kind[kind][0].path), "when",
+                            "derivations form a cycle: " + " -> ".join(chain + [kind]))
+        state[kind] = 1
+        for d in by_kind[kind]:
+            for used in sorted(d.when.kinds()):
+                if used in by_kind and used != kind:
+                    visit(used, chain + [kind])
+        state[kind] = 2
+        done.extend(by_kind[kind])
 
-    for d in sorted(derivations, key=lambda d: d.kind):
-        visit(d, [])
+    for kind in sorted(by_kind):
+        visit(kind, [])
     return done
 
 

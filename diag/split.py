@@ -144,7 +144,14 @@ class Splitter:
         self._close()
         spec = BY_NAME[name]
         self.current = Section(self.path, spec, name, "content", self.host, no, [],
-                               frozenset({spec.name}))
+                               frozenset({spec.name, *spec.also_covers}))
+
+    def _relabel(self, name: str) -> None:
+        sec = self.current
+        assert sec is not None
+        spec = BY_NAME[name]
+        sec.spec, sec.typed = spec, name
+        sec.coverage = frozenset({spec.name, *spec.also_covers})
 
     # -- per line -----------------------------------------------------------
     def feed(self, no: int, text: str) -> None:
@@ -169,7 +176,11 @@ class Splitter:
                 m = _SIGNATURE.match(text)
                 if m:
                     name = _SIG_NAMES[m.lastgroup or ""]
-                    if name != self.current.spec.name:
+                    if name == self.current.spec.name or name in self.current.spec.contains:
+                        pass  # more of the same output, or an output this one embeds
+                    elif self.current.spec.name in BY_NAME[name].refines:
+                        self._relabel(name)  # it started like another output but is this one
+                    else:
                         self._open_content(name, no)
             self.current.lines.append((no, text))
             return

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT
+import diag
 from diag.cli import cli
 
 DATA = ROOT / "tests" / "data"
@@ -50,7 +51,7 @@ def test_json_report_follows_the_contract():
     assert res.exit_code == 1
     data = json.loads(res.output)
     assert data["schema"] == "diag-report/1"
-    assert data["tool"] == {"name": "diag", "version": "0.1.0"}
+    assert data["tool"] == {"name": "diag", "version": diag.__version__}
     assert data["now_source"] == "capture"
     assert data["now"] == "2023-05-16T10:15:02+00:00"
     for key in ("devices", "findings", "not_evaluated", "collect_next", "summary"):

@@ -134,8 +134,10 @@ def test_the_whole_config_covers_its_parts():
 # -- other forms of a supported command -------------------------------------------------
 
 @pytest.mark.parametrize("typed", [
-    "show callhome transport",
-    "show callhome destination-profile",
+    "show callhome transport-email",
+    "show callhome user-def-cmds",
+    "show callhome destination-profile CiscoTAC-1",
+    "show license usage LAN_ENTERPRISE_SERVICES_PKG",
     "show clock detail",
     "show logging server",
     "show license status extra",
@@ -146,6 +148,46 @@ def test_other_outputs_of_a_command_family_are_not_read_with_its_parser(typed):
     res = resolve(typed)
     assert not res.supported, f"{typed} would be parsed as {res.name}"
     assert res.coverage == frozenset()
+
+
+@pytest.mark.parametrize("typed,name", [
+    ("show callhome transport", "show callhome transport"),
+    ("sh callh transport", "show callhome transport"),
+    ("show callhome destination-profile", "show callhome destination-profile"),
+    ("sh callh dest", "show callhome destination-profile"),
+    ("sh callhome destination-profile prof CiscoTAC-1", "show callhome destination-profile"),
+    ("show callhome", "show callhome"),
+])
+def test_callhome_family_members_are_their_own_commands(typed, name):
+    """show callhome transport / destination-profile have parsers of their own, never show callhome's."""
+    res = resolve(typed)
+    assert res.supported and res.name == name, res.reason
+
+
+def test_destination_profile_of_one_profile_proves_no_absence():
+    res = resolve("show callhome destination-profile profile CiscoTAC-1")
+    assert res.supported and res.args == ("profile", "CiscoTAC-1")
+    assert res.coverage == frozenset()
+    assert resolve("show callhome destination-profile").coverage == {"show callhome destination-profile"}
+
+
+@pytest.mark.parametrize("typed,name", [
+    ("sh lic usage", "show license usage"),
+    ("sh lic summ", "show license summary"),
+    ("sh lic all", "show license all"),
+    ("sh lic host", "show license host-id"),
+    ("sh hosts", "show hosts"),
+    ("sh ntp peer-s", "show ntp peer-status"),
+    ("sh ntp peers", "show ntp peers"),
+])
+def test_issue_3_commands(typed, name):
+    res = resolve(typed)
+    assert res.supported and res.name == name, res.reason
+
+
+def test_show_license_all_also_covers_show_license_status():
+    assert resolve("show license all").coverage == {"show license all", "show license status"}
+    assert resolve("show license summary").coverage == {"show license summary"}
 
 
 def test_narrowing_argument_reads_facts_but_proves_no_absence():

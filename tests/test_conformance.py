@@ -64,10 +64,13 @@ class Compare:
     def __init__(self, name: str):
         self.name = name
         self.count = 0
+        self.present = 0  # comparisons where the other side has a value (not both absent)
         self.problems: list[str] = []
 
     def eq(self, field: str, ours, theirs) -> None:
         self.count += 1
+        if not absent(theirs):
+            self.present += 1
         if absent(theirs):
             if not absent(ours):
                 self.problems.append(f"{field}: ours {ours!r}, theirs absent ({theirs!r})")
@@ -86,9 +89,10 @@ class Compare:
         if want is None or ours != want:
             self.problems.append(f"{field}: ours {ours!r} != theirs {theirs!r} ({want!r})")
 
-    def check(self, minimum: int) -> None:
+    def check(self, minimum: int, present: int = 0) -> None:
         assert not self.problems, f"{self.name}: " + "; ".join(self.problems)
         assert self.count >= minimum, f"{self.name}: only {self.count} fields compared"
+        assert self.present >= present, f"{self.name}: only {self.present} fields compared with a value"
 
 
 def no_unparsed(facts, path: Path) -> None:
@@ -293,3 +297,316 @@ def test_callhome_config_snippets(path: Path):
         assert dest.get("scheme") in ("http", "https") and dest.get("host")
     methods = [f for f in facts if f.kind == "callhome.method"]
     assert [(m.get("profile"), m.get("method")) for m in methods] == [("CiscoTAC-1", "http")]
+
+
+# -- every NX-OS sample of a supported command --------------------------------------
+
+NXOS_FILES = [p for p in corpus_files("nxos__*.txt") if ".expected." not in p.name]
+# The command each NX-OS sample holds (from its file name), and the section diag must find
+# in it; None: diag must read nothing from it (an unsupported or structured output, or log
+# lines without a %FACILITY-n-MNEMONIC).
+NXOS_COMMANDS = {
+    "show_hosts": "show hosts",
+    "show_license_usage": "show license usage",
+    "show_license_host-id": "show license host-id",
+    "show_license_host-id_json": None,  # | json-pretty: structured output is not read
+    "show_license": None,  # the license file listing: no parser
+    "show_callhome": "show callhome",
+    "show_callhome_destination-profile": "show callhome destination-profile",
+    "show_version": "show version",
+    "show_running-config": "show running-config",
+    "config_callhome": "show running-config",
+    "ping": "ping",
+    "syslog_licmgr": "show logging",
+    "syslog_license": None,  # wrapped warnings without a mnemonic: not syslog events diag reads
+}
+
+
+def _key(path: Path) -> str:
+    return path.name.split("__")[1]
+
+
+def test_nxos_corpus_present():
+    keys = {_key(p) for p in NXOS_FILES}
+    for key in ("show_hosts", "show_license_usage", "show_license_host-id", "show_callhome",
+                "show_callhome_destination-profile", "ping", "config_callhome", "syslog_licmgr"):
+        assert key in keys, f"no nxos__{key}__*.txt in the corpus"
+
+
+@pytest.mark.parametrize("path", NXOS_FILES, ids=_ids(NXOS_FILES))
+def test_nxos_sample_reads_without_unparsed_lines(path: Path):
+    """Every NX-OS sample goes through the pipeline: the command it holds is recognised
+    (by prompt or by content) and every line of every section diag reads is understood."""
+    result = split_lines(read_lines(str(path)), str(path))
+    facts = [f for s in result.sections for f in parse_section(s)]
+    no_unparsed(facts, path)
+    key = _key(path)
+    if key not in NXOS_COMMANDS:
+        return  # a sample of a new kind: it must still read cleanly (asserted above)
+    command = NXOS_COMMANDS[key]
+    commands = {s.command for s in result.sections}
+    if command is None:
+        assert not [f for f in facts if f.kind != "capture.unparsed"], f"{path.name}: facts read from {commands}"
+        return
+    assert command in commands, f"{path.name}: no {command} section (found {sorted(commands)})"
+    own = [f for s in result.sections if s.command == command for f in parse_section(s)]
+    assert own, f"{path.name}: the {command} section gave no fact"
+
+
+# -- show hosts vs napalm get_facts ---------------------------------------------------
+
+HOSTS_FILES = corpus_files("nxos__show_hosts__*.txt")
+
+
+@pytest.mark.parametrize("path", HOSTS_FILES, ids=_ids(HOSTS_FILES))
+def test_show_hosts(path: Path):
+    """napalm's get_facts() builds ``fqdn`` as ``<hostname>.<default domain of show hosts>``
+    (an empty string when show hosts names no domain): the domain part is what show hosts
+    expresses, so it is compared with diag's default domain of the default VRF."""
+    sections, facts = parse(path, "show hosts")
+    assert len(sections) == 1, f"{path.name}: {len(sections)} show hosts sections"
+    no_unparsed(facts, path)
+    lookups = [f for f in facts if f.kind == "dns.lookup"]
+    assert len(lookups) == 1 and isinstance(lookups[0].get("enabled"), bool)
+    assert lookups[0].text_at(lookups[0].line_of("enabled")).startswith(
+        "DNS lookup " + ("enabled" if lookups[0].get("enabled") else "disabled"))
+    listed = [f for f in facts if f.kind == "dns.name_servers"]
+    assert listed, f"{path.name}: the 'Name servers are' line was not read"
+    for fact in listed:
+        text = fact.text_at(fact.line)
+        printed = text.split(" are ", 1)[1].split()
+        assert fact.get("configured") is (printed != ["255.255.255.255"])
+        servers = [f.get("server") for f in facts if f.kind == "dns.name_server" and f.line == fact.line]
+        assert servers == [a for a in printed if a != "255.255.255.255"]
+
+    source, exp = expected_of(path)
+    assert source == "napalm"
+    cmp = Compare(f"{path.name} vs napalm")
+    hostname, fqdn = exp["hostname"], exp["fqdn"]
+    if fqdn:
+        assert fqdn.startswith(hostname + "."), f"{path.name}: fqdn {fqdn!r} is not <hostname>.<domain>"
+        theirs = fqdn[len(hostname) + 1:]
+    else:
+        theirs = None
+    domains = [f.get("domain") for f in facts if f.kind == "dns.domain" and f.get("vrf") == "default"]
+    assert len(domains) <= 1
+    cmp.eq("fqdn (domain part)", domains[0] if domains else None, theirs)
+    cmp.check(1)
+
+
+def test_show_hosts_comparisons_are_not_vacuous():
+    if not HOSTS_FILES:
+        pytest.skip("no show hosts samples")
+    with_domain = 0
+    for path in HOSTS_FILES:
+        _, exp = expected_of(path)
+        _, facts = parse(path, "show hosts")
+        if exp["fqdn"]:
+            with_domain += 1
+            assert any(f.kind == "dns.domain" for f in facts), path.name
+    assert with_domain >= 3, f"only {with_domain} samples with a domain to compare"
+
+
+# -- show license usage vs ntc-templates ---------------------------------------------
+
+USAGE_FILES = corpus_files("nxos__show_license_usage__*.txt")
+
+
+def _ntc_rows(path: Path) -> list[dict] | None:
+    yml = path.with_name(path.stem + ".expected.yml")
+    if not yml.exists():
+        return None
+    return yaml.safe_load(yml.read_text(encoding="utf-8"))["parsed_sample"]
+
+
+def _dash(value):
+    """ntc keeps '-' (nothing) and '' as printed; diag reads both as absent."""
+    return None if value in ("-", "") else value
+
+
+@pytest.mark.parametrize("path", USAGE_FILES, ids=_ids(USAGE_FILES))
+def test_show_license_usage(path: Path):
+    sections, facts = parse(path, "show license usage")
+    assert sections, f"{path.name}: no show license usage section recognised"
+    no_unparsed(facts, path)
+    licenses = [f for f in facts if f.kind == "license.usage"]
+    assert licenses, f"{path.name}: no license read"
+    for lic in licenses:  # each name points at the line that prints it
+        assert str(lic.get("name")) in lic.text_at(lic.line_of("name"))
+    rows = _ntc_rows(path)
+    if rows is None:
+        return
+    cmp = Compare(f"{path.name} vs ntc-templates")
+    assert [r["feature"] for r in rows] == [lic.get("name") for lic in licenses]
+    for row, lic in zip(rows, licenses):
+        tag = row["feature"]
+        cmp.eq(f"{tag}.feature", lic.get("name"), row["feature"])
+        installed = lic.get("installed")
+        cmp.eq(f"{tag}.installed", None if installed is None else ("Yes" if installed else "No"),
+               _dash(row["installed"]))
+        count = lic.get("count")
+        cmp.eq(f"{tag}.license_count", None if count is None else str(count), _dash(row["license_count"]))
+        theirs = _dash(row["status"])
+        cmp.eq(f"{tag}.status", lic.get("status"), None if theirs is None else " ".join(theirs.upper().split()))
+        cmp.eq(f"{tag}.expiry_date", lic.get("expiry_text"), _dash(row["expiry_date"]))
+        # ntc's 'comments' is the Comments column of the table and the Description of a block
+        ours = lic.get("comments") if lic.get("form") == "table" else lic.get("description")
+        cmp.eq(f"{tag}.comments", ours, _dash(row["comments"]))
+    cmp.check(6 * len(rows), present=3 * len(rows))
+
+
+def test_license_usage_grace_comments_give_days_left():
+    rows = [r for p in USAGE_FILES for r in (_ntc_rows(p) or []) if str(r["comments"]).startswith("Grace")]
+    if not rows:
+        pytest.skip("no grace-period sample")
+    for path in USAGE_FILES:
+        _, facts = parse(path, "show license usage")
+        for lic in facts:
+            m = re.match(r"Grace (\d+)D (\d+)H", str(lic.get("comments") or ""))
+            if lic.kind == "license.usage" and m:
+                assert lic.get("grace_days") == int(m.group(1))
+                assert to_duration(f"{m.group(1)} days {m.group(2)} hours") == lic.get("grace_remaining")
+
+
+# -- ping vs genieparser / napalm ---------------------------------------------------
+
+PING_FILES = corpus_files("nxos__ping__*.txt")
+
+
+@pytest.mark.parametrize("path", PING_FILES, ids=_ids(PING_FILES))
+def test_ping(path: Path):
+    sections, facts = parse(path, "ping")
+    assert len(sections) == 1, f"{path.name}: {len(sections)} ping sections"
+    no_unparsed(facts, path)
+    pings = [f for f in facts if f.kind == "probe.ping"]
+    assert len(pings) == 1
+    ping = pings[0]
+    source, exp = expected_of(path)
+    cmp = Compare(f"{path.name} vs {source}")
+    sent, received = ping.get("sent"), ping.get("received")
+    loss = float(ping.get("loss")) if ping.get("loss") is not None else None
+    if source == "genieparser":
+        p = exp["ping"]
+        stats = p["statistics"]
+        cmp.eq("address (target)", ping.get("target"), p["address"])
+        cmp.eq("ip (target_ip)", ping.get("target_ip"), p["ip"])
+        cmp.eq("statistics.send", sent, stats["send"])
+        cmp.eq("statistics.received", received, stats["received"])
+        cmp.eq("statistics.success_rate_percent (100 - loss)", None if loss is None else 100.0 - loss,
+               stats["success_rate_percent"])
+        cmp.eq("repeat (sent)", sent, p["repeat"])
+        cmp.check(6, present=6)
+    else:  # napalm ping(): probes sent, packet_loss as a count of lost probes, one result per reply
+        ok = exp["success"]
+        cmp.eq("probes_sent", sent, ok["probes_sent"])
+        cmp.eq("packet_loss", None if sent is None or received is None else sent - received, ok["packet_loss"])
+        cmp.eq("len(results) (received)", received, len(ok["results"]))
+        for i, res in enumerate(ok["results"]):
+            cmp.eq(f"results[{i}].ip_address (target_ip)", ping.get("target_ip"), res["ip_address"])
+        cmp.eq("loss percentage", loss, 100.0 * ok["packet_loss"] / ok["probes_sent"])
+        cmp.check(5, present=4)
+
+
+# -- show license all / summary (IOS XE siblings of the NX-OS outputs) ----------------
+
+ALL_FILES = corpus_files("iosxe__show_license_all__*.txt")
+SUMMARY_FILES = corpus_files("iosxe__show_license_summary__*.txt")
+
+
+@pytest.mark.parametrize("path", ALL_FILES, ids=_ids(ALL_FILES))
+def test_show_license_all_is_also_show_license_status(path: Path):
+    """The shared Smart Agent prints show license all the same way on IOS XE: its status part
+    gives the show license status facts, and the section covers show license status."""
+    sections, facts = parse(path, "show license all")
+    assert len(sections) == 1
+    no_unparsed(facts, path)
+    assert "show license status" in sections[0].coverage
+    reg, auth = _one(facts, "license.registration"), _one(facts, "license.authorization")
+    product = _one(facts, "license.product")
+    source, exp = expected_of(path)
+    cmp = Compare(f"{path.name} vs {source}")
+    status = exp["smart_licensing_status"]
+    cmp.eq("account_information.smart_account", _get(reg, "smart_account"),
+           status.get("account_information", {}).get("smart_account"))
+    cmp.eq("account_information.virtual_account", _get(reg, "virtual_account"),
+           status.get("account_information", {}).get("virtual_account"))
+    cmp.eq("utility.status", _get(_one(facts, "license.utility"), "status"), status.get("utility", {}).get("status"))
+    cmp.eq("transport.type", _get(_one(facts, "license.transport"), "type"), status.get("transport", {}).get("type"))
+    cmp.eq("product_information.udi.pid", _get(product, "pid"), exp["product_information"]["udi"]["pid"])
+    cmp.eq("product_information.udi.sn", _get(product, "serial"), exp["product_information"]["udi"]["sn"])
+    cmp.eq("agent_version.smart_agent_for_licensing", _get(product, "agent_version"),
+           exp["agent_version"]["smart_agent_for_licensing"])
+    cmp.check(7, present=7)
+    assert reg is not None and auth is not None
+
+
+@pytest.mark.parametrize("path", SUMMARY_FILES, ids=_ids(SUMMARY_FILES))
+def test_show_license_summary(path: Path):
+    sections, facts = parse(path, "show license summary")
+    assert len(sections) == 1, f"{path.name}: {[s.command for s in sections]}"
+    no_unparsed(facts, path)
+    usage = [f for f in facts if f.kind == "license.usage"]
+    assert usage and all(f.get("form") == "summary" and f.get("count") for f in usage)
+    source, exp = expected_of(path)
+    if source is None:
+        return
+    cmp = Compare(f"{path.name} vs {source}")
+    theirs = list(exp["license_usage"].values())
+    assert len(theirs) == len(usage)
+    for row, lic in zip(theirs, usage):
+        cmp.eq(f"{row['entitlement']}.entitlement", lic.get("name"), row["entitlement"])
+        cmp.eq(f"{row['entitlement']}.license", lic.get("license"), row["license"])
+        cmp.eq(f"{row['entitlement']}.count", str(lic.get("count")), row["count"])
+        cmp.eq(f"{row['entitlement']}.status", lic.get("status"), row["status"])
+    cmp.check(4 * len(theirs), present=4 * len(theirs))
+
+
+# -- rules on the IOS XE license samples: no platform verdict, no classic verdict on SLP --------
+
+PLATFORM_RULES = {"platform-unsupported", "release-too-old"}
+_SLP_BLOCK = re.compile(r"^Smart Licensing Using Policy:\s*\n\s*Status:\s*ENABLED\b", re.M)
+
+
+def _is_slp(path: Path) -> bool:
+    return bool(_SLP_BLOCK.search(path.read_text(encoding="utf-8", errors="replace")))
+
+
+def _report(path: Path, rulebook):
+    from conftest import SYSTEM_NOW
+    from diag.api import Options, analyze
+
+    return analyze([str(path)], Options(system_now=SYSTEM_NOW), rules=rulebook)
+
+
+@pytest.mark.parametrize("path", LICENSE_FILES, ids=_ids(LICENSE_FILES))
+def test_platform_rules_never_fire_on_iosxe_license_samples(path: Path, rulebook):
+    """An IOS XE capture holds no NX-OS show version: its platform is unknown, and neither
+    platform-unsupported nor release-too-old may conclude anything about it."""
+    assert PLATFORM_RULES <= {r.id for r in rulebook.rules}
+    report = _report(path, rulebook)
+    assert all(d.platform is None for d in report.devices), [d.platform for d in report.devices]
+    fired = [f.rule_id for f in report.findings if f.rule_id in PLATFORM_RULES]
+    assert not fired, f"{path.name}: {fired}"
+
+
+def test_iosxe_license_samples_include_both_modes():
+    slp = [p for p in LICENSE_FILES if _is_slp(p)]
+    assert len(slp) >= 3 and len(LICENSE_FILES) - len(slp) >= 2, [p.name for p in slp]
+
+
+@pytest.mark.parametrize("path", LICENSE_FILES, ids=_ids(LICENSE_FILES))
+def test_classic_and_slp_rules_keep_to_their_mode_on_iosxe_samples(path: Path, rulebook):
+    """The IOS XE Smart Agent prints the same blocks as NX-OS: an SLP sample is settled as SLP
+    and no classic-state rule fires on it; a classic sample gets no SLP-only rule."""
+    report = _report(path, rulebook)
+    [device] = report.devices
+    by_id = {r.id: r for r in rulebook.rules}
+    fired = {f.rule_id for f in report.findings}
+    if _is_slp(path):
+        assert device.mode == "slp", f"{path.name}: settled as {device.mode}"
+        classic = {i for i in fired if by_id[i].area == "classic" or tuple(by_id[i].modes) == ("classic",)}
+        assert not classic, f"{path.name}: classic rules fired on an SLP sample: {sorted(classic)}"
+    else:
+        assert device.mode == "classic", f"{path.name}: settled as {device.mode}"
+        slp_only = {i for i in fired if tuple(by_id[i].modes) == ("slp",)}
+        assert not slp_only, f"{path.name}: SLP rules fired on a classic sample: {sorted(slp_only)}"

@@ -128,3 +128,30 @@ def test_derivation_field_from_must_name_a_binding(tmp_path: Path):
     bad = {**DERIVATION, "fields": {"url": {"type": "url", "doc": "the url", "from": "nope.url"}}}
     with pytest.raises(RuleError, match="not a field of a binding"):
         load_rules([write_rules(tmp_path, bad)], builtin=False)
+
+
+def test_several_derivations_of_one_kind_all_run_and_decide_together(tmp_path: Path):
+    """Every derivation of a kind runs (none is dropped by the ordering); the kind is
+    decided only once all of them are, so one undecided derivation keeps its absence
+    unknown even when another one decided or added facts."""
+    https = {**DERIVATION, "id": "test-callhome-over-https",
+             "when": {"fact": "callhome.destination", "as": "dest", "where": {"scheme": {"equals": "https"}}}}
+    rules = load_rules([write_rules(tmp_path, DERIVATION, https, RULE, ABSENCE)], builtin=False)
+    assert sorted(d.id for d in rules.derivations) == ["test-callhome-over-http", "test-callhome-over-https"]
+    capture = tmp_path / "cap.txt"
+    capture.write_text(CAPTURE.replace("http http://", "http https://"))
+    report = analyze([str(capture)], Options(system_now=SYSTEM_NOW), rules=rules)
+    assert [f.rule_id for f in report.findings] == ["test-uses-derived"]  # the second derivation ran
+
+    # a third derivation of the kind that needs a command not captured: the kind stays undecided
+    hosts = {**DERIVATION, "id": "test-callhome-over-hosts", "requires": ["show hosts"],
+             "when": {"fact": "dns.host", "as": "dest"},
+             "fields": {"url": {"type": "url", "doc": "the url", "value": "{dest.name}"},
+                        "why": {"type": "text", "doc": "why", "value": "static"}}}
+    second = tmp_path / "second"
+    second.mkdir()
+    rules = load_rules([write_rules(second, DERIVATION, hosts, ABSENCE)], builtin=False)
+    report = analyze([str(capture)], Options(system_now=SYSTEM_NOW), rules=rules)
+    assert not report.findings
+    ne = [n for n in report.outcome.not_evaluated if n.rule_id == "test-absence-of-derived"]
+    assert ne and ne[0].needs == ("show hosts",)

@@ -137,3 +137,12 @@ def test_duplicate_of_a_builtin_rule(tmp_path: Path):
 def test_missing_rules_folder(tmp_path: Path):
     with pytest.raises(RuleError, match="rules folder not found"):
         load_rules([tmp_path / "nope"])
+
+
+def test_escalate_must_raise_and_name_a_bound_field(tmp_path: Path):
+    data = mutate(escalate={"to": "error", "if": {"ch.proxy_port": {"gt": 9000}}})
+    assert load_file(write(tmp_path, data)).escalate is not None
+    with pytest.raises(RuleError, match="higher severity"):
+        load_file(write(tmp_path, mutate(escalate={"to": "warning", "if": {"ch.proxy_port": {"gt": 1}}})))
+    with pytest.raises(RuleError, match="not a field of a binding"):
+        load_file(write(tmp_path, mutate(escalate={"to": "error", "if": {"ch.colour": {"equals": "x"}}})))

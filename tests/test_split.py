@@ -257,8 +257,9 @@ def test_show_tech_inside_a_prompted_session():
         http vrf:management
         leaf01#
         """)
-    assert summary(r) == [("show callhome", 2, "showtech", [3])]
-    assert r.skipped == {"show tech-support": 1, "show callhome transport": 1}
+    # show callhome transport is a command of its own, never read as more show callhome
+    assert summary(r) == [("show callhome", 2, "showtech", [3]), ("show callhome transport", 4, "showtech", [5])]
+    assert r.skipped == {"show tech-support": 1}
 
 
 # -- content detection ------------------------------------------------------------------
@@ -317,6 +318,43 @@ def test_unprompted_show_version_and_ping_after_each_other():
         """)
     assert summary(r) == [("show version", 1, "content", [1, 2, 3]), ("ping", 4, "content", [4, 5])]
     assert r.sections[1].params == {}  # no command line: no host or vrf from it
+
+
+def test_unprompted_show_license_all_embeds_status_and_usage():
+    r = split("""
+        Smart Licensing Status
+        ======================
+
+        Smart Licensing is ENABLED
+
+        License Usage
+        =============
+
+        (LAN_ENTERPRISE_SERVICES_PKG):
+          Status: IN USE
+        """)
+    assert summary(r) == [("show license all", 1, "content", list(range(1, 11)))]
+    assert r.sections[0].coverage == {"show license all", "show license status"}
+
+
+def test_unprompted_summary_starts_like_status():
+    r = split(textwrap.dedent(LICENSE) + textwrap.dedent("""
+        License Usage:
+          License                 Entitlement tag               Count Status
+                                  (LAN_ENTERPRISE_SERVICES_PKG)     1 EVAL MODE
+        """))
+    assert summary(r) == [("show license summary", 1, "content", list(range(1, 9)))]
+    assert r.sections[0].coverage == {"show license summary"}
+
+
+def test_unprompted_license_usage_after_show_version():
+    r = split("""
+        Cisco Nexus Operating System (NX-OS) Software
+          NXOS: version 9.3(8)
+        Feature                      Ins  Lic   Status Expiry Date Comments
+        LAN_BASE_SERVICES_PKG         Yes   -   In use Never       -
+        """)
+    assert summary(r) == [("show version", 1, "content", [1, 2]), ("show license usage", 3, "content", [3, 4])]
 
 
 def test_text_before_any_recognised_output_is_counted():

@@ -23,10 +23,19 @@ class Parser(Protocol):
 
 MODULES = {
     "show_license_status": "license_status",
+    "show_license_all": "license_all",
+    "show_license_summary": "license_summary",
+    "show_license_usage": "license_usage",
+    "show_license_host_id": "license_host_id",
     "running_config": "running_config",
     "show_version": "version",
     "show_clock": "clock",
     "show_callhome": "callhome",
+    "show_callhome_destination_profile": "callhome_profiles",
+    "show_callhome_transport": "callhome_profiles",
+    "show_hosts": "hosts",
+    "show_ntp_peer_status": "ntp",
+    "show_ntp_peers": "ntp",
     "show_logging": "logging",
     "show_crypto_ca_trustpoints": "crypto",
     "show_crypto_ca_certificates": "crypto",
@@ -34,6 +43,7 @@ MODULES = {
     "show_mts_sap_description": "mts",
     "ping": "probes",
     "telnet": "probes",
+    "license_smart_trust_idtoken": "license_trust",
 }
 
 

@@ -32,7 +32,26 @@ def _post(section, facts: list[Fact], rows: Rows) -> list[Fact]:
             fact.lines["inner_facility"] = fact.line_of("message")
         fact.fields["event"] = _event(facility, mnemonic)
         fact.lines["event"] = fact.line_of("mnemonic")
+    _count_events(facts)
     return facts
+
+
+def _count_events(facts: list[Fact]) -> None:
+    """How often each event occurs in this output, and which occurrence is the newest.
+
+    The newest is the one with the latest timestamp when every occurrence has one,
+    else the last one printed (logs list the oldest first).
+    """
+    by_event: dict[str, list[Fact]] = {}
+    for fact in facts:
+        by_event.setdefault(fact.fields["event"], []).append(fact)
+    for same in by_event.values():
+        times = [f.get("time") for f in same]
+        newest = max(same, key=lambda f: (f.get("time"), f.line)) if all(times) else same[-1]
+        for fact in same:
+            fact.fields["event_count"] = len(same)
+            fact.fields["event_newest"] = fact is newest
+            fact.lines["event_count"] = fact.lines["event_newest"] = fact.line_of("event")
 
 
 PARSER = TextFSMParser(
@@ -50,6 +69,9 @@ PARSER = TextFSMParser(
     }, require="mnemonic", extra={
         "event": ("text", "event name without the facility prefix (COMM_FAILED for both spellings)"),
         "inner_facility": ("text", "facility of a message wrapped in %USER-2-SYSTEM_MSG"),
+        "event_count": ("int", "how many messages of the same event this output holds"),
+        "event_newest": ("bool", "True for the newest message of its event in this output (latest "
+                                 "timestamp, else the last one printed)"),
     })],
     post=_post,
 )

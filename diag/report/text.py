@@ -63,10 +63,14 @@ def render(report: Report, **_) -> str:
                 out.append(f"    {ev.path}:{ev.line}:  {ev.text}")
             out.append("    fix:")
             out.extend(_block(f.fix, "      "))
-            if f.verify:
-                expect = dict(f.verify_expect)
-                items = [f"{c} (expect: {expect[c]})" if c in expect else c for c in f.verify]
-                out.append(f"    verify: {'; '.join(items)}")
+            if f.verify_expect:
+                out.append("    verify:")
+                for command, expect in f.verify_expect:
+                    out.append(f"      {command}")
+                    if expect:
+                        out.extend(textwrap.wrap(f"expect: {expect}", WIDTH - 8, initial_indent="        ",
+                                                 subsequent_indent="          ", break_long_words=False,
+                                                 break_on_hyphens=False))
     if report.outcome.collect_next:
         out.append("")
         out.append("Collect next (most useful first):")

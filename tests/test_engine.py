@@ -1,0 +1,129 @@
+"""Engine behaviour: one finding per problem, collect-next ordering and exact commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import SYSTEM_NOW
+from diag.api import Options, analyze
+
+STATUS_EVAL = """  Status: UNREGISTERED
+  Export-Controlled Functionality: Not Allowed
+
+License Authorization:
+  Status: EVAL MODE
+  Evaluation Period Remaining: 40 days, 2 hours, 0 minutes, 0 seconds
+"""
+
+BOTH = f"""lab-n9k-3# show clock
+09:00:00.000 UTC Mon May 15 2023
+lab-n9k-3# show license status
+Smart Licensing is ENABLED
+
+Registration:
+{STATUS_EVAL}
+lab-n9k-3# show license all
+
+Smart Licensing Status
+======================
+
+Smart Licensing is ENABLED
+
+Registration:
+{STATUS_EVAL}
+lab-n9k-3#
+"""
+
+
+def check(tmp_path: Path, text: str, name: str = "cap.txt"):
+    path = tmp_path / name
+    path.write_text(text)
+    return analyze([str(path)], Options(system_now=SYSTEM_NOW))
+
+
+def test_same_output_captured_twice_gives_one_finding(tmp_path: Path):
+    report = check(tmp_path, BOTH)
+    evals = [f for f in report.findings if f.rule_id == "evaluation-mode"]
+    assert len(evals) == 1 and evals[0].line == 11  # the first capture is the one quoted
+
+
+def test_show_license_all_alone_satisfies_status_rules(tmp_path: Path):
+    text = BOTH.split("lab-n9k-3# show license status")[0] + "lab-n9k-3# show license all" + \
+        BOTH.split("lab-n9k-3# show license all")[1]
+    report = check(tmp_path, text)
+    assert "evaluation-mode" in [f.rule_id for f in report.findings]
+    assert "evaluation-mode" not in [n.rule_id for n in report.outcome.not_evaluated]
+
+
+def test_collect_next_orders_by_rules_settled_then_severity(tmp_path: Path):
+    report = check(tmp_path, "lab-n9k-3# show clock\n09:00:00.000 UTC Mon May 15 2023\n")
+    collect = [c for c in report.outcome.collect_next if c.device == "lab-n9k-3"]
+    assert collect, "a clock alone settles nothing: something must be asked for"
+    counts = [len(c.settles) for c in collect]
+    assert counts == sorted(counts, reverse=True)
+    assert collect[0].command == "show license status"
+
+
+def test_collect_next_commands_use_this_devices_vrf_host_and_sap(tmp_path: Path):
+    text = """core9# show clock
+09:00:00.000 UTC Mon May 15 2023
+core9# show running-config callhome
+
+!Command: show running-config callhome
+!Time: Mon May 15 09:00:10 2023
+
+version 9.3(8) Bios:version 05.45
+callhome
+  email-contact noc@example.org
+  destination-profile CiscoTAC-1 transport-method http
+  destination-profile CiscoTAC-1 index 1 http https://ssm.example.org/Transportgateway/services/DeviceRequestHandler
+  transport http use-vrf oob
+  enable
+
+core9# show system internal mts buffers summary
+node  sapno  recv_q  pers_q  npers_q  log_q
+sup   1397   44      0       0        0
+core9# show license status
+Smart Licensing is ENABLED
+
+Registration:
+  Status: REGISTERED
+  Initial Registration: SUCCEEDED on Mar 03 09:12:40 2023 UTC
+  Next Renewal Attempt: Aug 30 09:12:40 2023 UTC
+  Registration Expires: Mar 02 09:07:11 2024 UTC
+
+License Authorization:
+  Status: AUTHORIZED on Mar 03 09:12:44 2023 UTC
+  Last Communication Attempt: FAILED on May 15 08:12:44 2023 UTC
+    Failure reason: Failed to establish IPC connection with call-home
+  Next Communication Attempt: May 15 09:12:44 2023 UTC
+  Communication Deadline: Jun 01 09:07:15 2023 UTC
+"""
+    report = check(tmp_path, text)
+    commands = [c.command for c in report.outcome.collect_next if c.device == "core9"]
+    assert "show system internal mts sup sap 1397 description" in commands
+    # DNS evidence for the MTS rule: a lookup in the VRF Call Home uses, to the host it uses
+    probes = [c for c in commands if c.startswith(("ping", "telnet"))]
+    for c in probes:
+        assert "ssm.example.org" in c and "vrf oob" in c
+
+
+def test_a_passed_deadline_raises_the_warning_to_an_error(tmp_path: Path):
+    def status(clock: str):
+        return f"""lab-n9k-4# show clock
+{clock}
+lab-n9k-4# show license status
+Smart Licensing is ENABLED
+
+License Authorization:
+  Status: AUTHORIZED on Mar 03 09:12:44 2023 UTC
+  Last Communication Attempt: SUCCEEDED on Mar 03 09:12:44 2023 UTC
+  Next Communication Attempt: Apr 02 09:12:44 2023 UTC
+  Communication Deadline: Jun 01 09:07:15 2023 UTC
+"""
+    near = [f for f in check(tmp_path, status("09:00:00.000 UTC Mon May 15 2023")).findings
+            if f.rule_id == "communication-deadline-near"]
+    passed = [f for f in check(tmp_path, status("09:00:00.000 UTC Sat Jun 03 2023"), "b.txt").findings
+              if f.rule_id == "communication-deadline-near"]
+    assert [f.severity for f in near] == ["warning"]
+    assert [f.severity for f in passed] == ["error"] and "already passed" in passed[0].message
