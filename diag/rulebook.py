@@ -29,8 +29,22 @@ RULES_DIR = Path(__file__).parent / "rules"
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 
 
+class _Examples:
+    """The captures beside a rule or derivation file: one that fires it, one near miss."""
+
+    path: Path
+
+    @property
+    def hit_example(self) -> Path:
+        return self.path.with_suffix(".hit.txt")
+
+    @property
+    def ok_example(self) -> Path:
+        return self.path.with_suffix(".ok.txt")
+
+
 @dataclass
-class Rule:
+class Rule(_Examples):
     id: str
     title: str
     area: str
@@ -50,14 +64,6 @@ class Rule:
     bindings: dict[str, str] = field(default_factory=dict)
     # (severity, [(binding, field, predicate)]): a finding whose bound facts pass them is raised
     escalate: tuple[str, list[tuple[str, str, cond.Pred]]] | None = None
-
-    @property
-    def hit_example(self) -> Path:
-        return self.path.with_suffix(".hit.txt")
-
-    @property
-    def ok_example(self) -> Path:
-        return self.path.with_suffix(".ok.txt")
 
     def severity_for(self, b: cond.Binding, ctx: cond.Ctx) -> str:
         if self.escalate is not None:
@@ -80,7 +86,7 @@ class FieldRule:
 
 
 @dataclass
-class Derivation:
+class Derivation(_Examples):
     """Concludes a fact kind from other facts; rules use it like a parsed fact."""
 
     id: str
@@ -92,14 +98,6 @@ class Derivation:
     path: Path
     at: str | None = None
     bindings: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def hit_example(self) -> Path:
-        return self.path.with_suffix(".hit.txt")
-
-    @property
-    def ok_example(self) -> Path:
-        return self.path.with_suffix(".ok.txt")
 
 
 @dataclass

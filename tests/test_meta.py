@@ -52,6 +52,11 @@ def test_issue_2_rules_exist(rulebook):
     assert not wanted - ids, f"missing rules: {sorted(wanted - ids)}"
 
 
+def test_every_catalog_rule_exists(rulebook):
+    missing = catalog_ids() - {r.id for r in rulebook.rules}
+    assert not missing, f"catalogue ids without a rule: {sorted(missing)}"
+
+
 def test_shipped_ids_are_catalog_ids_or_new_kebab_ids(rulebook):
     known = catalog_ids()
     for rule in rulebook.rules:
