@@ -22,7 +22,13 @@ from diag.errors import DiagError, InputError
 from diag.facts import Fact
 from diag.parsers import parse_section
 from diag.rulebook import SEVERITY_RANK, RuleBook, load_rules
-from diag.split import Splitter
+from diag import policy
+from diag.commands import CommandSpec
+from diag.split import Section, Splitter, Suppression
+
+# Inline suppression comments become facts of a section of their own (the line they
+# stand on may lie outside any command output, e.g. above a config's first line).
+_COMMENTS = CommandSpec("(inline suppressions)", (), "", "")
 
 FAIL_ON = ("error", "warning", "info")
 
@@ -35,6 +41,9 @@ class Options:
     ignore: tuple[str, ...] = ()
     fail_on: str = "warning"
     system_now: dt.datetime | None = None  # for tests: what "today" is
+    severity: dict[str, str] = field(default_factory=dict)  # rule id -> severity this project gives it
+    baseline: str | None = None  # findings accepted earlier: only new ones count
+    context: tuple[str, ...] = ()  # more files read only for device context (pre-commit)
 
 
 @dataclass
@@ -47,6 +56,7 @@ class InputInfo:
     unrecognised_lines: int = 0
     encoding: str = "utf-8"
     note: str | None = None  # a problem that did not stop the analysis (truncated gzip)
+    suppressions: list[Suppression] = field(default_factory=list)
 
     def to_json(self) -> dict:
         out = {
@@ -72,6 +82,9 @@ class Report:
     rules: RuleBook
     device_now: dict[str, tuple[dt.datetime, str]] = field(default_factory=dict)
     version: str = __version__
+    suppressed: list = field(default_factory=list)  # policy.Suppressed: findings an inline comment silenced
+    baselined: list = field(default_factory=list)  # findings the baseline already accepts
+    context_inputs: int = 0  # files read only for device context
 
     @property
     def findings(self):
@@ -131,7 +144,14 @@ def read_input(path: str) -> tuple[InputInfo, list[tuple[object, list[Fact]]]]:
     info.skipped_lines = result.skipped_lines
     info.unrecognised_lines = result.unrecognised_lines
     info.sections = len(result.sections)
+    info.suppressions = result.suppressions
     parsed = [(section, parse_section(section)) for section in result.sections]
+    for sup in result.suppressions:
+        section = Section(path, _COMMENTS, _COMMENTS.name, "comment", sup.host, sup.line, [(sup.line, sup.text)])
+        fields = {"rules": ", ".join(sup.rules) or None, "reason": sup.reason}
+        fact = Fact("capture.suppression", {k: v for k, v in fields.items() if v}, {k: sup.line for k in fields},
+                    section, sup.line)
+        parsed.append((section, [fact]))
     return info, parsed
 
 
@@ -147,11 +167,17 @@ def analyze(paths: list[str], options: Options | None = None, rules: RuleBook | 
         rules = load_rules(options.rules_dirs)
     rules = rules.select(options.select, options.ignore)
 
+    unknown = set(options.severity) - {r.id for r in rules.rules} - set(options.ignore)
+    if unknown:
+        raise DiagError(f"severity override for unknown rule id(s): {', '.join(sorted(unknown))}")
+    known = policy.read_baseline(options.baseline) if options.baseline else None
+
     infos: list[InputInfo] = []
     parsed: list[tuple[str, list]] = []
     unread: list[tuple[str, str]] = []
     skipped_files: list[tuple[str, str]] = []
-    for path, named in expand_inputs(paths or ["-"]):
+    main = expand_inputs(paths or ["-"])
+    for path, named in main:
         try:
             info, sections = read_input(path)
         except InputError as exc:
@@ -166,12 +192,34 @@ def analyze(paths: list[str], options: Options | None = None, rules: RuleBook | 
     if not infos and unread and len(unread) == 1 and len(paths or ["-"]) == 1:
         path, problem = unread[0]
         raise InputError(path, problem)
-    if infos and not any(info.sections for info in infos) and not unread:
+    if infos and not any(info.sections for info in infos) and not unread and not options.context:
         names = ", ".join(i.path for i in infos[:3]) + (" ..." if len(infos) > 3 else "")
         raise DiagError(f"{names}: no Smart Licensing or Call Home output recognised "
                         "(expected show license status, show running-config, show version, ...)")
 
+    context_inputs = 0
+    context_suppressions: list[Suppression] = []
+    if options.context:
+        # Pre-commit passes only the changed files: read the other files of the repository
+        # too, so that each touched device is judged on all its files, then keep only the
+        # devices a changed file belongs to.
+        given = {os.path.normpath(p) for p, _ in main}
+        for path, _ in expand_inputs(list(options.context)):
+            if os.path.normpath(path) in given:
+                continue
+            try:
+                cinfo, sections = read_input(path)
+            except InputError:
+                continue  # not a capture: context is best effort
+            if sections:
+                parsed.append((path, sections))
+                context_suppressions.extend(cinfo.suppressions)
+                context_inputs += 1
+
     devices = group(parsed)
+    if options.context:
+        wanted = {os.path.normpath(i.path) for i in infos}
+        devices = [d for d in devices if any(os.path.normpath(p) in wanted for p in d.inputs)]
     for dev in devices:
         settle(dev)
 
@@ -207,7 +255,15 @@ def analyze(paths: list[str], options: Options | None = None, rules: RuleBook | 
         dev.now, dev.now_source = device_now[dev.key]
 
     outcome = evaluate(rules, devices, nows)
-    return Report(now, source, detail, devices, outcome, infos, unread, skipped_files, rules, device_now)
+    findings = policy.override_severity(outcome.findings, options.severity)
+    suppressions = [s for info in infos for s in info.suppressions] + context_suppressions
+    findings, suppressed = policy.suppress(findings, suppressions)
+    baselined: list = []
+    if known is not None:
+        findings, baselined = policy.apply_baseline(findings, known)
+    outcome.findings = findings
+    return Report(now, source, detail, devices, outcome, infos, unread, skipped_files, rules, device_now,
+                  suppressed=suppressed, baselined=baselined, context_inputs=context_inputs)
 
 
 def parse_only(paths: list[str]) -> tuple[list[InputInfo], list[Device], list[tuple[str, str]]]:

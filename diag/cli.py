@@ -75,28 +75,60 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="Report format.")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="warning", show_default=True,
-              help="Lowest severity that makes the exit code 1.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
+              help="Lowest severity that makes the exit code 1 (default: warning, or the config file's).")
 @click.option("--now", "now", metavar="ISO-8601", help="Judge dates against this time instead of the capture's clock.")
 @click.option("-r", "--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
               help="Extra folder of rule files (repeatable).")
 @click.option("--select", multiple=True, metavar="RULE_ID", help="Run only these rules (repeatable).")
 @click.option("--ignore", multiple=True, metavar="RULE_ID", help="Do not run these rules (repeatable).")
-def check(paths, fmt, fail_on, now, rules_dirs, select, ignore) -> None:
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Configuration file (default: .diag.yaml or [tool.diag] in pyproject.toml, found upward).")
+@click.option("--no-config", is_flag=True, help="Do not read a configuration file.")
+@click.option("--baseline", type=click.Path(dir_okay=False),
+              help="Only findings not in this baseline count (see --write-baseline).")
+@click.option("--write-baseline", type=click.Path(dir_okay=False),
+              help="Write the findings of this run as the accepted baseline, then exit 0.")
+@click.option("--show-suppressed", is_flag=True, help="List the findings that inline comments suppressed.")
+@click.option("--context", multiple=True, type=click.Path(),
+              help="Also read these files or folders, only to complete the devices of PATHS (pre-commit).")
+def check(paths, fmt, fail_on, now, rules_dirs, select, ignore, config_path, no_config, baseline,
+          write_baseline, show_suppressed, context) -> None:
     """Check captures (files, folders, .gz, or stdin) and report what is wrong and how to fix it."""
-    from diag.api import Options, analyze
-    from diag.report import render
+    from pathlib import Path
 
-    options = Options(now=_parse_now(now), rules_dirs=tuple(rules_dirs), select=tuple(select),
-                      ignore=tuple(ignore), fail_on=fail_on)
-    report = analyze(_paths(paths), options)
-    click.echo(render(report, fmt), nl=False)
+    from diag import config as cfg
+    from diag.api import Options, analyze
+    from diag.policy import write_baseline as save_baseline
+    from diag.report import render
+    from diag.rulebook import load_rules
+
+    conf = cfg.Config()
+    if config_path:
+        conf = cfg.load(Path(config_path))
+    elif not no_config:
+        found = cfg.find()
+        if found is not None:
+            conf = cfg.load(found)
+    book = load_rules(tuple(conf.rules) + tuple(rules_dirs))
+    cfg.check_rule_ids(conf, {r.id for r in book.rules})
+    fail_on = fail_on or conf.fail_on or "warning"
+    options = Options(
+        now=_parse_now(now), rules_dirs=(), select=tuple(select) or conf.select,
+        ignore=tuple(ignore) or conf.ignore, fail_on=fail_on, severity=dict(conf.severity),
+        baseline=None if write_baseline else (baseline or conf.baseline), context=tuple(context),
+    )
+    report = analyze(_paths(paths), options, rules=book)
+    if write_baseline:
+        save_baseline(write_baseline, report.findings)
+        click.echo(f"diag: wrote {len(report.findings)} finding(s) to the baseline {write_baseline}", err=True)
+    click.echo(render(report, fmt, show_suppressed=show_suppressed), nl=False)
     for path, problem in report.unread:
         click.echo(f"diag: error: {path}: {problem}", err=True)
     for info in report.inputs:
         if info.note:
             click.echo(f"diag: warning: {info.path}: {info.note}", err=True)
-    sys.exit(report.exit_code(fail_on))
+    sys.exit(0 if write_baseline and not report.unread else report.exit_code(fail_on))
 
 
 @cli.command()

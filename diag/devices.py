@@ -63,7 +63,7 @@ class Device:
 
     @property
     def commands(self) -> list[str]:
-        return sorted({s.command for s in self.sections})
+        return sorted({s.command for s in self.sections if not s.command.startswith("(")})
 
 
 class _Names:

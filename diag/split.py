@@ -27,6 +27,7 @@ from diag.commands import BY_NAME, KEYWORDS, RUNNING_CONFIG, SPECS, CommandSpec,
 _PROMPT = re.compile(
     r"^(?P<host>[A-Za-z0-9][A-Za-z0-9_.\-]{0,62})?(?:\((?P<mode>[a-z][a-z0-9\-]*)\))?#\s?(?P<cmd>.*)$"
 )
+_SUPPRESS = re.compile(r"^\s*!\s*diag:\s*ignore\b\s*(?P<body>.*)$", re.I)
 _FENCE = re.compile(r"^```[\w+-]*\s*$")
 _SHOWTECH = re.compile(r"^`(?P<cmd>[a-z][^`]{2,200})`\s*$")
 _DASHED = re.compile(r"^-{4,}\s*(?P<cmd>show [^-].*?)\s*-{4,}\s*$")
@@ -82,13 +83,35 @@ class Section:
         return self.typed if self.origin != "content" else f"{self.command} (recognised by content)"
 
 
+@dataclass(frozen=True)
+class Suppression:
+    """``! diag: ignore <rule-id>[, <rule-id>] -- <reason>`` in a capture or config."""
+
+    path: str
+    line: int
+    rules: tuple[str, ...]
+    reason: str | None
+    text: str
+    host: str | None = None
+
+    def applies_to(self, rule_id: str) -> bool:
+        return rule_id in self.rules or "all" in self.rules
+
+
 @dataclass
 class SplitResult:
     sections: list[Section] = field(default_factory=list)
+    suppressions: list[Suppression] = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)  # command -> count of sections
     skipped_lines: int = 0
     unrecognised_lines: int = 0
     hosts: list[str] = field(default_factory=list)
+
+
+def _suppression(path: str, no: int, text: str, body: str, host: str | None) -> Suppression:
+    ids, sep, reason = body.partition("--")
+    rules = tuple(r for r in re.split(r"[,\s]+", ids.strip()) if r)
+    return Suppression(path, no, rules, reason.strip() or None if sep else None, text.strip(), host)
 
 
 def _is_prompt(m: re.Match, known_hosts: set[str]) -> bool:
@@ -155,6 +178,10 @@ class Splitter:
 
     # -- per line -----------------------------------------------------------
     def feed(self, no: int, text: str) -> None:
+        if "diag:" in text:
+            m = _SUPPRESS.match(text)
+            if m:
+                self.result.suppressions.append(_suppression(self.path, no, text, m.group("body"), self.host))
         if text.startswith("`") or text.startswith("----"):
             if _FENCE.match(text):
                 return  # a Markdown code fence around a pasted capture (tickets, chat)

@@ -28,6 +28,18 @@ declare(
 )
 
 
+SUPPRESSION = "capture.suppression"
+declare(
+    SUPPRESSION,
+    "An inline suppression comment: ! diag: ignore <rule-id> -- <reason>",
+    {
+        "rules": ("text", "the rule ids it names, comma separated"),
+        "reason": ("text", "the reason after '--' (absent when none was given)"),
+    },
+    produced_by=("*",),
+)
+
+
 def unparsed_facts(section, numbers: list[int]) -> list[Fact]:
     """Group unparsed line numbers into contiguous runs, one fact per run."""
     facts: list[Fact] = []

@@ -39,6 +39,8 @@ def as_dict(report: Report) -> dict:
         "sections_skipped": dict(sorted(report.skipped_sections().items())),
         "unread": [{"path": p, "problem": m} for p, m in report.unread],
         "skipped_files": [{"path": p, "reason": m} for p, m in report.skipped_files],
+        "suppressed": [s.to_json() for s in report.suppressed],
+        "baselined": len(report.baselined),
     }
 
 

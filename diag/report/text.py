@@ -40,7 +40,7 @@ def _block(text: str, indent: str) -> list[str]:
     return [f"{indent}{line}" if line.strip() else indent.rstrip() for line in text.splitlines()]
 
 
-def render(report: Report, **_) -> str:
+def render(report: Report, **kw) -> str:
     out: list[str] = []
     devices = {d.name: d for d in report.devices}
     by_device: dict[str, list] = {name: [] for name in devices}
@@ -87,6 +87,13 @@ def render(report: Report, **_) -> str:
     for info in report.inputs:
         if info.note:
             out.append(f"note: {info.path}: {info.note}")
+    if report.suppressed and kw.get("show_suppressed"):
+        out.append("")
+        out.append("Suppressed by inline comments:")
+        for s in report.suppressed:
+            f = s.finding
+            reason = s.by.reason or "no reason given"
+            out.append(f"  {f.rule_id} at {f.path}:{f.line} ({f.device}) by {s.by.path}:{s.by.line}: {reason}")
     counts = report.summary()
     skipped = sum(report.skipped_sections().values())
     used = sum(i.sections for i in report.inputs)
@@ -95,5 +102,7 @@ def render(report: Report, **_) -> str:
         f"Summary: {_plural(counts['error'], 'error')}, {_plural(counts['warning'], 'warning')}, "
         f"{_plural(counts['info'], 'info')} · {_plural(len(report.outcome.not_evaluated), 'rule')} not evaluated"
         f" · {used} command outputs read, {skipped} skipped"
+        + (f" · {len(report.suppressed)} suppressed" if report.suppressed else "")
+        + (f" · {len(report.baselined)} in the baseline" if report.baselined else "")
     )
     return "\n".join(out) + "\n"

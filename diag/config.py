@@ -1,0 +1,122 @@
+"""Project configuration: ``.diag.yaml`` or ``[tool.diag]`` in ``pyproject.toml``.
+
+Found by walking up from the working directory (the first folder that has one
+wins; ``.diag.yaml`` before ``pyproject.toml`` in the same folder). Keys:
+
+    select: [rule-id, ...]          run only these rules
+    ignore: [rule-id, ...]          never run these
+    severity: {rule-id: error|warning|info}   this project's severity for a rule
+    fail-on: error|warning|info     lowest severity that fails the run
+    rules: [folder, ...]            extra rule folders, relative to the config file
+    baseline: file                  accepted findings (see --write-baseline)
+
+Command-line options win over the file. An unknown key is an error naming the
+file and the key, like every other configuration mistake.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from diag.errors import DiagError
+
+SEVERITIES = ("error", "warning", "info")
+KEYS = {"select", "ignore", "severity", "fail-on", "rules", "baseline"}
+
+
+@dataclass
+class Config:
+    path: Path | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: dict[str, str] = field(default_factory=dict)
+    fail_on: str | None = None
+    rules: tuple[str, ...] = ()
+    baseline: str | None = None
+
+
+def find(start: Path | None = None) -> Path | None:
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / ".diag.yaml"
+        if candidate.is_file():
+            return candidate
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and _has_tool_diag(pyproject):
+            return pyproject
+    return None
+
+
+def _has_tool_diag(path: Path) -> bool:
+    try:
+        return "diag" in tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {})
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+
+
+def load(path: Path) -> Config:
+    where = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DiagError(f"{where}: cannot read: {exc}") from None
+    if path.name == "pyproject.toml":
+        try:
+            data = tomllib.loads(text).get("tool", {}).get("diag", {})
+        except tomllib.TOMLDecodeError as exc:
+            raise DiagError(f"{where}: invalid TOML: {exc}") from None
+        where = f"{path} [tool.diag]"
+    else:
+        try:
+            data = yaml.safe_load(text) or {}
+        except yaml.YAMLError as exc:
+            raise DiagError(f"{where}: invalid YAML: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(data, dict):
+        raise DiagError(f"{where}: the configuration must be a mapping of keys")
+    unknown = sorted(set(data) - KEYS)
+    if unknown:
+        raise DiagError(f"{where}: unknown key '{unknown[0]}' (known: {', '.join(sorted(KEYS))})")
+
+    def ids(key: str) -> tuple[str, ...]:
+        value = data.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise DiagError(f"{where}: '{key}' must be a list of rule ids")
+        return tuple(value)
+
+    severity = data.get("severity", {})
+    if not isinstance(severity, dict):
+        raise DiagError(f"{where}: 'severity' must map rule ids to error, warning or info")
+    for rule_id, level in severity.items():
+        if level not in SEVERITIES:
+            raise DiagError(f"{where}: severity of '{rule_id}' must be error, warning or info, not '{level}'")
+    fail_on = data.get("fail-on")
+    if fail_on is not None and fail_on not in SEVERITIES:
+        raise DiagError(f"{where}: 'fail-on' must be error, warning or info, not '{fail_on}'")
+    folders = data.get("rules", [])
+    if isinstance(folders, str):
+        folders = [folders]
+    if not isinstance(folders, list) or not all(isinstance(v, str) for v in folders):
+        raise DiagError(f"{where}: 'rules' must be a list of folders")
+    baseline = data.get("baseline")
+    if baseline is not None and not isinstance(baseline, str):
+        raise DiagError(f"{where}: 'baseline' must be a file name")
+    base = path.parent
+    return Config(
+        path=path, select=ids("select"), ignore=ids("ignore"), severity=dict(severity), fail_on=fail_on,
+        rules=tuple(str(base / f) for f in folders),
+        baseline=str(base / baseline) if baseline else None,
+    )
+
+
+def check_rule_ids(config: Config, known: set[str]) -> None:
+    """Rule ids in the configuration must exist (after extra rule folders are loaded)."""
+    for key, values in (("select", config.select), ("ignore", config.ignore), ("severity", tuple(config.severity))):
+        for rule_id in values:
+            if rule_id not in known:
+                raise DiagError(f"{config.path}: {key}: unknown rule id '{rule_id}'")
