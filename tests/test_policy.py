@@ -1,0 +1,202 @@
+"""Project policy: site rules, configuration files, severity overrides, suppressions, baselines."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import ROOT, SYSTEM_NOW
+from diag.api import Options, analyze
+from diag.cli import cli
+from diag.config import find, load
+from diag.errors import DiagError
+from diag.rulebook import load_rules
+
+SITE = ROOT / "tests" / "data" / "site-rules"
+HIT = ROOT / "tests" / "data" / "plain_http_session.txt"
+
+
+def run(*args: str, cwd: Path | None = None):
+    old = os.getcwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    finally:
+        os.chdir(old)
+
+
+def test_site_rule_folder_with_its_own_hit_and_ok_captures():
+    book = load_rules([SITE])
+    rule = book.by_id["site-callhome-proxy-port"]
+    hit = analyze([str(rule.hit_example)], Options(system_now=SYSTEM_NOW), rules=book)
+    ok = analyze([str(rule.ok_example)], Options(system_now=SYSTEM_NOW), rules=book)
+    fired = [f for f in hit.findings if f.rule_id == rule.id]
+    assert len(fired) == 1 and fired[0].line == 12
+    assert "transport http proxy server proxy.branch.example.com port 8080" in fired[0].fix
+    assert rule.id not in [f.rule_id for f in ok.findings]
+    assert rule.id not in [n.rule_id for n in ok.outcome.not_evaluated]
+    res = run("check", "-r", str(SITE), "--select", rule.id, str(rule.hit_example))
+    assert res.exit_code == 1 and rule.id in res.output
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
+
+
+def test_config_found_upward_from_the_working_directory(tmp_path: Path):
+    write(tmp_path / ".diag.yaml", "ignore: [callhome-url-plain-http]\nfail-on: error\n")
+    deep = tmp_path / "a" / "b"
+    deep.mkdir(parents=True)
+    assert find(deep) == tmp_path / ".diag.yaml"
+    res = run("check", str(HIT), cwd=deep)
+    assert "callhome-url-plain-http" not in res.output and res.exit_code == 0
+    res = run("check", "--no-config", str(HIT), cwd=deep)
+    assert "callhome-url-plain-http" in res.output and res.exit_code == 1
+
+
+def test_pyproject_tool_diag_with_rules_and_severity(tmp_path: Path):
+    shutil.copytree(SITE, tmp_path / "site")
+    write(tmp_path / "pyproject.toml", '[project]\nname = "configs"\n\n[tool.diag]\nrules = ["site"]\n'
+          'severity = {callhome-url-plain-http = "info", site-callhome-proxy-port = "error"}\n')
+    res = run("check", "-f", "json", str(HIT), cwd=tmp_path)
+    data = json.loads(res.output)
+    assert [f["severity"] for f in data["findings"] if f["rule_id"] == "callhome-url-plain-http"] == ["info"]
+    assert res.exit_code == 0  # info never fails by default
+    res = run("check", "-f", "json", str(SITE / "site-callhome-proxy-port.hit.txt"), cwd=tmp_path)
+    assert [f["severity"] for f in json.loads(res.output)["findings"]
+            if f["rule_id"] == "site-callhome-proxy-port"] == ["error"]
+
+
+@pytest.mark.parametrize("text,needle", [
+    ("colour: red\n", "unknown key 'colour'"),
+    ("fail-on: sometimes\n", "'fail-on' must be error, warning or info"),
+    ("severity: {callhome-url-plain-http: fatal}\n", "must be error, warning or info"),
+    ("ignore: [no-such-rule]\n", "unknown rule id 'no-such-rule'"),
+    ("select: 42\n", "'select' must be a list of rule ids"),
+    ("- a list\n", "must be a mapping"),
+])
+def test_bad_config_is_one_clear_error(tmp_path: Path, text: str, needle: str):
+    write(tmp_path / ".diag.yaml", text)
+    res = CliRunner().invoke(cli, ["check", "--config", str(tmp_path / ".diag.yaml"), str(HIT)])
+    assert res.exit_code == 2
+    assert needle in res.output and ".diag.yaml" in res.output
+
+
+def test_pyproject_unknown_key_names_the_table(tmp_path: Path):
+    write(tmp_path / "pyproject.toml", "[tool.diag]\nfailon = 'error'\n")
+    with pytest.raises(DiagError, match=r"\[tool.diag\]: unknown key 'failon'"):
+        load(tmp_path / "pyproject.toml")
+
+
+CONFIG = """!Command: show running-config
+!Time: Tue Oct 10 14:03:10 2023
+
+version 9.3(8) Bios:version 05.45
+hostname bldg2-core-3
+ip domain-lookup
+ip name-server 10.20.1.53 use-vrf management
+license smart enable
+ntp server 10.20.1.123 use-vrf management
+
+interface mgmt0
+  vrf member management
+  ip address 10.20.0.31/24
+callhome
+  email-contact noc@contoso.example
+  destination-profile CiscoTAC-1 transport-method http
+{comment}  destination-profile CiscoTAC-1 index 1 http http://tools.cisco.com/its/service/oddce/services/DDCEService
+  transport http use-vrf management
+  enable
+"""
+
+
+@pytest.mark.parametrize("comment,suppressed", [
+    ("  ! diag: ignore callhome-url-plain-http -- lab switch, proxy terminates TLS (CHG-1)\n", True),
+    ("  ! diag: ignore all -- decommissioned next week\n", True),
+    ("  ! diag: ignore callhome-url-ip-literal -- another rule\n", False),
+    ("", False),
+])
+def test_inline_suppression_on_the_line_above(tmp_path: Path, comment: str, suppressed: bool):
+    path = write(tmp_path / "leaf.cfg", CONFIG.format(comment=comment))
+    report = analyze([str(path)], Options(system_now=SYSTEM_NOW))
+    ids = [f.rule_id for f in report.findings]
+    assert ("callhome-url-plain-http" not in ids) == suppressed
+    assert [s.finding.rule_id for s in report.suppressed] == (["callhome-url-plain-http"] if suppressed else [])
+    assert "suppression-without-reason" not in ids
+
+
+def test_suppression_on_the_same_line_and_without_reason(tmp_path: Path):
+    text = CONFIG.format(comment="").replace(
+        "DDCEService\n", "DDCEService\n", 1)
+    lines = text.splitlines()
+    at = next(i for i, l in enumerate(lines) if "http http://" in l)
+    lines.insert(at, "  ! diag: ignore callhome-url-plain-http")
+    path = write(tmp_path / "leaf.cfg", "\n".join(lines) + "\n")
+    res = run("check", "--show-suppressed", str(path))
+    assert "suppression-without-reason" in res.output
+    assert "Suppressed by inline comments:" in res.output and "no reason given" in res.output
+    assert res.exit_code == 1  # the missing reason itself is a warning
+
+
+def test_baseline_accepts_known_findings_but_not_new_ones(tmp_path: Path):
+    before = write(tmp_path / "leaf.cfg", CONFIG.format(comment=""))
+    baseline = tmp_path / "baseline.json"
+    res = run("check", "--write-baseline", str(baseline), str(before))
+    assert res.exit_code == 0 and baseline.is_file()
+    data = json.loads(baseline.read_text())
+    assert data["schema"] == "diag-baseline/1"
+    assert any(e["rule_id"] == "callhome-url-plain-http" for e in data["findings"])
+    # lines shift (a new first line): the known finding still matches by its evidence text
+    write(before, "! edited by automation\n" + CONFIG.format(comment=""))
+    res = run("check", "--baseline", str(baseline), "-f", "json", str(before))
+    out = json.loads(res.output)
+    assert res.exit_code == 0 and out["baselined"] >= 1
+    assert "callhome-url-plain-http" not in [f["rule_id"] for f in out["findings"]]
+    # a new problem is not in the baseline
+    write(before, CONFIG.format(comment="").replace("  enable\n", ""))
+    res = run("check", "--baseline", str(baseline), "-f", "json", str(before))
+    assert res.exit_code == 1
+    assert "callhome-disabled" in [f["rule_id"] for f in json.loads(res.output)["findings"]]
+
+
+@pytest.mark.parametrize("content,needle", [
+    (None, "baseline file not found"),
+    ("not json", "invalid JSON"),
+    ('{"schema": "other"}', "not a diag baseline"),
+    ('{"schema": "diag-baseline/1", "findings": [{"rule_id": "x"}]}', "findings[0] needs"),
+])
+def test_bad_baseline_is_one_clear_error(tmp_path: Path, content, needle):
+    baseline = tmp_path / "b.json"
+    if content is not None:
+        baseline.write_text(content)
+    res = CliRunner().invoke(cli, ["check", "--baseline", str(baseline), str(HIT)])
+    assert res.exit_code == 2 and needle in res.output
+
+
+def test_context_completes_a_device_and_reports_only_touched_devices(tmp_path: Path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    write(repo / "leaf01.cfg", "!Command: show running-config\nhostname leaf01\nversion 9.3(8)\n"
+          "ip http source-interface Vlan27\ninterface Vlan27\n  ip address 10.27.0.2/24\n"
+          "interface mgmt0\n  vrf member management\n")
+    write(repo / "leaf01-callhome.cfg", "!Command: show running-config callhome\nhostname leaf01\n"
+          "callhome\n  email-contact noc@example.com\n  destination-profile CiscoTAC-1 transport-method http\n"
+          "  destination-profile CiscoTAC-1 index 1 http http://tools.cisco.com/its/service/oddce/services/"
+          "DDCEService\n  transport http use-vrf management\n  enable\n")
+    write(repo / "leaf02.cfg", CONFIG.format(comment="").replace("bldg2-core-3", "leaf02"))
+    write(repo / "README.txt", "Switch configurations of building 4.\n")
+    report = analyze([str(repo / "leaf01.cfg")], Options(system_now=SYSTEM_NOW, context=(str(repo),)))
+    assert [d.name for d in report.devices] == ["leaf01"]
+    assert len(report.devices[0].inputs) == 2 and report.context_inputs == 2
+    ids = {f.rule_id for f in report.findings}
+    assert {"callhome-url-plain-http", "http-source-interface-vrf-mismatch"} <= ids
+    # a change that touches nothing diag reads passes quietly
+    quiet = analyze([str(repo / "README.txt")], Options(system_now=SYSTEM_NOW, context=(str(repo),)))
+    assert quiet.devices == [] and quiet.exit_code() == 0
