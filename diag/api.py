@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from diag import __version__
-from diag.capture import ReadStats, read_lines
+from diag.capture import ReadStats, read_into
 from diag.devices import Device, capture_clock, estimate_from_events, group, settle
 from diag.engine import Outcome, evaluate
 from diag.errors import DiagError, InputError
@@ -133,8 +133,7 @@ def read_input(path: str) -> tuple[InputInfo, list[tuple[object, list[Fact]]]]:
     stats = ReadStats()
     info = InputInfo(path)
     splitter = Splitter(path)
-    for no, text in read_lines(path, stats):
-        splitter.feed(no, text)
+    read_into(path, splitter, stats)
     result = splitter.finish()
     info.lines = stats.lines
     info.encoding = stats.encoding
@@ -181,7 +180,9 @@ def analyze(paths: list[str], options: Options | None = None, rules: RuleBook | 
         try:
             info, sections = read_input(path)
         except InputError as exc:
-            if not named and ("binary" in exc.problem or "empty" in exc.problem):
+            # a folder walk skips what is not text; so does a pre-commit run (--context),
+            # where a touched file that is empty or binary is simply not a capture
+            if (not named or options.context) and ("binary" in exc.problem or "empty" in exc.problem):
                 skipped_files.append((path, exc.problem))
             else:
                 unread.append((path, exc.problem))
@@ -205,7 +206,8 @@ def analyze(paths: list[str], options: Options | None = None, rules: RuleBook | 
         # devices a changed file belongs to.
         given = {os.path.normpath(p) for p, _ in main}
         for path, _ in expand_inputs(list(options.context)):
-            if os.path.normpath(path) in given:
+            path = os.path.normpath(path)  # "leaf01.cfg:27", not "./leaf01.cfg:27", for --context .
+            if path in given:
                 continue
             try:
                 cinfo, sections = read_input(path)

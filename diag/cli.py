@@ -17,8 +17,9 @@ import click
 
 from diag import __version__
 from diag.errors import DiagError
+from diag.report import FORMATS as _REPORTERS
 
-FORMATS = ("text", "json")
+FORMATS = tuple(_REPORTERS)  # -f choices: one per reporter in diag/report/__init__.py
 
 
 class _Group(click.Group):
@@ -122,7 +123,8 @@ def check(paths, fmt, fail_on, now, rules_dirs, select, ignore, config_path, no_
     if write_baseline:
         save_baseline(write_baseline, report.findings)
         click.echo(f"diag: wrote {len(report.findings)} finding(s) to the baseline {write_baseline}", err=True)
-    click.echo(render(report, fmt, show_suppressed=show_suppressed), nl=False)
+    pretty = sys.stdout is not None and sys.stdout.isatty()
+    click.echo(render(report, fmt, show_suppressed=show_suppressed, pretty=pretty), nl=False)
     for path, problem in report.unread:
         click.echo(f"diag: error: {path}: {problem}", err=True)
     for info in report.inputs:

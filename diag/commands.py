@@ -14,6 +14,7 @@ instead of silently becoming ``show clock``.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -373,8 +374,13 @@ def _split_pipes(text: str) -> tuple[str, tuple[str, ...]]:
     return raw[0].strip(), tuple(p.strip() for p in pipes if p.strip())
 
 
+@functools.lru_cache(maxsize=4096)
 def resolve(typed: str) -> Resolved:
-    """Understand a command line as typed at a prompt or named in a show-tech header."""
+    """Understand a command line as typed at a prompt or named in a show-tech header.
+
+    Cached: a fleet of session logs types the same few commands thousands of times.
+    The result is shared, so callers must not change it.
+    """
     text = typed.strip()
     head, pipes = _split_pipes(text)
     tokens = head.split()

@@ -78,14 +78,42 @@ _NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}]\)[+*{]")
 _OVERLAP_ALT = re.compile(r"\(([^()|]+)\|\1\)[+*{]")
 
 
-def compile_regex(pattern: str, where: str) -> re.Pattern:
+class LazyRegex:
+    """A checked regular expression compiled on first use.
+
+    Rules are validated once and then cached; unpickling a compiled pattern
+    compiles it again, so patterns are kept as text and compiled only when a
+    predicate actually runs.
+    """
+
+    __slots__ = ("pattern", "_compiled")
+
+    def __init__(self, pattern: str):
+        self.pattern = pattern
+        self._compiled: re.Pattern | None = None
+
+    def search(self, text: str):
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern)
+        return self._compiled.search(text)
+
+    def __getstate__(self):
+        return self.pattern
+
+    def __setstate__(self, state):
+        self.pattern = state
+        self._compiled = None
+
+
+def compile_regex(pattern: str, where: str) -> LazyRegex:
     if _NESTED_QUANTIFIER.search(pattern) or _OVERLAP_ALT.search(pattern):
         raise CompileError(where, f"regular expression '{pattern}' can backtrack catastrophically "
                                   "(a quantified group inside a quantifier); rewrite it without nesting")
     try:
-        return re.compile(pattern)
+        re.compile(pattern)
     except re.error as exc:
         raise CompileError(where, f"invalid regular expression '{pattern}': {exc}") from None
+    return LazyRegex(pattern)
 
 
 # -- operands ------------------------------------------------------------------
@@ -172,14 +200,80 @@ NEGATIVE = ("not_equals", "not_in", "not_matches")
 
 
 class Pred:
-    __slots__ = ("ops", "refs")
+    """A field predicate. ``ops`` is the data (pickled in the rule cache); ``test``
+    runs small specialised functions built from it on first use."""
+
+    __slots__ = ("ops", "refs", "_fns")
 
     def __init__(self, ops: list[tuple[str, Any]]):
         self.ops = ops
         self.refs = _refs(ops)
+        self._fns: tuple | None = None
 
     def test(self, value: Any, b: Binding, ctx: Ctx) -> bool:
-        return all(_test_op(op, arg, value, b, ctx) for op, arg in self.ops)
+        fns = self._fns
+        if fns is None:
+            fns = self._fns = tuple(_build(op, arg) for op, arg in self.ops)
+        for fn in fns:
+            if not fn(value, b, ctx):
+                return False
+        return True
+
+    def __getstate__(self):
+        return (self.ops, self.refs)
+
+    def __setstate__(self, state):
+        ops, refs = state
+        if not isinstance(ops, list):
+            raise TypeError("stale rule cache")  # the cache treats this as a miss
+        self.ops, self.refs = ops, refs
+        self._fns = None
+
+
+def _dynamic(arg: Any) -> bool:
+    return isinstance(arg, (Ref, RelativeDate))
+
+
+def _build(op: str, arg: Any):
+    """A function ``(value, binding, ctx) -> bool`` for one operator, with its operand baked in."""
+    if op == "exists":
+        return lambda v, b, c: (v is not None and v != []) == arg
+    if op == "any":
+        return lambda v, b, c: any(p.test(v, b, c) for p in arg)
+    if op == "all":
+        return lambda v, b, c: all(p.test(v, b, c) for p in arg)
+    if op == "not":
+        return lambda v, b, c: not arg.test(v, b, c)
+    one = _build_one(op, arg)
+    combine = all if op in NEGATIVE else any
+
+    def test(v, b, c):
+        if v is None:
+            return False
+        if type(v) is list:
+            return combine(one(x, b, c) for x in v)
+        return one(v, b, c)
+
+    return test
+
+
+def _build_one(op: str, arg: Any):
+    if op == "matches":
+        return lambda v, b, c: arg.search(str(v)[:MAX_MATCH_LEN]) is not None
+    if op == "not_matches":
+        return lambda v, b, c: arg.search(str(v)[:MAX_MATCH_LEN]) is None
+    if op in ("in", "not_in"):
+        positive = op == "in"
+        if not any(_dynamic(a) for a in arg):
+            options = list(arg)
+            return (lambda v, b, c: v in options) if positive else (lambda v, b, c: v not in options)
+        return lambda v, b, c: (v in [_resolve(a, b, c) for a in arg]) == positive
+    if not _dynamic(arg):
+        if op == "equals":
+            return lambda v, b, c: v == arg
+        if op == "not_equals":
+            return lambda v, b, c: v != arg
+    return lambda v, b, c: _test_one(op, arg, v, b, c)
 
 
 def _refs(ops: list[tuple[str, Any]]) -> frozenset[str]:
@@ -192,23 +286,6 @@ def _refs(ops: list[tuple[str, Any]]) -> frozenset[str]:
             elif isinstance(item, Pred):
                 names |= item.refs
     return frozenset(names)
-
-
-def _test_op(op: str, arg: Any, value: Any, b: Binding, ctx: Ctx) -> bool:
-    if op == "exists":
-        return (value is not None and value != []) == arg
-    if op == "any":
-        return any(p.test(value, b, ctx) for p in arg)
-    if op == "all":
-        return all(p.test(value, b, ctx) for p in arg)
-    if op == "not":
-        return not arg.test(value, b, ctx)
-    if value is None:
-        return False
-    values = value if isinstance(value, list) else [value]
-    if op in NEGATIVE:
-        return all(_test_one(op, arg, v, b, ctx) for v in values)
-    return any(_test_one(op, arg, v, b, ctx) for v in values)
 
 
 def _test_one(op: str, arg: Any, value: Any, b: Binding, ctx: Ctx) -> bool:
@@ -290,8 +367,13 @@ class FactNode(Node):
             # it joins on a binding that is itself undecided: so is this
             return [b]
         out = []
+        preds = self.preds
         for fact in ctx.store.get(self.kind):
-            if all(p.test(fact.get(f), b, ctx) for f, p in self.preds):
+            fields = fact.fields
+            for f, p in preds:
+                if not p.test(fields.get(f), b, ctx):
+                    break
+            else:
                 nb = dict(b)
                 nb[self.alias] = (fact, self.fields)
                 out.append(nb)

@@ -20,8 +20,6 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from diag.errors import DiagError
 
 SEVERITIES = ("error", "warning", "info")
@@ -71,6 +69,8 @@ def load(path: Path) -> Config:
             raise DiagError(f"{where}: invalid TOML: {exc}") from None
         where = f"{path} [tool.diag]"
     else:
+        import yaml
+
         try:
             data = yaml.safe_load(text) or {}
         except yaml.YAMLError as exc:

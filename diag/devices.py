@@ -70,11 +70,13 @@ class _Names:
     """Union-find over lower-cased device names."""
 
     def __init__(self) -> None:
+        self._names: dict[str, str] | None = None  # root -> first declared member, once unions are done
         self.parent: dict[str, str] = {}
         self.display: dict[str, str] = {}
         self.declared: set[str] = set()
 
     def add(self, name: str, declared: bool = False) -> str:
+        self._names = None
         key = name.lower()
         self.parent.setdefault(key, key)
         if declared:
@@ -91,6 +93,7 @@ class _Names:
         return key
 
     def union(self, a: str, b: str) -> None:
+        self._names = None
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             # keep a declared name as the root so it becomes the display name
@@ -100,10 +103,15 @@ class _Names:
                 self.parent[ra] = rb
 
     def name(self, key: str) -> str:
+        """Display name of a group: its first declared name, else the root's."""
+        if self._names is None:
+            first: dict[str, str] = {}
+            for k in self.parent:
+                if k in self.declared:
+                    first.setdefault(self.find(k), k)
+            self._names = first
         root = self.find(key)
-        members = [k for k in self.parent if self.find(k) == root]
-        declared = [k for k in members if k in self.declared]
-        return self.display[declared[0] if declared else root]
+        return self.display[self._names.get(root, root)]
 
 
 def _declared_names(facts: list[Fact]) -> list[str]:

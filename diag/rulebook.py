@@ -18,9 +18,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
-
 from diag import conditions as cond
+from diag import rulecache
 from diag.commands import known_scopes
 from diag.errors import RuleError
 from diag.facts import CATALOGUE
@@ -172,8 +171,11 @@ def read_file(path: Path) -> dict:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(str(path), "", f"cannot read: {exc}") from None
+    import yaml  # only on a rule-cache miss: a small paste never pays for it
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # in C when libyaml is there
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else ""
@@ -354,9 +356,17 @@ def load_rules(extra_dirs: Iterable[str | Path] = (), builtin: bool = True) -> R
     Derivations are declared first (their fact kinds must exist before any rule
     that uses them is compiled), then compiled in dependency order, then rules.
     """
-    ensure_catalogue()
     dirs = ([RULES_DIR] if builtin else []) + [Path(d) for d in extra_dirs]
-    files = [(path, read_file(path)) for directory in dirs for path in rule_files(directory)]
+    paths = [path for directory in dirs for path in rule_files(directory)]
+    key = rulecache.key(paths)
+    cached = rulecache.read(key)
+    if cached is not None:
+        book, catalogue = cached
+        for kind, spec in catalogue.items():
+            CATALOGUE.setdefault(kind, spec)
+        return book
+    ensure_catalogue()
+    files = [(path, read_file(path)) for path in paths]
     seen: dict[str, Path] = {}
     for path, data in files:
         ident = data.get("id")
@@ -371,7 +381,9 @@ def load_rules(extra_dirs: Iterable[str | Path] = (), builtin: bool = True) -> R
     derivations = [compile_derivation(path, data) for path, data in files if "derives" in data]
     rules = [compile_rule(path, data) for path, data in files if "derives" not in data]
     rules.sort(key=lambda r: r.id)
-    return RuleBook(rules, _order(derivations))
+    book = RuleBook(rules, _order(derivations))
+    rulecache.write(key, (book, dict(CATALOGUE)))
+    return book
 
 
 @functools.lru_cache(maxsize=4)

@@ -160,7 +160,7 @@ class Splitter:
         assert res.spec is not None
         self.current = Section(
             self.path, res.spec, res.typed, origin, self.host, no, [],
-            res.coverage, res.args, res.params, res.filtered, head=head,
+            res.coverage, res.args, dict(res.params), res.filtered, head=head,
         )
 
     def _open_content(self, name: str, no: int) -> None:
@@ -175,6 +175,10 @@ class Splitter:
         spec = BY_NAME[name]
         sec.spec, sec.typed = spec, name
         sec.coverage = frozenset({spec.name, *spec.also_covers})
+
+    def skip(self, count: int) -> None:
+        """``count`` lines of a skipped section that cannot end it (see capture.feed)."""
+        self.result.skipped_lines += count
 
     # -- per line -----------------------------------------------------------
     def feed(self, no: int, text: str) -> None:

@@ -8,6 +8,7 @@ typed value, or ``None`` when the string is empty or a placeholder such as
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Any, Callable
 from urllib.parse import urlsplit
@@ -81,6 +82,12 @@ def to_bool(text: str | None) -> bool | None:
 
 
 def to_datetime(text: str | None) -> dt.datetime | None:
+    """See ``_to_datetime``; cached, since outputs repeat the same stamps many times."""
+    return None if text is None else _to_datetime(text)
+
+
+@functools.lru_cache(maxsize=8192)
+def _to_datetime(text: str) -> dt.datetime | None:
     """Parse the date forms NX-OS prints, in any token order, to an aware datetime.
 
     ``Jun 22 16:15:41 2022 UTC`` (Smart Agent), ``Wed Jun 22 16:16:28 2022``

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,8 @@ RULES = ROOT / "diag" / "rules"
 SAMPLES = ROOT / "samples"
 PARSER_CASES = ROOT / "tests" / "parsers"
 UPDATE = os.environ.get("DIAG_UPDATE_GOLDENS") == "1"
+# The tests keep their own rule cache, away from the user's.
+os.environ.setdefault("DIAG_CACHE_DIR", tempfile.mkdtemp(prefix="diag-test-cache-"))
 # "Today" for tests: far from every date in the fixtures, so a test that forgot to
 # take the capture's own clock fails loudly instead of passing by luck.
 SYSTEM_NOW = dt.datetime(2031, 1, 15, 12, 0, tzinfo=dt.timezone.utc)

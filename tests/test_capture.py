@@ -319,3 +319,35 @@ def test_utf16_across_chunk_boundaries(monkeypatch):
     monkeypatch.setattr(capture, "CHUNK", 3)
     data = codecs.BOM_UTF16_LE + SHOW_CLOCK.replace("\n", "\r\n").encode("utf-16-le")
     assert lines_of(data) == EXPECTED
+
+
+def test_fast_skipping_feed_gives_the_same_sections_as_line_by_line(tmp_path):
+    """capture.feed jumps over skipped sections in bytes; the result must not change."""
+    from diag.capture import feed, iter_lines
+    from diag.split import Splitter
+
+    parts = ["`show version`", "Cisco Nexus Operating System (NX-OS) Software", "  NXOS: version 9.3(8)",
+             "`show interface`"]
+    parts += [f"Ethernet1/{i} is up, 100% util #{i}" if i % 7 == 0 else f"  counters {i} x" for i in range(3000)]
+    parts += ["`show license status`", "Smart Licensing is ENABLED", "", "Registration:", "  Status: REGISTERED",
+              "`show processes cpu`"] + [f"  pid {i} 0%" for i in range(500)]
+    parts += ["2023 Mar  3 09:12:44 sw %LICMGR-3-LOG_SMART_LIC_COMM_FAILED: Communications failure",
+              "sw# show clock", "10:15:02.117 UTC Tue May 16 2023", "sw# show interface brief"]
+    parts += [f"Eth1/{i} up" for i in range(200)] + ["  ! diag: ignore all -- test", "sw# exit"]
+    data = ("\r\n".join(parts) + "\r\n").encode()
+    path = tmp_path / "t.txt"
+    path.write_bytes(data)
+
+    def run(fast: bool):
+        splitter = Splitter(str(path))
+        with open(path, "rb") as fh:
+            if fast:
+                feed(fh, str(path), splitter)
+            else:
+                for no, text in iter_lines(fh, str(path)):
+                    splitter.feed(no, text)
+        r = splitter.finish()
+        return ([(s.command, s.start, s.lines) for s in r.sections], dict(r.skipped), r.skipped_lines,
+                r.unrecognised_lines, [(x.line, x.rules) for x in r.suppressions])
+
+    assert run(True) == run(False)

@@ -26,6 +26,17 @@ from diag.errors import DiagError
 
 
 class TrackingFSM(textfsm.TextFSM):
+    def __init__(self, template):
+        super().__init__(template)
+        # per-line hot path: direct regex matchers, value objects by name, option names once
+        self._by_name = {v.name: v for v in self.values}
+        self._lists = {v.name for v in self.values if "List" in v.OptionNames()}
+        self._keep = {v.name for v in self.values if "Filldown" in v.OptionNames()}
+        self._matchers = {
+            name: [(rule.regex_obj.regex.match, rule, tuple(rule.regex_obj.regex.groupindex)) for rule in state]
+            for name, state in self.states.items()
+        }
+
     def Reset(self):  # noqa: N802 - TextFSM naming
         self._cur_lines: dict[str, object] = {}
         super().Reset()
@@ -35,11 +46,22 @@ class TrackingFSM(textfsm.TextFSM):
         self._row_lines: list[dict[str, object]] = []
         self._unparsed: list[int] = []
 
-    def _CheckRule(self, rule, line):  # noqa: N802
-        matched = rule.regex_obj.match(line)
-        if matched and rule.line_op != "Error":
-            self._hit = True
-        return matched
+    def _CheckLine(self, line):  # noqa: N802
+        """TextFSM's own loop over the current state's rules, minus its indirections."""
+        for match, rule, groups in self._matchers[self._cur_state_name]:
+            matched = match(line)
+            if matched is None:
+                continue
+            if rule.line_op != "Error":
+                self._hit = True
+            for value in groups:
+                self._AssignVar(matched, value)
+            if self._Operations(rule, line):
+                if rule.new_state:
+                    if rule.new_state not in ("End", "EOF"):
+                        self._cur_state = self.states[rule.new_state]
+                    self._cur_state_name = rule.new_state
+                break
 
     def _Operations(self, rule, line):  # noqa: N802
         if rule.line_op == "Error":
@@ -47,13 +69,14 @@ class TrackingFSM(textfsm.TextFSM):
         return super()._Operations(rule, line)
 
     def _AssignVar(self, matched, value):  # noqa: N802
-        super()._AssignVar(matched, value)
-        if matched.group(value) is None:
-            return
-        target = self._GetValue(value)
+        target = self._by_name.get(value)
         if target is None:
             return
-        if "List" in target.OptionNames():
+        captured = matched.group(value)
+        target.AssignVar(captured)
+        if captured is None:
+            return
+        if value in self._lists:
             lines = self._cur_lines.setdefault(value, [])
             assert isinstance(lines, list)
             lines.append(self._lineno)
@@ -69,9 +92,8 @@ class TrackingFSM(textfsm.TextFSM):
 
     def _ClearRecord(self):  # noqa: N802
         super()._ClearRecord()
-        for value in self.values:
-            if "Filldown" not in value.OptionNames():
-                self._cur_lines.pop(value.name, None)
+        if self._cur_lines:
+            self._cur_lines = {k: v for k, v in self._cur_lines.items() if k in self._keep}
 
     def _ClearAllRecord(self):  # noqa: N802
         super()._ClearAllRecord()

@@ -44,5 +44,8 @@ def as_dict(report: Report) -> dict:
     }
 
 
-def render(report: Report, **_) -> str:
-    return json.dumps(as_dict(report), indent=2, ensure_ascii=False) + "\n"
+def render(report: Report, pretty: bool = True, **_) -> str:
+    """Indented for a person; compact (and several times faster to write) for a program."""
+    if pretty:
+        return json.dumps(as_dict(report), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(as_dict(report), ensure_ascii=False, separators=(",", ":")) + "\n"

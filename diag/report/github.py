@@ -1,0 +1,78 @@
+"""``--format github``: GitHub Actions workflow commands, one annotation per finding.
+
+    ::error file=captures/leaf01.txt,line=7,endLine=7,title=callhome-url-plain-http::leaf01: ...
+
+``error`` findings become ``::error``, ``warning`` ``::warning`` and ``info``
+``::notice``. The message (device, title, message, fix) may span lines: data is
+escaped as the Actions toolkit does (``%`` ``\\r`` ``\\n``), property values
+also escape ``:`` and ``,``. Input from standard input has no file, so its
+annotations carry no ``file``/``line``. The output ends with one summary line
+that is not a command (the runner prints it as is).
+"""
+
+from __future__ import annotations
+
+from diag.api import Report
+from diag.report.sarif import relative_path
+
+COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(name: str, properties: dict[str, object], message: str) -> str:
+    props = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items() if value is not None)
+    return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
+
+
+def annotation_file(path: str, cwd: str | None = None) -> str | None:
+    """The path GitHub resolves against the workspace: relative with forward slashes; None for stdin."""
+    if not path or path == "-":
+        return None
+    rel = relative_path(path, cwd)
+    return rel if rel is not None else path.replace("\\", "/")
+
+
+def _message(f) -> str:
+    lines = [f"{f.device}: {f.title} [confidence: {f.confidence}]", f.message]
+    if f.fix.strip():
+        lines += ["", "Fix:", f.fix]
+    if f.verify:
+        lines += ["", "Verify: " + "; ".join(f.verify)]
+    return "\n".join(lines)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if word == "info" or n == 1 else f"{n} {word}s"
+
+
+def render(report: Report, **kw) -> str:
+    cwd = kw.get("cwd")
+    out: list[str] = []
+    for f in report.findings:
+        file = annotation_file(f.path, cwd)
+        props: dict[str, object] = {}
+        if file is not None:
+            props["file"] = file
+            if f.line and f.line > 0:
+                props["line"] = f.line
+                props["endLine"] = max(f.end_line or f.line, f.line)
+        props["title"] = f.rule_id
+        out.append(command(COMMAND[f.severity], props, _message(f)))
+    counts = report.summary()
+    summary = (f"diag {report.version}: {_plural(len(report.devices), 'device')}, "
+               f"{_plural(counts['error'], 'error')}, {_plural(counts['warning'], 'warning')}, "
+               f"{_plural(counts['info'], 'info')}; {_plural(len(report.outcome.not_evaluated), 'rule')} "
+               f"not evaluated")
+    if report.outcome.collect_next:
+        summary += f"; {_plural(len(report.outcome.collect_next), 'command')} to collect next"
+    if report.unread:
+        summary += f"; {_plural(len(report.unread), 'input')} not read: " + ", ".join(p for p, _ in report.unread)
+    out.append(" ".join(summary.splitlines()))  # never a command: it starts with "diag", on one line
+    return "\n".join(out) + "\n"

@@ -1,0 +1,270 @@
+"""``--format sarif``: SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
+
+One run. ``tool.driver.rules`` describes each rule that has a result (its docs,
+the fix template, area and confidence); each result points at the finding's
+primary line, quotes that line as the region's snippet, lists the other
+evidence lines as related locations and carries the fix and the verify
+commands in its property bag (a SARIF ``fix`` describes an edit of the
+analysed file, which a switch command is not). ``partialFingerprints`` hash
+rule, device and evidence text, not line numbers, so an alert survives lines
+moving in the capture. Paths are URIs relative to the working directory
+(``%SRCROOT%``); input read from standard input has the location ``stdin``.
+Nothing in the log depends on the time it was written: the same input gives
+the same log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+from diag.api import Report
+from diag.policy import baseline_key
+from diag.types import to_json
+
+SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+INFORMATION_URI = "https://github.com/example/diag"  # [project.urls] Homepage of pyproject.toml
+SRCROOT = "%SRCROOT%"
+FINGERPRINT = "diagFinding/v1"
+
+LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+PRECISION = {"high": "high", "medium": "medium", "low": "low"}
+
+
+def camel_case(rule_id: str) -> str:
+    """``callhome-url-plain-http`` -> ``CallhomeUrlPlainHttp`` (the SARIF rule ``name``)."""
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", rule_id) if part)
+
+
+def relative_path(path: str, cwd: str | None = None) -> str | None:
+    """``path`` relative to ``cwd`` with forward slashes; None for stdin, "" or a path outside ``cwd``."""
+    if not path or path == "-":
+        return None
+    cwd = os.path.abspath(cwd or os.getcwd())
+    full = os.path.abspath(path)
+    try:
+        rel = os.path.relpath(full, cwd)
+    except ValueError:  # another drive (Windows)
+        return None
+    if rel == os.curdir or rel == os.pardir or rel.startswith(os.pardir + os.sep):
+        return None
+    return rel.replace(os.sep, "/")
+
+
+def artifact_location(path: str, cwd: str | None = None) -> dict:
+    """A schema-valid ``artifactLocation`` for an input path (``-`` is standard input)."""
+    if not path or path == "-":
+        return {"uri": "stdin", "description": {"text": "standard input (no file)"}}
+    rel = relative_path(path, cwd)
+    if rel is not None:
+        return {"uri": quote(rel, safe="/"), "uriBaseId": SRCROOT}
+    return {"uri": Path(os.path.abspath(path)).as_uri()}
+
+
+def fingerprint(f) -> str:
+    """Stable across commits: rule, device and evidence text; no line numbers."""
+    rule_id, device, texts = baseline_key(f)
+    data = "\x1f".join((rule_id, device) + texts)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:32]
+
+
+def _region(line: int, end_line: int, texts: list[str]) -> dict | None:
+    if not line or line < 1:
+        return None
+    region: dict = {"startLine": line, "endLine": max(end_line or line, line)}
+    if texts:
+        region["snippet"] = {"text": "\n".join(texts)}
+    return region
+
+
+def _physical(path: str, line: int, end_line: int, texts: list[str], cwd: str | None) -> dict:
+    physical: dict = {"artifactLocation": artifact_location(path, cwd)}
+    region = _region(line, end_line, texts)
+    if region is not None:
+        physical["region"] = region
+    return physical
+
+
+def _primary_path(f, devices: dict) -> str:
+    if f.path:
+        return f.path
+    dev = devices.get(f.device)
+    return dev.inputs[0] if dev is not None and dev.inputs else "-"
+
+
+def _help(rule) -> tuple[str, str]:
+    docs = rule.docs
+    fix = rule.fix.text.rstrip("\n")
+    text = [docs.get("what", "").strip(), "", "Why it matters: " + docs.get("why", "").strip()]
+    md = [docs.get("what", "").strip(), "", "**Why it matters.** " + docs.get("why", "").strip()]
+    if docs.get("confirm"):
+        text += ["", "What would confirm it: " + docs["confirm"].strip()]
+        md += ["", "**What would confirm it.** " + docs["confirm"].strip()]
+    text += ["", "Fix (template; each result carries the commands for its own switch in properties.fix):", fix]
+    fence = "`" * max(3, _longest_backticks(fix) + 1)
+    md += ["", "**Fix** (template; each result carries the commands for its own switch):", "",
+           f"{fence}text", fix, fence]
+    if rule.references:
+        text += ["", "References:"] + [f"- {r}" for r in rule.references]
+        md += ["", "**References**", ""] + [f"- {r}" for r in rule.references]
+    return "\n".join(text).strip() + "\n", "\n".join(md).strip() + "\n"
+
+
+def _longest_backticks(text: str) -> int:
+    return max((len(m) for m in re.findall(r"`+", text)), default=0)
+
+
+def _descriptor(rule_id: str, rule, finding) -> dict:
+    if rule is None:  # a finding of a rule the report does not know: describe it from the finding
+        return {
+            "id": rule_id, "name": camel_case(rule_id),
+            "shortDescription": {"text": finding.title},
+            "defaultConfiguration": {"level": LEVEL[finding.severity]},
+            "properties": {"tags": ["licensing"], "precision": PRECISION.get(finding.confidence, "medium"),
+                           "confidence": finding.confidence},
+        }
+    text, markdown = _help(rule)
+    return {
+        "id": rule.id,
+        "name": camel_case(rule.id),
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": rule.docs.get("what", rule.title).strip()},
+        "help": {"text": text, "markdown": markdown},
+        "defaultConfiguration": {"level": LEVEL[rule.severity]},
+        "properties": {
+            "tags": sorted({"licensing", rule.area}),
+            "precision": PRECISION.get(rule.confidence, "medium"),
+            "confidence": rule.confidence,
+            "area": rule.area,
+            "references": list(rule.references),
+        },
+    }
+
+
+def _result(f, rule_index: int, devices: dict, cwd: str | None, occurrence: dict) -> dict:
+    path = _primary_path(f, devices)
+    own = [e.text for e in f.evidence if e.path == f.path and f.line <= e.line <= max(f.end_line, f.line)]
+    related = [e for e in f.evidence if not (e.path == f.path and f.line <= e.line <= max(f.end_line, f.line))]
+    fp = fingerprint(f)
+    occurrence[fp] = occurrence.get(fp, 0) + 1
+    result: dict = {
+        "ruleId": f.rule_id,
+        "ruleIndex": rule_index,
+        "level": LEVEL[f.severity],
+        "message": {"text": f"{f.message} (device: {f.device})"},
+        "locations": [{"physicalLocation": _physical(path, f.line, f.end_line, own, cwd)}],
+    }
+    if related:
+        result["relatedLocations"] = [
+            {"id": i, "physicalLocation": _physical(e.path or path, e.line, e.line, [e.text], cwd),
+             "message": {"text": "evidence"}}
+            for i, e in enumerate(related, 1)
+        ]
+    result["partialFingerprints"] = {FINGERPRINT: f"{fp}:{occurrence[fp]}"}
+    result["properties"] = {
+        "device": f.device,
+        "title": f.title,
+        "severity": f.severity,
+        "confidence": f.confidence,
+        "fix": f.fix,
+        "verify": [{"command": c, "expect": e} for c, e in f.verify_expect] or [{"command": c} for c in f.verify],
+        "references": list(f.references),
+    }
+    return result
+
+
+def _notification(level: str, ident: str, text: str, path: str, cwd: str | None) -> dict:
+    return {
+        "level": level,
+        "descriptor": {"id": ident},
+        "message": {"text": text},
+        "locations": [{"physicalLocation": {"artifactLocation": artifact_location(path, cwd)}}],
+    }
+
+
+def _device(dev) -> dict:
+    return {
+        "name": dev.name, "platform": dev.platform, "release": str(dev.release) if dev.release else None,
+        "licensingMode": dev.mode, "now": to_json(dev.now), "nowSource": dev.now_source,
+        "inputs": list(dev.inputs),
+    }
+
+
+def as_dict(report: Report, cwd: str | None = None, show_suppressed: bool = False) -> dict:
+    devices = {d.name: d for d in report.devices}
+    findings = list(report.findings)
+    suppressed = list(report.suppressed) if show_suppressed else []
+    everything = sorted(findings + [s.finding for s in suppressed], key=lambda f: f.sort_key())
+    by_id = report.rules.by_id
+    rule_ids = sorted({f.rule_id for f in everything})
+    index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
+    first = {}
+    for f in everything:
+        first.setdefault(f.rule_id, f)
+    rules = [_descriptor(rule_id, by_id.get(rule_id), first[rule_id]) for rule_id in rule_ids]
+
+    occurrence: dict[str, int] = {}
+    why_suppressed = {id(s.finding): s for s in suppressed}
+    results = []
+    for f in everything:
+        result = _result(f, index[f.rule_id], devices, cwd, occurrence)
+        s = why_suppressed.get(id(f))
+        if s is not None:
+            result["suppressions"] = [{
+                "kind": "inSource", "status": "accepted",
+                "justification": s.by.reason or "no reason given",
+                "location": {"physicalLocation": _physical(s.by.path, s.by.line, s.by.line, [], cwd)},
+            }]
+        results.append(result)
+
+    notifications = []
+    for path, problem in report.unread:
+        notifications.append(_notification("error", "unread-input", f"could not read {path}: {problem}", path, cwd))
+    for path, reason in report.skipped_files:
+        notifications.append(_notification("note", "skipped-file", f"skipped {path}: {reason}", path, cwd))
+    for info in report.inputs:
+        if info.note:
+            notifications.append(_notification("warning", "input-note", f"{info.path}: {info.note}", info.path, cwd))
+    invocation: dict = {"executionSuccessful": not report.unread}
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
+    invocation["properties"] = {"now": to_json(report.now), "nowSource": report.now_source,
+                                "nowDetail": report.now_detail}
+
+    root = Path(os.path.abspath(cwd or os.getcwd())).as_uri().rstrip("/") + "/"
+    run = {
+        "tool": {
+            "driver": {
+                "name": "diag",
+                "version": report.version,
+                "semanticVersion": report.version,
+                "informationUri": INFORMATION_URI,
+                "rules": rules,
+            }
+        },
+        "invocations": [invocation],
+        "originalUriBaseIds": {SRCROOT: {"uri": root, "description": {"text": "the directory diag ran in"}}},
+        "results": results,
+        "properties": {
+            "devices": [_device(d) for d in report.devices],
+            "summary": report.summary(),
+            "notEvaluated": [n.to_json() for n in report.outcome.not_evaluated],
+            "collectNext": [c.to_json() for c in report.outcome.collect_next],
+            "sectionsSkipped": sum(report.skipped_sections().values()),
+            "suppressed": len(report.suppressed),
+            "baselined": len(report.baselined),
+        },
+    }
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def render(report: Report, pretty: bool = True, **kw) -> str:
+    """Indented for a person, compact for a program (as ``-f json``); the content is the same."""
+    data = as_dict(report, cwd=kw.get("cwd"), show_suppressed=bool(kw.get("show_suppressed")))
+    if pretty:
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
