@@ -22,7 +22,7 @@ from diag.errors import DiagError, InputError
 from diag.facts import Fact
 from diag.parsers import parse_section
 from diag.rulebook import SEVERITY_RANK, RuleBook, load_rules
-from diag import policy
+from diag import parallel, policy
 from diag.commands import CommandSpec
 from diag.split import Section, Splitter, Suppression
 
@@ -44,6 +44,7 @@ class Options:
     severity: dict[str, str] = field(default_factory=dict)  # rule id -> severity this project gives it
     baseline: str | None = None  # findings accepted earlier: only new ones count
     context: tuple[str, ...] = ()  # more files read only for device context (pre-commit)
+    jobs: int = 1  # worker processes for reading and evaluating many files
 
 
 @dataclass
@@ -154,6 +155,18 @@ def read_input(path: str) -> tuple[InputInfo, list[tuple[object, list[Fact]]]]:
     return info, parsed
 
 
+def _read_one(path: str, compact: bool = False):
+    """``read_input`` for a worker: errors are returned, sections shrunk before the trip back."""
+    try:
+        info, sections = read_input(path)
+    except InputError as exc:
+        return exc
+    if compact:
+        for section, facts in sections:
+            section.compact(facts)
+    return info, sections
+
+
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
@@ -176,9 +189,11 @@ def analyze(paths: list[str], options: Options | None = None, rules: RuleBook | 
     unread: list[tuple[str, str]] = []
     skipped_files: list[tuple[str, str]] = []
     main = expand_inputs(paths or ["-"])
-    for path, named in main:
+    for (path, named), outcome in zip(main, parallel.map_files(_read_one, [p for p, _ in main], options.jobs)):
         try:
-            info, sections = read_input(path)
+            if isinstance(outcome, InputError):
+                raise outcome
+            info, sections = outcome
         except InputError as exc:
             # a folder walk skips what is not text; so does a pre-commit run (--context),
             # where a touched file that is empty or binary is simply not a capture
@@ -256,7 +271,7 @@ def analyze(paths: list[str], options: Options | None = None, rules: RuleBook | 
     for dev in devices:
         dev.now, dev.now_source = device_now[dev.key]
 
-    outcome = evaluate(rules, devices, nows)
+    outcome = parallel.evaluate(rules, devices, nows, options.jobs)
     findings = policy.override_severity(outcome.findings, options.severity)
     suppressions = [s for info in infos for s in info.suppressions] + context_suppressions
     findings, suppressed = policy.suppress(findings, suppressions)

@@ -302,9 +302,35 @@ def iter_lines(stream: BinaryIO, path: str, stats: ReadStats | None = None) -> I
 
 
 # While the splitter skips a section of a command diag does not read, only lines that
-# could end the skip matter: a show-tech header (` or -), a prompt (#), a console
-# syslog line (%), a suppression comment (diag:). The rest is counted, never decoded.
-_CANDIDATE = re.compile(rb"^[`-]|#|%|diag:", re.M)
+# could end the skip matter: a show-tech header (` or - at the start), a prompt (#), a
+# console syslog line (%), a suppression comment (diag:). The rest is counted, never
+# decoded. Each needle is found with bytes.find (a C scan), and each is searched again
+# only once the reading position has passed its last hit.
+_NEEDLES = (b"#", b"%", b"diag:", b"\n`", b"\n-")
+
+
+class _Candidates:
+    def __init__(self, data: bytes, end: int):
+        self.data = data
+        self.end = end
+        self.next = [-2] * len(_NEEDLES)
+
+    def first(self, pos: int) -> int:
+        """Offset of the first byte of a line, at or after ``pos``, that could end a skip; or end."""
+        data, end = self.data, self.end
+        if data[pos:pos + 1] in (b"`", b"-"):
+            return pos
+        best = end
+        for i, needle in enumerate(_NEEDLES):
+            hit = self.next[i]
+            if hit < pos and hit != -1:
+                hit = data.find(needle, pos, end)
+                self.next[i] = hit
+            if hit != -1 and hit < best:
+                best = hit + 1 if needle[0] == 10 else hit  # the \n belongs to the line before
+        if best >= end:
+            return end
+        return data.rfind(b"\n", pos, best) + 1 if best > pos else pos
 
 
 def feed(stream: BinaryIO, path: str, sink, stats: ReadStats | None = None) -> None:
@@ -326,7 +352,6 @@ def feed(stream: BinaryIO, path: str, sink, stats: ReadStats | None = None) -> N
         return
     no = 0
     carry = b""
-    search = _CANDIDATE.search
     for chunk in chunks:
         data = carry + chunk if carry else chunk
         end = data.rfind(b"\n") + 1
@@ -334,10 +359,10 @@ def feed(stream: BinaryIO, path: str, sink, stats: ReadStats | None = None) -> N
             carry = data
             continue
         pos = 0
+        candidates = _Candidates(data, end)
         while pos < end:
             if sink.skipping is not None:
-                m = search(data, pos, end)
-                stop = end if m is None else data.rfind(b"\n", pos, m.start()) + 1
+                stop = candidates.first(pos)
                 if stop > pos:
                     count = data.count(b"\n", pos, stop)
                     no += count

@@ -55,6 +55,16 @@ def _parse_now(value: str | None) -> dt.datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
 
 
+def _jobs(jobs: int) -> int:
+    if jobs < 0:
+        raise click.BadParameter("must be 0 (one per CPU) or more", param_hint="--jobs")
+    if jobs == 0:
+        from diag.parallel import cpu_count
+
+        return cpu_count()
+    return jobs
+
+
 def _paths(paths: tuple[str, ...]) -> list[str]:
     if paths:
         return list(paths)
@@ -91,10 +101,12 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--write-baseline", type=click.Path(dir_okay=False),
               help="Write the findings of this run as the accepted baseline, then exit 0.")
 @click.option("--show-suppressed", is_flag=True, help="List the findings that inline comments suppressed.")
+@click.option("-j", "--jobs", type=int, default=1, show_default=True,
+              help="Worker processes for many files (0: one per CPU).")
 @click.option("--context", multiple=True, type=click.Path(),
               help="Also read these files or folders, only to complete the devices of PATHS (pre-commit).")
 def check(paths, fmt, fail_on, now, rules_dirs, select, ignore, config_path, no_config, baseline,
-          write_baseline, show_suppressed, context) -> None:
+          write_baseline, show_suppressed, jobs, context) -> None:
     """Check captures (files, folders, .gz, or stdin) and report what is wrong and how to fix it."""
     from pathlib import Path
 
@@ -118,6 +130,7 @@ def check(paths, fmt, fail_on, now, rules_dirs, select, ignore, config_path, no_
         now=_parse_now(now), rules_dirs=(), select=tuple(select) or conf.select,
         ignore=tuple(ignore) or conf.ignore, fail_on=fail_on, severity=dict(conf.severity),
         baseline=None if write_baseline else (baseline or conf.baseline), context=tuple(context),
+        jobs=_jobs(jobs),
     )
     report = analyze(_paths(paths), options, rules=book)
     if write_baseline:

@@ -201,14 +201,23 @@ def derive(rules: RuleBook, dev, now: dt.datetime) -> dict[str, frozenset[str]]:
 
 def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> None:
     derived_needs = derive(rules, dev, now)
+    covered: dict[str, bool] = {}  # scope -> covered by this device's captures, asked once each
+    coverage = dev.coverage
+
+    def has(scope: str) -> bool:
+        hit = covered.get(scope)
+        if hit is None:
+            hit = covered[scope] = covers(coverage, scope)
+        return hit
+
+    ctx = Ctx(dev.store, coverage, now, CATALOGUE, derived_needs)
     for rule in rules.rules:
         if rule.modes and dev.mode != "unknown" and dev.mode not in rule.modes:
             continue
-        missing = [alts for alts in rule.requires if not any(covers(dev.coverage, s) for s in alts)]
+        missing = [alts for alts in rule.requires if not any(has(s) for s in alts)]
         if missing and not rule.fire_on_partial:
             out.not_evaluated.append(NotEvaluated(rule.id, dev.name, tuple(a[0] for a in missing), rule.severity))
             continue
-        ctx = Ctx(dev.store, dev.coverage, now, CATALOGUE, derived_needs)
         results = rule.when.match({}, ctx)
         bindings = [b for b in results if UNKNOWN not in b]
         if not bindings:

@@ -72,6 +72,24 @@ class Section:
     def end(self) -> int:
         return self.lines[-1][0] if self.lines else self.start
 
+    def compact(self, facts) -> None:
+        """Keep only the lines facts point at: what a report can quote.
+
+        Used before a section crosses a process boundary (``--jobs``): the output
+        itself is no longer needed once it has been parsed.
+        """
+        keep: set[int] = set()
+        for fact in facts:
+            keep.add(fact.line)
+            for value in fact.lines.values():
+                if isinstance(value, int):
+                    keep.add(value)
+            if "last" in fact.lines:  # an unparsed run quotes its lines
+                keep.update(range(fact.line, min(fact.lines["last"], fact.line + 16) + 1))
+        end = self.end
+        self.lines = [(no, text) for no, text in self.lines if no in keep or no == end]
+        self._index = None
+
     def text(self, no: int) -> str:
         if self._index is None:
             self._index = dict(self.lines)

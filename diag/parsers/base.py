@@ -98,6 +98,7 @@ class TextFSMParser:
     maps: list[FactMap]
     post: Callable[[Any, list[Fact], Rows], list[Fact]] | None = None
     proven_by: tuple[str, ...] = ()
+    _plans: list | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         scopes = self.proven_by or (self.command,)
@@ -107,14 +108,21 @@ class TextFSMParser:
             declare(fm.kind, fm.doc, fields, proven_by=scopes, produced_by=(self.command,))
 
     def facts_from_rows(self, section, rows: Rows) -> list[Fact]:
+        plans = self._plans
+        if plans is None:
+            # (kind, require, [(field, value name, converter)]) once per parser
+            plans = self._plans = [(fm.kind, fm.require, [(name, vname, CONVERTERS[typ])
+                                                         for name, (vname, typ, _) in fm.fields.items()])
+                                   for fm in self.maps]
         facts: list[Fact] = []
         for values, lines in rows:
-            for fm in self.maps:
+            for kind, require, fields_plan in plans:
                 fields: dict[str, Any] = {}
                 flines: dict[str, int] = {}
-                for name, (value_name, typ, _) in fm.fields.items():
+                for name, value_name, conv in fields_plan:
                     raw = values.get(value_name)
-                    conv = CONVERTERS[typ]
+                    if not raw:  # '' or [] or None: the template captured nothing
+                        continue
                     where = lines.get(value_name)
                     if isinstance(raw, list):
                         val: Any = [v for v in (conv(r) for r in raw) if v is not None] or None
@@ -126,8 +134,8 @@ class TextFSMParser:
                         fields[name] = val
                         if line is not None:
                             flines[name] = line
-                if fields and (fm.require is None or fm.require in fields):
-                    facts.append(Fact(fm.kind, fields, flines, section))
+                if fields and (require is None or require in fields):
+                    facts.append(Fact(kind, fields, flines, section))
         return facts
 
     def parse(self, section) -> list[Fact]:
