@@ -86,6 +86,7 @@ class Report:
     suppressed: list = field(default_factory=list)  # policy.Suppressed: findings an inline comment silenced
     baselined: list = field(default_factory=list)  # findings the baseline already accepts
     context_inputs: int = 0  # files read only for device context
+    context_mode: bool = False  # a --context run (pre-commit): configurations, not sessions
 
     @property
     def findings(self):
@@ -280,7 +281,8 @@ def analyze(paths: list[str], options: Options | None = None, rules: RuleBook | 
         findings, baselined = policy.apply_baseline(findings, known)
     outcome.findings = findings
     return Report(now, source, detail, devices, outcome, infos, unread, skipped_files, rules, device_now,
-                  suppressed=suppressed, baselined=baselined, context_inputs=context_inputs)
+                  suppressed=suppressed, baselined=baselined, context_inputs=context_inputs,
+                  context_mode=bool(options.context))
 
 
 def parse_only(paths: list[str]) -> tuple[list[InputInfo], list[Device], list[tuple[str, str]]]:

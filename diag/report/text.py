@@ -71,7 +71,13 @@ def render(report: Report, **kw) -> str:
                         out.extend(textwrap.wrap(f"expect: {expect}", WIDTH - 8, initial_indent="        ",
                                                  subsequent_indent="          ", break_long_words=False,
                                                  break_on_hyphens=False))
-    if report.outcome.collect_next:
+    if report.outcome.collect_next and report.context_mode:
+        # a configuration repository cannot run show commands: one line, not a checklist
+        open_rules = len({(n.device, n.rule_id) for n in report.outcome.not_evaluated})
+        out.append("")
+        out.append(f"{open_rules} rule(s) need the switches' runtime output (show license status, ...): "
+                   "run diag check on a session capture to settle them.")
+    elif report.outcome.collect_next:
         out.append("")
         out.append("Collect next (most useful first):")
         for c in report.outcome.collect_next:

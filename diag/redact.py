@@ -1,0 +1,1087 @@
+"""Redact captures before they leave the building: ``diag redact`` and ``diag check --redact``.
+
+A TAC bundle holds what the diagnosis needs (states, dates, URLs, VRFs, interface
+names, failure reasons) next to what nobody outside should see (host names,
+addresses, accounts, contacts, serial numbers, tokens, passwords). This module
+replaces the second kind with *placeholders* and keeps the first kind as it is.
+
+How it works
+------------
+* Lines come from :mod:`diag.capture` (decoding, terminal clean-up, one line per
+  ``\\n``), so one output line stands for each input line and line numbers never move.
+  A binary or undecodable input raises ``InputError`` exactly as ``diag check`` does.
+* Each line is read **in context** first: a prompt, ``hostname``, ``Device name:``,
+  a syslog line's host, ``username X password 5 ...``, ``snmp-server community X``,
+  ``Smart Account: X``, ``Processor Board ID X``, ``VDH=X``, ``license smart register
+  idtoken X`` and so on name the kind of the value exactly. Then **patterns** find
+  what has a shape of its own anywhere (URLs, e-mail addresses, IPv4/IPv6 addresses,
+  fully qualified names, international phone numbers, crypt hashes), then what merely
+  *looks* secret: an unknown ``password`` / ``secret`` / ``key`` / ``token`` followed by a
+  value, a long base64 or hex blob. Unknown is redacted, never kept.
+* A run makes **two passes** over all its inputs: the first learns every value it
+  finds in context, the second replaces them, and also replaces each learned value
+  wherever else it appears (a host name in a banner line, a serial number inside a
+  license file name, a token echoed in an error message), in every file of the run.
+* Placeholders are a keyed HMAC of the value: the same value gets the same
+  placeholder in every file of a run (devices still group, cross-file rules still
+  work), and the same key gives the same placeholders in another run. They keep the
+  type: an IPv4 address becomes a host address of 198.18.0.0/15 (RFC 2544, never
+  routed on the Internet), an IPv6 one an address of 2001:db8::/32, a host name a valid
+  host name, an e-mail address an address of example.com, a serial number an
+  11-character serial, a phone number a phone number.
+* Placeholders are recognised and kept, so redacting a redacted file changes nothing.
+
+Kept on purpose: dates and times, Cisco's public hosts (``*.cisco.com``), URL paths,
+``sch-smart-licensing@cisco.com``, loopback, unspecified, multicast and netmask-like
+addresses, the documentation ranges (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24,
+2001:db8::/32), VRF, interface, profile and trustpoint names, license names, and every
+fixed word of an NX-OS output.
+
+Nothing here prints or exits; :mod:`diag.cli` does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import hashlib
+import hmac
+import io
+import ipaddress
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator
+
+from diag.capture import ReadStats, iter_lines, open_binary
+from diag.commands import resolve
+from diag.errors import DiagError, InputError
+from diag.split import _PROMPT, _is_prompt
+
+MAP_SCHEMA = "diag-redact-map/1"
+
+# kind -> (label in the summary, placeholder shape shown in the docs)
+KINDS: dict[str, str] = {
+    "hostname": "host names",
+    "domain": "domain names",
+    "ipv4": "IPv4 addresses",
+    "ipv6": "IPv6 addresses",
+    "email": "e-mail addresses",
+    "phone": "phone numbers",
+    "street": "street addresses and locations",
+    "contact": "contact names",
+    "customer-id": "customer ids",
+    "contract-id": "contract ids",
+    "site-id": "site ids",
+    "smart-account": "Smart Account names",
+    "virtual-account": "Virtual Account names",
+    "token": "ID and trust tokens",
+    "serial": "serial numbers and host ids",
+    "license-key": "license keys and PAKs",
+    "username": "user names",
+    "secret": "passwords, keys and community strings",
+    "unknown-secret": "unrecognised secret-looking values",
+    "cert-name": "certificate subject names",
+}
+
+# Placeholder prefixes (name-like kinds); the hex part is the keyed HMAC of the value.
+_PREFIX = {
+    "device": "switch", "host": "host", "domain": "domain", "street": "address", "contact": "contact",
+    "customer-id": "customer", "contract-id": "contract", "site-id": "site", "smart-account": "account",
+    "virtual-account": "vaccount", "username": "user", "token": "token", "secret": "secret",
+    "unknown-secret": "secret", "license-key": "license", "cert-name": "name",
+}
+_HEX_LEN = {"token": 8, "secret": 8, "unknown-secret": 8, "license-key": 8}
+
+# Every placeholder shape this module writes (except addresses and phone numbers, which
+# are recognised by value): kept as they are, so a second run changes nothing.
+PLACEHOLDER = re.compile(
+    r"(?<![\w.-])(?:"
+    r"(?:switch|host|user|contact|address|customer|contract|site|account|vaccount|name)-[0-9a-f]{6,16}"
+    r"(?:\.example)?"
+    r"|domain-[0-9a-f]{6,16}\.example"
+    r"|(?:secret|token|license)-[0-9a-f]{8,16}"
+    r"|email-[0-9a-f]{6,16}@example\.com"
+    r"|SER[0-9A-F]{8,12}"
+    r")(?![\w-])"
+)
+_PH_FULL = re.compile(PLACEHOLDER.pattern.replace(r"(?<![\w.-])", "^", 1).replace(r"(?![\w-])", "$"))
+
+_V4_POOL = ipaddress.ip_network("198.18.0.0/15")
+_V6_POOL = ipaddress.ip_network("2001:db8::/32")
+_V4_KEEP = [ipaddress.ip_network(n) for n in (
+    "0.0.0.0/8", "127.0.0.0/8", "224.0.0.0/4", "240.0.0.0/4",  # this network, loopback, multicast, reserved
+    "192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24",  # documentation (RFC 5737)
+    "198.18.0.0/15",  # where IPv4 placeholders live
+)]
+_PHONE_PH = re.compile(r"^\+1555\d{7}$")
+
+CISCO_EMAIL = "sch-smart-licensing@cisco.com"
+
+# Words that are never learned as a value to replace everywhere (they are still
+# replaced where a context names them, e.g. 'username admin'): NX-OS defaults and
+# common words that occur in outputs diag reads.
+_COMMON = set("""
+admin administrator root user users guest operator network-admin network-operator vdc-admin
+switch router default management mgmt mgmt0 cisco none null empty not configured enable enabled
+disable disabled yes no true false on off unknown any all local public private test lab
+ciscotac-1 callhome smart license licensing http https email server host name port vrf
+global internal external primary secondary backup main core edge access leaf spine
+""".split())
+# Values that follow a secret-looking keyword in free text and are not secrets.
+_NOT_SECRET = set("""
+is was are were be been has have had not the a an to for of in on with from and or by at as
+will must can cannot could should may might did does do expired invalid valid required
+encryption strength-check secure-mode lifetime group role auth priv md5 sha sha1 sha-256 type
+chain config-key ascii length max-length min-length history prompt change policy reset
+recovery rejected revoked missing set unset use-vrf vrf port default key keys format
+typed created issues belongs instead then that which this fails failed error expired, used
+installed install installation value values string strings column field word words file
+""".split())
+_LEARN_MIN = 3
+
+_SHELL_PROMPT = re.compile(
+    r"^\[?(?P<user>[A-Za-z_][\w.-]{0,31})@(?P<host>[A-Za-z0-9][\w.-]{0,62})(?:[: ][^$#>\]\n]{0,80})?\]?"
+    r"[$#>%]\s?")
+_NAME_OK = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,252}[A-Za-z0-9_])?$")
+_MAC = re.compile(r"^(?:[0-9a-fA-F]{4}\.){2}[0-9a-fA-F]{4}$|^(?:[0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}$")
+_CISCO_HOST = re.compile(r"(?i)^(?:[a-z0-9-]+\.)*cisco\.com\.?$")
+_PUBLIC_CA = re.compile(r"(?i)quovadis|identrust|cisco|digicert|hydrantid|globalsign|entrust|sectigo|"
+                        r"comodo|godaddy|verisign|thawte|baltimore|let'?s encrypt|isrg|amazon|microsoft|"
+                        r"usertrust|certum|geotrust|starfield|buypass|actalis|swisssign")
+_TLD_GENERIC = ("com|net|org|edu|gov|mil|int|io|biz|info|local|localdomain|lan|corp|internal|intra|"
+                "intranet|home|example|test|invalid|cloud|online|site|tech|dev|app|global|group|"
+                "company|services|network|systems|solutions|xyz|me|tv|cc")
+
+
+def _c(pattern: str, flags: int = 0) -> re.Pattern:
+    return re.compile(pattern, flags)
+
+
+# -- patterns found anywhere ---------------------------------------------------------
+_URL = _c(r"(?i)(?<![\w.+-])(?P<scheme>[a-z][a-z0-9+.-]{1,15})://(?:(?P<userinfo>[^\s/@'\"<>]+)@)?"
+          r"(?P<host>\[[0-9a-f:.]+\]|[^\s/:?#'\"<>\[\]]+)(?::(?P<port>\d{1,5}))?(?P<rest>[^\s'\"<>]*)")
+_EMAIL = _c(r"(?<![\w.+%-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}(?![\w-])")
+_CRYPT = _c(r"(?<![\w$])\$(?:1|2[abxy]?|5|6|7|8|9|y|gy|sha1|md5)\$[./A-Za-z0-9=+-]{0,64}\$[./A-Za-z0-9=+-]{4,}")
+_IPV4 = _c(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
+_IPV6 = _c(r"(?<![\w:.])(?=[0-9A-Fa-f:]*:[0-9A-Fa-f:]*:)(?:[0-9A-Fa-f]{0,4}:){2,7}"
+           r"(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])")
+_FQDN = _c(r"(?i)(?<![\w.@/%$-])(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)+"
+           r"(?:(?:" + _TLD_GENERIC + r")|[a-z]{2})\.?(?![\w-]|\.[a-z0-9])")
+_PHONE = _c(r"(?<![\w+])\+\d{1,3}(?:[ -]?\(?\d{1,5}\)?){2,6}(?![\w-])")
+_HEXBLOB = _c(r"(?<![\w:$])(?:0x)?[0-9A-Fa-f]{32,}(?![\w:])")
+_B64BLOB = _c(r"(?<![\w+/=%$-])[A-Za-z0-9+/%]{32,}={0,2}(?![\w+/=%-])")
+# Secret-looking keyword followed by a value: label style ("Password: x", "token=x") in
+# any case, and configuration style (lower case keyword, optional algorithm and type).
+_SECRET_LABEL = _c(r"(?i)(?<![\w-])(?:password|passwd|pwd|secret|passphrase|token|idtoken|api[-_]?key|"
+                   r"pre-shared-key|shared[-_]?secret|auth[-_]?key|authentication[-_]key|private[-_]key|"
+                   r"community|credentials?)\s*[:=]\s*(?P<v>\"[^\"]*\"|'[^']*'|[^\s,;]+)")
+_SECRET_CONF = _c(r"(?<![\w-])(?:password|passwd|secret|passphrase|token|idtoken|community|key|"
+                  r"pre-shared-key|psk)\s+(?:(?:md5|sha\d*|sha-\d+|aes-\d+|des|3des|cleartext|encrypted|"
+                  r"hidden|unencrypted)\s+)?(?:[0-9]\s+)?(?P<v>\"[^\"]*\"|'[^']*'|[^\s,;]+)")
+
+# -- contexts: a line shape that says what its value is -------------------------------
+# (pattern, {group: kind}); applied to the line (after a prompt: to the command typed).
+_CONTEXTS: list[tuple[re.Pattern, dict[str, str]]] = [
+    # device names
+    (_c(r"^\s*(?:hostname|switchname)\s+(?P<d>\S+)"), {"d": "device"}),
+    (_c(r"^\s*vdc\s+(?P<d>[A-Za-z0-9][\w.-]*)(?=\s+id\s+\d|\s*$)"), {"d": "device"}),
+    (_c(r"\bDevice name\s*:\s*(?P<d>\S+)"), {"d": "device"}),
+    # domain and host names
+    (_c(r"^\s*(?:ip|ipv6)\s+domain-(?:name|list)\s+(?P<n>\S+)"), {"n": "domain"}),
+    (_c(r"\bDefault domain (?:for vrf:\S+ )?is\s+(?P<n>\S+)"), {"n": "domain"}),
+    (_c(r"^\s*(?:ip|ipv6)\s+host\s+(?P<h>\S+)"), {"h": "host"}),
+    (_c(r"\btransport\s+http\s+proxy\s+server\s+(?P<h>\S+)"), {"h": "hostish"}),
+    (_c(r"(?i)\bhttp proxy server\s*:\s*(?P<h>\S+)"), {"h": "hostish"}),
+    (_c(r"(?i)\bsmtp server\s*:\s*(?P<h>[^\s:]+)"), {"h": "hostish"}),
+    (_c(r"\bsmtp-server\s+(?P<h>[^\s:]+)"), {"h": "hostish"}),
+    (_c(r"^\s*Address\s*:\s*(?P<h>\S+)"), {"h": "hostish"}),
+    (_c(r"^\s*(?:ntp|logging|tacacs-server|radius-server|snmp-server|ldap-server)\s+(?:server|host|peer)\s+"
+        r"(?P<h>[^\s,]+)"), {"h": "hostish"}),
+    (_c(r"^\s*license\s+smart\s+proxy\s+(?:\S+\s+)?(?P<h>[A-Za-z0-9][^\s:]*)(?=\s+port|\s*$)"), {"h": "hostish"}),
+    (_c(r"^\s*(?:do\s+)?(?:ping6?|telnet6?|traceroute6?|tracert|nslookup)\s+(?:-\S+\s+)*"
+        r"(?P<h>[A-Za-z0-9][\w.:-]*)"), {"h": "hostish"}),
+    # ssh / scp / sftp only in the user@host and -l user forms ('ssh key rsa' is configuration)
+    (_c(r"^\s*(?:do\s+)?(?:ssh6?|scp|sftp|telnet)\s+(?:-\S+\s+)*(?P<u>[\w.-]+)@(?P<h>[A-Za-z0-9][\w.:-]*)"),
+     {"u": "username", "h": "hostish"}),
+    (_c(r"^\s*(?:do\s+)?(?:ssh6?|scp|sftp)\s+(?:-\S+\s+)*-l\s+(?P<u>\S+)\s+(?:-\S+\s+)*"
+        r"(?P<h>[A-Za-z0-9][\w.:-]*)"), {"u": "username", "h": "hostish"}),
+    (_c(r"^\s*PING\s+(?P<h>\S+)\s+\("), {"h": "hostish"}),
+    (_c(r"^\s*Trying\s+(?P<h>[^\s.][^\s]*?)\.{0,3}\s*$"), {"h": "hostish"}),
+    (_c(r"^\s*Connected to\s+(?P<h>\S+?)\.?\s*$"), {"h": "hostish"}),
+    (_c(r"^---\s+(?P<h>\S+)\s+ping(?:6)? statistics"), {"h": "hostish"}),
+    (_c(r"(?i)%\s*(?:Invalid host/interface|Unknown host|Invalid host)\s+(?P<h>\S+)"), {"h": "hostish"}),
+    (_c(r"^\s*(?:Device ID|System Name)\s*:\s*(?P<h>[^\s(]+)(?:\((?P<s>[^)\s]+)\))?"),
+     {"h": "hostish", "s": "serial"}),
+    # users
+    (_c(r"^\s*username\s+(?P<u>\S+)"), {"u": "username"}),
+    (_c(r"^\s*snmp-server\s+user\s+(?P<u>\S+)"), {"u": "username"}),
+    (_c(r"\buser=(?P<u>[^\s:@,;]+)"), {"u": "username"}),
+    (_c(r"^\s*(?:login|Username|User name|user name)\s*:\s*(?P<u>\S+)"), {"u": "username"}),
+    # passwords, keys, community strings
+    (_c(r"^\s*username\s+\S+\s+password\s+(?:[0-9]\s+)?(?P<s>\S+)"), {"s": "secret"}),
+    (_c(r"^\s*snmp-server\s+community\s+(?P<s>\S+)"), {"s": "secret"}),
+    (_c(r"^\s*snmp-server\s+user\s+\S+.*?\bauth\s+(?:md5|sha\S*)\s+(?P<s>\S+)"), {"s": "secret"}),
+    (_c(r"^\s*snmp-server\s+user\s+\S+.*?\bpriv\s+(?:(?:aes-128|aes-256|aes|3des|des)\s+)?(?P<s>\S+)"),
+     {"s": "secret"}),
+    (_c(r"^\s*snmp-server\s+host\s+\S+\s+(?:(?:traps|informs)\s+)?version\s+(?:1|2c|3\s+(?:auth|noauth|priv))\s+"
+        r"(?P<s>\S+)"), {"s": "secret"}),
+    (_c(r"\b(?:tacacs-server|radius-server|ldap-server|tacacs|radius)\b.*?\bkey\s+(?:[0-9]\s+)?"
+        r"(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))"), {"q": "secret", "s": "secret"}),
+    (_c(r"\bkey-string\s+(?:[0-9]\s+)?(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))"), {"q": "secret", "s": "secret"}),
+    (_c(r"\bauthentication-key\s+(?:\d+\s+md5\s+)?(?:[0-9]\s+)?(?P<s>\S+)"), {"s": "secret"}),
+    (_c(r"\bmessage-digest-key\s+\d+\s+md5\s+(?:[0-9]\s+)?(?P<s>\S+)"), {"s": "secret"}),
+    (_c(r"^\s*(?:password|enable secret|secret)\s+(?:[0-9]\s+)?(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))"),
+     {"q": "secret", "s": "secret"}),
+    (_c(r"\b(?:register|trust)\s+idtoken\s+(?P<t>\S+)"), {"t": "token"}),
+    # contacts
+    (_c(r"^\s*snmp-server\s+contact\s+(?P<c>.+?)\s*$"), {"c": "contact"}),
+    (_c(r"^\s*snmp-server\s+location\s+(?P<a>.+?)\s*$"), {"a": "street"}),
+    (_c(r"(?i)\bcontact person name\s*\(sysContact\)\s*:\s*(?P<c>.+?)\s*$"), {"c": "contact"}),
+    (_c(r"(?i)\bcontact person's email\s*:\s*(?P<e>\S+)"), {"e": "email"}),
+    (_c(r"(?i)\bcontact person's phone number\s*:\s*(?P<p>.+?)\s*$"), {"p": "phone"}),
+    (_c(r"(?i)\bstreet addr(?:ess)?\s*:\s*(?P<a>.+?)\s*$"), {"a": "street"}),
+    (_c(r"(?i)^\s*site id\s*:\s*(?P<v>.+?)\s*$"), {"v": "site-id"}),
+    (_c(r"(?i)^\s*customer id\s*:\s*(?P<v>.+?)\s*$"), {"v": "customer-id"}),
+    (_c(r"(?i)^\s*contract id\s*:\s*(?P<v>.+?)\s*$"), {"v": "contract-id"}),
+    (_c(r"^\s*email-contact\s+(?P<e>\S+)"), {"e": "email"}),
+    (_c(r"^\s*phone-contact\s+(?P<p>\S+)"), {"p": "phone"}),
+    (_c(r"^\s*streetaddress\s+(?P<a>.+?)\s*$"), {"a": "street"}),
+    (_c(r"^\s*site-id\s+(?P<v>\S+)"), {"v": "site-id"}),
+    (_c(r"^\s*customer-id\s+(?P<v>\S+)"), {"v": "customer-id"}),
+    (_c(r"^\s*contract-id\s+(?P<v>\S+)"), {"v": "contract-id"}),
+    (_c(r"(?i)\b(?:from|reply[- ]to|return receipt)\s+email addr\s*:\s*(?P<e>\S+)"), {"e": "email"}),
+    (_c(r"^\s*transport\s+email\s+(?:from|reply-to)\s+(?P<e>\S+)"), {"e": "email"}),
+    # Smart Licensing accounts and ids (SLP appends "As of <date>": the date stays)
+    (_c(r"\bSmart Account(?: Name)?\s*:\s*(?P<v>.+?)(?=\s+As of\s|\s*$)"), {"v": "smart-account"}),
+    (_c(r"\bVirtual Account(?: Name)?\s*:\s*(?P<v>.+?)(?=\s+As of\s|\s*$)"), {"v": "virtual-account"}),
+    (_c(r"\bCustom Id\s*:\s*(?P<v>.+?)\s*$"), {"v": "customer-id"}),
+    # serial numbers, UDI, host id
+    (_c(r"(?i)\bProcessor board ID\s+(?P<s>\S+)"), {"s": "serial"}),
+    (_c(r"\bSN\s*:\s*(?P<s>[A-Za-z0-9-]+)"), {"s": "serial"}),
+    (_c(r"(?i)\bserial\s*=\s*(?P<s>[A-Za-z0-9:-]+)"), {"s": "serial"}),
+    (_c(r"(?i)\b(?:system |chassis )?serial(?:[ _-](?:number|no\.?|num))?\s*[:#]\s*(?P<s>[A-Za-z0-9-]{4,})"),
+     {"s": "serial"}),
+    (_c(r"\bVDH=(?P<s>[A-Za-z0-9]+)"), {"s": "serial"}),
+    # license keys, PAKs, license file signatures
+    (_c(r"(?i)<PAK>(?P<k>[^<]+)</PAK>"), {"k": "license-key"}),
+    (_c(r"(?i)<LicFileID>(?P<k>[^<]+)</LicFileID>"), {"k": "license-key"}),
+    (_c(r"\bPAK\s*[:=#]?\s+(?P<k>[A-Za-z0-9-]{8,})"), {"k": "license-key"}),
+    (_c(r"\bSIGN2?=(?P<k>\"[^\"]*\"|\S+)"), {"k": "license-key"}),
+    (_c(r"(?i)\blicen[cs]e[ _-]?key\s*[:=]?\s*(?P<k>[A-Za-z0-9-]{8,})"), {"k": "license-key"}),
+]
+# certificate subjects and issuers: attribute values, unless they name a public CA
+_DN_LINE = _c(r"(?i)^\s*(?:subject|issuer)\s*[=:]")
+_DN_ATTR = _c(r"(?:^|[/,]\s*|=\s*/)(?P<attr>CN|O|OU|L|ST|DC|emailAddress)\s*=\s*(?P<v>[^/,]+?)\s*(?=[/,]|$)")
+_DN_KEEP_DC = set("com net org edu gov mil int io local lan corp example test internal".split())
+_SYSLOG_TS = _c(r"^\*?(?:\d{4}\s+)?[A-Z][a-z]{2}\s+\d{1,2}\s+(?:\d{4}\s+)?\d{1,2}:\d\d:\d\d(?:\.\d+)?")
+_SYSLOG_MSG = _c(r"%[A-Z$]|\b[\w.-]+\[\d+\]:")
+_ZONE = _c(r"^[A-Z]{2,5}:?$")
+_SHOWTECH = _c(r"^`(?P<cmd>[a-z][^`]{2,200})`\s*$")
+
+
+def _valid_name(value: str) -> bool:
+    return (bool(_NAME_OK.match(value)) and any(c.isalpha() for c in value) and not _MAC.match(value)
+            and ".." not in value)
+
+
+@dataclass
+class Entry:
+    kind: str
+    original: str
+    placeholder: str
+    count: int = 0
+
+
+@dataclass
+class _FileState:
+    """What the line redactor remembers inside one file."""
+
+    known_hosts: set[str] = field(default_factory=set)
+    expect_name: bool = False  # the next output line is a device name (show switchname / hostname)
+    neighbors: int = 0  # 1: in a cdp/lldp neighbor table, 2: past its header line
+
+
+class Redactor:
+    """One run's mapping from original values to placeholders, and the line redactor."""
+
+    def __init__(self, key: str | bytes | None = None):
+        if key is None:
+            self.key = os.urandom(32)
+            self.keyed = False
+        else:
+            self.key = key.encode("utf-8") if isinstance(key, str) else key
+            self.keyed = True
+        self.learning = True
+        self._entries: dict[tuple[str, str], Entry] = {}
+        self._taken: dict[str, tuple[str, str]] = {}
+        self._learned: dict[str, Entry] = {}  # casefolded literal -> entry
+        self._learned_re: re.Pattern | None = None
+        self._prompt_re = None
+
+    # -- placeholders --------------------------------------------------------
+    def _digest(self, family: str, norm: str) -> bytes:
+        return hmac.new(self.key, f"{family}\x00{norm}".encode("utf-8", "surrogatepass"), hashlib.sha256).digest()
+
+    def _shape(self, kind: str, value: str, digest: bytes, attempt: int) -> str:
+        if attempt:
+            digest = hashlib.sha256(digest + attempt.to_bytes(4, "big")).digest()
+        hx = digest.hex()
+        if kind == "ipv4":
+            n = int.from_bytes(digest[:4], "big") % _V4_POOL.num_addresses
+            addr = int(_V4_POOL.network_address) + n
+            if addr & 0xFF in (0, 255):
+                addr = (addr & ~0xFF) | (1 + digest[4] % 254)
+            return str(ipaddress.IPv4Address(addr))
+        if kind == "ipv6":
+            low = int.from_bytes(digest[:12], "big")
+            return str(ipaddress.IPv6Address(int(_V6_POOL.network_address) | low))
+        if kind == "email":
+            return f"email-{hx[:6 + 2 * attempt]}@example.com"
+        if kind == "phone":
+            return "+1555" + str(int.from_bytes(digest[:6], "big") % 10_000_000).zfill(7)
+        if kind == "serial":
+            return "SER" + hx[:8 + 2 * attempt].upper()
+        n = _HEX_LEN.get(kind, 6) + 2 * attempt
+        prefix = _PREFIX[kind]
+        if kind == "domain" or (kind == "host" and "." in value):
+            return f"{prefix}-{hx[:n]}.example"
+        return f"{prefix}-{hx[:n]}"
+
+    def _family(self, kind: str) -> str:
+        if kind in ("device", "host", "domain"):
+            return "name"
+        if kind == "unknown-secret":
+            return "secret"
+        return kind
+
+    def _norm(self, kind: str, value: str) -> str:
+        if kind in ("secret", "unknown-secret", "token", "license-key"):
+            return value
+        if kind in ("device", "host", "domain"):
+            return value.rstrip(".").lower()
+        if kind in ("ipv4", "ipv6"):
+            return value
+        return " ".join(value.split()).casefold()
+
+    def _placeholder(self, kind: str, value: str) -> str:
+        family, norm = self._family(kind), self._norm(kind, value)
+        entry = self._entries.get((family, norm))
+        rank = {"device": 3, "domain": 2, "host": 1}
+        if entry is not None:
+            if self.learning and family == "name" and rank[kind] > rank.get(entry.kind, 0):
+                # the same name seen as a device (prompt, hostname) takes the device shape
+                del self._taken[entry.placeholder.lower()]
+                entry.kind = kind
+                entry.placeholder = self._fresh(kind, value, family, norm)
+                self._taken[entry.placeholder.lower()] = (family, norm)
+            if not self.learning:
+                entry.count += 1
+            return entry.placeholder
+        ph = self._fresh(kind, value, family, norm)
+        entry = Entry(kind, value, ph, 0 if self.learning else 1)
+        self._entries[(family, norm)] = entry
+        self._taken[ph.lower()] = (family, norm)
+        if self.learning:
+            self._learn(value, entry)
+        return ph
+
+    def _fresh(self, kind: str, value: str, family: str, norm: str) -> str:
+        digest = self._digest(family, norm)
+        for attempt in range(64):
+            ph = self._shape(kind, value, digest, attempt)
+            if ph.lower() not in self._taken:
+                return ph
+        raise DiagError("redaction: could not find a free placeholder (too many values)")  # pragma: no cover
+
+    def _learn(self, value: str, entry: Entry) -> None:
+        if entry.kind in ("ipv4", "ipv6"):
+            return  # found by their pattern everywhere
+        low = " ".join(value.split()).casefold()
+        if len(low) < _LEARN_MIN or low in _COMMON or low in _NOT_SECRET:
+            return
+        if low.isdigit() and len(low) < 6:
+            return
+        if not any(c.isalnum() for c in low):
+            return
+        self._learned.setdefault(low, entry)
+
+    def freeze(self) -> None:
+        """End of the learning pass: from now on values are replaced and counted."""
+        self.learning = False
+        if self._learned:
+            alts = sorted(self._learned, key=len, reverse=True)
+            body = "|".join(r"\s+".join(re.escape(w) for w in lit.split()) for lit in alts)
+            self._learned_re = re.compile(r"(?<![A-Za-z0-9])(?:" + body + r")(?![A-Za-z0-9])", re.I)
+
+    # -- what a value becomes -----------------------------------------------------
+    def value(self, kind: str, value: str) -> str | None:
+        """The placeholder for ``value`` of ``kind``, or None to keep it as it is."""
+        v = value.strip()
+        if not v or PLACEHOLDER.fullmatch(v) or _is_sentinel(v):
+            return None
+        if kind in ("device", "host", "hostish", "domain"):
+            return self._name(kind, v)
+        if kind == "email":
+            if v.lower() == CISCO_EMAIL:
+                return None
+            if "@" not in v:
+                return self._name("host", v) if _valid_name(v) else self._placeholder("contact", v)
+            return self._placeholder("email", v)
+        if kind == "phone":
+            if _PHONE_PH.match(v.replace("-", "").replace(" ", "")):
+                return None
+            return self._placeholder("phone", v)
+        if kind == "contact":
+            if "@" in v and " " not in v:
+                return self.value("email", v)
+            if _PHONE.fullmatch(v):
+                return self._placeholder("phone", v)
+            return self._placeholder("contact", v)
+        if kind in ("ipv4", "ipv6"):
+            return self._ip(v)
+        if kind == "serial":
+            if v.upper() in ("N/A", "NA", "NONE") or len(v) < 3:
+                return None
+            return self._placeholder("serial", v)
+        if kind == "cert-name":
+            if _PUBLIC_CA.search(v):
+                return None
+            if "." in v and _valid_name(v) and " " not in v:
+                return self._name("host", v)
+            return self._placeholder("cert-name", v)
+        if kind in ("secret", "unknown-secret", "token", "license-key"):
+            if v.isdigit() and len(v) <= 3:
+                return None
+            return self._placeholder(kind, v)
+        if kind == "username":
+            if not re.match(r"^[\w.@\\-]+$", v):
+                return None
+            return self._placeholder("username", v)
+        return self._placeholder(kind, v)
+
+    def _name(self, kind: str, v: str) -> str | None:
+        bare = v.rstrip(".")
+        if bare.startswith("[") and bare.endswith("]"):
+            inner = self._ip(bare[1:-1])
+            return None if inner is None else f"[{inner}]"
+        ip = _parse_ip(bare)
+        if ip is not None:
+            return self._ip(bare)
+        if _CISCO_HOST.match(bare) or not _valid_name(bare):
+            return None
+        low = bare.lower()
+        if kind == "hostish":
+            kind = "host"
+            if low in _COMMON or low in _NOT_SECRET or low in ("statistics", "not"):
+                return None
+        if kind == "host" and low in ("localhost", "example.com", "example.net", "example.org"):
+            return None
+        ph = self._placeholder(kind, bare)
+        return ph + v[len(bare):]
+
+    def _ip(self, v: str) -> str | None:
+        ip = _parse_ip(v)
+        if ip is None:
+            return None
+        if ip.version == 4:
+            if any(ip in net for net in _V4_KEEP) or _is_mask(int(ip)):
+                return None
+            return self._placeholder("ipv4", str(ip))
+        if (ip.is_loopback or ip.is_unspecified or ip.is_multicast or ip in _V6_POOL):
+            return None
+        return self._placeholder("ipv6", str(ip))
+
+    # -- a line -------------------------------------------------------------------
+    def line(self, text: str, state: _FileState | None = None) -> str:
+        """The redacted text of one clean line (same line, values replaced)."""
+        if not text or text.isspace():
+            return text
+        state = state if state is not None else _FileState()
+        spans: list[tuple[int, int, str | None]] = []
+
+        def free(s: int, e: int) -> bool:
+            return all(e <= a or s >= b for a, b, _ in spans)
+
+        def put(s: int, e: int, kind: str, value: str) -> None:
+            if s >= e or not free(s, e):
+                return
+            spans.append((s, e, self.value(kind, value)))
+
+        for m in PLACEHOLDER.finditer(text):
+            spans.append((m.start(), m.end(), None))
+
+        body = 0
+        m = _SHELL_PROMPT.match(text)
+        if m:
+            put(m.start("user"), m.end("user"), "username", m.group("user"))
+            put(m.start("host"), m.end("host"), "device", m.group("host"))
+            body = m.end()
+            state.expect_name = False
+            state.neighbors = 0
+        elif "#" in text:
+            body = self._prompt(text, state, put)
+        if body == 0 and text.startswith("`"):
+            st = _SHOWTECH.match(text)
+            if st:
+                self._command(st.group("cmd"), state)
+                body = len(text)  # a header holds no value
+        if body == 0 and state.expect_name:
+            word = text.strip()
+            if word:
+                state.expect_name = False
+                if " " not in word and _valid_name(word):
+                    put(text.index(word), text.index(word) + len(word), "device", word)
+        if body == 0 and state.neighbors:
+            self._neighbor(text, state, put)
+        if body == 0 and "%" in text:
+            self._syslog(text, put)
+
+        rest = text[body:]
+        for pattern, groups in _CONTEXTS:
+            for cm in pattern.finditer(rest):
+                for group, kind in groups.items():
+                    val = cm.group(group)
+                    if val is None:
+                        continue
+                    put(body + cm.start(group), body + cm.end(group), kind, val)
+        if _DN_LINE.match(text):
+            for dm in _DN_ATTR.finditer(text):
+                attr, val = dm.group("attr"), dm.group("v")
+                if attr == "DC" and val.lower() in _DN_KEEP_DC:
+                    continue
+                kind = "email" if attr == "emailAddress" else "cert-name"
+                put(dm.start("v"), dm.end("v"), kind, val)
+
+        for um in _URL.finditer(text):
+            self._url(um, spans, free, put)
+        for em in _EMAIL.finditer(text):
+            put(em.start(), em.end(), "email", em.group())
+        for cm in _CRYPT.finditer(text):
+            put(cm.start(), cm.end(), "secret", cm.group())
+        for im in _IPV4.finditer(text):
+            if _parse_ip(im.group()) is not None:
+                put(im.start(), im.end(), "ipv4", im.group())
+        if ":" in text:
+            for im in _IPV6.finditer(text):
+                if _parse_ip(im.group()) is not None:
+                    put(im.start(), im.end(), "ipv6", im.group())
+        if self._learned_re is not None:
+            for lm in self._learned_re.finditer(text):
+                if free(lm.start(), lm.end()):
+                    entry = self._learned[" ".join(lm.group().split()).casefold()]
+                    entry.count += 1
+                    spans.append((lm.start(), lm.end(), entry.placeholder))
+        if "." in text:
+            for fm in _FQDN.finditer(text):
+                put(fm.start(), fm.end(), "host", fm.group())
+        if "+" in text:
+            for pm in _PHONE.finditer(text):
+                if sum(c.isdigit() for c in pm.group()) >= 9:
+                    put(pm.start(), pm.end(), "phone", pm.group())
+        for pattern in (_SECRET_LABEL, _SECRET_CONF):
+            for sm in pattern.finditer(text):
+                s, e = sm.span("v")
+                val = sm.group("v")
+                if val[:1] in "\"'" and val[-1:] == val[:1] and len(val) >= 2:
+                    s, e, val = s + 1, e - 1, val[1:-1]
+                if _keep_after_keyword(val):
+                    continue
+                put(s, e, "unknown-secret", val)
+        for pattern in (_HEXBLOB, _B64BLOB):
+            for bm in pattern.finditer(text):
+                val = bm.group()
+                if pattern is _B64BLOB and not _looks_random(val):
+                    continue
+                put(bm.start(), bm.end(), "unknown-secret", val)
+
+        out = [(s, e, r) for s, e, r in spans if r is not None]
+        if not out:
+            return text
+        out.sort()
+        parts: list[str] = []
+        pos = 0
+        for s, e, r in out:
+            parts.append(text[pos:s])
+            parts.append(r)
+            pos = e
+        parts.append(text[pos:])
+        return "".join(parts)
+
+    def _prompt(self, text: str, state: _FileState, put) -> int:
+        m = _PROMPT.match(text)
+        if not m or not _is_prompt(m, state.known_hosts):
+            return 0
+        host = m.group("host")
+        if host:
+            state.known_hosts.add(host)
+            put(m.start("host"), m.end("host"), "device", host)
+        self._command(m.group("cmd"), state)
+        return m.start("cmd")
+
+    def _command(self, cmd: str, state: _FileState) -> None:
+        state.expect_name = False
+        state.neighbors = 0
+        cmd = cmd.strip()
+        if cmd.lower().startswith("do "):
+            cmd = cmd[3:]
+        if not cmd or not cmd.lower().startswith("sh"):
+            return
+        words = resolve(cmd.split("|")[0]).words
+        if words[:2] in (("show", "switchname"), ("show", "hostname")) and len(words) == 2:
+            state.expect_name = True
+        elif len(words) >= 3 and words[:2] in (("show", "cdp"), ("show", "lldp")) and \
+                words[2].startswith("nei") and "detail" not in words:
+            state.neighbors = 1
+
+    def _neighbor(self, text: str, state: _FileState, put) -> None:
+        if state.neighbors == 1:
+            if re.match(r"^\s*Device[- ]?ID\b", text, re.I):
+                state.neighbors = 2
+            return
+        if text[:1].isspace() or text.startswith(("Total", "Capability")):
+            return
+        first = text.split()[0]
+        name, _, serial = first.partition("(")
+        if _valid_name(name):
+            put(0, len(name), "hostish", name)
+        if serial.endswith(")") and len(serial) > 1:
+            put(len(name) + 1, len(first) - 1, "serial", serial[:-1])
+
+    def _syslog(self, text: str, put) -> None:
+        ts = _SYSLOG_TS.match(text)
+        if not ts:
+            return
+        msg = _SYSLOG_MSG.search(text, ts.end())
+        if not msg:
+            return
+        between = text[ts.end():msg.start()]
+        pos = ts.end()
+        last: tuple[int, int, str] | None = None
+        for tok in re.finditer(r"\S+", between):
+            word = tok.group()
+            if _ZONE.match(word) or word.endswith(":") and _ZONE.match(word):
+                continue
+            last = (pos + tok.start(), pos + tok.end(), word)
+        if last is not None:
+            s, e, word = last
+            word = word.rstrip(":")
+            if _valid_name(word) or _parse_ip(word) is not None:
+                put(s, s + len(word), "hostish" if _parse_ip(word) is not None else "device", word)
+
+    def _url(self, um: re.Match, spans, free, put) -> None:
+        if not free(um.start(), um.end()):
+            return
+        info = um.group("userinfo")
+        if info:
+            user, sep, password = info.partition(":")
+            s = um.start("userinfo")
+            put(s, s + len(user), "username", user)
+            if sep and password:
+                put(s + len(user) + 1, um.end("userinfo"), "secret", password)
+        put(um.start("host"), um.end("host"), "hostish", um.group("host"))
+        rest_start = um.start("rest")
+        rest = um.group("rest")
+        for pattern in (_HEXBLOB, _B64BLOB):
+            for bm in pattern.finditer(rest):
+                if pattern is _B64BLOB and not _looks_random(bm.group()):
+                    continue
+                put(rest_start + bm.start(), rest_start + bm.end(), "unknown-secret", bm.group())
+        # the scheme, the port and the path carry the diagnosis: the rest of the URL is kept
+        pos = um.start()
+        for s, e, _ in sorted(x for x in spans if um.start() <= x[0] < um.end()):
+            if pos < s:
+                spans.append((pos, s, None))
+            pos = max(pos, e)
+        if pos < um.end():
+            spans.append((pos, um.end(), None))
+
+    # -- results --------------------------------------------------------------------
+    def summary(self) -> dict[str, tuple[int, int]]:
+        """kind -> (distinct values replaced, occurrences replaced), for the values seen."""
+        out: dict[str, list[int]] = {}
+        for entry in self._entries.values():
+            if entry.count == 0:
+                continue
+            kind = "hostname" if entry.kind in ("device", "host") else entry.kind
+            slot = out.setdefault(kind, [0, 0])
+            slot[0] += 1
+            slot[1] += entry.count
+        return {k: (v[0], v[1]) for k, v in sorted(out.items())}
+
+    def table(self) -> list[dict]:
+        rows = []
+        for entry in sorted(self._entries.values(), key=lambda e: (e.kind, e.original.lower())):
+            kind = "hostname" if entry.kind in ("device", "host") else entry.kind
+            rows.append({"kind": kind, "original": entry.original, "placeholder": entry.placeholder,
+                         "occurrences": entry.count})
+        return rows
+
+    def path(self, path: str) -> str:
+        """A path with the values this run redacts replaced in its names (separators kept)."""
+        if path == "-":
+            return path
+        parts = re.split(r"([/\\])", path)
+        return "".join(p if p in ("/", "\\", "", ".", "..") else self._path_part(p) for p in parts)
+
+    def _path_part(self, name: str) -> str:
+        was = self.learning
+        self.learning = False
+        try:
+            spans: list[tuple[int, int, str]] = []
+
+            def add(s: int, e: int, rep: str | None) -> None:
+                if rep and all(e <= a or s >= b for a, b, _ in spans):
+                    spans.append((s, e, rep))
+
+            if self._learned_re is not None:
+                for lm in self._learned_re.finditer(name):
+                    add(lm.start(), lm.end(), self._learned[" ".join(lm.group().split()).casefold()].placeholder)
+            for em in _EMAIL.finditer(name):
+                add(em.start(), em.end(), self.value("email", em.group()))
+            for im in _IPV4.finditer(name):
+                add(im.start(), im.end(), self._ip(im.group()))
+            out, pos = [], 0
+            for s, e, r in sorted(spans):
+                out.append(name[pos:s])
+                out.append(r)
+                pos = e
+            out.append(name[pos:])
+            return "".join(out)
+        finally:
+            self.learning = was
+
+
+def _is_sentinel(v: str) -> bool:
+    low = v.lower()
+    return (v.startswith("<") and v.endswith(">")) or low in (
+        "none", "n/a", "-", "not configured", "not set", "empty", "(null)", "null", "unknown")
+
+
+def _keep_after_keyword(val: str) -> bool:
+    v = val.strip().rstrip(".,;:")
+    if not v or _is_sentinel(v) or PLACEHOLDER.fullmatch(v):
+        return True
+    low = v.lower()
+    if low in _NOT_SECRET or low in _COMMON:
+        return True
+    if v.isdigit() and len(v) <= 3:
+        return True
+    if v.endswith(":") or v.startswith(("{", "(", "[")):
+        return True
+    return False
+
+
+def _looks_random(val: str) -> bool:
+    core = val.rstrip("=")
+    return (sum(c.isdigit() for c in core) >= 2 and any(c.isupper() for c in core)
+            and any(c.islower() for c in core) and core.count("/") <= max(3, len(core) // 16))
+
+
+def _parse_ip(v: str):
+    if not v or not (v[0].isdigit() or ":" in v or v[0] in "abcdefABCDEF"):
+        return None
+    try:
+        return ipaddress.ip_address(v.split("%")[0])
+    except ValueError:
+        return None
+
+
+def _is_mask(n: int) -> bool:
+    """A netmask (ones then zeros) or a wildcard mask (zeros then ones)."""
+    inv = n ^ 0xFFFFFFFF
+    return (inv & (inv + 1)) == 0 or (n & (n + 1)) == 0
+
+
+# -- files ------------------------------------------------------------------------------
+@dataclass
+class Job:
+    """One input and where its redacted copy goes."""
+
+    src: str  # what to read
+    display: str  # the path as given or found (for messages)
+    rel: str | None = None  # output path relative to the output folder (None: stdout)
+    gz: bool = False
+    problem: str | None = None  # why it could not be read (set by run())
+    lines: int = 0
+    note: str | None = None
+
+
+def _lines(path: str, stats: ReadStats) -> Iterator[tuple[int, str]]:
+    stream = open_binary(path)
+    try:
+        yield from iter_lines(stream, path, stats)
+    finally:
+        if path != "-":
+            stream.close()
+
+
+def _is_gzip(path: str) -> bool:
+    if path.endswith(".gz"):
+        return True
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(2) == b"\x1f\x8b"
+    except OSError:
+        return False
+
+
+def plan(paths: list[str]) -> list[Job]:
+    """The inputs of a run: files, folders (recursive, as ``diag check`` walks them), or ``-``.
+
+    Output paths are relative to the output folder the way ``cp -r`` places things: a
+    folder keeps its own name and the relative paths below it, a file its name.
+    """
+    from diag.api import expand_inputs
+
+    jobs: list[Job] = []
+    for given in paths:
+        if given == "-":
+            jobs.append(Job("-", "-"))
+            continue
+        if os.path.isdir(given):
+            base = os.path.dirname(os.path.normpath(given))
+            for path, _ in expand_inputs([given]):
+                rel = os.path.relpath(path, base) if base else os.path.normpath(path)
+                jobs.append(Job(path, path, rel, _is_gzip(path)))
+        else:
+            jobs.append(Job(given, given, os.path.basename(given) or given, _is_gzip(given)))
+    return jobs
+
+
+def learn(redactor: Redactor, jobs: list[Job]) -> None:
+    """First pass: read every input once and learn the values to replace."""
+    for job in jobs:
+        state = _FileState()
+        stats = ReadStats()
+        try:
+            for _, text in _lines(job.src, stats):
+                redactor.line(text, state)
+        except InputError as exc:
+            job.problem = exc.problem
+    redactor.freeze()
+
+
+def redact_lines(redactor: Redactor, job: Job) -> Iterator[str]:
+    """Second pass over one input: its redacted lines, one per input line."""
+    state = _FileState()
+    stats = ReadStats()
+    for _, text in _lines(job.src, stats):
+        yield redactor.line(text, state)
+    job.lines = stats.lines
+    if stats.truncated:
+        job.note = f"{stats.truncated}; redacted the {stats.lines} lines read before it"
+
+
+def write_job(redactor: Redactor, job: Job, out: io.BufferedIOBase | None, dest: str | None) -> None:
+    """Write one input's redacted copy to ``dest`` (a file path) or to the binary stream ``out``."""
+    if dest is None:
+        assert out is not None
+        for text in redact_lines(redactor, job):
+            out.write(text.encode("utf-8", "surrogateescape") + b"\n")
+        return
+    os.makedirs(os.path.dirname(dest) or ".", exist_ok=True)
+    tmp = dest + ".part"
+    try:
+        with open(tmp, "wb") as raw:
+            if job.gz:
+                # mtime 0 and no file name in the header: the same input and key give the same bytes
+                with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+                    for text in redact_lines(redactor, job):
+                        gz.write(text.encode("utf-8", "surrogateescape") + b"\n")
+            else:
+                for text in redact_lines(redactor, job):
+                    raw.write(text.encode("utf-8", "surrogateescape") + b"\n")
+        os.replace(tmp, dest)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.remove(tmp)
+        raise
+
+
+def spool_stdin(directory: str) -> str:
+    """Copy stdin to a file (the run reads every input twice)."""
+    path = os.path.join(directory, "stdin")
+    with open(path, "wb") as fh:
+        shutil.copyfileobj(sys.stdin.buffer, fh)
+    return path
+
+
+@dataclass
+class RunResult:
+    jobs: list[Job]
+    redactor: Redactor
+    written: list[tuple[str, str]] = field(default_factory=list)  # (input, output)
+
+
+def redact_to_folder(paths: list[str], outdir: str | None, key: str | None = None,
+                     stdout: io.BufferedIOBase | None = None) -> RunResult:
+    """``diag redact``: redacted copies of ``paths`` under ``outdir`` (stdin and a lone
+    input without ``outdir`` go to ``stdout``). Inputs that cannot be read are not
+    written; their problem is set on their job."""
+    redactor = Redactor(key)
+    jobs = plan(paths)
+    if not jobs:
+        raise DiagError("nothing to redact: the folders given hold no files")
+    to_stdout = [j for j in jobs if j.src == "-" or outdir is None]
+    if outdir is None and len(jobs) > 1:
+        raise DiagError("give -o OUTDIR to redact several files (only one input can go to stdout)")
+    if len([j for j in jobs if j.src == "-"]) > 1:
+        raise DiagError("stdin ('-') can be given only once")
+    if outdir is not None:
+        _check_outputs(jobs, outdir)
+    with tempfile.TemporaryDirectory(prefix="diagredact") as tmp:
+        for job in jobs:
+            if job.src == "-":
+                job.src = spool_stdin(tmp)
+        learn(redactor, jobs)
+        result = RunResult(jobs, redactor)
+        for job in jobs:
+            if job.problem is not None:
+                continue
+            if job in to_stdout:
+                assert stdout is not None
+                write_job(redactor, job, stdout, None)
+                result.written.append((job.display, "-"))
+                continue
+            assert outdir is not None and job.rel is not None
+            dest = os.path.join(outdir, redactor.path(job.rel))
+            try:
+                write_job(redactor, job, None, dest)
+            except InputError as exc:
+                job.problem = exc.problem
+                continue
+            except OSError as exc:
+                raise DiagError(f"{dest}: cannot write: {exc.strerror or exc}") from None
+            result.written.append((job.display, dest))
+    return result
+
+
+def _check_outputs(jobs: list[Job], outdir: str) -> None:
+    if os.path.exists(outdir) and not os.path.isdir(outdir):
+        raise DiagError(f"{outdir}: the output must be a folder")
+    seen: dict[str, str] = {}
+    for job in jobs:
+        if job.src == "-" or job.rel is None:
+            continue
+        dest = os.path.realpath(os.path.join(outdir, job.rel))
+        if dest == os.path.realpath(job.src):
+            raise DiagError(f"{job.display}: the output would overwrite the input; choose another -o folder")
+        if dest in seen:
+            raise DiagError(f"{job.display} and {seen[dest]} would both be written to "
+                            f"{os.path.join(outdir, job.rel)}; redact them in separate runs")
+        seen[dest] = job.display
+
+
+def write_map(redactor: Redactor, path: str, written: list[tuple[str, str]]) -> None:
+    """The private table original -> placeholder (JSON), for the capture's owner only."""
+    data = {
+        "schema": MAP_SCHEMA,
+        "note": "PRIVATE: this table undoes the redaction. Keep it; never send it with the bundle.",
+        "keyed": redactor.keyed,
+        "files": [{"input": i, "output": o} for i, o in written],
+        "values": redactor.table(),
+    }
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=2, ensure_ascii=False)
+            fh.write("\n")
+    except OSError as exc:
+        raise DiagError(f"{path}: cannot write the map: {exc.strerror or exc}") from None
+
+
+def summary_lines(redactor: Redactor) -> list[str]:
+    rows = redactor.summary()
+    if not rows:
+        return ["nothing to redact: no value of a redacted kind was found"]
+    total = sum(v for v, _ in rows.values())
+    occ = sum(o for _, o in rows.values())
+    out = [f"replaced {total} value(s) ({occ} occurrence(s)):"]
+    for kind, (values, occurrences) in sorted(rows.items(), key=lambda kv: (-kv[1][0], kv[0])):
+        out.append(f"  {values:>5}  {KINDS.get(kind, kind)} ({occurrences} occurrence(s))")
+    return out
+
+
+# -- diag check --redact ---------------------------------------------------------------
+@dataclass
+class Staged:
+    """Redacted copies of a check's inputs in a private temporary folder.
+
+    ``paths`` and ``context`` are what to hand to ``analyze``; ``fix`` turns the staged
+    paths in a rendered report (or a message) back into the paths the user gave, with
+    the redacted values of their names replaced.
+    """
+
+    paths: list[str]
+    context: list[str]
+    fix: Callable[[str], str]
+    redactor: Redactor
+
+
+@contextlib.contextmanager
+def staged_for_check(paths: list[str], context: Iterable[str] = (), key: str | None = None) -> Iterator[Staged]:
+    """Redact every input of ``diag check`` (and its ``--context`` files) into a temporary
+    folder, so that the analysis runs on exactly what a redacted bundle holds.
+
+    Every line keeps its number (one output line per input line), so findings point at
+    the same lines; device names, messages, evidence and fixes come out of redacted text
+    and cannot carry an original value, whatever the report format prints.
+    """
+    from diag.api import expand_inputs
+
+    redactor = Redactor(key)
+    with tempfile.TemporaryDirectory(prefix="diagredact") as tmp:
+        given = list(paths) + list(context)
+        groups: list[tuple[str, bool, list[Job]]] = []  # (given path, is folder, jobs)
+        for i, path in enumerate(given):
+            if path == "-":
+                groups.append((path, False, [Job(spool_stdin(tmp), "-")]))
+            elif os.path.isdir(path):
+                groups.append((path, True, [Job(p, p, os.path.relpath(p, path)) for p, _ in expand_inputs([path])]))
+            else:
+                groups.append((path, False, [Job(path, path, os.path.basename(path))]))
+        all_jobs = [j for _, _, jobs in groups for j in jobs]
+        learn(redactor, all_jobs)
+        staged: list[str] = []
+        swaps: list[tuple[str, str]] = []
+        for i, (path, folder, jobs) in enumerate(groups):
+            root = os.path.join(tmp, f"{i}x")
+            display = redactor.path(path)
+            if folder:
+                os.makedirs(root, exist_ok=True)
+                target = root
+                shown = display.rstrip("/\\") or display
+            else:
+                os.makedirs(root, exist_ok=True)
+                target = os.path.join(root, redactor.path(os.path.basename(path)) if path != "-" else "-")
+                shown = display
+            for job in jobs:
+                dest = target if not folder else os.path.join(root, redactor.path(job.rel or ""))
+                if job.problem is not None:
+                    if os.path.isfile(job.src):  # binary or empty: let the analysis say so itself
+                        os.makedirs(os.path.dirname(dest), exist_ok=True)
+                        shutil.copyfile(job.src, dest)
+                    continue
+                try:
+                    write_job(redactor, job, None, dest)
+                except InputError:
+                    continue
+            staged.append(target)
+            swaps.append((target, shown))
+        swaps.sort(key=lambda s: len(s[0]), reverse=True)
+
+        def fix(text: str) -> str:
+            for src, dst in swaps:
+                text = text.replace(src, dst)
+                esc_src, esc_dst = json.dumps(src)[1:-1], json.dumps(dst)[1:-1]
+                if esc_src != src:
+                    text = text.replace(esc_src, esc_dst)
+            return text
+
+        yield Staged(staged[:len(paths)], staged[len(paths):], fix, redactor)
