@@ -307,6 +307,34 @@ def iter_lines(stream: BinaryIO, path: str, stats: ReadStats | None = None) -> I
 # decoded. Each needle is found with bytes.find (a C scan), and each is searched again
 # only once the reading position has passed its last hit.
 _NEEDLES = (b"#", b"%", b"diag:", b"\n`", b"\n-")
+# Clean-up can change how a line starts (and join "di<NUL>ag:"): control characters and
+# escapes are removed, a carriage return or cursor move overwrites, a pager prompt at the
+# start is dropped, and a line that is not UTF-8 nor cp1252 is read as Latin-1, where bytes
+# 0x80-0x9f are C1 controls. A chunk holding any of these (rare: a CRLF file's \r\n is not
+# one) also stops at every line that holds one, so both paths see the same clean lines.
+_RISKY_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127, 0x81, 0x8D, 0x8F, 0x90, 0x9D, 0xC2])
+_RISKY = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x81\x8d\x8f\x90\x9d]|\r(?!\n)|\xc2[\x80-\x9f]|ore ?-")
+
+
+def _risky(data: bytes, end: int) -> bool:
+    view = data[:end]
+    return (len(view.translate(None, _RISKY_BYTES)) != len(view) or view.count(b"\r") != view.count(b"\r\n")
+            or b"ore-" in view or b"ore -" in view)
+
+
+# What clean_line would change in a chunk: control bytes other than tab, newline and
+# carriage return; a carriage return inside a line; a pager prompt.
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LONE_CR = re.compile(rb"\r(?!\n)")
+
+
+def _plain(data: bytes, end: int) -> bool:
+    """True when every line of ``data[:end]`` is ASCII that clean_line would only rstrip."""
+    if not data.isascii() or b"ore" in data and (b"More" in data or b"more" in data):
+        return False
+    if _CONTROL_BYTES.search(data, 0, end) is not None:
+        return False
+    return b"\r" not in data or _LONE_CR.search(data, 0, end) is None
 
 
 class _Candidates:
@@ -314,6 +342,7 @@ class _Candidates:
         self.data = data
         self.end = end
         self.next = [-2] * len(_NEEDLES)
+        self.risky = -2 if _risky(data, end) else -1  # next offset _RISKY matches (-1: none)
 
     def first(self, pos: int) -> int:
         """Offset of the first byte of a line, at or after ``pos``, that could end a skip; or end."""
@@ -328,6 +357,12 @@ class _Candidates:
                 self.next[i] = hit
             if hit != -1 and hit < best:
                 best = hit + 1 if needle[0] == 10 else hit  # the \n belongs to the line before
+        if self.risky != -1:
+            if self.risky < pos:
+                m = _RISKY.search(data, pos, end)
+                self.risky = m.start() if m else -1
+            if self.risky != -1 and self.risky < best:
+                best = self.risky
         if best >= end:
             return end
         return data.rfind(b"\n", pos, best) + 1 if best > pos else pos
@@ -360,6 +395,11 @@ def feed(stream: BinaryIO, path: str, sink, stats: ReadStats | None = None) -> N
             continue
         pos = 0
         candidates = _Candidates(data, end)
+        # Most chunks are plain ASCII with nothing for a terminal to act on: decode them
+        # once and give each line its rstrip. Offsets of bytes and characters then agree.
+        plain: bool | None = None  # decided on the first line fed: skipped chunks never pay for it
+        text = ""
+        feed_line = sink.feed
         while pos < end:
             if sink.skipping is not None:
                 stop = candidates.first(pos)
@@ -372,7 +412,14 @@ def feed(stream: BinaryIO, path: str, sink, stats: ReadStats | None = None) -> N
                         break
             nl = data.index(b"\n", pos)
             no += 1
-            sink.feed(no, clean_line(_decode(data[pos:nl], stats)))
+            if plain is None:
+                plain = _plain(data, end)
+                if plain:
+                    text = data.decode("ascii")
+            if plain:
+                feed_line(no, text[pos:nl].rstrip())
+            else:
+                feed_line(no, clean_line(_decode(data[pos:nl], stats)))
             pos = nl + 1
         carry = data[end:]
     if carry:
