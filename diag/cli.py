@@ -105,8 +105,13 @@ def cli(ctx: click.Context, debug: bool) -> None:
               help="Worker processes for many files (0: one per CPU).")
 @click.option("--context", multiple=True, type=click.Path(),
               help="Also read these files or folders, only to complete the devices of PATHS (pre-commit).")
+@click.option("--redact", is_flag=True,
+              help="Analyse redacted copies of the inputs: the report names no host, address, account, "
+                   "serial or secret (line numbers unchanged; see 'diag redact').")
+@click.option("--redact-key", metavar="KEY", envvar="DIAG_REDACT_KEY",
+              help="Key for --redact placeholders, to match a bundle made with 'diag redact --key KEY'.")
 def check(paths, fmt, fail_on, now, rules_dirs, select, ignore, config_path, no_config, baseline,
-          write_baseline, show_suppressed, jobs, context) -> None:
+          write_baseline, show_suppressed, jobs, context, redact, redact_key) -> None:
     """Check captures (files, folders, .gz, or stdin) and report what is wrong and how to fix it."""
     from pathlib import Path
 
@@ -132,18 +137,80 @@ def check(paths, fmt, fail_on, now, rules_dirs, select, ignore, config_path, no_
         baseline=None if write_baseline else (baseline or conf.baseline), context=tuple(context),
         jobs=_jobs(jobs),
     )
-    report = analyze(_paths(paths), options, rules=book)
+    run, fix = _paths(paths), str
+    if redact:
+        # The analysis reads redacted copies (same lines, same numbers): whatever a reporter
+        # prints comes from redacted text. fix() puts the given paths back, redacted.
+        from diag.redact import staged_for_check, summary_lines
+
+        staged = click.get_current_context().with_resource(staged_for_check(run, options.context, redact_key))
+        run, options.context, fix = staged.paths, tuple(staged.context), staged.fix
+        click.echo(f"diag: --redact: {summary_lines(staged.redactor)[0]}", err=True)
+    try:
+        report = analyze(run, options, rules=book)
+    except DiagError as exc:
+        if not redact:
+            raise
+        raise DiagError(fix(str(exc))) from None
     if write_baseline:
         save_baseline(write_baseline, report.findings)
         click.echo(f"diag: wrote {len(report.findings)} finding(s) to the baseline {write_baseline}", err=True)
     pretty = sys.stdout is not None and sys.stdout.isatty()
-    click.echo(render(report, fmt, show_suppressed=show_suppressed, pretty=pretty), nl=False)
+    click.echo(fix(render(report, fmt, show_suppressed=show_suppressed, pretty=pretty)), nl=False)
     for path, problem in report.unread:
-        click.echo(f"diag: error: {path}: {problem}", err=True)
+        click.echo(fix(f"diag: error: {path}: {problem}"), err=True)
     for info in report.inputs:
         if info.note:
-            click.echo(f"diag: warning: {info.path}: {info.note}", err=True)
+            click.echo(fix(f"diag: warning: {info.path}: {info.note}"), err=True)
     sys.exit(0 if write_baseline and not report.unread else report.exit_code(fail_on))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
+@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False),
+              help="Folder for the redacted copies (created when needed). Without it, one input goes to stdout.")
+@click.option("--key", metavar="KEY", envvar="DIAG_REDACT_KEY",
+              help="Secret key (or DIAG_REDACT_KEY): the same key gives the same placeholders in every run. "
+                   "Default: a new random key per run.")
+@click.option("--map", "map_path", type=click.Path(dir_okay=False),
+              help="Write the private table original -> placeholder (JSON) to this file; keep it, never send it.")
+def redact(paths, outdir, key, map_path) -> None:
+    """Write redacted copies of captures, safe to attach to a TAC case.
+
+    Host names, addresses, accounts, contacts, serial numbers, tokens and secrets become
+    consistent placeholders; dates, states, Cisco URLs and every line number stay, so
+    'diag check' finds the same problems on the copy. Folders are copied recursively,
+    .gz stays .gz, stdin ('-' or a pipe) goes to stdout.
+    """
+    import os
+
+    from diag.redact import redact_to_folder, summary_lines, write_map
+
+    if not paths:
+        if sys.stdin is None or sys.stdin.isatty():
+            raise click.UsageError("give files or folders to redact (-o OUTDIR), or pipe a capture into 'diag redact -'")
+        paths = ("-",)
+    if map_path and outdir and os.path.commonpath(
+            [os.path.abspath(outdir), os.path.abspath(map_path)]) == os.path.abspath(outdir):
+        raise DiagError(f"{map_path}: the map undoes the redaction; write it outside the output folder {outdir}")
+    stdout = sys.stdout.buffer
+    result = redact_to_folder(list(paths), outdir, key, stdout=stdout)
+    stdout.flush()
+    if map_path:
+        write_map(result.redactor, map_path, result.written)
+    for job in result.jobs:
+        if job.problem:
+            click.echo(f"diag: error: {job.display}: {job.problem} (nothing written)", err=True)
+        if job.note:
+            click.echo(f"diag: warning: {job.display}: {job.note}", err=True)
+    lines = sum(j.lines for j in result.jobs if not j.problem)
+    where = f" to {outdir}" if outdir else ""
+    click.echo(f"diag: redacted {len(result.written)} file(s), {lines} line(s){where}", err=True)
+    for line in summary_lines(result.redactor):
+        click.echo(f"diag: {line}", err=True)
+    if map_path:
+        click.echo(f"diag: wrote the private map to {map_path} (keep it; do not send it)", err=True)
+    sys.exit(2 if any(j.problem for j in result.jobs) else 0)
 
 
 @cli.command()

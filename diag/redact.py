@@ -54,7 +54,7 @@ import re
 import shutil
 import sys
 import tempfile
-from collections import Counter
+import zlib
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
@@ -65,7 +65,7 @@ from diag.split import _PROMPT, _is_prompt
 
 MAP_SCHEMA = "diag-redact-map/1"
 
-# kind -> (label in the summary, placeholder shape shown in the docs)
+# kind -> what the summary calls it
 KINDS: dict[str, str] = {
     "hostname": "host names",
     "domain": "domain names",
@@ -110,7 +110,6 @@ PLACEHOLDER = re.compile(
     r"|SER[0-9A-F]{8,12}"
     r")(?![\w-])"
 )
-_PH_FULL = re.compile(PLACEHOLDER.pattern.replace(r"(?<![\w.-])", "^", 1).replace(r"(?![\w-])", "$"))
 
 _V4_POOL = ipaddress.ip_network("198.18.0.0/15")
 _V6_POOL = ipaddress.ip_network("2001:db8::/32")
@@ -140,8 +139,9 @@ will must can cannot could should may might did does do expired invalid valid re
 encryption strength-check secure-mode lifetime group role auth priv md5 sha sha1 sha-256 type
 chain config-key ascii length max-length min-length history prompt change policy reset
 recovery rejected revoked missing set unset use-vrf vrf port default key keys format
-typed created issues belongs instead then that which this fails failed error expired, used
+typed created issues belongs instead then that which this fails failed error used
 installed install installation value values string strings column field word words file
+param generate zeroize import export label rsa ecc dsa mypubkey pubkey pair modulus exportable
 """.split())
 _LEARN_MIN = 3
 
@@ -150,10 +150,17 @@ _SHELL_PROMPT = re.compile(
     r"[$#>%]\s?")
 _NAME_OK = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,252}[A-Za-z0-9_])?$")
 _MAC = re.compile(r"^(?:[0-9a-fA-F]{4}\.){2}[0-9a-fA-F]{4}$|^(?:[0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}$")
-_CISCO_HOST = re.compile(r"(?i)^(?:[a-z0-9-]+\.)*cisco\.com\.?$")
+# Cisco's public hosts carry the diagnosis; the GNU and OSI sites are in every show version banner.
+_PUBLIC_HOST = re.compile(r"(?i)^(?:[a-z0-9-]+\.)*(?:cisco\.com|gnu\.org|opensource\.org)\.?$")
+# NX-OS file systems: bootflash://sup-1/... names a supervisor, not a host
+_FS_SCHEME = re.compile(r"(?i)^(?:bootflash|slot\d|usb\d|logflash|volatile|nvram|modflash|debug|log|system|"
+                        r"cdrom|bootflash-\w+)$")
 _PUBLIC_CA = re.compile(r"(?i)quovadis|identrust|cisco|digicert|hydrantid|globalsign|entrust|sectigo|"
                         r"comodo|godaddy|verisign|thawte|baltimore|let'?s encrypt|isrg|amazon|microsoft|"
                         r"usertrust|certum|geotrust|starfield|buypass|actalis|swisssign")
+# file extensions that are also two-letter country codes (or look like one)
+_FILE_EXT = set("gz bz xz lz md sh py pl rb js ts cc so rs ps db mk in am ai bin lic txt log cfg conf tar tgz zip"
+                .split())
 _TLD_GENERIC = ("com|net|org|edu|gov|mil|int|io|biz|info|local|localdomain|lan|corp|internal|intra|"
                 "intranet|home|example|test|invalid|cloud|online|site|tech|dev|app|global|group|"
                 "company|services|network|systems|solutions|xyz|me|tv|cc")
@@ -168,7 +175,7 @@ _URL = _c(r"(?i)(?<![\w.+-])(?P<scheme>[a-z][a-z0-9+.-]{1,15})://(?:(?P<userinfo
           r"(?P<host>\[[0-9a-f:.]+\]|[^\s/:?#'\"<>\[\]]+)(?::(?P<port>\d{1,5}))?(?P<rest>[^\s'\"<>]*)")
 _EMAIL = _c(r"(?<![\w.+%-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}(?![\w-])")
 _CRYPT = _c(r"(?<![\w$])\$(?:1|2[abxy]?|5|6|7|8|9|y|gy|sha1|md5)\$[./A-Za-z0-9=+-]{0,64}\$[./A-Za-z0-9=+-]{4,}")
-_IPV4 = _c(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
+_IPV4 = _c(r"(?<![\w.])(?<![A-Za-z]-)(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
 _IPV6 = _c(r"(?<![\w:.])(?=[0-9A-Fa-f:]*:[0-9A-Fa-f:]*:)(?:[0-9A-Fa-f]{0,4}:){2,7}"
            r"(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])")
 _FQDN = _c(r"(?i)(?<![\w.@/%$-])(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)+"
@@ -178,110 +185,123 @@ _HEXBLOB = _c(r"(?<![\w:$])(?:0x)?[0-9A-Fa-f]{32,}(?![\w:])")
 _B64BLOB = _c(r"(?<![\w+/=%$-])[A-Za-z0-9+/%]{32,}={0,2}(?![\w+/=%-])")
 # Secret-looking keyword followed by a value: label style ("Password: x", "token=x") in
 # any case, and configuration style (lower case keyword, optional algorithm and type).
-_SECRET_LABEL = _c(r"(?i)(?<![\w-])(?:password|passwd|pwd|secret|passphrase|token|idtoken|api[-_]?key|"
-                   r"pre-shared-key|shared[-_]?secret|auth[-_]?key|authentication[-_]key|private[-_]key|"
+_SECRET_LABEL = _c(r"(?i)(?<![\w-])(?:[a-z0-9]+[-_])*(?:password|passwd|pwd|secret|passphrase|token|idtoken|"
+                   r"api[-_]?key|pre-shared-key|shared[-_]?secret|auth[-_]?key|authentication[-_]key|private[-_]key|"
                    r"community|credentials?)\s*[:=]\s*(?P<v>\"[^\"]*\"|'[^']*'|[^\s,;]+)")
-_SECRET_CONF = _c(r"(?<![\w-])(?:password|passwd|secret|passphrase|token|idtoken|community|key|"
+_SECRET_CONF = _c(r"(?<![\w-])(?:[a-z0-9]+[-_])*(?:password|passwd|secret|passphrase|token|idtoken|community|key|"
                   r"pre-shared-key|psk)\s+(?:(?:md5|sha\d*|sha-\d+|aes-\d+|des|3des|cleartext|encrypted|"
                   r"hidden|unencrypted)\s+)?(?:[0-9]\s+)?(?P<v>\"[^\"]*\"|'[^']*'|[^\s,;]+)")
 
 # -- contexts: a line shape that says what its value is -------------------------------
-# (pattern, {group: kind}); applied to the line (after a prompt: to the command typed).
-_CONTEXTS: list[tuple[re.Pattern, dict[str, str]]] = [
+# Applied to the line (after a prompt: to the command typed).
+# (pattern, {group: kind}, triggers): a pattern runs only on a line holding one of its
+# triggers (lower case), so that most lines of a show tech-support cost a few substring tests.
+_CONTEXTS: list[tuple[re.Pattern, dict[str, str], tuple[str, ...]]] = [
     # device names
-    (_c(r"^\s*(?:hostname|switchname)\s+(?P<d>\S+)"), {"d": "device"}),
-    (_c(r"^\s*vdc\s+(?P<d>[A-Za-z0-9][\w.-]*)(?=\s+id\s+\d|\s*$)"), {"d": "device"}),
-    (_c(r"\bDevice name\s*:\s*(?P<d>\S+)"), {"d": "device"}),
+    (_c(r"^\s*(?:hostname|switchname)\s+(?P<d>\S+)"), {"d": "device"}, ('name',)),
+    (_c(r"^\s*vdc\s+(?P<d>[A-Za-z0-9][\w.-]*)(?=\s+id\s+\d|\s*$)"), {"d": "device"}, ('vdc',)),
+    (_c(r"\bDevice name\s*:\s*(?P<d>\S+)"), {"d": "device"}, ('device name',)),
     # domain and host names
-    (_c(r"^\s*(?:ip|ipv6)\s+domain-(?:name|list)\s+(?P<n>\S+)"), {"n": "domain"}),
-    (_c(r"\bDefault domain (?:for vrf:\S+ )?is\s+(?P<n>\S+)"), {"n": "domain"}),
-    (_c(r"^\s*(?:ip|ipv6)\s+host\s+(?P<h>\S+)"), {"h": "host"}),
-    (_c(r"\btransport\s+http\s+proxy\s+server\s+(?P<h>\S+)"), {"h": "hostish"}),
-    (_c(r"(?i)\bhttp proxy server\s*:\s*(?P<h>\S+)"), {"h": "hostish"}),
-    (_c(r"(?i)\bsmtp server\s*:\s*(?P<h>[^\s:]+)"), {"h": "hostish"}),
-    (_c(r"\bsmtp-server\s+(?P<h>[^\s:]+)"), {"h": "hostish"}),
-    (_c(r"^\s*Address\s*:\s*(?P<h>\S+)"), {"h": "hostish"}),
+    (_c(r"^\s*(?:ip|ipv6)\s+domain-(?:name|list)\s+(?P<n>\S+)"), {"n": "domain"}, ('domain-',)),
+    (_c(r"\bDefault domain (?:for vrf:\S+ )?is\s+(?P<n>\S+)"), {"n": "domain"}, ('default domain',)),
+    (_c(r"^\s*(?:ip|ipv6)\s+host\s+(?P<h>\S+)"), {"h": "host"}, ('host',)),
+    (_c(r"\btransport\s+http\s+proxy\s+server\s+(?P<h>\S+)"), {"h": "hostish"}, ('proxy',)),
+    (_c(r"(?i)\bhttp proxy server\s*:\s*(?P<h>\S+)"), {"h": "hostish"}, ('proxy server',)),
+    (_c(r"(?i)\bsmtp server\s*:\s*(?P<h>[^\s:]+)"), {"h": "hostish"}, ('smtp',)),
+    (_c(r"\bsmtp-server\s+(?P<h>[^\s:]+)"), {"h": "hostish"}, ('smtp',)),
+    (_c(r"^\s*Address\s*:\s*(?P<h>\S+)"), {"h": "hostish"}, ('address',)),
     (_c(r"^\s*(?:ntp|logging|tacacs-server|radius-server|snmp-server|ldap-server)\s+(?:server|host|peer)\s+"
-        r"(?P<h>[^\s,]+)"), {"h": "hostish"}),
-    (_c(r"^\s*license\s+smart\s+proxy\s+(?:\S+\s+)?(?P<h>[A-Za-z0-9][^\s:]*)(?=\s+port|\s*$)"), {"h": "hostish"}),
+        r"(?P<h>[^\s,]+)"), {"h": "hostish"}, ('server', 'host', 'peer')),
+    (_c(r"^\s*license\s+smart\s+proxy\s+(?:\S+\s+)?(?P<h>[A-Za-z0-9][^\s:]*)(?=\s+port|\s*$)"), {"h": "hostish"},
+     ('proxy',)),
     (_c(r"^\s*(?:do\s+)?(?:ping6?|telnet6?|traceroute6?|tracert|nslookup)\s+(?:-\S+\s+)*"
-        r"(?P<h>[A-Za-z0-9][\w.:-]*)"), {"h": "hostish"}),
+        r"(?P<h>[A-Za-z0-9][\w.:-]*)"), {"h": "hostish"}, ('ping', 'telnet', 'trac', 'nslookup')),
     # ssh / scp / sftp only in the user@host and -l user forms ('ssh key rsa' is configuration)
     (_c(r"^\s*(?:do\s+)?(?:ssh6?|scp|sftp|telnet)\s+(?:-\S+\s+)*(?P<u>[\w.-]+)@(?P<h>[A-Za-z0-9][\w.:-]*)"),
-     {"u": "username", "h": "hostish"}),
+     {"u": "username", "h": "hostish"}, ('@',)),
     (_c(r"^\s*(?:do\s+)?(?:ssh6?|scp|sftp)\s+(?:-\S+\s+)*-l\s+(?P<u>\S+)\s+(?:-\S+\s+)*"
-        r"(?P<h>[A-Za-z0-9][\w.:-]*)"), {"u": "username", "h": "hostish"}),
-    (_c(r"^\s*PING\s+(?P<h>\S+)\s+\("), {"h": "hostish"}),
-    (_c(r"^\s*Trying\s+(?P<h>[^\s.][^\s]*?)\.{0,3}\s*$"), {"h": "hostish"}),
-    (_c(r"^\s*Connected to\s+(?P<h>\S+?)\.?\s*$"), {"h": "hostish"}),
-    (_c(r"^---\s+(?P<h>\S+)\s+ping(?:6)? statistics"), {"h": "hostish"}),
-    (_c(r"(?i)%\s*(?:Invalid host/interface|Unknown host|Invalid host)\s+(?P<h>\S+)"), {"h": "hostish"}),
+        r"(?P<h>[A-Za-z0-9][\w.:-]*)"), {"u": "username", "h": "hostish"}, ('-l',)),
+    (_c(r"^\s*PING\s+(?P<h>\S+)\s+\("), {"h": "hostish"}, ('ping',)),
+    (_c(r"^\s*Trying\s+(?P<h>[^\s.][^\s]*?)\.{0,3}\s*$"), {"h": "hostish"}, ('trying',)),
+    (_c(r"^\s*Connected to\s+(?P<h>\S+?)\.?\s*$"), {"h": "hostish"}, ('connected to',)),
+    (_c(r"^---\s+(?P<h>\S+)\s+ping(?:6)? statistics"), {"h": "hostish"}, ('ping',)),
+    (_c(r"(?i)%\s*(?:Invalid host/interface|Unknown host|Invalid host)\s+(?P<h>\S+)"), {"h": "hostish"}, ('host',)),
     (_c(r"^\s*(?:Device ID|System Name)\s*:\s*(?P<h>[^\s(]+)(?:\((?P<s>[^)\s]+)\))?"),
-     {"h": "hostish", "s": "serial"}),
+     {"h": "hostish", "s": "serial"}, ('device id', 'system name')),
     # users
-    (_c(r"^\s*username\s+(?P<u>\S+)"), {"u": "username"}),
-    (_c(r"^\s*snmp-server\s+user\s+(?P<u>\S+)"), {"u": "username"}),
-    (_c(r"\buser=(?P<u>[^\s:@,;]+)"), {"u": "username"}),
-    (_c(r"^\s*(?:login|Username|User name|user name)\s*:\s*(?P<u>\S+)"), {"u": "username"}),
+    (_c(r"^\s*username\s+(?P<u>\S+)"), {"u": "username"}, ('username',)),
+    (_c(r"^\s*snmp-server\s+user\s+(?P<u>\S+)"), {"u": "username"}, ('snmp',)),
+    (_c(r"\buser=(?P<u>[^\s:@,;]+)"), {"u": "username"}, ('user=',)),
+    (_c(r"^\s*(?:login|Username|User name|user name)\s*:\s*(?P<u>\S+)"), {"u": "username"}, ('login', 'user')),
     # passwords, keys, community strings
-    (_c(r"^\s*username\s+\S+\s+password\s+(?:[0-9]\s+)?(?P<s>\S+)"), {"s": "secret"}),
-    (_c(r"^\s*snmp-server\s+community\s+(?P<s>\S+)"), {"s": "secret"}),
-    (_c(r"^\s*snmp-server\s+user\s+\S+.*?\bauth\s+(?:md5|sha\S*)\s+(?P<s>\S+)"), {"s": "secret"}),
+    (_c(r"^\s*username\s+\S+\s+password\s+(?:[0-9]\s+)?(?P<s>\S+)"), {"s": "secret"}, ('username',)),
+    (_c(r"^\s*snmp-server\s+community\s+(?P<s>\S+)"), {"s": "secret"}, ('snmp',)),
+    (_c(r"^\s*snmp-server\s+user\s+\S+.*?\bauth\s+(?:md5|sha\S*)\s+(?P<s>\S+)"), {"s": "secret"}, ('snmp',)),
     (_c(r"^\s*snmp-server\s+user\s+\S+.*?\bpriv\s+(?:(?:aes-128|aes-256|aes|3des|des)\s+)?(?P<s>\S+)"),
-     {"s": "secret"}),
+     {"s": "secret"}, ('snmp',)),
     (_c(r"^\s*snmp-server\s+host\s+\S+\s+(?:(?:traps|informs)\s+)?version\s+(?:1|2c|3\s+(?:auth|noauth|priv))\s+"
-        r"(?P<s>\S+)"), {"s": "secret"}),
+        r"(?P<s>\S+)"), {"s": "secret"}, ('snmp',)),
     (_c(r"\b(?:tacacs-server|radius-server|ldap-server|tacacs|radius)\b.*?\bkey\s+(?:[0-9]\s+)?"
-        r"(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))"), {"q": "secret", "s": "secret"}),
-    (_c(r"\bkey-string\s+(?:[0-9]\s+)?(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))"), {"q": "secret", "s": "secret"}),
-    (_c(r"\bauthentication-key\s+(?:\d+\s+md5\s+)?(?:[0-9]\s+)?(?P<s>\S+)"), {"s": "secret"}),
-    (_c(r"\bmessage-digest-key\s+\d+\s+md5\s+(?:[0-9]\s+)?(?P<s>\S+)"), {"s": "secret"}),
+        r"(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))"), {"q": "secret", "s": "secret"}, ('key',)),
+    (_c(r"\bkey-string\s+(?:[0-9]\s+)?(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))"), {"q": "secret", "s": "secret"},
+     ('key-string',)),
+    (_c(r"\bauthentication-key\s+(?:\d+\s+md5\s+)?(?:[0-9]\s+)?(?P<s>\S+)"), {"s": "secret"}, ('authentication-key',)),
+    (_c(r"\bmessage-digest-key\s+\d+\s+md5\s+(?:[0-9]\s+)?(?P<s>\S+)"), {"s": "secret"}, ('message-digest-key',)),
     (_c(r"^\s*(?:password|enable secret|secret)\s+(?:[0-9]\s+)?(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))"),
-     {"q": "secret", "s": "secret"}),
-    (_c(r"\b(?:register|trust)\s+idtoken\s+(?P<t>\S+)"), {"t": "token"}),
+     {"q": "secret", "s": "secret"}, ('password', 'secret')),
+    (_c(r"\b(?:register|trust)\s+idtoken\s+(?P<t>\S+)"), {"t": "token"}, ('idtoken',)),
     # contacts
-    (_c(r"^\s*snmp-server\s+contact\s+(?P<c>.+?)\s*$"), {"c": "contact"}),
-    (_c(r"^\s*snmp-server\s+location\s+(?P<a>.+?)\s*$"), {"a": "street"}),
-    (_c(r"(?i)\bcontact person name\s*\(sysContact\)\s*:\s*(?P<c>.+?)\s*$"), {"c": "contact"}),
-    (_c(r"(?i)\bcontact person's email\s*:\s*(?P<e>\S+)"), {"e": "email"}),
-    (_c(r"(?i)\bcontact person's phone number\s*:\s*(?P<p>.+?)\s*$"), {"p": "phone"}),
-    (_c(r"(?i)\bstreet addr(?:ess)?\s*:\s*(?P<a>.+?)\s*$"), {"a": "street"}),
-    (_c(r"(?i)^\s*site id\s*:\s*(?P<v>.+?)\s*$"), {"v": "site-id"}),
-    (_c(r"(?i)^\s*customer id\s*:\s*(?P<v>.+?)\s*$"), {"v": "customer-id"}),
-    (_c(r"(?i)^\s*contract id\s*:\s*(?P<v>.+?)\s*$"), {"v": "contract-id"}),
-    (_c(r"^\s*email-contact\s+(?P<e>\S+)"), {"e": "email"}),
-    (_c(r"^\s*phone-contact\s+(?P<p>\S+)"), {"p": "phone"}),
-    (_c(r"^\s*streetaddress\s+(?P<a>.+?)\s*$"), {"a": "street"}),
-    (_c(r"^\s*site-id\s+(?P<v>\S+)"), {"v": "site-id"}),
-    (_c(r"^\s*customer-id\s+(?P<v>\S+)"), {"v": "customer-id"}),
-    (_c(r"^\s*contract-id\s+(?P<v>\S+)"), {"v": "contract-id"}),
-    (_c(r"(?i)\b(?:from|reply[- ]to|return receipt)\s+email addr\s*:\s*(?P<e>\S+)"), {"e": "email"}),
-    (_c(r"^\s*transport\s+email\s+(?:from|reply-to)\s+(?P<e>\S+)"), {"e": "email"}),
+    (_c(r"^\s*snmp-server\s+contact\s+(?P<c>.+?)\s*$"), {"c": "contact"}, ('snmp',)),
+    (_c(r"^\s*snmp-server\s+location\s+(?P<a>.+?)\s*$"), {"a": "street"}, ('snmp',)),
+    (_c(r"(?i)\bcontact person name\s*\(sysContact\)\s*:\s*(?P<c>.+?)\s*$"), {"c": "contact"}, ('contact',)),
+    (_c(r"(?i)\bcontact person's email\s*:\s*(?P<e>\S+)"), {"e": "email"}, ('contact',)),
+    (_c(r"(?i)\bcontact person's phone number\s*:\s*(?P<p>.+?)\s*$"), {"p": "phone"}, ('contact',)),
+    (_c(r"(?i)\bstreet addr(?:ess)?\s*:\s*(?P<a>.+?)\s*$"), {"a": "street"}, ('street',)),
+    (_c(r"(?i)^\s*site id\s*:\s*(?P<v>.+?)\s*$"), {"v": "site-id"}, ('site id',)),
+    (_c(r"(?i)^\s*customer id\s*:\s*(?P<v>.+?)\s*$"), {"v": "customer-id"}, ('customer id',)),
+    (_c(r"(?i)^\s*contract id\s*:\s*(?P<v>.+?)\s*$"), {"v": "contract-id"}, ('contract id',)),
+    (_c(r"^\s*email-contact\s+(?P<e>\S+)"), {"e": "email"}, ('email-contact',)),
+    (_c(r"^\s*phone-contact\s+(?P<p>\S+)"), {"p": "phone"}, ('phone-contact',)),
+    (_c(r"^\s*streetaddress\s+(?P<a>.+?)\s*$"), {"a": "street"}, ('streetaddress',)),
+    (_c(r"^\s*site-id\s+(?P<v>\S+)"), {"v": "site-id"}, ('site-id',)),
+    (_c(r"^\s*customer-id\s+(?P<v>\S+)"), {"v": "customer-id"}, ('customer-id',)),
+    (_c(r"^\s*contract-id\s+(?P<v>\S+)"), {"v": "contract-id"}, ('contract-id',)),
+    (_c(r"(?i)\b(?:from|reply[- ]to|return receipt)\s+email addr\s*:\s*(?P<e>\S+)"), {"e": "email"}, ('email addr',)),
+    (_c(r"^\s*transport\s+email\s+(?:from|reply-to)\s+(?P<e>\S+)"), {"e": "email"}, ('transport email',)),
     # Smart Licensing accounts and ids (SLP appends "As of <date>": the date stays)
-    (_c(r"\bSmart Account(?: Name)?\s*:\s*(?P<v>.+?)(?=\s+As of\s|\s*$)"), {"v": "smart-account"}),
-    (_c(r"\bVirtual Account(?: Name)?\s*:\s*(?P<v>.+?)(?=\s+As of\s|\s*$)"), {"v": "virtual-account"}),
-    (_c(r"\bCustom Id\s*:\s*(?P<v>.+?)\s*$"), {"v": "customer-id"}),
+    (_c(r"\bSmart Account(?: Name)?\s*:\s*(?P<v>.+?)(?=\s+As of\s|\s*$)"), {"v": "smart-account"}, ('smart account',)),
+    (_c(r"\bVirtual Account(?: Name)?\s*:\s*(?P<v>.+?)(?=\s+As of\s|\s*$)"), {"v": "virtual-account"},
+     ('virtual account',)),
+    (_c(r"\bCustom Id\s*:\s*(?P<v>.+?)\s*$"), {"v": "customer-id"}, ('custom id',)),
     # serial numbers, UDI, host id
-    (_c(r"(?i)\bProcessor board ID\s+(?P<s>\S+)"), {"s": "serial"}),
-    (_c(r"\bSN\s*:\s*(?P<s>[A-Za-z0-9-]+)"), {"s": "serial"}),
-    (_c(r"(?i)\bserial\s*=\s*(?P<s>[A-Za-z0-9:-]+)"), {"s": "serial"}),
+    (_c(r"(?i)\bProcessor board ID\s+(?P<s>\S+)"), {"s": "serial"}, ('processor',)),
+    (_c(r"\bSN\s*:\s*(?P<s>[A-Za-z0-9-]+)"), {"s": "serial"}, ('sn',)),
+    (_c(r"(?i)\bserial\s*=\s*(?P<s>[A-Za-z0-9:-]+)"), {"s": "serial"}, ('serial',)),
     (_c(r"(?i)\b(?:system |chassis )?serial(?:[ _-](?:number|no\.?|num))?\s*[:#]\s*(?P<s>[A-Za-z0-9-]{4,})"),
-     {"s": "serial"}),
-    (_c(r"\bVDH=(?P<s>[A-Za-z0-9]+)"), {"s": "serial"}),
+     {"s": "serial"}, ('serial',)),
+    (_c(r"\bVDH=(?P<s>[A-Za-z0-9]+)"), {"s": "serial"}, ('vdh=',)),
     # license keys, PAKs, license file signatures
-    (_c(r"(?i)<PAK>(?P<k>[^<]+)</PAK>"), {"k": "license-key"}),
-    (_c(r"(?i)<LicFileID>(?P<k>[^<]+)</LicFileID>"), {"k": "license-key"}),
-    (_c(r"\bPAK\s*[:=#]?\s+(?P<k>[A-Za-z0-9-]{8,})"), {"k": "license-key"}),
-    (_c(r"\bSIGN2?=(?P<k>\"[^\"]*\"|\S+)"), {"k": "license-key"}),
-    (_c(r"(?i)\blicen[cs]e[ _-]?key\s*[:=]?\s*(?P<k>[A-Za-z0-9-]{8,})"), {"k": "license-key"}),
+    (_c(r"(?i)<PAK>(?P<k>[^<]+)</PAK>"), {"k": "license-key"}, ('<pak>',)),
+    (_c(r"(?i)<LicFileID>(?P<k>[^<]+)</LicFileID>"), {"k": "license-key"}, ('<licfileid>',)),
+    (_c(r"\bPAK\s*[:=#]?\s+(?P<k>[A-Za-z0-9-]{8,})"), {"k": "license-key"}, ('pak',)),
+    (_c(r"\bSIGN2?=(?P<k>\"[^\"]*\"|\S+)"), {"k": "license-key"}, ('sign',)),
+    (_c(r"(?i)\blicen[cs]e[ _-]?key\s*[:=]?\s*(?P<k>[A-Za-z0-9-]{8,})"), {"k": "license-key"}, ('key',)),
 ]
-# certificate subjects and issuers: attribute values, unless they name a public CA
-_DN_LINE = _c(r"(?i)^\s*(?:subject|issuer)\s*[=:]")
-_DN_ATTR = _c(r"(?:^|[/,]\s*|=\s*/)(?P<attr>CN|O|OU|L|ST|DC|emailAddress)\s*=\s*(?P<v>[^/,]+?)\s*(?=[/,]|$)")
+
+
+_TRIGGERS = re.compile("|".join(re.escape(t) for t in sorted({t for _, _, ts in _CONTEXTS for t in ts},
+                                                               key=len, reverse=True)))
+_SECRET_HINT = re.compile(r"(?i)pass|pwd|secret|token|key|communit|credential|psk")
+
+# distinguished names (certificate subjects and issuers, LDAP bind DNs): attribute values,
+# unless they name a public CA
+_DN_LINE = _c(r"(?i)^\s*(?:subject|issuer)\s*[=:]|\b(?:rootDN|base-?DN|bind-?DN)\b")
+_DN_ATTR = _c(r"(?i)(?:^|[/,\"=]\s*)(?P<attr>CN|O|OU|L|ST|DC|UID|emailAddress)\s*=\s*(?P<v>[^/,\"]+?)\s*"
+              r"(?=[/,\"]|$)")
 _DN_KEEP_DC = set("com net org edu gov mil int io local lan corp example test internal".split())
 _SYSLOG_TS = _c(r"^\*?(?:\d{4}\s+)?[A-Z][a-z]{2}\s+\d{1,2}\s+(?:\d{4}\s+)?\d{1,2}:\d\d:\d\d(?:\.\d+)?")
 _SYSLOG_MSG = _c(r"%[A-Z$]|\b[\w.-]+\[\d+\]:")
-_ZONE = _c(r"^[A-Z]{2,5}:?$")
+_ZONE = _c(r"^(?:UTC|GMT|Z|[A-Z]{1,3}[SD]?T|[A-Z]{2,4}ST|[A-Z]{2,4}DT):?$")  # UTC, CEST, PST, AEDT
 _SHOWTECH = _c(r"^`(?P<cmd>[a-z][^`]{2,200})`\s*$")
 
 
@@ -322,7 +342,6 @@ class Redactor:
         self._taken: dict[str, tuple[str, str]] = {}
         self._learned: dict[str, Entry] = {}  # casefolded literal -> entry
         self._learned_re: re.Pattern | None = None
-        self._prompt_re = None
 
     # -- placeholders --------------------------------------------------------
     def _digest(self, family: str, norm: str) -> bytes:
@@ -402,6 +421,8 @@ class Redactor:
     def _learn(self, value: str, entry: Entry) -> None:
         if entry.kind in ("ipv4", "ipv6"):
             return  # found by their pattern everywhere
+        if entry.kind == "unknown-secret":
+            return  # a guess is replaced where it was found, never everywhere
         low = " ".join(value.split()).casefold()
         if len(low) < _LEARN_MIN or low in _COMMON or low in _NOT_SECRET:
             return
@@ -412,12 +433,24 @@ class Redactor:
         self._learned.setdefault(low, entry)
 
     def freeze(self) -> None:
-        """End of the learning pass: from now on values are replaced and counted."""
+        """End of the learning pass: from now on values are replaced and counted.
+
+        A distinctive value (8+ characters mixing letters and digits: a serial number,
+        ``leaf07-dc2``) is also found inside compounds (``license_FDO2315Q7K_1.lic``,
+        ``leaf07-dc2-mgmt``); a short or plain one (``n3k``, ``spine-a``) only as a whole
+        token, so that it never eats into ``N3K-C3064PQ`` or ``24P_N3K_LIC_PKG``.
+        """
         self.learning = False
         if self._learned:
             alts = sorted(self._learned, key=len, reverse=True)
-            body = "|".join(r"\s+".join(re.escape(w) for w in lit.split()) for lit in alts)
-            self._learned_re = re.compile(r"(?<![A-Za-z0-9])(?:" + body + r")(?![A-Za-z0-9])", re.I)
+
+            def alt(lit: str) -> str:
+                body = r"\s+".join(re.escape(w) for w in lit.split())
+                if _distinctive(lit):
+                    return r"(?<![A-Za-z0-9])" + body + r"(?![A-Za-z0-9])"
+                return r"(?<![\w-])" + body + r"(?![\w-]|\.\w)"
+
+            self._learned_re = re.compile("|".join(alt(lit) for lit in alts), re.I)
 
     # -- what a value becomes -----------------------------------------------------
     def value(self, kind: str, value: str) -> str | None:
@@ -436,6 +469,8 @@ class Redactor:
         if kind == "phone":
             if _PHONE_PH.match(v.replace("-", "").replace(" ", "")):
                 return None
+            if sum(c.isdigit() for c in v) < 5:
+                return self.value("contact", v)  # not a number: whatever it says, it is not kept
             return self._placeholder("phone", v)
         if kind == "contact":
             if "@" in v and " " not in v:
@@ -473,7 +508,7 @@ class Redactor:
         ip = _parse_ip(bare)
         if ip is not None:
             return self._ip(bare)
-        if _CISCO_HOST.match(bare) or not _valid_name(bare):
+        if _PUBLIC_HOST.match(bare) or not _valid_name(bare):
             return None
         low = bare.lower()
         if kind == "hostish":
@@ -513,14 +548,15 @@ class Redactor:
                 return
             spans.append((s, e, self.value(kind, value)))
 
-        for m in PLACEHOLDER.finditer(text):
-            spans.append((m.start(), m.end(), None))
+        if "-" in text or "SER" in text:
+            for m in PLACEHOLDER.finditer(text):
+                spans.append((m.start(), m.end(), None))
 
         body = 0
         m = _SHELL_PROMPT.match(text)
         if m:
             put(m.start("user"), m.end("user"), "username", m.group("user"))
-            put(m.start("host"), m.end("host"), "device", m.group("host"))
+            put(m.start("host"), m.end("host"), "hostish", m.group("host"))
             body = m.end()
             state.expect_name = False
             state.neighbors = 0
@@ -543,30 +579,38 @@ class Redactor:
             self._syslog(text, put)
 
         rest = text[body:]
-        for pattern, groups in _CONTEXTS:
-            for cm in pattern.finditer(rest):
-                for group, kind in groups.items():
-                    val = cm.group(group)
-                    if val is None:
-                        continue
-                    put(body + cm.start(group), body + cm.end(group), kind, val)
-        if _DN_LINE.match(text):
+        low = rest.lower()
+        if _TRIGGERS.search(low):
+            for pattern, groups, triggers in _CONTEXTS:
+                if not any(t in low for t in triggers):
+                    continue
+                for cm in pattern.finditer(rest):
+                    for group, kind in groups.items():
+                        val = cm.group(group)
+                        if val is None:
+                            continue
+                        put(body + cm.start(group), body + cm.end(group), kind, val)
+        if "=" in text and _DN_LINE.search(text):
             for dm in _DN_ATTR.finditer(text):
-                attr, val = dm.group("attr"), dm.group("v")
+                attr, val = dm.group("attr").upper(), dm.group("v")
                 if attr == "DC" and val.lower() in _DN_KEEP_DC:
                     continue
-                kind = "email" if attr == "emailAddress" else "cert-name"
+                kind = "email" if attr == "EMAILADDRESS" else "username" if attr == "UID" else "cert-name"
                 put(dm.start("v"), dm.end("v"), kind, val)
 
-        for um in _URL.finditer(text):
-            self._url(um, spans, free, put)
-        for em in _EMAIL.finditer(text):
-            put(em.start(), em.end(), "email", em.group())
-        for cm in _CRYPT.finditer(text):
-            put(cm.start(), cm.end(), "secret", cm.group())
-        for im in _IPV4.finditer(text):
-            if _parse_ip(im.group()) is not None:
-                put(im.start(), im.end(), "ipv4", im.group())
+        if "://" in text:
+            for um in _URL.finditer(text):
+                self._url(um, spans, put)
+        if "@" in text:
+            for em in _EMAIL.finditer(text):
+                put(em.start(), em.end(), "email", em.group())
+        if "$" in text:
+            for cm in _CRYPT.finditer(text):
+                put(cm.start(), cm.end(), "secret", cm.group())
+        if "." in text:
+            for im in _IPV4.finditer(text):
+                if _parse_ip(im.group()) is not None:
+                    put(im.start(), im.end(), "ipv4", im.group())
         if ":" in text:
             for im in _IPV6.finditer(text):
                 if _parse_ip(im.group()) is not None:
@@ -579,12 +623,16 @@ class Redactor:
                     spans.append((lm.start(), lm.end(), entry.placeholder))
         if "." in text:
             for fm in _FQDN.finditer(text):
-                put(fm.start(), fm.end(), "host", fm.group())
+                name = fm.group().rstrip(".")
+                tld = name.rsplit(".", 1)[-1].lower()
+                if tld in _FILE_EXT or (name.count(".") < 2 and not re.fullmatch(_TLD_GENERIC, tld)):
+                    continue  # a file name (show-tech.txt.gz), or a country-code name of 2 labels
+                put(fm.start(), fm.start() + len(name), "host", name)
         if "+" in text:
             for pm in _PHONE.finditer(text):
                 if sum(c.isdigit() for c in pm.group()) >= 9:
                     put(pm.start(), pm.end(), "phone", pm.group())
-        for pattern in (_SECRET_LABEL, _SECRET_CONF):
+        for pattern in (_SECRET_LABEL, _SECRET_CONF) if _SECRET_HINT.search(text) else ():
             for sm in pattern.finditer(text):
                 s, e = sm.span("v")
                 val = sm.group("v")
@@ -593,7 +641,7 @@ class Redactor:
                 if _keep_after_keyword(val):
                     continue
                 put(s, e, "unknown-secret", val)
-        for pattern in (_HEXBLOB, _B64BLOB):
+        for pattern in (_HEXBLOB, _B64BLOB) if len(text) >= 32 else ():
             for bm in pattern.finditer(text):
                 val = bm.group()
                 if pattern is _B64BLOB and not _looks_random(val):
@@ -660,22 +708,22 @@ class Redactor:
         msg = _SYSLOG_MSG.search(text, ts.end())
         if not msg:
             return
+        # the host is the first word after the time stamp that can be one: a zone (UTC), a
+        # second stamp (a syslog server's relay line) or a ':' is not
         between = text[ts.end():msg.start()]
         pos = ts.end()
-        last: tuple[int, int, str] | None = None
         for tok in re.finditer(r"\S+", between):
-            word = tok.group()
-            if _ZONE.match(word) or word.endswith(":") and _ZONE.match(word):
+            word = tok.group().rstrip(":")
+            if not word or _ZONE.match(tok.group()):
                 continue
-            last = (pos + tok.start(), pos + tok.end(), word)
-        if last is not None:
-            s, e, word = last
-            word = word.rstrip(":")
-            if _valid_name(word) or _parse_ip(word) is not None:
-                put(s, s + len(word), "hostish" if _parse_ip(word) is not None else "device", word)
+            ip = _parse_ip(word) is not None
+            if ip or _valid_name(word):
+                s = pos + tok.start()
+                put(s, s + len(word), "hostish" if ip else "device", word)
+                return
 
-    def _url(self, um: re.Match, spans, free, put) -> None:
-        if not free(um.start(), um.end()):
+    def _url(self, um: re.Match, spans, put) -> None:
+        if _FS_SCHEME.match(um.group("scheme")):
             return
         info = um.group("userinfo")
         if info:
@@ -717,6 +765,8 @@ class Redactor:
     def table(self) -> list[dict]:
         rows = []
         for entry in sorted(self._entries.values(), key=lambda e: (e.kind, e.original.lower())):
+            if entry.count == 0:
+                continue  # seen while learning, replaced as something else (or not at all)
             kind = "hostname" if entry.kind in ("device", "host") else entry.kind
             rows.append({"kind": kind, "original": entry.original, "placeholder": entry.placeholder,
                          "occurrences": entry.count})
@@ -757,10 +807,13 @@ class Redactor:
             self.learning = was
 
 
+_SENTINEL = re.compile(r"(?i)^(?:none|n/?a|-+|empty|\(null\)|null|unknown|unset|not (?:yet )?(?:configured|set(?: up)?|"
+                       r"available|applicable|specified|defined|found|present)|not configured\.?|undefined)$")
+
+
 def _is_sentinel(v: str) -> bool:
-    low = v.lower()
-    return (v.startswith("<") and v.endswith(">")) or low in (
-        "none", "n/a", "-", "not configured", "not set", "empty", "(null)", "null", "unknown")
+    """What an output prints for 'no value': never a value to redact."""
+    return (v.startswith("<") and v.endswith(">")) or bool(_SENTINEL.match(v.strip()))
 
 
 def _keep_after_keyword(val: str) -> bool:
@@ -775,6 +828,10 @@ def _keep_after_keyword(val: str) -> bool:
     if v.endswith(":") or v.startswith(("{", "(", "[")):
         return True
     return False
+
+
+def _distinctive(lit: str) -> bool:
+    return len(lit) >= 8 and any(c.isdigit() for c in lit) and any(c.isalpha() for c in lit)
 
 
 def _looks_random(val: str) -> bool:
@@ -807,7 +864,7 @@ class Job:
     display: str  # the path as given or found (for messages)
     rel: str | None = None  # output path relative to the output folder (None: stdout)
     gz: bool = False
-    problem: str | None = None  # why it could not be read (set by run())
+    problem: str | None = None  # why it could not be read (set by learn())
     lines: int = 0
     note: str | None = None
 
@@ -878,12 +935,33 @@ def redact_lines(redactor: Redactor, job: Job) -> Iterator[str]:
         job.note = f"{stats.truncated}; redacted the {stats.lines} lines read before it"
 
 
+def _eol(path: str) -> bytes:
+    """The input's line ending, kept in its copy: CRLF when its first lines use it."""
+    try:
+        stream = open_binary(path)
+    except InputError:
+        return b"\n"
+    try:
+        head = stream.read(1 << 16)
+    except (OSError, EOFError, zlib.error):
+        return b"\n"
+    finally:
+        if path != "-":
+            stream.close()
+    return b"\r\n" if b"\r\n" in head else b"\n"
+
+
 def write_job(redactor: Redactor, job: Job, out: io.BufferedIOBase | None, dest: str | None) -> None:
-    """Write one input's redacted copy to ``dest`` (a file path) or to the binary stream ``out``."""
+    """Write one input's redacted copy to ``dest`` (a file path) or to the binary stream ``out``.
+
+    The copy is UTF-8 text, one line for each line of the input (the same numbers), with
+    the input's line ending; a gzipped input gives a gzipped copy.
+    """
+    eol = _eol(job.src)
     if dest is None:
         assert out is not None
         for text in redact_lines(redactor, job):
-            out.write(text.encode("utf-8", "surrogateescape") + b"\n")
+            out.write(text.encode("utf-8", "surrogateescape") + eol)
         return
     os.makedirs(os.path.dirname(dest) or ".", exist_ok=True)
     tmp = dest + ".part"
@@ -893,10 +971,10 @@ def write_job(redactor: Redactor, job: Job, out: io.BufferedIOBase | None, dest:
                 # mtime 0 and no file name in the header: the same input and key give the same bytes
                 with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
                     for text in redact_lines(redactor, job):
-                        gz.write(text.encode("utf-8", "surrogateescape") + b"\n")
+                        gz.write(text.encode("utf-8", "surrogateescape") + eol)
             else:
                 for text in redact_lines(redactor, job):
-                    raw.write(text.encode("utf-8", "surrogateescape") + b"\n")
+                    raw.write(text.encode("utf-8", "surrogateescape") + eol)
         os.replace(tmp, dest)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -934,6 +1012,13 @@ def redact_to_folder(paths: list[str], outdir: str | None, key: str | None = Non
     if len([j for j in jobs if j.src == "-"]) > 1:
         raise DiagError("stdin ('-') can be given only once")
     if outdir is not None:
+        out_real = os.path.realpath(outdir)
+        for given in paths:
+            if given != "-" and os.path.isdir(given):
+                root = os.path.realpath(given)
+                if os.path.commonpath([root, out_real]) == root:
+                    raise DiagError(f"{outdir}: the output folder is inside the input folder {given}; "
+                                    "choose one outside it")
         _check_outputs(jobs, outdir)
     with tempfile.TemporaryDirectory(prefix="diagredact") as tmp:
         for job in jobs:
@@ -942,6 +1027,16 @@ def redact_to_folder(paths: list[str], outdir: str | None, key: str | None = Non
         learn(redactor, jobs)
         result = RunResult(jobs, redactor)
         for job in jobs:
+            if job.problem is not None and job.problem.startswith("empty input"):
+                job.problem, job.note = None, "empty: copied as an empty file"
+                if job in to_stdout or job.rel is None:
+                    continue
+                dest = os.path.join(outdir or ".", redactor.path(job.rel))
+                os.makedirs(os.path.dirname(dest) or ".", exist_ok=True)
+                with open(dest, "wb"):
+                    pass
+                result.written.append((job.display, dest))
+                continue
             if job.problem is not None:
                 continue
             if job in to_stdout:
