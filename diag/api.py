@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,8 +114,24 @@ class Report:
         return 0
 
 
-def expand_inputs(paths: list[str]) -> list[tuple[str, bool]]:
-    """Files to read as ``(path, named)``: ``named`` is False for files found in a folder walk."""
+def _special(path: str) -> str | None:
+    """Why a file found in a folder walk is not read: a FIFO would block, a device never end."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None  # a broken link or a vanished file: reading it says so
+    if stat.S_ISREG(mode):
+        return None
+    kind = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device file"
+    return f"not a regular file ({kind})"
+
+
+def expand_inputs(paths: list[str], skipped: list[tuple[str, str]] | None = None) -> list[tuple[str, bool]]:
+    """Files to read as ``(path, named)``: ``named`` is False for files found in a folder walk.
+
+    FIFOs, sockets and devices found in a walk are left out (added to ``skipped`` with the
+    reason when given); named on the command line they are read (``diag check <(cmd)``).
+    """
     out: list[tuple[str, bool]] = []
     for path in paths:
         if path != "-" and os.path.isdir(path):
@@ -123,7 +140,12 @@ def expand_inputs(paths: list[str]) -> list[tuple[str, bool]]:
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
                     if not name.startswith("."):
-                        found.append(os.path.join(root, name))
+                        full = os.path.join(root, name)
+                        why = _special(full)
+                        if why is None:
+                            found.append(full)
+                        elif skipped is not None:
+                            skipped.append((full, why))
             out.extend((f, False) for f in found)
         else:
             out.append((path, True))
@@ -189,7 +211,12 @@ def analyze(paths: list[str], options: Options | None = None, rules: RuleBook | 
     parsed: list[tuple[str, list]] = []
     unread: list[tuple[str, str]] = []
     skipped_files: list[tuple[str, str]] = []
-    main = expand_inputs(paths or ["-"])
+    main: list[tuple[str, bool]] = []
+    for given in paths or ["-"]:
+        files = expand_inputs([given], skipped_files)
+        if not files and given != "-" and os.path.isdir(given):
+            unread.append((given, "folder holds no file to check"))
+        main.extend(files)
     for (path, named), outcome in zip(main, parallel.map_files(_read_one, [p for p, _ in main], options.jobs)):
         try:
             if isinstance(outcome, InputError):
@@ -209,6 +236,9 @@ def analyze(paths: list[str], options: Options | None = None, rules: RuleBook | 
     if not infos and unread and len(unread) == 1 and len(paths or ["-"]) == 1:
         path, problem = unread[0]
         raise InputError(path, problem)
+    if not infos and not unread and skipped_files and not options.context:
+        names = ", ".join(p for p, _ in skipped_files[:3]) + (" ..." if len(skipped_files) > 3 else "")
+        raise DiagError(f"{', '.join(paths)}: no text capture to check (skipped as empty, binary or special: {names})")
     if infos and not any(info.sections for info in infos) and not unread and not options.context:
         names = ", ".join(i.path for i in infos[:3]) + (" ..." if len(infos) > 3 else "")
         raise DiagError(f"{names}: no Smart Licensing or Call Home output recognised "
@@ -288,6 +318,9 @@ def analyze(paths: list[str], options: Options | None = None, rules: RuleBook | 
 def parse_only(paths: list[str]) -> tuple[list[InputInfo], list[Device], list[tuple[str, str]]]:
     """Facts per device, for ``diag parse``."""
     infos, parsed, unread = [], [], []
+    for given in paths:
+        if given != "-" and os.path.isdir(given) and not expand_inputs([given]):
+            unread.append((given, "folder holds no file to check"))
     for path, named in expand_inputs(paths or ["-"]):
         try:
             info, sections = read_input(path)

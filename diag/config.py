@@ -52,7 +52,7 @@ def find(start: Path | None = None) -> Path | None:
 def _has_tool_diag(path: Path) -> bool:
     try:
         return "diag" in tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {})
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError, RecursionError):
         return False
 
 
@@ -65,8 +65,8 @@ def load(path: Path) -> Config:
     if path.name == "pyproject.toml":
         try:
             data = tomllib.loads(text).get("tool", {}).get("diag", {})
-        except tomllib.TOMLDecodeError as exc:
-            raise DiagError(f"{where}: invalid TOML: {exc}") from None
+        except (tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:  # also 5,000-digit numbers, deep nesting
+            raise DiagError(f"{where}: invalid TOML: {str(exc)[:200]}") from None
         where = f"{path} [tool.diag]"
     else:
         import yaml
@@ -74,7 +74,10 @@ def load(path: Path) -> Config:
         try:
             data = yaml.safe_load(text) or {}
         except yaml.YAMLError as exc:
-            raise DiagError(f"{where}: invalid YAML: {getattr(exc, 'problem', exc)}") from None
+            problem = " ".join(str(getattr(exc, "problem", None) or exc).split())  # one line
+            raise DiagError(f"{where}: invalid YAML: {problem}") from None
+        except (ValueError, RecursionError) as exc:  # a 5,000-digit number; nesting the loader cannot follow
+            raise DiagError(f"{where}: invalid YAML: {str(exc)[:200]}") from None
     if not isinstance(data, dict):
         raise DiagError(f"{where}: the configuration must be a mapping of keys")
     unknown = sorted(set(data) - KEYS)

@@ -153,6 +153,8 @@ def _schema_error(path: Path, data: Any, schema: str = "rule") -> None:
             message = f"unknown operator {names} (known: {known})"
         else:
             message = f"unknown key {names}"
+    if len(message) > 300:  # the schema quotes the offending value whole
+        message = message[:300] + "..."
     raise RuleError(str(path), _field_path(err.absolute_path), message)
 
 
@@ -179,10 +181,47 @@ def read_file(path: Path) -> dict:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else ""
-        raise RuleError(str(path), where, f"invalid YAML: {getattr(exc, 'problem', exc)}") from None
+        problem = " ".join(str(getattr(exc, "problem", None) or exc).split())  # one line
+        raise RuleError(str(path), where, f"invalid YAML: {problem}") from None
+    except (ValueError, RecursionError) as exc:  # an integer of 5,000 digits; nesting the Python loader cannot follow
+        raise RuleError(str(path), "", f"invalid YAML: {str(exc)[:200]}") from None
     if not isinstance(data, dict):
         raise RuleError(str(path), "", "a rule file must hold a mapping")
+    _bounded(path, data)
     return data
+
+
+MAX_DEPTH = 50  # the built-in rules nest 14 deep
+MAX_NODES = 10_000  # and hold at most a few hundred values
+
+
+def _bounded(path: Path, data: Any) -> None:
+    """Refuse a file too deep or too large once its aliases are expanded (a YAML bomb).
+
+    Validation and compilation walk the tree recursively and aliases are shared, not
+    copied: nine aliases of nine aliases are 9**9 values to walk. Sizes are counted
+    once per shared node, so the check itself stays linear in the file.
+    """
+    sizes: dict[int, int] = {}
+
+    def size(node: Any, depth: int, where: str) -> int:
+        if not isinstance(node, (dict, list)):
+            return 1
+        if depth > MAX_DEPTH:
+            raise RuleError(str(path), where, f"nested more than {MAX_DEPTH} levels deep")
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        total = 1
+        for key, value in items:
+            total += 1 + size(value, depth + 1, _field_path([*([where] if where != "(top level)" else []), key]))
+            if total > MAX_NODES:
+                raise RuleError(str(path), where, f"more than {MAX_NODES} values once YAML aliases are expanded")
+        sizes[id(node)] = total
+        return total
+
+    size(data, 0, "(top level)")
 
 
 def _requires(path: Path, data: dict) -> list[tuple[str, ...]]:

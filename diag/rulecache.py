@@ -65,7 +65,7 @@ def key(rule_files: list[Path]) -> str:
     h = hashlib.sha256()
     h.update(f"{__version__}|{sys.version_info[:2]}|{_CODE_STAMP}|".encode())
     for path in rule_files:
-        h.update(str(path).encode() + b"\0")
+        h.update(os.fsencode(path) + b"\0")  # any file name, not only UTF-8 ones
         try:
             h.update(path.read_bytes())
         except OSError:

@@ -61,7 +61,27 @@ def load_all() -> dict[str, Parser]:
     return {spec.parser: get_parser(spec.parser) for spec in SPECS}
 
 
+# No NX-OS output line comes near this length. A longer line (a binary blob, a paste gone
+# wrong, a hostile input) is reported as unparsed and never given to a template: one
+# 5 MB line would cost seconds in every template regex, and a config line of a million
+# name servers a million facts.
+MAX_LINE = 8192
+
+
 def parse_section(section) -> list[Fact]:
     if section.rejected:
         return []
-    return get_parser(section.spec.parser).parse(section)
+    parser = get_parser(section.spec.parser)
+    if not any(len(text) > MAX_LINE for _, text in section.lines):
+        return parser.parse(section)
+    from diag.parsers.base import unparsed_facts
+
+    whole = section.lines
+    section.lines = [(no, text) for no, text in whole if len(text) <= MAX_LINE]
+    section._index = None
+    try:
+        facts = parser.parse(section)
+    finally:
+        section.lines = whole
+        section._index = None
+    return facts + unparsed_facts(section, [no for no, text in whole if len(text) > MAX_LINE])

@@ -40,6 +40,9 @@ declare(
 )
 
 
+FIRST_MAX = 200  # characters of the first unread line kept in the fact
+
+
 def unparsed_facts(section, numbers: list[int]) -> list[Fact]:
     """Group unparsed line numbers into contiguous runs, one fact per run."""
     facts: list[Fact] = []
@@ -58,7 +61,10 @@ def unparsed_facts(section, numbers: list[int]) -> list[Fact]:
             runs.append([no])
     for run in runs:
         lines = {"first": run[0], "count": run[0], "command": run[0]}
-        fact = Fact(UNPARSED, {"count": len(run), "first": section.text(run[0]).strip(),
+        first = section.text(run[0]).strip()
+        if len(first) > FIRST_MAX:  # quoted in a message: the evidence line holds it whole
+            first = first[:FIRST_MAX] + "..."
+        fact = Fact(UNPARSED, {"count": len(run), "first": first,
                                "command": section.typed}, lines, section, run[0])
         fact.lines["last"] = run[-1]
         facts.append(fact)

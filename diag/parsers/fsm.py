@@ -119,7 +119,10 @@ class TrackingFSM(textfsm.TextFSM):
             self._AppendRecord()
         header = self.header
         rows = [(dict(zip(header, row)), lines) for row, lines in zip(self._result, self._row_lines)]
-        return rows, list(self._unparsed)
+        unparsed = self._unparsed
+        # the instance is cached per template: keep no reference to a big output's rows
+        self._result, self._row_lines, self._unparsed = [], [], []
+        return rows, unparsed
 
 
 @functools.lru_cache(maxsize=None)

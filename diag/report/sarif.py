@@ -61,7 +61,7 @@ def artifact_location(path: str, cwd: str | None = None) -> dict:
         return {"uri": "stdin", "description": {"text": "standard input (no file)"}}
     rel = relative_path(path, cwd)
     if rel is not None:
-        return {"uri": quote(rel, safe="/"), "uriBaseId": SRCROOT}
+        return {"uri": quote(os.fsencode(rel), safe="/"), "uriBaseId": SRCROOT}  # bytes: any file name
     return {"uri": Path(os.path.abspath(path)).as_uri()}
 
 
@@ -69,7 +69,7 @@ def fingerprint(f) -> str:
     """Stable across commits: rule, device and evidence text; no line numbers."""
     rule_id, device, texts = baseline_key(f)
     data = "\x1f".join((rule_id, device) + texts)
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(data.encode("utf-8", "surrogateescape")).hexdigest()[:32]  # a device named by its file
 
 
 def _region(line: int, end_line: int, texts: list[str]) -> dict | None:

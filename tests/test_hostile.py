@@ -1,0 +1,409 @@
+"""A catalogue of hostile inputs, each run through the real command line (``python -m diag``).
+
+Every case ends one of two ways:
+
+* refused: exit code 2, one clear line on stderr naming the input, no traceback, nothing
+  on stdout;
+* read: a valid report (exit 0 or 1; 2 in a multi-file run with an unreadable file) that
+  says what it could not read, with every finding pointing at a line of its input.
+
+Inputs that are text in some state (other encodings, line ends, terminal junk) must give
+the same findings, on the same lines, as the clean capture. Big inputs (a 5 MB line, a
+million lines, 100,000 prompts) run under an address-space limit, so that a quadratic loop
+or a runaway allocation fails the test instead of the machine; a generous timeout guards
+against hangs (a FIFO). Nothing here asserts a duration.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import json
+import os
+import random
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SAMPLES
+
+SAMPLE = SAMPLES / "known-issue-2-plain-http.txt"
+TEXT = SAMPLE.read_text(encoding="utf-8")
+# what diag finds in the clean capture: (rule id, line)
+EXPECTED = {("registration-unregistered", 12), ("evaluation-mode", 19), ("callhome-url-plain-http", 38)}
+MEMORY_LIMIT = 1 << 30  # bytes of address space for the big inputs
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def report(self) -> dict:
+        return json.loads(self.out)
+
+    def findings(self) -> set[tuple[str, int]]:
+        return {(f["rule_id"], f["line"]) for f in self.report["findings"]}
+
+
+def _limit_memory() -> None:  # pragma: no cover - runs in the child
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def diag(*args: str, stdin: bytes | None = None, cwd: Path | None = None, bounded: bool = False,
+         env: dict | None = None) -> Run:
+    res = subprocess.run(
+        [sys.executable, "-m", "diag", *args], input=stdin, capture_output=True, cwd=cwd or ROOT, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+        preexec_fn=_limit_memory if bounded and sys.platform.startswith("linux") else None,
+    )
+    return Run(res.returncode, res.stdout.decode("utf-8", "replace"), res.stderr.decode("utf-8", "replace"))
+
+
+def check(*paths: str | Path, bounded: bool = False, stdin: bytes | None = None) -> Run:
+    return diag("check", "-f", "json", "--no-config", *map(str, paths), bounded=bounded, stdin=stdin)
+
+
+def assert_refused(run: Run, *needles: str) -> None:
+    assert "Traceback" not in run.err and "internal error" not in run.err, run.err
+    assert run.code == 2, (run.code, run.err)
+    lines = run.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("diag: error: "), run.err
+    for needle in needles:
+        assert needle in lines[0], (needle, lines[0])
+    assert run.out == ""
+
+
+def assert_report(run: Run, path: Path | None = None, codes=(0, 1)) -> dict:
+    assert "Traceback" not in run.err and "internal error" not in run.err, run.err
+    assert run.code in codes, (run.code, run.err)
+    data = run.report
+    assert data["schema"] == "diag-report/1"
+    lines = {i["path"]: i["lines"] for i in data["inputs"]}
+    for f in data["findings"]:
+        assert f["path"] in lines and 1 <= f["line"] <= f["end_line"] <= lines[f["path"]], f
+        for ev in f["evidence"]:
+            assert 1 <= ev["line"] <= lines[ev["path"]]
+    if path is not None:
+        assert [i["path"] for i in data["inputs"]] == [str(path)]
+    return data
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("hostile")
+
+
+def write(folder: Path, name: str, data: bytes | str) -> Path:
+    path = folder / name
+    path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    return path
+
+
+# -- refused: nothing to read --------------------------------------------------------------
+
+@pytest.mark.parametrize("name,data,needle", [
+    ("empty.txt", b"", "empty input"),
+    ("blank.txt", b"  \n\t\n\r\n   \n\n", "no Smart Licensing or Call Home output recognised"),
+    ("random.bin", random.Random(6).randbytes(20000), "binary"),
+    ("nul.txt", TEXT.encode().replace(b"\n", b"\n\x00", 3), "binary"),
+    ("zip.txt", b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + random.Random(7).randbytes(3000), "binary"),
+    ("ansi-only.txt", b"\x1b[2J\x1b[H\x1b[1;32m\x1b[0m\n\x1b]0;title\x07\n\x1b[K\r\n", "no Smart Licensing"),
+    ("pager-only.txt", b" --More-- \r          \r\n--More--\n\x1b[7m--More--\x1b[m\r\x1b[K\n", "no Smart Licensing"),
+    ("prose.txt", "Bonjour, voici la capture demandée. Merci!\n" * 50, "no Smart Licensing"),
+], ids=lambda v: v if isinstance(v, str) and v.endswith((".txt", ".bin")) else "")
+def test_nothing_to_read_is_refused_in_one_line(workdir, name, data, needle):
+    path = write(workdir, name, data)
+    assert_refused(check(path), str(path), needle)
+
+
+def test_a_5mb_single_line_is_refused_within_bounds(workdir):
+    path = write(workdir, "one-line.txt", "x" * (5 << 20))
+    assert_refused(check(path, bounded=True), "no Smart Licensing")
+
+
+def test_gzip_of_binary_data_is_refused(workdir):
+    path = write(workdir, "blob.txt.gz", gzip.compress(random.Random(8).randbytes(5000)))
+    assert_refused(check(path), "binary")
+
+
+def test_gzip_bomb_of_zeros_is_refused_from_its_first_bytes(workdir):
+    path = write(workdir, "zeros.gz", gzip.compress(bytes(64 << 20), compresslevel=1))
+    assert_refused(check(path, bounded=True), "binary")
+
+
+def test_gzip_cut_inside_its_header_is_refused(workdir):
+    path = write(workdir, "cut.gz", gzip.compress(TEXT.encode())[:6])
+    assert_refused(check(path), "gzip")
+
+
+def test_missing_file_and_broken_symlink_are_refused(workdir):
+    assert_refused(check(workdir / "nope.txt"), "no such file")
+    link = workdir / "dangling.txt"
+    link.symlink_to(workdir / "gone.txt")
+    assert_refused(check(link), "broken symbolic link")
+
+
+def test_dev_null_and_binary_stdin_are_refused():
+    assert_refused(check("/dev/null"), "/dev/null", "empty")
+    assert_refused(check("-", stdin=b"\x00\x01\x02\x03" * 500), "-: ", "binary")
+
+
+def test_empty_folder_named_like_a_file_is_refused(workdir):
+    folder = workdir / "capture.txt"
+    folder.mkdir()
+    assert_refused(check(folder), "folder holds no file")
+    assert_refused(diag("parse", str(folder)), "folder holds no file")
+
+
+def test_folder_of_only_binary_files_is_refused(workdir):
+    folder = workdir / "blobs"
+    folder.mkdir()
+    write(folder, "a.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20)
+    write(folder, "b.txt", b"")
+    assert_refused(check(folder), "no text capture", "a.png")
+
+
+# -- read: text in any state gives the same findings on the same lines ------------------------------
+
+def _variants() -> dict[str, bytes]:
+    lines = TEXT.split("\n")
+    mixed = "".join(line + ("\r\n" if i % 3 == 0 else "\n") for i, line in enumerate(lines[:-1]))
+    ansi = "\n".join(
+        (f"\x1b[1;32m{line[:7]}\x1b[0m{line[7:]}" if line.startswith("DC-DMZ#") else
+         f"\x1b]0;DC-DMZ\x07{line}" if i == 2 else
+         line.replace("EVAL MODE", "\x1b[31mEVAL\x1b[1CMODE\x1b[m").replace("http://", "htxp\x1b[2Dtp://"))
+        for i, line in enumerate(lines))
+    pager = "\n".join(
+        (" --More-- \r          \r" + line if i % 4 == 1 else
+         "\x1b[7m--More--\x1b[m\r\x1b[K" + line if i % 4 == 3 else line)
+        for i, line in enumerate(lines))
+    keystrokes = TEXT.replace("DC-DMZ# show license status", "DC-DMZ# show licnse\b\b\bense status")
+    latin = TEXT.replace("500 Harbor Blvd", "Königstraße 5, Zürich").encode("latin-1")
+    return {
+        "utf-16-le-bom": codecs.BOM_UTF16_LE + TEXT.replace("\n", "\r\n").encode("utf-16-le"),
+        "utf-16-be-bom": codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"),
+        "utf-16-le-no-bom": TEXT.encode("utf-16-le"),
+        "utf-8-bom": codecs.BOM_UTF8 + TEXT.encode(),
+        "utf-32": TEXT.encode("utf-32"),
+        "latin-1": latin,
+        "cp1252": TEXT.replace("500 Harbor Blvd", "“500” Harbor Blvd – €").encode("cp1252"),
+        "crlf": TEXT.replace("\n", "\r\n").encode(),
+        "cr-only": TEXT.replace("\n", "\r").encode(),
+        "crlf-lf-mixed": mixed.encode(),
+        "ansi-and-cursor": ansi.encode(),
+        "pager": pager.encode(),
+        "keystrokes": keystrokes.encode(),
+        "telnet-cr-nul": TEXT.replace("\n", "\r\x00\n").encode(),
+        "trailing-blanks": TEXT.replace("\n", "   \t\n").encode(),
+        "no-final-newline": TEXT.rstrip("\n").encode(),
+        "gzip": gzip.compress(TEXT.encode()),
+    }
+
+
+VARIANTS = _variants()
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_text_in_any_state_gives_the_same_findings(workdir, name):
+    path = write(workdir, f"variant-{name}.txt", VARIANTS[name])
+    run = check(path)
+    data = assert_report(run, path)
+    assert run.findings() == EXPECTED
+    assert data["inputs"][0]["lines"] == 60
+    url = next(f for f in data["findings"] if f["rule_id"] == "callhome-url-plain-http")
+    assert url["evidence"][0]["text"] == ("destination-profile CiscoTAC-1 index 1 http "
+                                          "http://tools.cisco.com/its/service/oddce/services/DDCEService")
+    if name in ("latin-1", "cp1252"):
+        assert "fallback" in data["inputs"][0]["encoding"]
+    if name.startswith("utf-16"):
+        assert data["inputs"][0]["encoding"].startswith("utf-16")
+
+
+def test_stray_carriage_returns_keep_grep_line_numbers(workdir):
+    # a lone CR inside a line is an overwrite, not a line end: line numbers still count \n
+    data = (TEXT.replace("Registration:\n", "Registr\rRegistration:\n")
+            .replace("Smart License Conversion", "x\rSmart License Conversion"))
+    run = check(write(workdir, "stray-cr.txt", data))
+    assert_report(run)
+    assert run.findings() == EXPECTED
+
+
+# -- read: damaged captures ------------------------------------------------------------------
+
+@pytest.mark.parametrize("cut", [
+    "  destination-profile CiscoTAC-1 index 1 http http://tools.cis",  # mid-line, mid-section
+    "  Status: EVAL MO",
+    "Registration:\n  Status: UNREG",
+    "DC-DMZ# show running-config callhome\n\n!Command: show running-config callhome\n",
+    "DC-DMZ# telnet tools.cisco.com 44",
+], ids=["url", "auth-status", "registration", "config-header", "prompt"])
+def test_capture_cut_off_mid_line_and_mid_section(workdir, cut):
+    # diag cannot know the capture was cut (a paste often lacks its last newline): it reports
+    # on what it read, and every finding points at a line that is there
+    text = TEXT[:TEXT.index(cut) + len(cut)]
+    path = write(workdir, "cut.txt", text)
+    data = assert_report(check(path), path)
+    assert data["inputs"][0]["lines"] == text.count("\n") + (0 if text.endswith("\n") else 1)
+    if "CiscoTAC-1 index 1 http" in text:
+        assert any(f["rule_id"].startswith("callhome-url") and f["line"] == 38 for f in data["findings"])
+
+
+def test_capture_cut_inside_a_multibyte_character(workdir):
+    data = TEXT.replace("500 Harbor Blvd", "Königstraße").encode()
+    data = data[:data.index("ö".encode()) + 1]  # the first byte of ö, then the end
+    data = assert_report(check(write(workdir, "cut-utf8.txt", data)))
+    assert data["inputs"][0]["lines"] > 30
+
+
+def test_truncated_gzip_reports_what_it_read_and_warns(workdir):
+    path = write(workdir, "cut.txt.gz", gzip.compress((TEXT * 40).encode())[:-200])
+    run = check(path)
+    data = assert_report(run, path)
+    assert "truncated" in data["inputs"][0]["note"]
+    assert run.findings() >= EXPECTED
+    assert run.err.startswith("diag: warning: ") and "truncated" in run.err and len(run.err.splitlines()) == 1
+
+
+def test_a_5mb_line_inside_a_supported_output_is_reported_unread(workdir):
+    head, _, tail = TEXT.partition("License Authorization:\n")
+    line = "  Smart Licensing Status: " + "ENABLED " * (5 << 17)  # 5 MB, one line
+    text = head + line + "\n" + "License Authorization:\n" + tail
+    path = write(workdir, "long-line.txt", text)
+    run = check(path, bounded=True)
+    data = assert_report(run, path)
+    no = head.count("\n") + 1
+    shifted = {(rule, n + (n > no)) for rule, n in EXPECTED}
+    assert run.findings() == shifted | {("unparsed-output", no)}
+    unread = next(f for f in data["findings"] if f["rule_id"] == "unparsed-output")
+    assert unread["evidence"][0]["text"] == line.strip()  # the evidence quotes the line whole
+    assert len(unread["message"]) < 1000  # the message does not
+
+
+def test_a_million_short_lines_then_the_capture(workdir):
+    # a show tech-support: a million lines of an output diag skips, then the licensing outputs
+    filler = "`show interface`\n" + "Ethernet1/1 is up, 0 input errors\n" * 1_000_000
+    path = write(workdir, "million.txt", filler + TEXT)
+    run = check(path, bounded=True)
+    assert_report(run, path)
+    shift = filler.count("\n")
+    assert run.findings() == {(rule, n + shift) for rule, n in EXPECTED}
+
+
+def test_a_million_unrecognised_lines_are_refused_within_bounds(workdir):
+    path = write(workdir, "noise.txt", "".join(f"{i}\n" for i in range(1_000_000)))
+    assert_refused(check(path, bounded=True), "no Smart Licensing")
+
+
+def test_a_million_unreadable_lines_in_a_supported_output(workdir):
+    text = TEXT.replace("Smart License Conversion:\n", "Smart License Conversion:\n" + "~\n" * 1_000_000, 1)
+    path = write(workdir, "million-unparsed.txt", text)
+    run = check(path, bounded=True)
+    data = assert_report(run, path)
+    unread = [f for f in data["findings"] if f["rule_id"] == "unparsed-output"]
+    assert len(unread) == 1 and unread[0]["message"].startswith("1000000 line(s) of 'show license status'")
+    first = TEXT[:TEXT.index("Smart License Conversion:\n")].count("\n") + 2
+    assert (unread[0]["line"], unread[0]["end_line"]) == (first, first + 999_999)
+    assert run.findings() == {(r, n + 1_000_000 * (n >= first)) for r, n in EXPECTED} | {("unparsed-output", first)}
+
+
+def test_a_hundred_thousand_prompts(workdir):
+    prompts = "DC-DMZ#\nDC-DMZ# show clock\nDC-DMZ# terminal length 0\n" * 33_334
+    path = write(workdir, "prompts.txt", prompts + TEXT)
+    run = check(path, bounded=True)
+    assert_report(run, path)
+    shift = prompts.count("\n")
+    assert run.findings() == {(rule, n + shift) for rule, n in EXPECTED}
+
+
+# -- several inputs: the good ones complete -------------------------------------------------------
+
+def test_folder_with_unreadable_file_broken_symlink_and_fifo(workdir):
+    folder = workdir / "mixed"
+    folder.mkdir()
+    good = write(folder, "good.txt", TEXT)
+    (folder / "broken.log").symlink_to(folder / "gone.log")
+    write(folder, "picture.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20)
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(folder / "pipe.txt")  # nobody writes: opening it would block for ever
+    locked = None
+    if os.geteuid() != 0:  # root reads anything: the permission part needs a normal user
+        locked = write(folder, "locked.txt", TEXT)
+        locked.chmod(0)
+    try:
+        run = check(folder)
+    finally:
+        if locked is not None:
+            locked.chmod(0o600)
+    data = assert_report(run, codes=(2,))
+    assert {(f["rule_id"], f["line"]) for f in data["findings"] if f["path"] == str(good)} == EXPECTED
+    unread = {u["path"]: u["problem"] for u in data["unread"]}
+    assert "symbolic link" in unread.pop(str(folder / "broken.log"))
+    if locked is not None:
+        assert "permission denied" in unread.pop(str(locked))
+    assert not unread
+    skipped = {s["path"]: s["reason"] for s in data["skipped_files"]}
+    assert "binary" in skipped[str(folder / "picture.png")]
+    if hasattr(os, "mkfifo"):
+        assert "FIFO" in skipped[str(folder / "pipe.txt")]
+    errors = run.err.strip().splitlines()
+    assert all(e.startswith("diag: error: ") for e in errors) and len(errors) == len(data["unread"])
+
+
+def test_multi_file_run_with_every_kind_of_bad_input(workdir):
+    folder = workdir / "multi"
+    folder.mkdir()
+    good = write(folder, "good.txt", TEXT)
+    bad = [write(folder, "empty.txt", b""), write(folder, "blob.bin", random.Random(9).randbytes(4000)),
+           folder / "missing.txt", write(folder, "cut.gz", gzip.compress(b"x")[:5])]
+    empty_dir = folder / "empty-dir"
+    empty_dir.mkdir()
+    run = check(*bad, good, empty_dir)
+    data = assert_report(run, codes=(2,))
+    assert {(f["rule_id"], f["line"]) for f in data["findings"]} == EXPECTED
+    assert {u["path"] for u in data["unread"]} == {str(p) for p in bad} | {str(empty_dir)}
+    assert len(run.err.strip().splitlines()) == len(bad) + 1
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_named_on_the_command_line_is_read(workdir):
+    fifo = workdir / "named.fifo"
+    os.mkfifo(fifo)
+
+    def writer():
+        with open(fifo, "wb") as fh:
+            fh.write(TEXT.encode())
+
+    thread = threading.Thread(target=writer, daemon=True)
+    thread.start()
+    run = check(fifo)
+    thread.join(timeout=30)
+    assert_report(run, fifo)
+    assert run.findings() == EXPECTED
+
+
+def test_a_directory_named_like_a_file_is_walked(workdir):
+    folder = workdir / "session.log"
+    folder.mkdir()
+    write(folder, "part1.txt", TEXT)
+    run = check(folder)
+    assert_report(run)
+    assert run.findings() == EXPECTED
+
+
+@pytest.mark.skipif(sys.platform == "win32" or sys.platform == "darwin", reason="needs byte file names")
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github", "markdown"])
+def test_file_name_that_is_not_utf8(workdir, fmt):
+    name = os.fsdecode(b"caf\xe9-\xff.txt")
+    (workdir / name).write_bytes(TEXT.replace("DC-DMZ", "").encode())  # device named by its file
+    run = diag("check", "-f", fmt, "--no-config", name, cwd=workdir)
+    assert "Traceback" not in run.err and "internal error" not in run.err, run.err
+    assert run.code == 1, run.err
