@@ -134,6 +134,9 @@ class CommandSpec:
     # diag keeps the command line with them replaced by ``<redacted>``, so that they reach
     # no section label, fact or report.
     secret_args: tuple[int, ...] = ()
+    # Lines of the output worth keeping (a regular expression); the others are read and
+    # dropped at once. A show tech-support's log holds millions of lines diag has no use for.
+    keep: str = ""
 
 
 SPECS: tuple[CommandSpec, ...] = (
@@ -221,6 +224,7 @@ SPECS: tuple[CommandSpec, ...] = (
         "show logging", ("show", "logging"), "show_logging", "show logging logfile",
         (), "syslog lines of the licensing and Call Home processes", filter_keeps_coverage=True,
         args=r"logfile(?: .*)?|last \d+|nvram(?: .*)?",
+        keep=r"(?i)lic|callhome|smart",  # LICMGR, SMART_LIC, LICENSE, CALLHOME events
     ),
     CommandSpec(
         "show crypto ca trustpoints", ("show", "crypto", "ca", "trustpoints"), "show_crypto_ca_trustpoints",

@@ -122,8 +122,20 @@ class SplitResult:
     suppressions: list[Suppression] = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)  # command -> count of sections
     skipped_lines: int = 0
+    dropped_lines: int = 0  # lines of a read output that no parser needs (CommandSpec.keep)
     unrecognised_lines: int = 0
     hosts: list[str] = field(default_factory=list)
+
+
+_KEEP: dict[str, object] = {}
+
+
+def _keep(spec: CommandSpec):
+    """The ``search`` of the spec's keep pattern, or None when every line is kept."""
+    found = _KEEP.get(spec.name, False)
+    if found is False:
+        found = _KEEP[spec.name] = re.compile(spec.keep).search if spec.keep else None
+    return found
 
 
 def _suppression(path: str, no: int, text: str, body: str, host: str | None) -> Suppression:
@@ -231,6 +243,10 @@ class Splitter:
                         self._relabel(name)  # it started like another output but is this one
                     else:
                         self._open_content(name, no)
+            keep = _keep(self.current.spec)
+            if keep is not None and keep(text) is None:
+                self.result.dropped_lines += 1
+                return
             self.current.lines.append((no, text))
             return
         if self.skipping is not None:
@@ -274,6 +290,10 @@ class Splitter:
         self._open(resolve(cmd), "prompt", no, m.string)
 
     def _console(self, no: int, text: str) -> None:
+        keep = _keep(BY_NAME["show logging"])
+        if keep is not None and keep(text) is None:
+            self.result.dropped_lines += 1  # a console message of another process
+            return
         sec = self.console.get(self.host)
         if sec is None:
             sec = Section(self.path, BY_NAME["show logging"], "(console messages)", "console",

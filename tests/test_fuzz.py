@@ -210,13 +210,19 @@ class Observed(Splitter):
 
     def feed(self, no: int, text: str) -> None:
         before = (self._held(), self.result.skipped_lines, self.result.unrecognised_lines,
-                  sum(self.result.skipped.values()), len(self.result.sections), self.current)
+                  sum(self.result.skipped.values()), len(self.result.sections), self.current,
+                  self.result.dropped_lines)
         super().feed(no, text)
         after = (self._held(), self.result.skipped_lines, self.result.unrecognised_lines,
-                 sum(self.result.skipped.values()), len(self.result.sections), self.current)
+                 sum(self.result.skipped.values()), len(self.result.sections), self.current,
+                 self.result.dropped_lines)
         held, skipped, unrecognised = (a - b for a, b in zip(after[:3], before[:3]))
-        assert (held, skipped, unrecognised) in ((0, 0, 0), (1, 0, 0), (0, 1, 0), (0, 0, 1)), (no, text)
-        if held:
+        dropped = after[6] - before[6]
+        assert (held, skipped, unrecognised, dropped) in (
+            (0, 0, 0, 0), (1, 0, 0, 0), (0, 1, 0, 0), (0, 0, 1, 0), (0, 0, 0, 1)), (no, text)
+        if dropped:
+            self.fate[no] = "dropped"  # a log line no rule reads (CommandSpec.keep)
+        elif held:
             self.fate[no] = "section"
         elif skipped:
             self.fate[no] = "skipped"
@@ -254,8 +260,9 @@ def test_split_accounts_for_every_line_exactly_once(text: str):
     assert len(fates) == len(lines)
     assert fates.count("skipped") == result.skipped_lines
     assert fates.count("unrecognised") == result.unrecognised_lines
-    assert len(seen) + result.skipped_lines + result.unrecognised_lines + fates.count("boundary") \
-        + fates.count("other") == len(lines)
+    assert fates.count("dropped") == result.dropped_lines
+    assert len(seen) + result.skipped_lines + result.unrecognised_lines + result.dropped_lines \
+        + fates.count("boundary") + fates.count("other") == len(lines)
     for no, fate in splitter.fate.items():
         t = given_text[no]
         if fate == "other":
