@@ -316,25 +316,17 @@ _RISKY_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127, 0x81, 0x8D, 0x8
 _RISKY = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x81\x8d\x8f\x90\x9d]|\r(?!\n)|\xc2[\x80-\x9f]|ore ?-")
 
 
-def _risky(data: bytes, end: int) -> bool:
-    view = data[:end]
-    return (len(view.translate(None, _RISKY_BYTES)) != len(view) or view.count(b"\r") != view.count(b"\r\n")
-            or b"ore-" in view or b"ore -" in view)
+def _risky(data: bytes) -> bool:
+    """Whether a chunk holds anything clean-up could change (the partial last line included:
+    that only makes the answer more careful). C scans only: no regular expression."""
+    return (len(data.translate(None, _RISKY_BYTES)) != len(data)
+            or (b"\r" in data and data.count(b"\r") != data.count(b"\r\n"))
+            or b"ore-" in data or b"ore -" in data)
 
 
-# What clean_line would change in a chunk: control bytes other than tab, newline and
-# carriage return; a carriage return inside a line; a pager prompt.
-_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_LONE_CR = re.compile(rb"\r(?!\n)")
-
-
-def _plain(data: bytes, end: int) -> bool:
-    """True when every line of ``data[:end]`` is ASCII that clean_line would only rstrip."""
-    if not data.isascii() or b"ore" in data and (b"More" in data or b"more" in data):
-        return False
-    if _CONTROL_BYTES.search(data, 0, end) is not None:
-        return False
-    return b"\r" not in data or _LONE_CR.search(data, 0, end) is None
+def _plain(data: bytes, risky: bool) -> bool:
+    """True when every line of ``data`` is ASCII that clean_line would only rstrip."""
+    return data.isascii() and not risky and b"More" not in data and b"more" not in data
 
 
 class _Candidates:
@@ -342,7 +334,8 @@ class _Candidates:
         self.data = data
         self.end = end
         self.next = [-2] * len(_NEEDLES)
-        self.risky = -2 if _risky(data, end) else -1  # next offset _RISKY matches (-1: none)
+        self.is_risky = _risky(data)
+        self.risky = -2 if self.is_risky else -1  # next offset _RISKY matches (-1: none)
 
     def first(self, pos: int) -> int:
         """Offset of the first byte of a line, at or after ``pos``, that could end a skip; or end."""
@@ -397,7 +390,8 @@ def feed(stream: BinaryIO, path: str, sink, stats: ReadStats | None = None) -> N
         candidates = _Candidates(data, end)
         # Most chunks are plain ASCII with nothing for a terminal to act on: decode them
         # once and give each line its rstrip. Offsets of bytes and characters then agree.
-        plain: bool | None = None  # decided on the first line fed: skipped chunks never pay for it
+        plain: bool | None = None  # decided once lines are being fed: skipped chunks never pay
+        fed = 0
         text = ""
         feed_line = sink.feed
         while pos < end:
@@ -413,9 +407,11 @@ def feed(stream: BinaryIO, path: str, sink, stats: ReadStats | None = None) -> N
             nl = data.index(b"\n", pos)
             no += 1
             if plain is None:
-                plain = _plain(data, end)
-                if plain:
-                    text = data.decode("ascii")
+                fed += 1
+                if fed > 32:  # a chunk of a read section, not a header or two among skipped ones
+                    plain = _plain(data, candidates.is_risky)
+                    if plain:
+                        text = data.decode("ascii")
             if plain:
                 feed_line(no, text[pos:nl].rstrip())
             else:
