@@ -114,7 +114,12 @@ class _Names:
         return self.display[self._names.get(root, root)]
 
 
-def _declared_names(facts: list[Fact]) -> list[str]:
+_NAMING = ("show running-config", "show version")  # the only outputs that declare a name
+
+
+def _declared_names(section, facts: list[Fact]) -> list[str]:
+    if section.command not in _NAMING:
+        return []
     names = []
     for fact in facts:
         if fact.kind == "config.hostname" or (fact.kind == "version" and fact.get("device_name")):
@@ -145,7 +150,7 @@ def group(parsed: list[tuple[str, list[tuple[object, list[Fact]]]]]) -> list[Dev
             key = None
             if section.host:
                 key = local.add(section.host)
-            for declared in _declared_names(facts):
+            for declared in _declared_names(section, facts):
                 dkey = local.add(declared, declared=True)
                 if key is None:
                     key = dkey

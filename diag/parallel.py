@@ -14,9 +14,7 @@ With one job, or few files, everything runs in this process as before.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterable
 
 MIN_FILES = 8  # below this, starting workers costs more than it saves
@@ -25,6 +23,8 @@ _SHARED: dict = {}  # what forked evaluation workers inherit
 
 
 def _context():
+    import multiprocessing  # only for --jobs: a small paste does not pay for it
+
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else methods[0])
 
@@ -44,6 +44,8 @@ def map_files(fn: Callable, paths: list[str], jobs: int) -> Iterable:
     """``fn(path)`` for every path, in order; in worker processes when it pays."""
     if jobs <= 1 or len(paths) < MIN_FILES:
         return [fn(p) for p in paths]
+    from concurrent.futures import ProcessPoolExecutor
+
     with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
         return list(pool.map(_compact_call, [(fn, p) for p in paths], chunksize=_chunks(len(paths), jobs)))
 
@@ -68,9 +70,13 @@ def evaluate(rules, devices, nows, jobs: int):
     """The engine's ``evaluate``, with device slices spread over workers when it pays."""
     from diag.engine import Finding, Outcome, collect_next, evaluate as evaluate_all
 
-    ctx = _context()
-    if jobs <= 1 or len(devices) < MIN_FILES or ctx.get_start_method() != "fork":
+    if jobs <= 1 or len(devices) < MIN_FILES:
         return evaluate_all(rules, devices, nows)
+    ctx = _context()
+    if ctx.get_start_method() != "fork":
+        return evaluate_all(rules, devices, nows)
+    from concurrent.futures import ProcessPoolExecutor
+
     _SHARED.update(rules=rules, devices=devices, nows=nows)
     try:
         step = max(1, len(devices) // (jobs * 4))
