@@ -9,6 +9,7 @@ or exits.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import sys
 import traceback
@@ -312,7 +313,15 @@ def facts_cmd(kind) -> None:
             click.echo(f"    {field.name:<24} {field.type:<9} {field.doc}")
 
 
+# A fleet run keeps millions of small objects (facts, lines) alive to the end, and none of
+# them form cycles that matter: with the default thresholds the cyclic collector walks
+# them all again and again (a fifth of a fleet run's time). Collect less often; memory
+# stays the same, since nearly nothing of it is cyclic garbage.
+GC_THRESHOLD = (50_000, 20, 100)
+
+
 def main() -> None:
+    gc.set_threshold(*GC_THRESHOLD)
     cli(prog_name="diag")
 
 

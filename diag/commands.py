@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 ARG = "<arg>"
 FREE = None  # the rest of the line is free-form arguments
@@ -137,6 +137,17 @@ class CommandSpec:
     # Lines of the output worth keeping (a regular expression); the others are read and
     # dropped at once. A show tech-support's log holds millions of lines diag has no use for.
     keep: str = ""
+
+    def __reduce__(self):
+        # A section crossing a process boundary (--jobs) names its command instead of
+        # carrying the whole spec: smaller pickles, and the same object on the other side.
+        if BY_NAME.get(self.name) is self:
+            return (_spec_named, (self.name,))
+        return (CommandSpec, tuple(getattr(self, f.name) for f in fields(self)))
+
+
+def _spec_named(name: str) -> "CommandSpec":
+    return BY_NAME[name]
 
 
 SPECS: tuple[CommandSpec, ...] = (
