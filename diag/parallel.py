@@ -14,6 +14,7 @@ With one job, or few files, everything runs in this process as before.
 
 from __future__ import annotations
 
+import gc
 import os
 from typing import Callable, Iterable
 
@@ -78,12 +79,16 @@ def evaluate(rules, devices, nows, jobs: int):
     from concurrent.futures import ProcessPoolExecutor
 
     _SHARED.update(rules=rules, devices=devices, nows=nows)
+    # The workers inherit every device: frozen, those objects are left out of the workers'
+    # cyclic collections, which would otherwise walk (and so copy, page by page) them all.
+    gc.freeze()
     try:
         step = max(1, len(devices) // (jobs * 4))
         slices = [(i, min(i + step, len(devices))) for i in range(0, len(devices), step)]
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
             parts = list(pool.map(_evaluate_slice, slices))
     finally:
+        gc.unfreeze()
         _SHARED.clear()
     out = Outcome()
     for findings, not_evaluated in parts:
