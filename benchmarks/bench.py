@@ -4,8 +4,9 @@
     python benchmarks/bench.py --quick           # a smaller run to try the harness
     python benchmarks/bench.py --write           # also write benchmarks/RESULTS.md
 
-Every measurement is a separate command, timed from here with the same clock,
-median of several runs; peak memory is the child's maximum resident set size.
+Every measurement is a separate command, timed from here with the same clock; a
+measurement and its baselines take turns, round after round, and each figure is the
+median of its rounds; peak memory is the command's maximum resident set size.
 Inputs are generated into benchmarks/out/ (kept between runs, not committed).
 Nothing here is asserted by the tests: the numbers are recorded, not enforced.
 """
@@ -35,28 +36,45 @@ PY = sys.executable
 DIAG = [PY, "-m", "diag"]
 
 
-def run(cmd: list[str], repeat: int = 3) -> tuple[float, float]:
-    """Median wall time (s) and peak memory (MB) of a command, output discarded."""
-    times, peaks = [], []
+def _once(cmd: list[str], env: dict) -> tuple[float, float]:
+    """Wall time (s) and peak memory (MB) of one run of a command, output discarded."""
+    code = ("import resource, subprocess, sys, time;"
+            "t = time.perf_counter();"
+            "p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL);"
+            "e = time.perf_counter() - t;"
+            "m = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss;"
+            "print(e, m, p.returncode)")
+    res = subprocess.run([PY, "-c", code, *cmd], capture_output=True, text=True, env=env, cwd=ROOT)
+    elapsed, peak, rc = res.stdout.split()
+    if int(rc) not in (0, 1):
+        raise SystemExit(f"command failed ({rc}): {' '.join(cmd)}")
+    return float(elapsed), int(peak) / 1024
+
+
+def side_by_side(cmds: dict[str, list[str]], repeat: int = 3) -> dict[str, tuple[float, float]]:
+    """Median wall time and peak memory of each command, the commands taking turns.
+
+    Each round runs every command once, so that a machine that is slower for a while
+    (a shared VM) slows a measurement and its baseline alike, and their ratio holds.
+    """
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    times: dict[str, list[float]] = {k: [] for k in cmds}
+    peaks: dict[str, list[float]] = {k: [] for k in cmds}
     for _ in range(repeat):
-        code = ("import resource, subprocess, sys, time;"
-                "t = time.perf_counter();"
-                "p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL);"
-                "e = time.perf_counter() - t;"
-                "m = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss;"
-                "print(e, m, p.returncode)")
-        res = subprocess.run([PY, "-c", code, *cmd], capture_output=True, text=True, env=env, cwd=ROOT)
-        elapsed, peak, rc = res.stdout.split()
-        if int(rc) not in (0, 1):
-            raise SystemExit(f"command failed ({rc}): {' '.join(cmd)}")
-        times.append(float(elapsed))
-        peaks.append(int(peak) / 1024)
-    return statistics.median(times), max(peaks)
+        for key, cmd in cmds.items():
+            elapsed, peak = _once(cmd, env)
+            times[key].append(elapsed)
+            peaks[key].append(peak)
+    return {k: (statistics.median(times[k]), max(peaks[k])) for k in cmds}
 
 
 def warm_cache() -> None:
-    """The compiled-rule cache is part of normal use: build it once before timing."""
+    """The compiled-rule cache and the package's bytecode are part of normal use (``pip
+    install`` compiles a package's modules): build both once before timing, even where
+    PYTHONDONTWRITEBYTECODE would leave diag compiling its sources on every run."""
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "diag"), quiet=1)
     subprocess.run(DIAG + ["rules"], stdout=subprocess.DEVNULL, cwd=ROOT,
                    env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True)
 
@@ -88,37 +106,49 @@ def main() -> None:
     r = args.repeat
 
     # (c) a small paste against the import floor
-    floor, floor_mb = run([PY, "-c", "import click, yaml, textfsm, ttp"], r + 4)
+    m = side_by_side({
+        "floor": [PY, "-c", "import click, yaml, textfsm, ttp"],
+        "status": DIAG + ["check", str(paste_status)],
+        "session": DIAG + ["check", str(paste_session)],
+    }, r + 6)
+    floor, floor_mb = m["floor"]
     rows.append(row("import floor: python -c 'import click, yaml, textfsm, ttp'", floor, floor_mb))
-    for label, path in (("show license status pasted", paste_status), ("a short session (8 commands)", paste_session)):
-        t, mb = run(DIAG + ["check", str(path)], r + 4)
+    for key, label in (("status", "show license status pasted"), ("session", "a short session (8 commands)")):
+        t, mb = m[key]
         rows.append(row(f"diag check, {label}", t, mb, f"{t / floor:.2f}x floor", "<= 2x", t / floor <= 2))
 
     # (a) the fleet: full analysis against the parse-only baseline and the re floor
-    base, base_mb = run([PY, str(HERE / "baseline.py"), "parse", str(fleet)], r)
-    refl, refl_mb = run([PY, str(HERE / "baseline.py"), "floor", str(fleet)], r)
+    m = side_by_side({
+        "base": [PY, str(HERE / "baseline.py"), "parse", str(fleet)],
+        "refl": [PY, str(HERE / "baseline.py"), "floor", str(fleet)],
+        "full1": DIAG + ["check", "-f", "json", "--jobs", "1", str(fleet)],
+        "full2": DIAG + ["check", "-f", "json", "--jobs", "2", str(fleet)],
+        "small1": DIAG + ["check", "-f", "json", "--jobs", "1", str(tenth)],
+    }, r)
+    (base, base_mb), (refl, refl_mb) = m["base"], m["refl"]
+    (full1, full1_mb), (full2, full2_mb), (small1, _) = m["full1"], m["full2"], m["small1"]
     rows.append(row(f"parse-only baseline (plain TextFSM/TTP), fleet of {args.fleet}", base, base_mb))
     rows.append(row(f"re floor (one regex pass), fleet of {args.fleet}", refl, refl_mb))
-    full1, full1_mb = run(DIAG + ["check", "-f", "json", "--jobs", "1", str(fleet)], r)
     rows.append(row(f"diag check --jobs 1, fleet of {args.fleet}", full1, full1_mb,
                     f"{full1 / base:.2f}x baseline", "<= 1.5x", full1 / base <= 1.5))
-    full2, full2_mb = run(DIAG + ["check", "-f", "json", "--jobs", "2", str(fleet)], r)
     rows.append(row(f"diag check --jobs 2, fleet of {args.fleet}", full2, full2_mb,
                     f"{full1 / full2:.2f}x faster than --jobs 1", ">= 1.7x", full1 / full2 >= 1.7))
-    small1, _ = run(DIAG + ["check", "-f", "json", "--jobs", "1", str(tenth)], r)
     rows.append(row(f"diag check --jobs 1, fleet of {args.fleet // 10}", small1, 0,
                     f"10x input: {full1 / small1:.2f}x time", "<= 11x", full1 / small1 <= 11))
 
     # (b) the show tech-support, streamed, against zcat
     zcat = shutil.which("zcat")
+    cmds = {"st": DIAG + ["check", str(st)], "sts": DIAG + ["check", str(st_small)]}
     if zcat:
-        z, z_mb = run([zcat, str(st)], r)
+        cmds["zcat"] = [zcat, str(st)]
+    m = side_by_side(cmds, r)
+    if zcat:
+        z, z_mb = m["zcat"]
         rows.append(row(f"zcat floor, show tech {args.showtech_mb} MB", z, z_mb))
-    stt, st_mb = run(DIAG + ["check", str(st)], r)
+    (stt, st_mb), (sts, sts_mb) = m["st"], m["sts"]
     rows.append(row(f"diag check, show tech {args.showtech_mb} MB (gzipped)", stt, st_mb,
                     f"{stt / z:.2f}x zcat" if zcat else "", "<= 3x, < 150 MB",
                     (stt / z <= 3 if zcat else True) and st_mb < 150))
-    sts, sts_mb = run(DIAG + ["check", str(st_small)], r)
     rows.append(row(f"diag check, show tech {args.showtech_mb // 10} MB (gzipped)", sts, sts_mb,
                     f"10x input: {stt / sts:.2f}x time", "<= 11x", stt / sts <= 11))
 
@@ -146,8 +176,9 @@ def write_results(rows: list[dict], args) -> None:
         f"* Python {platform.python_version()} on {platform.system()} {platform.release()}",
         f"* Inputs: a fleet of {args.fleet} device sessions (6 to 10 commands each), a gzipped show tech-support of "
         f"{args.showtech_mb} MB of text, small pastes; generated by benchmarks/generate.py from the samples",
-        f"* Each figure is the median of {args.repeat} runs (more for the short commands); memory is the peak "
-        "resident set size of the command",
+        f"* Each figure is the median of {args.repeat} runs ({args.repeat + 6} for the short commands), a "
+        "measurement and its baselines taking turns round by round; memory is the peak resident set size "
+        "of the command; diag's bytecode is compiled first, as `pip install` does",
         "",
         "| measurement | time | peak memory | ratio | target | |",
         "|---|---:|---:|---|---|---|",

@@ -44,6 +44,13 @@ def _plain(template: str, lines: list[str]):
     return Lenient(io.StringIO(template_text(template))).ParseText("\n".join(lines) + "\n")
 
 
+@pytest.fixture(params=["joined", "rule by rule"], autouse=True)
+def matching(request, monkeypatch):
+    """Every test runs twice: rules joined from the first line, and never joined."""
+    monkeypatch.setattr(TrackingFSM, "join_after", -1 if request.param == "joined" else 10**9)
+    return request.param
+
+
 def _tracking(text: str, lines: list[str]):
     fsm = TrackingFSM(io.StringIO(text))
     rows, unparsed = fsm.run(list(enumerate(lines, 1)))
@@ -60,7 +67,7 @@ def test_same_rows_as_textfsm(template):
     assert rows_seen, f"{template}: the inputs gave no row to compare"
 
 
-def test_every_template_state_is_joined():
+def test_every_template_state_is_joined(matching):
     # a template that falls back to the slow loop should be a decision, not an accident
     for template in TEMPLATES:
         fsm = TrackingFSM(io.StringIO(template_text(template)))
@@ -107,6 +114,15 @@ def test_unjoinable_state_keeps_the_rule_by_rule_loop():
     assert fsm._join("Start", 0) is None
     assert rows == [["one", ""], ["", "two"]]
     assert unparsed == [3]
+
+
+def test_joining_waits_for_enough_lines(monkeypatch, matching):
+    monkeypatch.setattr(TrackingFSM, "join_after", 3)
+    fsm = TrackingFSM(io.StringIO(CONTINUE))
+    fsm.run([(1, "alpha file 10"), (2, "beta dir 20")])
+    assert fsm._joined == {}  # a short section: rule by rule, nothing compiled
+    rows, _ = fsm.run([(1, "alpha file 10"), (2, "beta dir 20")])
+    assert fsm._joined and len(rows) == 2  # four lines read: the states are joined
 
 
 def test_value_lines_follow_the_joined_groups():

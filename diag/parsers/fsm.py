@@ -36,6 +36,8 @@ from diag.errors import DiagError
 
 
 class TrackingFSM(textfsm.TextFSM):
+    join_after = 200  # lines read rule by rule before the states' rules are joined
+
     def __init__(self, template):
         super().__init__(template)
         # The record is kept here in plain dicts rather than in TextFSM's value objects
@@ -55,6 +57,7 @@ class TrackingFSM(textfsm.TextFSM):
         self._plain_save = not any(ops for _, ops in self._save)
         self._header = list(self._names)
         self._joined: dict[tuple[str, int], tuple | None] = {}
+        self._read = 0  # lines this instance has been given, over all sections
         self.Reset()
 
     def Reset(self):  # noqa: N802 - TextFSM naming
@@ -128,6 +131,9 @@ class TrackingFSM(textfsm.TextFSM):
                     self._cur_state_name = rule.new_state
                 return
             start = pos + 1  # Continue: the same line, the rules after this one
+
+    def _check_line_by_rules(self, line):
+        self._check_rules(line, 0)
 
     def _check_rules(self, line, start):
         """The rule-by-rule loop, for states whose patterns could not be joined."""
@@ -227,10 +233,15 @@ class TrackingFSM(textfsm.TextFSM):
         ``List`` values) each value was read from.
         """
         self.Reset()
+        lines = lines if isinstance(lines, list) else list(lines)
+        # Joining costs a regular-expression compilation per state: worth it once this
+        # template has many lines to read in this process, not for a short paste.
+        self._read += len(lines)
+        check = self._CheckLine if self._read > self.join_after else self._check_line_by_rules
         for no, text in lines:
             self._lineno = no
             self._hit = False
-            self._CheckLine(text)
+            check(text)
             if not self._hit and text.strip():
                 self._unparsed.append(no)
             if self._cur_state_name in ("End", "EOF"):
