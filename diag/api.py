@@ -46,6 +46,7 @@ class Options:
     baseline: str | None = None  # findings accepted earlier: only new ones count
     context: tuple[str, ...] = ()  # more files read only for device context (pre-commit)
     jobs: int = 1  # worker processes for reading and evaluating many files
+    progress: object = None  # a diag.progress.Progress for long runs on a terminal
 
 
 @dataclass
@@ -152,9 +153,12 @@ def expand_inputs(paths: list[str], skipped: list[tuple[str, str]] | None = None
     return out
 
 
-def read_input(path: str) -> tuple[InputInfo, list[tuple[object, list[Fact]]]]:
-    """Stream one input through capture, split and the parsers."""
-    stats = ReadStats()
+def read_input(path: str, progress=None) -> tuple[InputInfo, list[tuple[object, list[Fact]]]]:
+    """Stream one input through capture, split and the parsers.
+
+    ``progress(n)``, when given, is told the bytes of the file read so far.
+    """
+    stats = ReadStats(progress=progress)
     info = InputInfo(path)
     splitter = Splitter(path)
     read_into(path, splitter, stats)
@@ -178,16 +182,54 @@ def read_input(path: str) -> tuple[InputInfo, list[tuple[object, list[Fact]]]]:
     return info, parsed
 
 
-def _read_one(path: str, compact: bool = False):
+def _read_one(path: str, compact: bool = False, progress=None):
     """``read_input`` for a worker: errors are returned, sections shrunk before the trip back."""
     try:
-        info, sections = read_input(path)
+        info, sections = read_input(path, progress)
     except InputError as exc:
         return exc
     if compact:
         for section, facts in sections:
             section.compact(facts)
     return info, sections
+
+
+class _ReadProgress:
+    """Bytes read over the bytes of all the files, advanced within a file and as each ends."""
+
+    def __init__(self, progress, paths: list[str]) -> None:
+        self.progress = progress
+        self.sizes = [_size(p) for p in paths] if progress is not None else []
+        self.base = 0  # bytes of the files already read
+        self.count = 0  # files already read
+        if progress is not None:
+            progress.stage("reading", sum(self.sizes), "bytes")
+
+    def _note(self) -> str:
+        if len(self.sizes) < 2:
+            return ""
+        return f"file {min(self.count + 1, len(self.sizes))} of {len(self.sizes)}"
+
+    def within(self, pos: int) -> None:
+        size = self.sizes[self.count] if self.count < len(self.sizes) else 0
+        self.progress.update(self.base + min(pos, size), self._note())
+
+    def done(self) -> None:
+        if self.progress is None:
+            return
+        if self.count < len(self.sizes):
+            self.base += self.sizes[self.count]
+        self.count += 1
+        self.progress.update(self.base, self._note())
+
+
+def _size(path: str) -> int:
+    if path == "-":
+        return 0
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 def _utcnow() -> dt.datetime:
@@ -217,7 +259,14 @@ def analyze(paths: list[str], options: Options | None = None, rules: RuleBook | 
         if not files and given != "-" and os.path.isdir(given):
             unread.append((given, "folder holds no file to check"))
         main.extend(files)
-    for (path, named), outcome in zip(main, parallel.map_files(_read_one, [p for p, _ in main], options.jobs)):
+    ticker = _ReadProgress(options.progress, [p for p, _ in main])
+    reader = _read_one
+    if options.progress is not None and not parallel.spread(len(main), options.jobs):
+        def reader(path: str, compact: bool = False):  # in this process: told within each file
+            return _read_one(path, compact, ticker.within)
+    read = parallel.map_files(reader, [p for p, _ in main], options.jobs,
+                              ticker.done if options.progress is not None else None)
+    for (path, named), outcome in zip(main, read):
         try:
             if isinstance(outcome, InputError):
                 raise outcome
@@ -302,7 +351,11 @@ def analyze(paths: list[str], options: Options | None = None, rules: RuleBook | 
     for dev in devices:
         dev.now, dev.now_source = device_now[dev.key]
 
-    outcome = parallel.evaluate(rules, devices, nows, options.jobs)
+    tick = None
+    if options.progress is not None:
+        options.progress.stage("evaluating", len(devices), "devices")
+        tick = options.progress.update
+    outcome = parallel.evaluate(rules, devices, nows, options.jobs, tick)
     findings = policy.override_severity(outcome.findings, options.severity)
     suppressions = [s for info in infos for s in info.suppressions] + context_suppressions
     findings, suppressed = policy.suppress(findings, suppressions)

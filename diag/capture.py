@@ -26,7 +26,7 @@ import re
 import sys
 import zlib
 from dataclasses import dataclass, field
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Callable, Iterator
 
 from diag.errors import InputError
 
@@ -62,6 +62,7 @@ class ReadStats:
     encoding: str = "utf-8"
     truncated: str | None = None  # set when a compressed stream ended early
     notes: list[str] = field(default_factory=list)
+    progress: Callable[[int], None] | None = None  # told the bytes of the file read so far
 
 
 def clean_line(text: str) -> str:
@@ -279,6 +280,8 @@ def iter_lines(stream: BinaryIO, path: str, stats: ReadStats | None = None) -> I
     """
     stats = stats if stats is not None else ReadStats()
     chunks, encoding, sep = _prepare(stream, path, stats)
+    if stats.progress is not None:
+        chunks = _told(chunks, stream, stats.progress)
     if encoding is not None:
         stats.encoding = encoding
         yield from _iter_wide(chunks, encoding, path, stats)
@@ -370,6 +373,8 @@ def feed(stream: BinaryIO, path: str, sink, stats: ReadStats | None = None) -> N
     """
     stats = stats if stats is not None else ReadStats()
     chunks, encoding, sep = _prepare(stream, path, stats)
+    if stats.progress is not None:
+        chunks = _told(chunks, stream, stats.progress)
     if encoding is not None or sep != b"\n":
         stats.encoding = encoding or stats.encoding
         no = 0
@@ -497,6 +502,17 @@ def read_lines(path: str, stats: ReadStats | None = None) -> Iterator[tuple[int,
     finally:
         if path != "-":
             stream.close()
+
+
+def _told(chunks: Iterator[bytes], stream: BinaryIO, tell: Callable[[int], None]) -> Iterator[bytes]:
+    """``chunks``, telling ``tell`` how far into the file on disk each one ends."""
+    raw = getattr(stream, "fileobj", None) or stream  # a gzip stream: its compressed file
+    for chunk in chunks:
+        yield chunk
+        try:
+            tell(raw.tell())
+        except (OSError, ValueError, AttributeError):
+            pass  # a pipe has no position: nothing to tell
 
 
 def read_into(path: str, sink, stats: ReadStats | None = None) -> None:

@@ -111,8 +111,10 @@ def cli(ctx: click.Context, debug: bool) -> None:
                    "serial or secret (line numbers unchanged; see 'diag redact').")
 @click.option("--redact-key", metavar="KEY", envvar="DIAG_REDACT_KEY",
               help="Key for --redact placeholders, to match a bundle made with 'diag redact --key KEY'.")
+@click.option("--progress/--no-progress", default=None,
+              help="A progress line on stderr for long runs (default: only when stderr is a terminal).")
 def check(paths, fmt, fail_on, now, rules_dirs, select, ignore, config_path, no_config, baseline,
-          write_baseline, show_suppressed, jobs, context, redact, redact_key) -> None:
+          write_baseline, show_suppressed, jobs, context, redact, redact_key, progress) -> None:
     """Check captures (files, folders, .gz, or stdin) and report what is wrong and how to fix it."""
     from pathlib import Path
 
@@ -147,12 +149,20 @@ def check(paths, fmt, fail_on, now, rules_dirs, select, ignore, config_path, no_
         staged = click.get_current_context().with_resource(staged_for_check(run, options.context, redact_key))
         run, options.context, fix = staged.paths, tuple(staged.context), staged.fix
         click.echo(f"diag: --redact: {summary_lines(staged.redactor)[0]}", err=True)
+    from diag import progress as bar
+
+    if progress is None:
+        progress = bar.wanted(sys.stderr)
+    options.progress = bar.Progress(sys.stderr) if progress else None
     try:
         report = analyze(run, options, rules=book)
     except DiagError as exc:
         if not redact:
             raise
         raise DiagError(fix(str(exc))) from None
+    finally:
+        if options.progress is not None:
+            options.progress.close()
     if write_baseline:
         save_baseline(write_baseline, report.findings)
         click.echo(f"diag: wrote {len(report.findings)} finding(s) to the baseline {write_baseline}", err=True)

@@ -292,10 +292,13 @@ def _command_for(scope: str, dev) -> str:
     return f"telnet {host} 443 vrf {vrf}"
 
 
-def evaluate(rules: RuleBook, devices, nows: dict[str, dt.datetime]) -> Outcome:
+def evaluate(rules: RuleBook, devices, nows: dict[str, dt.datetime], tick=None) -> Outcome:
+    """Every rule on every device; ``tick(n)``, when given, is told how many devices are done."""
     out = Outcome()
-    for dev in devices:
+    for n, dev in enumerate(devices, 1):
         evaluate_device(rules, dev, nows[dev.key], out)
+        if tick is not None:
+            tick(n)
     out.findings.sort(key=Finding.sort_key)
     out.not_evaluated.sort(key=lambda n: (n.device.lower(), n.rule_id))
     out.collect_next = collect_next(out.not_evaluated, devices)

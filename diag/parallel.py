@@ -41,14 +41,31 @@ def _chunks(n: int, jobs: int) -> int:
     return max(1, min(64, n // (jobs * 8) or 1))
 
 
-def map_files(fn: Callable, paths: list[str], jobs: int) -> Iterable:
-    """``fn(path)`` for every path, in order; in worker processes when it pays."""
-    if jobs <= 1 or len(paths) < MIN_FILES:
-        return [fn(p) for p in paths]
+def spread(count: int, jobs: int) -> bool:
+    """Whether ``count`` files or devices go to worker processes."""
+    return jobs > 1 and count >= MIN_FILES
+
+
+def map_files(fn: Callable, paths: list[str], jobs: int, each: Callable[[], None] | None = None) -> Iterable:
+    """``fn(path)`` for every path, in order; in worker processes when it pays.
+
+    ``each()`` is called as every result arrives (progress).
+    """
+    out = []
+    if not spread(len(paths), jobs):
+        for p in paths:
+            out.append(fn(p))
+            if each is not None:
+                each()
+        return out
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
-        return list(pool.map(_compact_call, [(fn, p) for p in paths], chunksize=_chunks(len(paths), jobs)))
+        for result in pool.map(_compact_call, [(fn, p) for p in paths], chunksize=_chunks(len(paths), jobs)):
+            out.append(result)
+            if each is not None:
+                each()
+    return out
 
 
 def _compact_call(args):
@@ -67,15 +84,18 @@ def _evaluate_slice(bounds):
     return out.findings, out.not_evaluated
 
 
-def evaluate(rules, devices, nows, jobs: int):
-    """The engine's ``evaluate``, with device slices spread over workers when it pays."""
+def evaluate(rules, devices, nows, jobs: int, tick: Callable[[int], None] | None = None):
+    """The engine's ``evaluate``, with device slices spread over workers when it pays.
+
+    ``tick(n)`` is told how many devices are done (progress).
+    """
     from diag.engine import Finding, Outcome, collect_next, evaluate as evaluate_all
 
-    if jobs <= 1 or len(devices) < MIN_FILES:
-        return evaluate_all(rules, devices, nows)
+    if not spread(len(devices), jobs):
+        return evaluate_all(rules, devices, nows, tick)
     ctx = _context()
     if ctx.get_start_method() != "fork":
-        return evaluate_all(rules, devices, nows)
+        return evaluate_all(rules, devices, nows, tick)
     from concurrent.futures import ProcessPoolExecutor
 
     _SHARED.update(rules=rules, devices=devices, nows=nows)
@@ -85,8 +105,12 @@ def evaluate(rules, devices, nows, jobs: int):
     try:
         step = max(1, len(devices) // (jobs * 4))
         slices = [(i, min(i + step, len(devices))) for i in range(0, len(devices), step)]
+        parts = []
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-            parts = list(pool.map(_evaluate_slice, slices))
+            for (_, stop), part in zip(slices, pool.map(_evaluate_slice, slices)):
+                parts.append(part)
+                if tick is not None:
+                    tick(stop)
     finally:
         gc.unfreeze()
         _SHARED.clear()
