@@ -173,6 +173,13 @@ def check(paths, fmt, fail_on, now, rules_dirs, select, ignore, config_path, no_
     for info in report.inputs:
         if info.note:
             click.echo(fix(f"diag: warning: {info.path}: {info.note}"), err=True)
+    known = {r.id for r in book.rules}
+    for info in report.inputs:
+        for sup in info.suppressions:
+            for rule_id in sup.rules:
+                if rule_id != "all" and rule_id not in known:
+                    click.echo(fix(f"diag: warning: {sup.path}:{sup.line}: the suppression names an unknown "
+                                   f"rule id '{rule_id}' (see 'diag rules')"), err=True)
     sys.exit(0 if write_baseline and not report.unread else report.exit_code(fail_on))
 
 
@@ -202,7 +209,7 @@ def redact(paths, outdir, key, map_path) -> None:
             raise click.UsageError("give files or folders to redact (-o OUTDIR), or pipe a capture into 'diag redact -'")
         paths = ("-",)
     if map_path and outdir and os.path.commonpath(
-            [os.path.abspath(outdir), os.path.abspath(map_path)]) == os.path.abspath(outdir):
+            [os.path.realpath(outdir), os.path.realpath(map_path)]) == os.path.realpath(outdir):
         raise DiagError(f"{map_path}: the map undoes the redaction; write it outside the output folder {outdir}")
     stdout = sys.stdout.buffer
     result = redact_to_folder(list(paths), outdir, key, stdout=stdout)

@@ -16,6 +16,7 @@ file and the key, like every other configuration mistake.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,11 +50,21 @@ def find(start: Path | None = None) -> Path | None:
     return None
 
 
+_TOOL_DIAG = re.compile(r"^\s*\[\s*tool\s*\.\s*diag\s*[\].]", re.M)
+
+
 def _has_tool_diag(path: Path) -> bool:
+    """Whether the file configures diag. A file that is not valid TOML but has a
+    ``[tool.diag]`` table counts: loading it then says what is wrong, rather than
+    running silently without the configuration its author wrote."""
     try:
-        return "diag" in tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {})
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError, RecursionError):
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
         return False
+    try:
+        return "diag" in tomllib.loads(text).get("tool", {})
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError):
+        return _TOOL_DIAG.search(text) is not None
 
 
 def load(path: Path) -> Config:

@@ -260,10 +260,21 @@ def collect_next(not_evaluated: list[NotEvaluated], devices) -> list[Collect]:
             scopes.items(),
             key=lambda kv: (-len(kv[1]), -max(SEVERITY_RANK[n.severity] for n in kv[1]), kv[0]),
         )
+        merged: dict[str, Collect] = {}  # two scopes asking for one command: one line
         for scope, nes in ranked:
             command = _command_for(scope, devs.get(device))
-            out.append(Collect(device, command, tuple(sorted({n.rule_id for n in nes})), scope))
+            settles = {n.rule_id for n in nes}
+            if command in merged:
+                first = merged[command]
+                settles |= set(first.settles)
+                merged[command] = Collect(device, command, tuple(sorted(settles)), first.scope)
+            else:
+                merged[command] = Collect(device, command, tuple(sorted(settles)), scope)
+        out.extend(merged.values())
     return out
+
+
+MTS_SUMMARY = "show system internal mts buffers summary"
 
 
 def _command_for(scope: str, dev) -> str:
@@ -276,6 +287,9 @@ def _command_for(scope: str, dev) -> str:
         if queues:
             busiest = max(queues, key=lambda f: f.get("recv_q"))
             return command.replace("<sapno>", str(busiest.get("sap")))
+        if not covers(dev.coverage, MTS_SUMMARY):
+            # the SAP number comes from the buffers summary: that is the command to run first
+            return scope_collect(MTS_SUMMARY)
         return command
     if scope not in ("ping", "telnet"):
         return command

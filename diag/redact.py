@@ -235,7 +235,8 @@ _CONTEXTS: list[tuple[re.Pattern, dict[str, str], tuple[str, ...]]] = [
     (_c(r"^\s*(?:login|Username|User name|user name)\s*:\s*(?P<u>\S+)"), {"u": "username"}, ('login', 'user')),
     # passwords, keys, community strings
     (_c(r"^\s*username\s+\S+\s+password\s+(?:[0-9]\s+)?(?P<s>\S+)"), {"s": "secret"}, ('username',)),
-    (_c(r"^\s*snmp-server\s+community\s+(?P<s>\S+)"), {"s": "secret"}, ('snmp',)),
+    (_c(r"^\s*snmp-server\s+community\s+(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))"), {"q": "secret", "s": "secret"},
+     ('snmp',)),
     (_c(r"^\s*snmp-server\s+user\s+\S+.*?\bauth\s+(?:md5|sha\S*)\s+(?P<s>\S+)"), {"s": "secret"}, ('snmp',)),
     (_c(r"^\s*snmp-server\s+user\s+\S+.*?\bpriv\s+(?:(?:aes-128|aes-256|aes|3des|des)\s+)?(?P<s>\S+)"),
      {"s": "secret"}, ('snmp',)),
@@ -247,6 +248,12 @@ _CONTEXTS: list[tuple[re.Pattern, dict[str, str], tuple[str, ...]]] = [
      ('key-string',)),
     (_c(r"\bauthentication-key\s+(?:\d+\s+md5\s+)?(?:[0-9]\s+)?(?P<s>\S+)"), {"s": "secret"}, ('authentication-key',)),
     (_c(r"\bmessage-digest-key\s+\d+\s+md5\s+(?:[0-9]\s+)?(?P<s>\S+)"), {"s": "secret"}, ('message-digest-key',)),
+    # HSRP / VRRP plain-text authentication, PIM hello authentication, MACsec keys
+    (_c(r"\bauthentication\s+text\s+(?:[0-9]\s+)?(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))"), {"q": "secret", "s": "secret"},
+     ('authentication',)),
+    (_c(r"\bhello-authentication\s+ah-md5\s+(?:[0-9]\s+)?(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))"),
+     {"q": "secret", "s": "secret"}, ('hello-authentication',)),
+    (_c(r"\bkey-octet-string\s+(?:[0-9]\s+)?(?P<s>\S+)"), {"s": "secret"}, ('key-octet-string',)),
     (_c(r"^\s*(?:password|enable secret|secret)\s+(?:[0-9]\s+)?(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))"),
      {"q": "secret", "s": "secret"}, ('password', 'secret')),
     (_c(r"\b(?:register|trust)\s+idtoken\s+(?P<t>\S+)"), {"t": "token"}, ('idtoken',)),
@@ -1084,6 +1091,10 @@ def write_map(redactor: Redactor, path: str, written: list[tuple[str, str]]) -> 
     }
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.fchmod(fd, 0o600)  # an existing file keeps its mode through O_CREAT: make it private
+        except (AttributeError, OSError):
+            pass  # a platform or file system without POSIX modes
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(data, fh, indent=2, ensure_ascii=False)
             fh.write("\n")

@@ -10,6 +10,8 @@ The first problem stops the run with ``RuleError`` naming file, field, reason.
 
 from __future__ import annotations
 
+import os
+
 import functools
 import json
 import re
@@ -396,7 +398,11 @@ def load_rules(extra_dirs: Iterable[str | Path] = (), builtin: bool = True) -> R
     that uses them is compiled), then compiled in dependency order, then rules.
     """
     dirs = ([RULES_DIR] if builtin else []) + [Path(d) for d in extra_dirs]
-    paths = [path for directory in dirs for path in rule_files(directory)]
+    # the same folder named twice (in the config file and with -r, or through a link) is read once
+    unique: dict[str, Path] = {}
+    for directory in dirs:
+        unique.setdefault(os.path.realpath(directory), directory)
+    paths = [path for directory in unique.values() for path in rule_files(directory)]
     key = rulecache.key(paths)
     cached = rulecache.read(key)
     if cached is not None:

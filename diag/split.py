@@ -28,6 +28,7 @@ _PROMPT = re.compile(
     r"^(?P<host>[A-Za-z0-9][A-Za-z0-9_.\-]{0,62})?(?:\((?P<mode>[a-z][a-z0-9\-]*)\))?#\s?(?P<cmd>.*)$"
 )
 _SUPPRESS = re.compile(r"^\s*!\s*diag:\s*ignore\b\s*(?P<body>.*)$", re.I)
+_TRAILING_SUPPRESS = re.compile(r"\s+!\s*diag:\s*ignore\b\s*(?P<body>.*)$", re.I)
 _FENCE = re.compile(r"^```[\w+-]*\s*$")
 _SHOWTECH = re.compile(r"^`(?P<cmd>[a-z][^`]{2,200})`\s*$")
 _DASHED = re.compile(r"^-{4,}\s*(?P<cmd>show [^-].*?)\s*-{4,}\s*$")
@@ -212,10 +213,18 @@ class Splitter:
 
     # -- per line -----------------------------------------------------------
     def feed(self, no: int, text: str) -> None:
-        if "diag:" in text:
+        if "!" in text:
             m = _SUPPRESS.match(text)
             if m:
                 self.result.suppressions.append(_suppression(self.path, no, text, m.group("body"), self.host))
+            else:
+                m = _TRAILING_SUPPRESS.search(text)
+                if m:
+                    # a suppression at the end of the line it is about: recorded, and cut off
+                    # so that the line reads as it would without it
+                    self.result.suppressions.append(_suppression(self.path, no, m.group(0), m.group("body"),
+                                                                 self.host))
+                    text = text[:m.start()]
         if text.startswith("`") or text.startswith("----"):
             if _FENCE.match(text):
                 return  # a Markdown code fence around a pasted capture (tickets, chat)

@@ -31,11 +31,18 @@ ZONES = {
     "acst": 9.5, "nzst": 12, "nzdt": 13, "brt": -3, "art": -3,
 }
 _TIME = re.compile(r"^\*?(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?$")
+_DATE_TOKEN = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")  # 2024-01-20 followed by a time and a zone
+_OFFSET_TOKEN = re.compile(r"^([+-])(\d{2}):?(\d{2})$")  # +0530, -08:00 after the time
 _PLACEHOLDERS = {"", "<none>", "<empty>", "none", "not configured", "n/a", "-", "never"}
 
 
 def _blank(text: str | None) -> bool:
     return text is None or text.strip().lower() in _PLACEHOLDERS
+
+
+def blank(text: str | None) -> bool:
+    """Whether a captured value is empty or a placeholder (``<none>``, ``N/A``, ``never``...)."""
+    return _blank(text)
 
 
 _EMPTY_TEXT = {"", "<none>", "<empty>", "not configured"}
@@ -92,7 +99,8 @@ def _to_datetime(text: str) -> dt.datetime | None:
 
     ``Jun 22 16:15:41 2022 UTC`` (Smart Agent), ``Wed Jun 22 16:16:28 2022``
     (``!Time:``), ``16:16:28.123 UTC Wed Jun 22 2022`` (``show clock``),
-    ``2022 Jun  2 16:15:41.123`` (syslog), ISO 8601 ``2022-06-22T16:15:41Z``.
+    ``2022 Jun  2 16:15:41.123`` (syslog), ISO 8601 ``2022-06-22T16:15:41Z``,
+    ``2022-06-22 16:15:41 UTC``; a zone by name or as an offset (``+0530``, ``-08:00``).
     A missing zone is read as UTC; an unknown zone abbreviation too.
     """
     if _blank(text):
@@ -125,6 +133,15 @@ def _to_datetime(text: str) -> dt.datetime | None:
                 year = num
             elif day is None and 1 <= num <= 31:
                 day = num
+            continue
+        dm = _DATE_TOKEN.match(tok)
+        if dm and year is None:
+            year, month, day = int(dm.group(1)), int(dm.group(2)), int(dm.group(3))
+            continue
+        om = _OFFSET_TOKEN.match(tok)
+        if om and have_time:
+            sign = -1 if om.group(1) == "-" else 1
+            offset = sign * (int(om.group(2)) + int(om.group(3)) / 60)
             continue
         if low in ZONES:
             offset = ZONES[low]

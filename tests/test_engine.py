@@ -64,8 +64,7 @@ def test_collect_next_orders_by_rules_settled_then_severity(tmp_path: Path):
     assert collect[0].command == "show license status"
 
 
-def test_collect_next_commands_use_this_devices_vrf_host_and_sap(tmp_path: Path):
-    text = """core9# show clock
+CORE9 = """core9# show clock
 09:00:00.000 UTC Mon May 15 2023
 core9# show running-config callhome
 
@@ -99,13 +98,41 @@ License Authorization:
   Next Communication Attempt: May 15 09:12:44 2023 UTC
   Communication Deadline: Jun 01 09:07:15 2023 UTC
 """
-    report = check(tmp_path, text)
+
+
+def test_collect_next_commands_use_this_devices_vrf_host_and_sap(tmp_path: Path):
+    report = check(tmp_path, CORE9)
     commands = [c.command for c in report.outcome.collect_next if c.device == "core9"]
     assert "show system internal mts sup sap 1397 description" in commands
     # DNS evidence for the MTS rule: a lookup in the VRF Call Home uses, to the host it uses
     probes = [c for c in commands if c.startswith(("ping", "telnet"))]
     for c in probes:
         assert "ssm.example.org" in c and "vrf oob" in c
+
+
+def test_a_failing_switch_without_probe_or_mts_output_is_asked_for_them(tmp_path: Path):
+    # the same switch, captured without the MTS summary and without any ping or telnet
+    text = CORE9.replace("""core9# show system internal mts buffers summary
+node  sapno  recv_q  pers_q  npers_q  log_q
+sup   1397   44      0       0        0
+""", "")
+    report = check(tmp_path, text)
+    collect = {c.command: c.settles for c in report.outcome.collect_next if c.device == "core9"}
+    # the reachability rules are not evaluated (never a silent pass) and ask for a probe
+    # to this device's licensing host in its Call Home VRF
+    assert set(collect["ping ssm.example.org vrf oob"]) == {"cisco-unreachable", "dns-resolution-failed"}
+    # the SAP number is not known yet: ask for the summary that gives it, not a placeholder
+    assert "callhome-mts-stuck-dns-cscvv67469" in collect["show system internal mts buffers summary"]
+    assert not any("<sapno>" in c for c in collect)
+
+
+def test_a_healthy_switch_is_not_asked_for_a_probe(tmp_path: Path):
+    text = CORE9.replace("""  Last Communication Attempt: FAILED on May 15 08:12:44 2023 UTC
+    Failure reason: Failed to establish IPC connection with call-home
+""", "  Last Communication Attempt: SUCCEEDED on May 15 08:12:44 2023 UTC\n")
+    report = check(tmp_path, text)
+    assert not [c for c in report.outcome.collect_next if c.command.startswith(("ping", "telnet"))]
+    assert "cisco-unreachable" not in {n.rule_id for n in report.outcome.not_evaluated}
 
 
 def test_a_passed_deadline_raises_the_warning_to_an_error(tmp_path: Path):

@@ -95,6 +95,16 @@ def test_pyproject_unknown_key_names_the_table(tmp_path: Path):
         load(tmp_path / "pyproject.toml")
 
 
+def test_a_broken_pyproject_with_a_tool_diag_table_is_an_error(tmp_path: Path):
+    write(tmp_path / "pyproject.toml", '[tool.diag]\nignore = ["callhome-url-plain-http"]\n[project\n')
+    res = run("check", str(HIT), cwd=tmp_path)
+    assert res.exit_code == 2 and "pyproject.toml" in res.output and "invalid TOML" in res.output
+    # a broken pyproject.toml that does not configure diag is none of diag's business
+    write(tmp_path / "pyproject.toml", '[project\nname = "x"\n')
+    res = run("check", str(HIT), cwd=tmp_path)
+    assert res.exit_code == 1 and "callhome-url-plain-http" in res.output
+
+
 CONFIG = """!Command: show running-config
 !Time: Tue Oct 10 14:03:10 2023
 
@@ -143,6 +153,37 @@ def test_suppression_on_the_same_line_and_without_reason(tmp_path: Path):
     assert "suppression-without-reason" in res.output
     assert "Suppressed by inline comments:" in res.output and "no reason given" in res.output
     assert res.exit_code == 1  # the missing reason itself is a warning
+
+
+@pytest.mark.parametrize("tail", [
+    "  ! diag: ignore callhome-url-plain-http -- lab switch (CHG-7)",
+    "\t!DIAG: IGNORE callhome-url-plain-http -- written in capitals",
+])
+def test_suppression_at_the_end_of_the_line_it_is_about(tmp_path: Path, tail: str):
+    text = CONFIG.format(comment="").replace("DDCEService\n", "DDCEService" + tail + "\n", 1)
+    path = write(tmp_path / "leaf.cfg", text)
+    report = analyze([str(path)], Options(system_now=SYSTEM_NOW))
+    ids = [f.rule_id for f in report.findings]
+    # the line still reads as the URL it holds: no unread output, no "URL missing"
+    assert ids == [] or set(ids).isdisjoint({"callhome-url-plain-http", "unparsed-output", "callhome-url-missing"})
+    assert [s.finding.rule_id for s in report.suppressed] == ["callhome-url-plain-http"]
+    assert report.suppressed[0].finding.line == text.splitlines().index(
+        next(l for l in text.splitlines() if "http http://" in l)) + 1
+
+
+def test_suppressions_in_capitals_on_the_line_above(tmp_path: Path):
+    path = write(tmp_path / "leaf.cfg", CONFIG.format(
+        comment="  ! DIAG: Ignore callhome-url-plain-http -- upper case\n"))
+    report = analyze([str(path)], Options(system_now=SYSTEM_NOW))
+    assert [s.finding.rule_id for s in report.suppressed] == ["callhome-url-plain-http"]
+
+
+def test_a_suppression_naming_an_unknown_rule_is_reported(tmp_path: Path):
+    path = write(tmp_path / "leaf.cfg", CONFIG.format(
+        comment="  ! diag: ignore callhome-url-plain-htp, all -- typo\n"))
+    res = run("check", str(path))
+    assert f"{path}:17: the suppression names an unknown rule id 'callhome-url-plain-htp'" in res.output
+    assert "unknown rule id 'all'" not in res.output
 
 
 def test_baseline_accepts_known_findings_but_not_new_ones(tmp_path: Path):

@@ -61,6 +61,9 @@ SEEDED = [
     "Pl41nT3xtP4ss", "T4c4csK3yZ", "Hst5p3cK3y", "R4d1usK3yQ", "R4dHstK3yW", "s3cr3tC0mm", "Tr4pC0mmStr",
     "0x7a3f9c2e1b4d8a6f0e5c7b9a2d4f6e8c", "0x1b2c3d4e5f60718293a4b5c6d7e8f901", "NtpK3yS3cr3t", "LdapP4ssW0rd",
     "Bkp5ecr3tPw", "0Sp1fK3yStr", "0sPfAuThK3y", "0sPfMd5K3y", "BgPp4ssW0rdX",
+    # first-hop redundancy and PIM authentication, a quoted community, a MACsec key
+    "HsrpT3xtPw", "VrrpT3xtPw", "P1mH3ll0K3y", "Qu0ted C0mmStr", "C0mmStr", "075e701e1c5a4a5143475e5a527d7c7c7070",
+    "10.77.10.2", "10.77.10.1", "10.77.10.3",
     # unrecognised secret-looking values: a compound keyword and a long blob, an ssh key
     "Xv7Qm2", "Zq8Xw3Ec5Rv7Tb9Yn1Um2Ik4Ol6Pa8Sd0Fg", "AAAAB3NzaC1yc2EAAAADAQABAAABAQC7x9Kq2mZ8vR4tY6uI1oP3aS5dF7gH9jK2",
 ]
@@ -287,6 +290,28 @@ def test_map_file(redacted):
     res = CliRunner().invoke(cli, ["redact", str(CORPUS), "-o", str(redacted / "x"), "--map",
                                    str(redacted / "x" / "map.json")])
     assert res.exit_code == 2 and "outside the output folder" in res.output
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_an_existing_map_file_is_made_private(tmp_path):
+    path = tmp_path / "map.json"
+    path.write_text("{}")
+    path.chmod(0o644)
+    res = invoke("redact", str(CORPUS / "license-status-pasted.txt"), "-o", str(tmp_path / "out"),
+                 "--map", str(path))
+    assert res.exit_code == 0, res.output
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert json.loads(path.read_text())["values"]
+
+
+def test_a_map_reached_through_a_link_into_the_output_folder_is_refused(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (tmp_path / "link").symlink_to(out, target_is_directory=True)
+    res = invoke("redact", str(CORPUS / "license-status-pasted.txt"), "-o", str(out),
+                 "--map", str(tmp_path / "link" / "map.json"))
+    assert res.exit_code == 2 and "outside the output folder" in res.output
+    assert not (out / "map.json").exists()
 
 
 def test_summary_counts_each_kind(redacted, tmp_path):

@@ -275,6 +275,18 @@ def test_duplicate_ids_across_two_folders(tmp_path):
         load_rules([b])  # a copy of a built-in rule
 
 
+def test_the_same_folder_named_twice_is_read_once(tmp_path):
+    # a site folder in .diag.yaml and again with -r (or through a link) is not a duplicate
+    site = tmp_path / "site"
+    site.mkdir()
+    source = RULES / "callhome" / "callhome-disabled.yaml"
+    write(site, "site-disabled.yaml", source.read_text(encoding="utf-8").replace(
+        "id: callhome-disabled", "id: site-disabled", 1))
+    (tmp_path / "link").symlink_to(site, target_is_directory=True)
+    book = load_rules([site, str(site), tmp_path / "link", site / "."], builtin=False)
+    assert [r.id for r in book.rules] == ["site-disabled"]
+
+
 # -- random mutations -------------------------------------------------------------------------------
 
 json_values = st.recursive(

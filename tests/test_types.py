@@ -33,6 +33,11 @@ def utc(*args) -> dt.datetime:
     ("Sep 04 01:15:22 2023 BST", utc(2023, 9, 4, 0, 15, 22)),
     ("Aug 03 09:03:25 2024 est", utc(2024, 8, 3, 14, 3, 25)),  # lower-case zone
     ("Jun 22 16:15:41 2022 XYZT", utc(2022, 6, 22, 16, 15, 41)),  # unknown zone read as UTC
+    # a date written year first with a zone after the time; numeric offsets
+    ("2024-01-20 10:00:00 UTC", utc(2024, 1, 20, 10, 0, 0)),
+    ("2024-01-20 02:00:00 PST", utc(2024, 1, 20, 10, 0, 0)),
+    ("Jan 20 10:00:00 2024 +0530", utc(2024, 1, 20, 4, 30, 0)),
+    ("Jan 20 10:00:00 2024 -08:00", utc(2024, 1, 20, 18, 0, 0)),
     # !Time: line of a running-config (no zone: UTC); single-digit day padded with a space
     ("Wed Jun 22 16:16:28 2022", utc(2022, 6, 22, 16, 16, 28)),
     ("Thu Mar  9 14:27:10 2023", utc(2023, 3, 9, 14, 27, 10)),

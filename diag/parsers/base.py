@@ -13,7 +13,11 @@ from typing import Any, Callable
 
 from diag.facts import Fact, declare
 from diag.parsers.fsm import load_fsm
-from diag.types import CONVERTERS
+from diag.types import CONVERTERS, blank
+
+# Types whose converter answers None for text it cannot read (text types keep any text):
+# a captured value of these types that does not convert is reported as unread.
+STRICT = frozenset({"date", "duration", "int", "release"})
 
 UNPARSED = "capture.unparsed"
 declare(
@@ -91,6 +95,12 @@ class FactMap:
 Rows = list[tuple[dict[str, Any], dict[str, Any]]]
 
 
+def _strict(fm: FactMap, value_name: str, typ: str) -> bool:
+    """Whether a value that its type cannot read is reported: a typed field, unless another
+    field of the same fact keeps the same template value as text."""
+    return typ in STRICT and not any(v == value_name and t not in STRICT for v, t, _ in fm.fields.values())
+
+
 @dataclass
 class TextFSMParser:
     """A TextFSM template plus the declarative mapping of its values to facts.
@@ -113,11 +123,15 @@ class TextFSMParser:
             fields.update(fm.extra)
             declare(fm.kind, fm.doc, fields, proven_by=scopes, produced_by=(self.command,))
 
-    def facts_from_rows(self, section, rows: Rows) -> list[Fact]:
+    def facts_from_rows(self, section, rows: Rows, unread: list[int] | None = None) -> list[Fact]:
+        """The facts of the template's rows. A value the template captured that its type
+        cannot read (a date in a form diag does not know) is left out of the fact, and
+        its line is added to ``unread``: reported, never silently dropped."""
         plans = self._plans
         if plans is None:
-            # (kind, require, [(field, value name, converter)]) once per parser
-            plans = self._plans = [(fm.kind, fm.require, [(name, vname, CONVERTERS[typ])
+            # (kind, require, [(field, value name, converter, strict)]) once per parser
+            # (a value also kept as text by another field of the fact is not lost: not strict)
+            plans = self._plans = [(fm.kind, fm.require, [(name, vname, CONVERTERS[typ], _strict(fm, vname, typ))
                                                          for name, (vname, typ, _) in fm.fields.items()])
                                    for fm in self.maps]
         facts: list[Fact] = []
@@ -125,17 +139,24 @@ class TextFSMParser:
             for kind, require, fields_plan in plans:
                 fields: dict[str, Any] = {}
                 flines: dict[str, int] = {}
-                for name, value_name, conv in fields_plan:
+                for name, value_name, conv, strict in fields_plan:
                     raw = values.get(value_name)
                     if not raw:  # '' or [] or None: the template captured nothing
                         continue
                     where = lines.get(value_name)
                     if isinstance(raw, list):
-                        val: Any = [v for v in (conv(r) for r in raw) if v is not None] or None
+                        typed = [conv(r) for r in raw]
+                        val: Any = [v for v in typed if v is not None] or None
                         line = where[0] if isinstance(where, list) and where else None
+                        if strict and unread is not None and isinstance(where, list):
+                            unread.extend(no for r, v, no in zip(raw, typed, where)
+                                          if v is None and isinstance(r, str) and not blank(r))
                     else:
                         val = conv(raw)
                         line = where if isinstance(where, int) else None
+                        if (val is None and strict and unread is not None and line is not None
+                                and isinstance(raw, str) and not blank(raw)):
+                            unread.append(line)
                     if val is not None:
                         fields[name] = val
                         if line is not None:
@@ -146,7 +167,7 @@ class TextFSMParser:
 
     def parse(self, section) -> list[Fact]:
         rows, unparsed = load_fsm(self.template).run(section.lines)
-        facts = self.facts_from_rows(section, rows)
+        facts = self.facts_from_rows(section, rows, unparsed)
         if self.post is not None:
             facts = self.post(section, facts, rows)
         return facts + unparsed_facts(section, unparsed)

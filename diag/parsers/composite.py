@@ -61,7 +61,7 @@ class CompositeParser:
             if not chunk:
                 continue
             rows, unread = load_fsm(part.parser.template).run(chunk)
-            got = part.parser.facts_from_rows(section, rows)
+            got = part.parser.facts_from_rows(section, rows, unread)
             if part.parser.post is not None:
                 got = part.parser.post(section, got, rows)
             facts.extend(got)
