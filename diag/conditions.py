@@ -811,7 +811,18 @@ def _compile(spec: dict, where: str, bindings: dict[str, str], catalogue: dict) 
 
 # -- message templates ---------------------------------------------------------------
 
-SPECIALS = {"device_name", "now"}
+SPECIALS = {"device_name", "now", "licensing_host", "licensing_vrf"}
+
+
+def _licensing_path(ctx, field: str, default: str) -> str:
+    """The host or VRF licensing messages use on this device (the derived ``licensing.path``,
+    whatever the rule bound), or ``default`` when the capture does not say."""
+    store = getattr(ctx, "store", None)
+    for fact in (store.get("licensing.path") if store is not None else ()):
+        value = fact.get(field)
+        if value:
+            return str(value)
+    return default
 _PLACE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 _PART = re.compile(r"^(?P<name>[a-z_][a-z0-9_]*)(?:\.(?P<field>[a-z][a-z0-9_]*))?(?P<filters>(?:\|[a-z_]+)*)$")
 
@@ -920,6 +931,10 @@ class Template:
                 value: Any = device_name
             elif name == "now":
                 value = ctx.now
+            elif name == "licensing_host":
+                value = _licensing_path(ctx, "host", "tools.cisco.com")
+            elif name == "licensing_vrf":
+                value = _licensing_path(ctx, "vrf", "<VRF>")
             else:
                 bound = b.get(name)
                 value = bound[0].get(fld) if bound is not None else None

@@ -126,6 +126,17 @@ sup   1397   44      0       0        0
     assert not any("<sapno>" in c for c in collect)
 
 
+def test_fixes_probe_this_devices_licensing_host_in_its_vrf(tmp_path: Path):
+    report = check(tmp_path, CORE9)
+    failed = [f for f in report.findings if f.rule_id == "communication-failed"]
+    assert failed and "ping ssm.example.org vrf oob" in failed[0].fix
+    # without Call Home configuration: Cisco's host, and the VRF left for the engineer to fill
+    alone = check(tmp_path, CORE9.split("core9# show running-config callhome")[0] +
+                  "core9# show license status" + CORE9.split("core9# show license status")[1], "alone.txt")
+    failed = [f for f in alone.findings if f.rule_id == "communication-failed"]
+    assert failed and "ping tools.cisco.com vrf <VRF>" in failed[0].fix
+
+
 def test_a_healthy_switch_is_not_asked_for_a_probe(tmp_path: Path):
     text = CORE9.replace("""  Last Communication Attempt: FAILED on May 15 08:12:44 2023 UTC
     Failure reason: Failed to establish IPC connection with call-home
