@@ -37,6 +37,7 @@ URI_CHARS = re.compile(r"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+$")
 def _in_root(monkeypatch):
     """Reporters write paths relative to the working directory: run from the repository root."""
     monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
 
 
 def report_for(rulebook, *paths, **options):
@@ -270,6 +271,25 @@ def test_github_every_line_is_an_annotation_then_a_summary(rulebook):
     assert not summary.startswith("::")
     counts = report.summary()
     assert f"{counts['error']} errors" in summary and f"{counts['warning']} warnings" in summary
+
+
+def test_github_and_sarif_paths_start_at_the_actions_workspace(rulebook, monkeypatch):
+    # a job that runs diag from a subfolder of the checked-out repository: GitHub resolves
+    # annotation files and SARIF URIs from the repository root, GITHUB_WORKSPACE
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(ROOT))
+    monkeypatch.chdir(ROOT / "tests")
+    report = report_for(rulebook, Path("data") / HIT.name)
+    m = ANNOTATION.match(render(report, "github").splitlines()[0])
+    assert m and m["file"] == "tests/data/plain_http_session.txt"
+    log = json.loads(render(report, "sarif"))
+    validate(log)
+    uri = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "tests/data/plain_http_session.txt"
+    assert log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"] == ROOT.as_uri() + "/"
+    # outside a workspace (or run from elsewhere): relative to the working directory
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(ROOT / "samples"))
+    m = ANNOTATION.match(render(report, "github").splitlines()[0])
+    assert m and m["file"] == "data/plain_http_session.txt"
 
 
 def test_github_stdin_has_no_file(rulebook):

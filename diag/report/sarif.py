@@ -40,11 +40,28 @@ def camel_case(rule_id: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", rule_id) if part)
 
 
+def source_root() -> str:
+    """What relative paths start from: the repository a GitHub Actions job checked out
+    (``GITHUB_WORKSPACE``) when diag runs inside it, so that a run from a subfolder still
+    names files as GitHub does; otherwise the working directory."""
+    cwd = os.path.abspath(os.getcwd())
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if workspace:
+        workspace = os.path.abspath(workspace)
+        try:
+            if os.path.commonpath([workspace, cwd]) == workspace:
+                return workspace
+        except ValueError:  # another drive (Windows)
+            pass
+    return cwd
+
+
 def relative_path(path: str, cwd: str | None = None) -> str | None:
-    """``path`` relative to ``cwd`` with forward slashes; None for stdin, "" or a path outside ``cwd``."""
+    """``path`` relative to ``cwd`` (default: ``source_root()``) with forward slashes; None for
+    stdin, "" or a path outside it."""
     if not path or path == "-":
         return None
-    cwd = os.path.abspath(cwd or os.getcwd())
+    cwd = os.path.abspath(cwd or source_root())
     full = os.path.abspath(path)
     try:
         rel = os.path.relpath(full, cwd)
@@ -235,7 +252,7 @@ def as_dict(report: Report, cwd: str | None = None, show_suppressed: bool = Fals
     invocation["properties"] = {"now": to_json(report.now), "nowSource": report.now_source,
                                 "nowDetail": report.now_detail}
 
-    root = Path(os.path.abspath(cwd or os.getcwd())).as_uri().rstrip("/") + "/"
+    root = Path(os.path.abspath(cwd or source_root())).as_uri().rstrip("/") + "/"
     run = {
         "tool": {
             "driver": {
