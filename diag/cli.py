@@ -259,15 +259,42 @@ def parse(paths) -> None:
     sys.exit(2 if unread else 0)
 
 
+def _test_rules(book, rules_dirs, fmt) -> None:
+    from pathlib import Path
+
+    from diag.selftest import check_all
+
+    results = check_all(book, [Path(d) for d in rules_dirs] or None)
+    if not results:
+        raise DiagError("no rule in " + ", ".join(rules_dirs) + " to test")
+    failed = [r for r in results if not r.ok]
+    if fmt == "json":
+        click.echo(json.dumps([{"id": r.ident, "path": str(r.path), "ok": r.ok, "problems": r.problems}
+                               for r in results], indent=2))
+    else:
+        for r in results:
+            click.echo(f"{'ok  ' if r.ok else 'FAIL'}  {r.ident}")
+            for problem in r.problems:
+                click.echo(f"      {problem}")
+        click.echo(f"\n{len(results) - len(failed)} passed, {len(failed)} failed")
+    sys.exit(1 if failed else 0)
+
+
 @cli.command("rules")
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("-r", "--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
               help="Extra folder of rule files (repeatable).")
-def rules_cmd(fmt, rules_dirs) -> None:
+@click.option("--test", "test", is_flag=True,
+              help="Check that each rule's .hit.txt fires it and its .ok.txt near miss does not "
+                   "(the rules of the -r folders; every rule without -r). Exit 1 on a failure.")
+def rules_cmd(fmt, rules_dirs, test) -> None:
     """List the rules: id, severity, confidence, area and title."""
     from diag.rulebook import load_rules
 
     book = load_rules(rules_dirs)
+    if test:
+        _test_rules(book, rules_dirs, fmt)
+        return
     if fmt == "json":
         click.echo(json.dumps([{"id": r.id, "severity": r.severity, "confidence": r.confidence, "area": r.area,
                                 "title": r.title, "requires": [list(a) for a in r.requires],

@@ -45,6 +45,37 @@ def test_site_rule_folder_with_its_own_hit_and_ok_captures():
     assert res.exit_code == 1 and rule.id in res.output
 
 
+def test_rules_test_checks_a_site_folder_on_its_own_captures(tmp_path: Path):
+    res = run("rules", "--test", "-r", str(SITE))
+    assert res.exit_code == 0 and "ok    site-callhome-proxy-port" in res.output and "1 passed, 0 failed" in res.output
+    # a copy whose hit capture no longer fires and whose near miss is missing
+    broken = tmp_path / "site"
+    shutil.copytree(SITE, broken)
+    rule_id = "site-callhome-proxy-port"
+    hit = broken / f"{rule_id}.hit.txt"
+    hit.write_text(hit.read_text().replace("port 3128", "port 8080"))
+    (broken / f"{rule_id}.ok.txt").unlink()
+    res = run("rules", "--test", "-r", str(broken))
+    assert res.exit_code == 1 and f"FAIL  {rule_id}" in res.output, res.output
+    assert f"{rule_id}.hit.txt does not fire the rule" in res.output
+    assert f"no {rule_id}.ok.txt beside the rule" in res.output
+    res = run("rules", "--test", "-f", "json", "-r", str(broken))
+    data = json.loads(res.output)
+    assert [d["ok"] for d in data] == [False] and len(data[0]["problems"]) == 2
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    res = CliRunner().invoke(cli, ["rules", "--test", "-r", str(empty)])
+    assert res.exit_code == 2 and "no rule in" in res.output
+
+
+def test_rules_test_passes_on_every_built_in_rule():
+    from diag.selftest import check_all
+
+    results = check_all(load_rules(), system_now=SYSTEM_NOW)
+    assert len(results) == len(load_rules().rules) + len(load_rules().derivations)
+    assert [(r.ident, r.problems) for r in results if not r.ok] == []
+
+
 def write(path: Path, text: str) -> Path:
     path.write_text(text)
     return path
