@@ -229,12 +229,12 @@ _CONTEXTS: list[tuple[re.Pattern, dict[str, str], tuple[str, ...]]] = [
     (_c(r"^\s*(?:Device ID|System Name)\s*:\s*(?P<h>[^\s(]+)(?:\((?P<s>[^)\s]+)\))?"),
      {"h": "hostish", "s": "serial"}, ('device id', 'system name')),
     # users
-    (_c(r"^\s*username\s+(?P<u>\S+)"), {"u": "username"}, ('username',)),
+    (_c(r"^\s*username\s+(?:\"(?P<q>[^\"]+)\"|(?P<u>\S+))"), {"q": "username", "u": "username"}, ('username',)),
     (_c(r"^\s*snmp-server\s+user\s+(?P<u>\S+)"), {"u": "username"}, ('snmp',)),
     (_c(r"\buser=(?P<u>[^\s:@,;]+)"), {"u": "username"}, ('user=',)),
     (_c(r"^\s*(?:login|Username|User name|user name)\s*:\s*(?P<u>\S+)"), {"u": "username"}, ('login', 'user')),
     # passwords, keys, community strings
-    (_c(r"^\s*username\s+\S+\s+password\s+(?:[0-9]\s+)?(?P<s>\S+)"), {"s": "secret"}, ('username',)),
+    (_c(r"^\s*username\s+(?:\"[^\"]+\"|\S+)\s+password\s+(?:[0-9]\s+)?(?P<s>\S+)"), {"s": "secret"}, ('username',)),
     (_c(r"^\s*snmp-server\s+community\s+(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))"), {"q": "secret", "s": "secret"},
      ('snmp',)),
     (_c(r"^\s*snmp-server\s+user\s+\S+.*?\bauth\s+(?:md5|sha\S*)\s+(?P<s>\S+)"), {"s": "secret"}, ('snmp',)),

@@ -55,7 +55,7 @@ SEEDED = [
     # license file: LicFileID, PAK, SIGN
     "20231108142211873", "PAK7X2Q9LM4RT", "8A3F92C1B0D4",
     # user names (username, snmp-server user, ssh user@host, jump host prompt, syslog, scp URL, LDAP DN)
-    "jdoe", "netops-bot", "svc-ldap",
+    "jdoe", "netops-bot", "svc-ldap", "ACME\\rdu-ops", "rdu-ops", "Qu0t3dUs3rPw",
     # passwords and secrets of every form
     "$5$QWERTY$h8Jz0pLk3eR7tY1uI9oP2aS5dF4gH6jK8lZ0xC3vB7n", "$5$ASDFGH$Zx8Cv7Bn6Mq5Wl4Ek3Rj2Ty1Ui0Op9As8Df7Gh6Jk5",
     "Pl41nT3xtP4ss", "T4c4csK3yZ", "Hst5p3cK3y", "R4d1usK3yQ", "R4dHstK3yW", "s3cr3tC0mm", "Tr4pC0mmStr",
