@@ -25,7 +25,7 @@ from diag.parsers import parse_section
 from diag.rulebook import SEVERITY_RANK, RuleBook, load_rules
 from diag import parallel, policy
 from diag.commands import CommandSpec
-from diag.split import Section, Splitter, Suppression
+from diag.split import NEVER_EMPTY, Section, Splitter, Suppression
 
 # Inline suppression comments become facts of a section of their own (the line they
 # stand on may lie outside any command output, e.g. above a config's first line).
@@ -127,17 +127,24 @@ def _special(path: str) -> str | None:
     return f"not a regular file ({kind})"
 
 
-def expand_inputs(paths: list[str], skipped: list[tuple[str, str]] | None = None) -> list[tuple[str, bool]]:
+def expand_inputs(paths: list[str], skipped: list[tuple[str, str]] | None = None,
+                  unread: list[tuple[str, str]] | None = None) -> list[tuple[str, bool]]:
     """Files to read as ``(path, named)``: ``named`` is False for files found in a folder walk.
 
     FIFOs, sockets and devices found in a walk are left out (added to ``skipped`` with the
     reason when given); named on the command line they are read (``diag check <(cmd)``).
+    A folder of the walk that cannot be listed is added to ``unread`` when given.
     """
     out: list[tuple[str, bool]] = []
+
+    def cannot_list(exc: OSError) -> None:
+        if unread is not None:
+            unread.append((exc.filename or "?", f"cannot read the folder: {exc.strerror or exc}"))
+
     for path in paths:
         if path != "-" and os.path.isdir(path):
             found = []
-            for root, dirs, files in os.walk(path, followlinks=False):
+            for root, dirs, files in os.walk(path, followlinks=False, onerror=cannot_list):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
                     if not name.startswith("."):
@@ -165,8 +172,15 @@ def read_input(path: str, progress=None) -> tuple[InputInfo, list[tuple[object, 
     result = splitter.finish()
     info.lines = stats.lines
     info.encoding = stats.encoding
+    notes = []
     if stats.truncated:
-        info.note = f"{stats.truncated}; analysed the {stats.lines} lines read before it"
+        notes.append(f"{stats.truncated}; analysed the {stats.lines} lines read before it")
+    empty = [f"'{sec.typed}' (line {sec.start})" for sec in result.sections
+             if sec.spec.name in NEVER_EMPTY and not sec.filtered and not any(t.strip() for _, t in sec.lines)]
+    if empty:
+        notes.append(f"no output after {', '.join(empty[:3])}{' ...' if len(empty) > 3 else ''}: the capture "
+                     "looks cut short, so the rules that need it are not evaluated")
+    info.note = "; ".join(notes) or None
     info.skipped = result.skipped
     info.skipped_lines = result.skipped_lines
     info.unrecognised_lines = result.unrecognised_lines
@@ -255,8 +269,9 @@ def analyze(paths: list[str], options: Options | None = None, rules: RuleBook | 
     skipped_files: list[tuple[str, str]] = []
     main: list[tuple[str, bool]] = []
     for given in paths or ["-"]:
-        files = expand_inputs([given], skipped_files)
-        if not files and given != "-" and os.path.isdir(given):
+        before = len(unread)
+        files = expand_inputs([given], skipped_files, unread)
+        if not files and given != "-" and os.path.isdir(given) and len(unread) == before:
             unread.append((given, "folder holds no file to check"))
         main.extend(files)
     ticker = _ReadProgress(options.progress, [p for p, _ in main])
@@ -385,6 +400,10 @@ def parse_only(paths: list[str]) -> tuple[list[InputInfo], list[Device], list[tu
         parsed.append((path, sections))
     if not infos and len(unread) == 1:
         raise InputError(*unread[0])
+    if infos and not any(info.sections for info in infos) and not unread:
+        names = ", ".join(i.path for i in infos[:3]) + (" ..." if len(infos) > 3 else "")
+        raise DiagError(f"{names}: no Smart Licensing or Call Home output recognised "
+                        "(expected show license status, show running-config, show version, ...)")
     devices = group(parsed)
     for dev in devices:
         settle(dev)

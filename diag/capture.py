@@ -262,7 +262,41 @@ def _prepare(stream: BinaryIO, path: str, stats: ReadStats) -> tuple[Iterator[by
     if encoding is None and looks_binary(first):
         raise InputError(path, "looks like a binary file, not a text capture")
     sep = b"\r" if b"\n" not in first and b"\r" in first else b"\n"
-    return _chunks(stream, first, path, stats), encoding, sep
+    chunks = _chunks(stream, first, path, stats)
+    return (chunks if encoding is not None else _bounded(chunks, sep)), encoding, sep
+
+
+MAX_LINE_BYTES = 8 << 20  # a longer line is cut here: memory stays bounded whatever the input
+
+
+def _bounded(chunks: Iterator[bytes], sep: bytes) -> Iterator[bytes]:
+    """``chunks`` with every line cut to ``MAX_LINE_BYTES`` (the rest of it dropped up to
+    its end of line), so that a 300 MB line is never gathered whole. Chunks are at most
+    ``CHUNK`` bytes, smaller than the limit: only a line crossing chunks can be too long."""
+    run = 0  # bytes of the current line already passed on
+    dropping = False
+    for chunk in chunks:
+        first = chunk.find(sep)
+        if first < 0:
+            if not dropping:
+                room = max(MAX_LINE_BYTES - run, 0)
+                if len(chunk) > room:
+                    chunk, dropping = chunk[:room], True
+                run += len(chunk)
+                if chunk:
+                    yield chunk
+            continue
+        room = max(MAX_LINE_BYTES - run, 0)
+        last = chunk.rfind(sep)
+        tail = len(chunk) - last - 1
+        if not dropping and first <= room and tail <= MAX_LINE_BYTES:
+            out = chunk  # the common case: nothing to cut, no copy
+        else:
+            head = b"" if dropping else chunk[:min(first, room)]
+            out = head + chunk[first:last + 1] + chunk[last + 1:last + 1 + MAX_LINE_BYTES]
+        dropping = tail > MAX_LINE_BYTES
+        run = min(tail, MAX_LINE_BYTES)
+        yield out
 
 
 def _done(no: int, path: str, stats: ReadStats) -> None:
@@ -470,6 +504,8 @@ GZIP_MAGIC = b"\x1f\x8b"
 def open_binary(path: str) -> BinaryIO:
     """Open ``path`` (or ``-`` for stdin) for binary reading, gunzipping by content."""
     if path == "-":
+        if sys.stdin is None:
+            raise InputError(path, "standard input is closed")
         raw: BinaryIO = sys.stdin.buffer
     else:
         try:

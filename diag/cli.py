@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
+import os
 import sys
 import traceback
 
@@ -33,7 +34,13 @@ class _Group(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except BrokenPipeError:
+            _quiet_stdout()
             sys.exit(0)
+        except OSError as exc:  # the system refused a write (a full disk, /dev/full, an I/O error)
+            _quiet_stdout()
+            where = f"{exc.filename}: " if getattr(exc, "filename", None) else "writing the output: "
+            click.echo(f"diag: error: {where}{exc.strerror or exc}", err=True)
+            sys.exit(2)
         except KeyboardInterrupt:
             click.echo("diag: interrupted", err=True)
             sys.exit(130)
@@ -53,12 +60,21 @@ def _parse_now(value: str | None) -> dt.datetime | None:
         when = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         raise click.BadParameter(f"'{value}' is not an ISO-8601 date or time (e.g. 2022-06-22T16:16:28Z)")
-    return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+    from diag.types import YEARS
+
+    if not YEARS[0] <= when.year <= YEARS[1]:
+        raise click.BadParameter(f"'{value}': give a date between the years {YEARS[0]} and {YEARS[1]}")
+    return when.astimezone(dt.timezone.utc) if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+
+
+MAX_JOBS = 64  # more worker processes than this only cost start-up time and memory
 
 
 def _jobs(jobs: int) -> int:
     if jobs < 0:
         raise click.BadParameter("must be 0 (one per CPU) or more", param_hint="--jobs")
+    if jobs > MAX_JOBS:
+        raise click.BadParameter(f"must be at most {MAX_JOBS}", param_hint="--jobs")
     if jobs == 0:
         from diag.parallel import cpu_count
 
@@ -66,11 +82,12 @@ def _jobs(jobs: int) -> int:
     return jobs
 
 
-def _paths(paths: tuple[str, ...]) -> list[str]:
+def _paths(paths: tuple[str, ...], command: str = "check") -> list[str]:
     if paths:
         return list(paths)
     if sys.stdin is None or sys.stdin.isatty():
-        raise click.UsageError("give files or folders to check, or pipe a capture into 'diag check -'")
+        verb = "check" if command == "check" else "read"
+        raise click.UsageError(f"give files or folders to {verb}, or pipe a capture into 'diag {command} -'")
     return ["-"]
 
 
@@ -140,6 +157,11 @@ def check(paths, fmt, fail_on, now, rules_dirs, select, ignore, config_path, no_
         baseline=None if write_baseline else (baseline or conf.baseline), context=tuple(context),
         jobs=_jobs(jobs),
     )
+    import os
+
+    for extra in context:
+        if not os.path.exists(extra):
+            click.echo(f"diag: warning: --context {extra}: no such file or folder", err=True)
     run, fix = _paths(paths), str
     if redact:
         # The analysis reads redacted copies (same lines, same numbers): whatever a reporter
@@ -238,7 +260,7 @@ def parse(paths) -> None:
     from diag.api import parse_only
     from diag.report.jsonfmt import device_json
 
-    infos, devices, unread = parse_only(_paths(paths))
+    infos, devices, unread = parse_only(_paths(paths, "parse"))
     out = {
         "schema": "diag-facts/1",
         "tool": {"name": "diag", "version": __version__},
@@ -265,8 +287,6 @@ def _test_rules(book, rules_dirs, fmt) -> None:
     from diag.selftest import check_all
 
     results = check_all(book, [Path(d) for d in rules_dirs] or None)
-    if not results:
-        raise DiagError("no rule in " + ", ".join(rules_dirs) + " to test")
     failed = [r for r in results if not r.ok]
     if fmt == "json":
         click.echo(json.dumps([{"id": r.ident, "path": str(r.path), "ok": r.ok, "problems": r.problems}
@@ -364,9 +384,33 @@ def facts_cmd(kind) -> None:
 GC_THRESHOLD = (50_000, 20, 100)
 
 
+def _quiet_stdout() -> None:
+    """After a failed write, point stdout at /dev/null so that the interpreter's last flush
+    of what is still buffered cannot fail again (and print a traceback-like warning)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def main() -> None:
     gc.set_threshold(*GC_THRESHOLD)
-    cli(prog_name="diag")
+    try:
+        cli(prog_name="diag")
+    except SystemExit as exc:
+        code = exc.code
+        try:
+            if sys.stdout is not None:
+                sys.stdout.flush()
+        except BrokenPipeError:
+            _quiet_stdout()
+        except OSError as err:
+            _quiet_stdout()
+            click.echo(f"diag: error: writing the output: {err.strerror or err}", err=True)
+            code = 2
+        sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -130,7 +130,9 @@ def compile_regex(pattern: str, where: str) -> LazyRegex:
 #   cannot match to delimit it: (a+)+  (\w+\s?)*  (.*a){12}  (a{1,3})+;
 # * a repeated alternation whose branches can start with the same character: (a|aa)*;
 # * two unbounded repetitions in a row that can match the same characters, with nothing
-#   between them that one of them cannot match: \w*\w*x  .*a.*a.*b.
+#   between them that one of them cannot match: \w*\w*x  .*a.*a.*b;
+# * variable items in a row over the same characters whose choices multiply past 10,000:
+#   a?a?a?...a (34 times) then aaa...a, .{0,200}.{0,200}.
 #
 # Character sets are compared on a sample alphabet: ASCII, a few non-ASCII letters,
 # digits and spaces, and every character the pattern names. The analysis is
@@ -266,6 +268,7 @@ class _Analysis:
     def seq(self, items, flags: int) -> _Shape:
         shapes = [self.item(op, av, flags) for op, av in items]
         self._in_a_row(items, shapes)
+        self._splits(items, shapes)
         lo = hi = 0.0
         chars = first = last = 0
         nullable = True
@@ -332,6 +335,25 @@ class _Analysis:
                     continue
                 self.fail("two unbounded repetitions in a row can match the same characters; bound one "
                           "({0,80}) or put between them a character that one of them cannot match")
+
+    def _splits(self, items, shapes: list[_Shape]) -> None:
+        """Variable items in a row over the same characters (``a?a?a?...aaa``, ``.{0,200}.{0,200}``)
+        can share a text between them in as many ways as the product of their choices."""
+        ways, prev = 1.0, None
+        for j, b in enumerate(shapes):
+            if not b.variable:
+                continue
+            a = shapes[prev] if prev is not None else None
+            joined = (a is not None and a.last & b.chars and b.first & a.chars
+                      and not any(self._separates(items[k], shapes[k], a, b) for k in range(prev + 1, j)))
+            # an unbounded item on its own is the business of the checks above (and of the
+            # cut to MAX_MATCH_LEN): here it neither adds choices nor breaks the row
+            choices = 1 if b.unbounded else b.hi - b.lo + 1
+            ways = ways * choices if joined else choices
+            prev = j
+            if ways > 10_000:
+                self.fail("many variable items in a row can match the same characters, in more than "
+                          "10,000 ways; make them fixed, or separate them by characters they cannot match")
 
     def _separates(self, item, shape: _Shape, a: _Shape, b: _Shape) -> bool:
         op, av = item

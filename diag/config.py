@@ -58,8 +58,8 @@ def _has_tool_diag(path: Path) -> bool:
     ``[tool.diag]`` table counts: loading it then says what is wrong, rather than
     running silently without the configuration its author wrote."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = read_small(path, CONFIG_LIMIT, "configuration file")
+    except (OSError, DiagError):
         return False
     try:
         return "diag" in tomllib.loads(text).get("tool", {})
@@ -67,12 +67,44 @@ def _has_tool_diag(path: Path) -> bool:
         return _TOOL_DIAG.search(text) is not None
 
 
+def read_small(path: Path | str, limit: int, what: str) -> str:
+    """The UTF-8 text of a regular file of at most ``limit`` bytes (a configuration or a
+    baseline: never a device, a pipe or a file that does not end)."""
+    import os
+    import stat
+
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise DiagError(f"{path}: cannot read the {what}: {exc.strerror or exc}") from None
+    if not (stat.S_ISREG(info.st_mode) or stat.S_ISFIFO(info.st_mode)):  # a pipe: <(cmd)
+        raise DiagError(f"{path}: the {what} must be a file, not a device or a folder")
+    if info.st_size > limit:
+        raise DiagError(f"{path}: too large for a {what} ({info.st_size} bytes; at most {limit})")
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise DiagError(f"{path}: cannot read the {what}: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise DiagError(f"{path}: too large for a {what} (more than {limit} bytes)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise DiagError(f"{path}: the {what} is not UTF-8 text") from None
+
+
+CONFIG_LIMIT = 1 << 20  # a configuration file of more than a megabyte is not one
+
+
 def load(path: Path) -> Config:
     where = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DiagError(f"{where}: cannot read: {exc}") from None
+        text = read_small(path, CONFIG_LIMIT, "configuration file")
+    except FileNotFoundError:
+        raise DiagError(f"{where}: cannot read: no such file") from None
     if path.name == "pyproject.toml":
         try:
             data = tomllib.loads(text).get("tool", {}).get("diag", {})

@@ -60,7 +60,7 @@ def map_files(fn: Callable, paths: list[str], jobs: int, each: Callable[[], None
         return out
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
+    with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), mp_context=_context()) as pool:
         for result in pool.map(_compact_call, [(fn, p) for p in paths], chunksize=_chunks(len(paths), jobs)):
             out.append(result)
             if each is not None:
@@ -106,7 +106,7 @@ def evaluate(rules, devices, nows, jobs: int, tick: Callable[[int], None] | None
         step = max(1, len(devices) // (jobs * 4))
         slices = [(i, min(i + step, len(devices))) for i in range(0, len(devices), step)]
         parts = []
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(slices)), mp_context=ctx) as pool:
             for (_, stop), part in zip(slices, pool.map(_evaluate_slice, slices)):
                 parts.append(part)
                 if tick is not None:

@@ -82,23 +82,32 @@ def write_baseline(path: str, findings: list[Finding]) -> None:
         raise DiagError(f"{path}: cannot write the baseline: {exc.strerror or exc}") from None
 
 
+BASELINE_LIMIT = 256 << 20  # bytes: the baseline of a very large fleet stays far below
+
+
 def read_baseline(path: str) -> Counter:
+    from diag.config import read_small
+
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(read_small(path, BASELINE_LIMIT, "baseline"))
     except FileNotFoundError:
         raise DiagError(f"{path}: baseline file not found (write one with --write-baseline)") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DiagError(f"{path}: cannot read the baseline: {exc}") from None
     except json.JSONDecodeError as exc:
         raise DiagError(f"{path}: not a diag baseline (invalid JSON at line {exc.lineno})") from None
+    except (ValueError, RecursionError) as exc:  # numbers of thousands of digits, deep nesting
+        raise DiagError(f"{path}: not a diag baseline ({str(exc)[:120]})") from None
     if not isinstance(data, dict) or data.get("schema") != BASELINE_SCHEMA or not isinstance(data.get("findings"), list):
         raise DiagError(f"{path}: not a diag baseline (expected schema {BASELINE_SCHEMA})")
     keys: Counter = Counter()
     for i, entry in enumerate(data["findings"]):
         try:
-            keys[(entry["rule_id"], entry["device"], tuple(sorted(entry["evidence"])))] += 1
+            evidence = entry["evidence"]
+            if not isinstance(evidence, list) or not all(isinstance(e, str) for e in evidence):
+                raise TypeError
+            keys[(entry["rule_id"], entry["device"], tuple(sorted(evidence)))] += 1
         except (KeyError, TypeError):
-            raise DiagError(f"{path}: findings[{i}] needs rule_id, device and evidence") from None
+            raise DiagError(f"{path}: findings[{i}] needs rule_id, device and evidence "
+                            "(a list of evidence lines)") from None
     return keys
 
 

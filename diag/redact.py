@@ -52,6 +52,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import sys
 import tempfile
 import zlib
@@ -342,7 +343,7 @@ class Redactor:
             self.key = os.urandom(32)
             self.keyed = False
         else:
-            self.key = key.encode("utf-8") if isinstance(key, str) else key
+            self.key = key.encode("utf-8", "surrogateescape") if isinstance(key, str) else key
             self.keyed = True
         self.learning = True
         self._entries: dict[tuple[str, str], Entry] = {}
@@ -889,6 +890,11 @@ def _is_gzip(path: str) -> bool:
     if path.endswith(".gz"):
         return True
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False  # a pipe is read once: spool_streams looks at it once copied
+    except OSError:
+        return False
+    try:
         with open(path, "rb") as fh:
             return fh.read(2) == b"\x1f\x8b"
     except OSError:
@@ -991,10 +997,45 @@ def write_job(redactor: Redactor, job: Job, out: io.BufferedIOBase | None, dest:
 
 def spool_stdin(directory: str) -> str:
     """Copy stdin to a file (the run reads every input twice)."""
-    path = os.path.join(directory, "stdin")
+    if sys.stdin is None:
+        raise InputError("-", "standard input is closed")
+    return _spool(sys.stdin.buffer, os.path.join(directory, "stdin"))
+
+
+def _spool(stream, path: str) -> str:
+    """Copy a stream to ``path``; a binary stream is cut after its first block (it will be
+    refused as binary: /dev/zero must not fill the disk)."""
     with open(path, "wb") as fh:
-        shutil.copyfileobj(sys.stdin.buffer, fh)
+        first = True
+        while True:
+            block = stream.read(1 << 20)
+            if not block:
+                break
+            fh.write(block)
+            if first and b"\x00" in block and block[:2] != b"\x1f\x8b" and not block.startswith(
+                    (b"\xff\xfe", b"\xfe\xff")):
+                break
+            first = False
     return path
+
+
+def spool_streams(jobs: list["Job"], directory: str) -> None:
+    """Pipes and devices (``<(cmd)``, ``/dev/stdin``) can be read once: copy them to files."""
+    for n, job in enumerate(jobs):
+        if job.src == "-":
+            continue
+        try:
+            mode = os.stat(job.src).st_mode
+        except OSError:
+            continue  # reading it says what is wrong
+        if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+            continue
+        try:
+            with open(job.src, "rb") as stream:
+                job.src = _spool(stream, os.path.join(directory, f"stream{n}"))
+        except OSError:
+            continue
+        job.gz = job.gz or _is_gzip(job.src)
 
 
 @dataclass
@@ -1031,6 +1072,7 @@ def redact_to_folder(paths: list[str], outdir: str | None, key: str | None = Non
         for job in jobs:
             if job.src == "-":
                 job.src = spool_stdin(tmp)
+        spool_streams(jobs, tmp)
         learn(redactor, jobs)
         result = RunResult(jobs, redactor)
         for job in jobs:
@@ -1153,6 +1195,7 @@ def staged_for_check(paths: list[str], context: Iterable[str] = (), key: str | N
             else:
                 groups.append((path, False, [Job(path, path, os.path.basename(path))]))
         all_jobs = [j for _, _, jobs in groups for j in jobs]
+        spool_streams(all_jobs, tmp)
         learn(redactor, all_jobs)
         staged: list[str] = []
         swaps: list[tuple[str, str]] = []

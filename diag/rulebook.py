@@ -386,9 +386,23 @@ def _order(derivations: list[Derivation]) -> list[Derivation]:
 
 
 def rule_files(directory: Path) -> list[Path]:
+    """The rule files of a folder (recursive): ``*.yaml``, hidden files and folders left out
+    (a ``.diag.yaml`` found there is a configuration). A ``.yml`` or ``.YAML`` file would
+    be skipped without a word: it is refused instead, as is a folder with no rule at all."""
     if not directory.is_dir():
         raise RuleError(str(directory), "", "rules folder not found")
-    return sorted(p for p in directory.rglob("*.yaml") if p.is_file())
+    found = []
+    for p in sorted(directory.rglob("*")):
+        rel = p.relative_to(directory).parts
+        if any(part.startswith(".") for part in rel) or not p.is_file():
+            continue
+        if p.suffix == ".yaml":
+            found.append(p)
+        elif p.suffix.lower() in (".yml", ".yaml"):
+            raise RuleError(str(p), "", "a rule file's name ends in '.yaml' (lower case, not '.yml')")
+    if not found:
+        raise RuleError(str(directory), "", "no rule file (*.yaml) in this folder")
+    return found
 
 
 def load_rules(extra_dirs: Iterable[str | Path] = (), builtin: bool = True) -> RuleBook:

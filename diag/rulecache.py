@@ -80,9 +80,15 @@ def read(k: str) -> Any | None:
         return None
     try:
         with open(base / f"rules-{k}.pickle", "rb") as fh:
-            return pickle.load(fh)  # noqa: S301 - written by diag itself, in the user's own cache
+            value = pickle.load(fh)  # noqa: S301 - written by diag itself, in the user's own cache
     except Exception:  # a missing, partial or stale cache is just a miss
         return None
+    from diag.rulebook import RuleBook  # (imported here: rulebook imports this module)
+
+    if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], RuleBook)
+            and isinstance(value[1], dict)):
+        return None  # a file of another shape under our name: a miss too
+    return value
 
 
 def write(k: str, value: Any) -> None:

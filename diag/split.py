@@ -28,6 +28,8 @@ _PROMPT = re.compile(
     r"^(?P<host>[A-Za-z0-9][A-Za-z0-9_.\-]{0,62})?(?:\((?P<mode>[a-z][a-z0-9\-]*)\))?#\s?(?P<cmd>.*)$"
 )
 _SUPPRESS = re.compile(r"^\s*!\s*diag:\s*ignore\b\s*(?P<body>.*)$", re.I)
+_BANNER = re.compile(r"^banner\s+(?:motd|exec|login|incoming)\s+(?P<d>\S)(?P<rest>.*)$")
+BANNER_LINES = 200  # NX-OS banners are far shorter: an unclosed one ends here
 _TRAILING_SUPPRESS = re.compile(r"\s+!\s*diag:\s*ignore\b\s*(?P<body>.*)$", re.I)
 _FENCE = re.compile(r"^```[\w+-]*\s*$")
 _SHOWTECH = re.compile(r"^`(?P<cmd>[a-z][^`]{2,200})`\s*$")
@@ -172,6 +174,8 @@ class Splitter:
         self.host: str | None = None
         self.known_hosts: set[str] = set()
         self.console: dict[str | None, Section] = {}
+        self.banner: str | None = None  # the delimiter of a multi-line banner being read
+        self.banner_left = 0
 
     # -- section boundaries -------------------------------------------------
     def _close(self) -> None:
@@ -225,6 +229,13 @@ class Splitter:
                     self.result.suppressions.append(_suppression(self.path, no, m.group(0), m.group("body"),
                                                                  self.host))
                     text = text[:m.start()]
+        if self.banner is not None or (text.startswith("banner ") and self.current is not None
+                                       and self.current.spec.name == "show running-config"):
+            if self._in_banner(text):
+                # a banner's text is the configuration's, whatever it looks like (a prompt, a
+                # show license status output pasted into a motd): no section starts there
+                self.current.lines.append((no, text))  # type: ignore[union-attr]
+                return
         if text.startswith("`") or text.startswith("----"):
             if _FENCE.match(text):
                 return  # a Markdown code fence around a pasted capture (tickets, chat)
@@ -268,6 +279,22 @@ class Splitter:
             return
         if text.strip():
             self.result.unrecognised_lines += 1
+
+    def _in_banner(self, text: str) -> bool:
+        """Whether ``text`` belongs to a ``banner motd|exec|login <d>...<d>`` of a running-config
+        (the opening line included); a banner left open ends after ``BANNER_LINES`` lines."""
+        if self.banner is not None:
+            self.banner_left -= 1
+            if self.banner in text or self.banner_left <= 0 or self.current is None:
+                self.banner = None
+            return self.current is not None
+        m = _BANNER.match(text)
+        if m is None:
+            return False
+        delim, rest = m.group("d"), m.group("rest")
+        if delim not in rest:
+            self.banner, self.banner_left = delim, BANNER_LINES
+        return True
 
     def _prompt(self, m: re.Match, no: int) -> None:
         host = m.group("host")
@@ -318,8 +345,20 @@ class Splitter:
         return self.result
 
 
+# Outputs a working switch never leaves empty: an empty one is a capture cut short (a
+# prompt pasted without its output), which proves nothing about the switch.
+NEVER_EMPTY = frozenset({
+    "show license status", "show license all", "show license summary", "show license host-id",
+    RUNNING_CONFIG, "show version", "show clock", "show callhome", "show callhome destination-profile",
+    "show callhome transport",
+})
+
+
 def _finish(sec: Section) -> None:
     """Settle what a section proves once all its lines are known."""
+    if sec.spec.name in NEVER_EMPTY and not sec.filtered and not any(t.strip() for _, t in sec.lines):
+        sec.coverage = frozenset()
+        return
     for _, text in sec.lines[:3]:
         if _SWITCH_ERROR.match(text) and sec.spec.name not in ("ping", "telnet"):
             sec.rejected = text.strip()

@@ -16,6 +16,9 @@ from urllib.parse import urlsplit
 from diag.version import Release
 
 UTC = dt.timezone.utc
+# Years a switch can print: dates outside are not read (date arithmetic near year 1 or
+# 9999 overflows, and no licence lives there).
+YEARS = (1970, 2999)
 
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
@@ -145,7 +148,7 @@ def _to_datetime(text: str) -> dt.datetime | None:
             continue
         if low in ZONES:
             offset = ZONES[low]
-    if year is None or month is None or day is None:
+    if year is None or month is None or day is None or not YEARS[0] <= year <= YEARS[1]:
         return None
     try:
         local = dt.datetime(year, month, day, hh, mm, ss, us)
@@ -168,11 +171,14 @@ def _iso(text: str) -> dt.datetime | None:
         value = dt.datetime.fromisoformat(text)
     except ValueError:
         return None
+    if not YEARS[0] <= value.year <= YEARS[1]:
+        return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(UTC)
 
 
+MAX_DURATION = dt.timedelta(days=36500)  # a hundred years: longer is not a timer diag can judge
 _DURATION = re.compile(r"(\d+)\s*(week|day|hour|minute|min|second|sec)s?", re.I)
 
 
@@ -185,6 +191,8 @@ def to_duration(text: str | None) -> dt.timedelta | None:
     for num, unit in _DURATION.findall(text or ""):
         found = True
         unit = unit.lower()
+        if len(num) > 7:  # more than 27,000 years in any unit: not a licence timer
+            return None
         n = int(num)
         if unit.startswith("week"):
             total += dt.timedelta(weeks=n)
@@ -196,6 +204,8 @@ def to_duration(text: str | None) -> dt.timedelta | None:
             total += dt.timedelta(minutes=n)
         else:
             total += dt.timedelta(seconds=n)
+    if total > MAX_DURATION:
+        return None
     return total if found else None
 
 

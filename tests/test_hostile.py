@@ -407,3 +407,160 @@ def test_file_name_that_is_not_utf8(workdir, fmt):
     run = diag("check", "-f", fmt, "--no-config", name, cwd=workdir)
     assert "Traceback" not in run.err and "internal error" not in run.err, run.err
     assert run.code == 1, run.err
+
+
+# -- values at the edges, closed and full streams, limits ---------------------------------------
+
+@pytest.mark.parametrize("old,new", [
+    ("Evaluation Period Remaining: ", "Evaluation Period Remaining: 1000000000 days, "),
+    ("Evaluation Period Remaining: ", "Evaluation Period Remaining: 99999999999999999999 hours, "),
+    ("!Time: Thu Mar 16 09:41:33 2023", "!Time: Fri Dec 31 16:18:05 9999"),
+    ("!Time: Thu Mar 16 09:41:33 2023", "!Time: Mon Jan  1 00:00:00 0001"),
+], ids=["days", "hours", "year-9999", "year-1"])
+def test_values_at_the_edge_of_the_calendar_are_read_or_left(workdir, old, new):
+    assert old in TEXT
+    path = write(workdir, "edge.txt", TEXT.replace(old, new, 1))
+    data = assert_report(check(path), path)
+    assert {f["rule_id"] for f in data["findings"]} >= {"callhome-url-plain-http"}
+
+
+@pytest.mark.parametrize("value", ["9999-12-31T23:59:59Z", "0001-01-01T00:00+14:00"])
+def test_now_outside_the_years_a_switch_prints_is_refused(value):
+    run = diag("check", "--now", value, str(SAMPLE))
+    assert run.code == 2 and "give a date between the years" in run.err and "Traceback" not in run.err
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="closes fd 0 before exec")
+@pytest.mark.parametrize("command", ["check", "parse", "redact"])
+def test_closed_stdin_is_refused(command):
+    # the shell's "diag check - <&-": Python starts with no standard input at all
+    res = subprocess.run([sys.executable, "-m", "diag", command, "-"], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, preexec_fn=lambda: os.close(0), cwd=ROOT, timeout=60,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    err = res.stderr.decode()
+    assert res.returncode == 2 and "standard input is closed" in err and "Traceback" not in err, err
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["check", str(SAMPLE)], ["parse", str(SAMPLE)], ["redact", str(SAMPLE)],
+                                  ["check", "-f", "json", str(SAMPLES)]])
+def test_a_full_disk_on_stdout_is_one_clear_error(args):
+    with open("/dev/full", "wb") as full:
+        res = subprocess.run([sys.executable, "-m", "diag", *args], stdout=full, stderr=subprocess.PIPE, cwd=ROOT,
+                             timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    err = res.stderr.decode()
+    assert res.returncode == 2 and "No space left on device" in err and "Traceback" not in err, err
+    assert "Exception ignored" not in err
+
+
+@pytest.mark.parametrize("jobs", ["65", "999999999999999999999"])
+def test_jobs_beyond_the_limit_are_refused(jobs):
+    run = diag("check", "--jobs", jobs, str(SAMPLE))
+    assert run.code == 2 and "--jobs" in run.err and "Traceback" not in run.err
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+@pytest.mark.parametrize("option,needle", [("--config", "configuration file must be a file"),
+                                           ("--baseline", "baseline must be a file")])
+def test_a_device_given_as_configuration_or_baseline_is_refused(option, needle):
+    assert_refused(diag("check", option, "/dev/zero", str(SAMPLE), bounded=True), needle)
+
+
+def test_a_huge_line_is_cut_and_the_capture_after_it_still_read(workdir):
+    # a gzipped 40 MB line, then the capture: lines keep their numbers, memory stays bounded
+    path = workdir / "huge-line.txt.gz"
+    with gzip.open(path, "wb", compresslevel=1) as fh:
+        fh.write(b"x" * (40 << 20) + b"\n" + TEXT.encode())
+    data = assert_report(check(path, bounded=True), path)
+    assert {(f["rule_id"], f["line"]) for f in data["findings"]} >= {(r, n + 1) for r, n in EXPECTED}
+
+
+def test_bounded_cuts_only_lines_longer_than_the_limit(monkeypatch):
+    from diag import capture
+
+    monkeypatch.setattr(capture, "MAX_LINE_BYTES", 8)
+    chunks = [b"short\nabcdefghij", b"klmnop", b"qr\nok\n", b"0123456789abc"]
+    out = b"".join(capture._bounded(iter(chunks), b"\n"))
+    assert out.split(b"\n") == [b"short", b"abcdefgh", b"ok", b"01234567"]
+
+
+def test_a_folder_that_cannot_be_listed_is_reported_and_the_rest_read(workdir, monkeypatch):
+    from diag.api import Options, analyze
+
+    top = workdir / "walk"
+    (top / "locked").mkdir(parents=True)
+    write(top, "a.txt", TEXT)
+    write(top / "locked", "b.txt", TEXT)
+    real = os.scandir
+
+    def scandir(path="."):
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    report = analyze([str(top)], Options())
+    assert report.unread == [(str(top / "locked"), "cannot read the folder: Permission denied")]
+    assert [i.path for i in report.inputs] == [str(top / "a.txt")] and report.exit_code() == 2
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/stdin"), reason="needs /dev/stdin")
+def test_redact_reads_a_pipe_named_as_a_file():
+    res = subprocess.run([sys.executable, "-m", "diag", "redact", "/dev/stdin"], input=TEXT.encode(),
+                         capture_output=True, cwd=ROOT, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    out = res.stdout.decode()
+    assert res.returncode == 0 and len(out.splitlines()) == len(TEXT.splitlines())
+    assert "DC-DMZ" not in out and "destination-profile CiscoTAC-1" in out
+
+
+def test_a_banner_holding_prompts_stays_in_the_configuration(workdir):
+    text = """leaf01# show running-config
+
+!Command: show running-config
+!Time: Thu Mar 16 09:41:33 2023
+
+version 9.3(5) Bios:version 05.40
+hostname leaf01
+banner motd ^
+leaf01# show license status
+Smart Licensing is DISABLED
+spine99(config)# do show version
+^
+license smart enable
+callhome
+  email-contact noc@example.org
+  destination-profile CiscoTAC-1 transport-method http
+  destination-profile CiscoTAC-1 index 1 http https://tools.cisco.com/its/service/oddce/services/DDCEService
+  transport http use-vrf management
+  enable
+ip domain-lookup
+ip name-server 10.0.0.1 use-vrf management
+ntp server 10.0.0.2 use-vrf management
+interface mgmt0
+  vrf member management
+leaf01#
+"""
+    path = write(workdir, "banner.cfg", text)
+    data = assert_report(check(path), path)
+    assert [d["device"] for d in data["devices"]] == ["leaf01"]
+    assert {f["rule_id"] for f in data["findings"]}.isdisjoint({"smart-licensing-disabled", "ntp-missing"})
+
+
+def test_an_output_left_empty_proves_nothing(workdir):
+    path = write(workdir, "cut.txt", "sw# show running-config\nsw# show license status\nsw#\n")
+    run = check(path)
+    data = assert_report(run, path)
+    assert data["findings"] == []
+    assert {"ntp-missing", "registration-unregistered"} <= {n["rule_id"] for n in data["not_evaluated"]}
+    assert "no output after 'show running-config' (line 1), 'show license status' (line 2)" in run.err
+
+
+def test_parse_of_nothing_recognised_is_refused(workdir):
+    path = write(workdir, "blank-parse.txt", "  \n\n   \n")
+    assert_refused(diag("parse", str(path)), "no Smart Licensing or Call Home output recognised")
+
+
+def test_a_redaction_key_that_is_not_utf8():
+    res = subprocess.run([sys.executable, "-m", "diag", "redact", "--key", b"\xff\xfe", str(SAMPLE)],
+                         capture_output=True, cwd=ROOT, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert res.returncode == 0 and b"DC-DMZ" not in res.stdout, res.stderr

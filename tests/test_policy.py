@@ -65,7 +65,7 @@ def test_rules_test_checks_a_site_folder_on_its_own_captures(tmp_path: Path):
     empty = tmp_path / "empty"
     empty.mkdir()
     res = CliRunner().invoke(cli, ["rules", "--test", "-r", str(empty)])
-    assert res.exit_code == 2 and "no rule in" in res.output
+    assert res.exit_code == 2 and "no rule file (*.yaml) in this folder" in res.output
 
 
 def test_rules_test_passes_on_every_built_in_rule():
