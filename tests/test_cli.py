@@ -283,3 +283,11 @@ def test_installed_diag_finds_rules_from_any_directory(tmp_path: Path):
                          timeout=120)
     assert res.returncode == 1, res.stderr
     assert json.loads(res.stdout)["findings"]
+
+
+def test_text_report_names_an_input_with_nothing_recognised(tmp_path):
+    prose = tmp_path / "notes.txt"
+    prose.write_text("Call me when the maintenance window opens.\n" * 3)
+    res = invoke("check", str(OK), str(prose))
+    assert res.exit_code == 0
+    assert f"note: {prose}: nothing recognised in its 3 line(s)" in res.output

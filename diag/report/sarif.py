@@ -264,7 +264,7 @@ def as_dict(report: Report, cwd: str | None = None, show_suppressed: bool = Fals
             }
         },
         "invocations": [invocation],
-        "originalUriBaseIds": {SRCROOT: {"uri": root, "description": {"text": "the directory diag ran in"}}},
+        "originalUriBaseIds": {SRCROOT: {"uri": root, "description": {"text": "where relative paths start: the GitHub Actions workspace, or the directory diag ran in"}}},
         "results": results,
         "properties": {
             "devices": [_device(d) for d in report.devices],

@@ -93,6 +93,9 @@ def render(report: Report, **kw) -> str:
     for info in report.inputs:
         if info.note:
             out.append(f"note: {info.path}: {info.note}")
+        if not info.sections:
+            out.append(f"note: {info.path}: nothing recognised in its {info.lines} line(s) (no Smart Licensing "
+                       "or Call Home output)")
     if report.suppressed and kw.get("show_suppressed"):
         out.append("")
         out.append("Suppressed by inline comments:")
