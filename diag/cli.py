@@ -159,6 +159,9 @@ def check(paths, fmt, fail_on, now, rules_dirs, select, ignore, config_path, no_
     )
     import os
 
+    for name, value in (("--baseline", baseline), ("--write-baseline", write_baseline)):
+        if value is not None and (not value.strip() or value.endswith(("/", os.sep)) or os.path.isdir(value)):
+            raise click.BadParameter(f"'{value}' is not a file name", param_hint=name)
     for extra in context:
         if not os.path.exists(extra):
             click.echo(f"diag: warning: --context {extra}: no such file or folder", err=True)
@@ -175,7 +178,7 @@ def check(paths, fmt, fail_on, now, rules_dirs, select, ignore, config_path, no_
 
     if progress is None:
         progress = bar.wanted(sys.stderr)
-    options.progress = bar.Progress(sys.stderr) if progress else None
+    options.progress = bar.Progress(sys.stderr) if progress and sys.stderr is not None else None
     try:
         report = analyze(run, options, rules=book)
     except DiagError as exc:
@@ -186,6 +189,10 @@ def check(paths, fmt, fail_on, now, rules_dirs, select, ignore, config_path, no_
         if options.progress is not None:
             options.progress.close()
     if write_baseline:
+        target = os.path.realpath(write_baseline)
+        if any(os.path.realpath(info.path) == target for info in report.inputs if info.path != "-"):
+            raise DiagError(f"{write_baseline}: this is one of the captures being checked; "
+                            "write the baseline to another file")
         save_baseline(write_baseline, report.findings)
         click.echo(f"diag: wrote {len(report.findings)} finding(s) to the baseline {write_baseline}", err=True)
     pretty = sys.stdout is not None and sys.stdout.isatty()
@@ -198,6 +205,9 @@ def check(paths, fmt, fail_on, now, rules_dirs, select, ignore, config_path, no_
     known = {r.id for r in book.rules}
     for info in report.inputs:
         for sup in info.suppressions:
+            if not sup.rules:
+                click.echo(fix(f"diag: warning: {sup.path}:{sup.line}: the suppression names no rule id "
+                               "('! diag: ignore <rule-id> -- <reason>')"), err=True)
             for rule_id in sup.rules:
                 if rule_id != "all" and rule_id not in known:
                     click.echo(fix(f"diag: warning: {sup.path}:{sup.line}: the suppression names an unknown "
@@ -230,6 +240,8 @@ def redact(paths, outdir, key, map_path) -> None:
         if sys.stdin is None or sys.stdin.isatty():
             raise click.UsageError("give files or folders to redact (-o OUTDIR), or pipe a capture into 'diag redact -'")
         paths = ("-",)
+    if outdir is not None and not outdir.strip():
+        raise click.BadParameter("give a folder name", param_hint="-o/--output")
     if map_path and outdir and os.path.commonpath(
             [os.path.realpath(outdir), os.path.realpath(map_path)]) == os.path.realpath(outdir):
         raise DiagError(f"{map_path}: the map undoes the redaction; write it outside the output folder {outdir}")

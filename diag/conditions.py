@@ -35,6 +35,7 @@ from diag.types import format_value, url_parts
 from diag.version import Release
 
 MAX_MATCH_LEN = 4096  # regular expressions never see more than this of a value
+MAX_BINDINGS = 10_000  # ways a rule's facts may join on one device before the rest are dropped
 
 Bound = tuple[Any, tuple[str, ...]]  # (fact, fields used)
 Binding = dict[str, Any]  # name -> Bound, plus UNKNOWN -> frozenset of deciding scopes
@@ -438,6 +439,7 @@ def backtracking(pattern: str) -> str | None:
 
 # -- operands ------------------------------------------------------------------
 
+MAX_RELATIVE = dt.timedelta(days=36500)  # now+30d, now-12h ...: a hundred years at most
 _RELATIVE = re.compile(r"^now\s*(?:(?P<sign>[+-])\s*(?P<num>\d+)\s*(?P<unit>[dhm]))?$")
 
 
@@ -471,14 +473,23 @@ def _typed_operand(value: Any, ftype: str, where: str, bindings: dict[str, str],
             if m:
                 if not m.group("sign"):
                     return RelativeDate(dt.timedelta())
-                n = int(m.group("num")) * (1 if m.group("sign") == "+" else -1)
                 unit = {"d": "days", "h": "hours", "m": "minutes"}[m.group("unit")]
-                return RelativeDate(dt.timedelta(**{unit: n}))
+                n = int(m.group("num")[:12])
+                delta = dt.timedelta(**{unit: min(n, 10**8)})
+                if len(m.group("num")) > 12 or delta > MAX_RELATIVE:
+                    raise CompileError(where, f"'{value}' is more than {MAX_RELATIVE.days} days from now: "
+                                              "no licence timer is that long")
+                return RelativeDate(delta if m.group("sign") == "+" else -delta)
             try:
                 parsed = dt.datetime.fromisoformat(value)
-                return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
             except ValueError:
-                pass
+                parsed = None
+            if parsed is not None:
+                from diag.types import YEARS
+
+                if not YEARS[0] <= parsed.year <= YEARS[1]:
+                    raise CompileError(where, f"'{value}': give a date between the years {YEARS[0]} and {YEARS[1]}")
+                return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
         raise CompileError(where, f"'{value}' is not a date: use now, now+30d, now-12h or an ISO date")
     if ftype == "release":
         rel = Release.parse(str(value))
@@ -719,6 +730,11 @@ class AllNode(Node):
             current = [nb for cb in current for nb in child.match(cb, ctx)]
             if not current:
                 break
+            if len(current) > MAX_BINDINGS:
+                # a join over many distinct copies of the same outputs: keep the first ones
+                # (in capture order), so that time stays bounded; one problem gives one
+                # finding anyway
+                del current[MAX_BINDINGS:]
         return current
 
     def kinds(self) -> set[str]:

@@ -195,6 +195,8 @@ def group(parsed: list[tuple[str, list[tuple[object, list[Fact]]]]]) -> list[Dev
             placement.append((path, section, facts, key if key is not None else default))
 
     devices: dict[str, Device] = {}
+    commands: dict[str, set[str]] = {}  # device key -> commands already placed
+    known: dict[str, dict[str, set]] = {}  # device key -> kind -> what its facts say
     for path, section, facts, key in placement:
         if key is None:
             dkey, dname = f"file:{path}", path
@@ -208,8 +210,33 @@ def group(parsed: list[tuple[str, list[tuple[object, list[Fact]]]]]) -> list[Dev
             dev.inputs.append(path)
         dev.sections.append(section)
         dev.coverage |= set(section.coverage)
+        seen = commands.setdefault(dkey, set())
+        if section.spec.name in seen:
+            # The same command captured again (a paste repeated, backups of one config):
+            # a fact that says what an earlier one says adds nothing but more ways for a
+            # rule to join facts (n copies of a config, n^4 bindings for a four-way join).
+            facts = _new_facts(dev, known.setdefault(dkey, {}), facts)
+        seen.add(section.spec.name)
         dev.store.extend(facts)
     return sorted(devices.values(), key=lambda d: d.name.lower())
+
+
+def _said(fact: Fact) -> tuple:
+    return fact.kind, repr(sorted(fact.fields.items()))
+
+
+def _new_facts(dev: Device, known: dict[str, set], facts: list[Fact]) -> list[Fact]:
+    """The facts that no fact already in the device states (same kind, same fields)."""
+    out = []
+    for fact in facts:
+        said = known.get(fact.kind)
+        if said is None:
+            said = known[fact.kind] = {_said(f) for f in dev.store.get(fact.kind)}
+        key = _said(fact)
+        if key not in said:
+            said.add(key)
+            out.append(fact)
+    return out
 
 
 def _first(store: FactStore, kind: str, field_name: str) -> tuple[object, Fact] | tuple[None, None]:

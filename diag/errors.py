@@ -21,6 +21,9 @@ class InputError(DiagError):
         self.path = path
         self.problem = problem
 
+    def __reduce__(self):  # an error travels back from a --jobs worker
+        return type(self), (self.path, self.problem)
+
 
 class RuleError(DiagError):
     """A rule file is invalid. The message names the file and the field."""
@@ -31,3 +34,6 @@ class RuleError(DiagError):
         self.path = path
         self.field = field
         self.problem = problem
+
+    def __reduce__(self):
+        return type(self), (self.path, self.field, self.problem)

@@ -58,14 +58,35 @@ def map_files(fn: Callable, paths: list[str], jobs: int, each: Callable[[], None
             if each is not None:
                 each()
         return out
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), mp_context=_context()) as pool:
+    with _pool(min(jobs, len(paths)), _context()) as pool:
         for result in pool.map(_compact_call, [(fn, p) for p in paths], chunksize=_chunks(len(paths), jobs)):
             out.append(result)
             if each is not None:
                 each()
     return out
+
+
+def _quiet_worker() -> None:
+    """Workers leave Ctrl-C to the parent, which stops the run with one line."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class _pool:
+    """A process pool that, when the parent is interrupted or fails, drops the work not
+    started yet instead of waiting for all of it."""
+
+    def __init__(self, workers: int, ctx) -> None:
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.executor = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_quiet_worker)
+
+    def __enter__(self):
+        return self.executor
+
+    def __exit__(self, kind, exc, tb) -> None:
+        self.executor.shutdown(wait=kind is None, cancel_futures=kind is not None)
 
 
 def _compact_call(args):
@@ -96,7 +117,6 @@ def evaluate(rules, devices, nows, jobs: int, tick: Callable[[int], None] | None
     ctx = _context()
     if ctx.get_start_method() != "fork":
         return evaluate_all(rules, devices, nows, tick)
-    from concurrent.futures import ProcessPoolExecutor
 
     _SHARED.update(rules=rules, devices=devices, nows=nows)
     # The workers inherit every device: frozen, those objects are left out of the workers'
@@ -106,7 +126,7 @@ def evaluate(rules, devices, nows, jobs: int, tick: Callable[[int], None] | None
         step = max(1, len(devices) // (jobs * 4))
         slices = [(i, min(i + step, len(devices))) for i in range(0, len(devices), step)]
         parts = []
-        with ProcessPoolExecutor(max_workers=min(jobs, len(slices)), mp_context=ctx) as pool:
+        with _pool(min(jobs, len(slices)), ctx) as pool:
             for (_, stop), part in zip(slices, pool.map(_evaluate_slice, slices)):
                 parts.append(part)
                 if tick is not None:

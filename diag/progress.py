@@ -80,7 +80,7 @@ class Progress:
         try:
             self.stream.write("\r" + line + pad)
             self.stream.flush()
-        except (OSError, ValueError):
+        except (OSError, ValueError, AttributeError):
             self.shown = 0
             return
         self.shown = len(line)
@@ -90,7 +90,7 @@ class Progress:
             try:
                 self.stream.write("\r" + " " * self.shown + "\r")
                 self.stream.flush()
-            except (OSError, ValueError):
+            except (OSError, ValueError, AttributeError):
                 pass
             self.shown = 0
 

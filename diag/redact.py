@@ -788,6 +788,8 @@ class Redactor:
         return "".join(p if p in ("/", "\\", "", ".", "..") else self._path_part(p) for p in parts)
 
     def _path_part(self, name: str) -> str:
+        if "_" in name:  # a separator in file names, a word character to the patterns
+            return "_".join(self._path_part(piece) for piece in name.split("_"))
         was = self.learning
         self.learning = False
         try:

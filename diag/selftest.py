@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from diag.errors import InputError
+from diag.errors import DiagError, InputError
 
 
 @dataclass
@@ -59,7 +59,9 @@ def _run(path: Path, book, system_now, problems: list[str]):
         return _analyze(path, book, system_now)
     except InputError as exc:
         problems.append(f"{path.name}: {exc.problem}")
-        return None
+    except DiagError as exc:  # nothing recognised in the capture, and the like
+        problems.append(f"{path.name}: {exc}")
+    return None
 
 
 def check_rule(rule, book, system_now: dt.datetime | None = None) -> Outcome:

@@ -143,7 +143,7 @@ def _keep(spec: CommandSpec):
 
 def _suppression(path: str, no: int, text: str, body: str, host: str | None) -> Suppression:
     ids, sep, reason = body.partition("--")
-    rules = tuple(r for r in re.split(r"[,\s]+", ids.strip()) if r)
+    rules = tuple(r.lower() for r in re.split(r"[,\s]+", ids.strip()) if r)  # ids are lower case
     return Suppression(path, no, rules, reason.strip() or None if sep else None, text.strip(), host)
 
 

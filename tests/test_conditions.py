@@ -188,3 +188,23 @@ def test_missing_unknown_makes_a_positive_fact_three_valued():
     assert result == []
     plain = {"fact": "mts.queue", "where": {"recv_q": {"gt": 0}}}
     assert run(plain, store(), coverage=())[0] == []
+
+
+def test_a_join_stops_growing_at_the_binding_limit(monkeypatch):
+    from diag import conditions
+
+    many = [fact("config.interface", 10 + i, name=f"Ethernet1/{i}", key=f"ethernet1/{i}", vrf="default")
+            for i in range(20)]
+    spec = {"all": [{"fact": "config.interface", "as": "a"}, {"fact": "config.interface", "as": "b"}]}
+    results, _ = run(spec, store(*many))
+    assert len(results) == 400
+    monkeypatch.setattr(conditions, "MAX_BINDINGS", 50)
+    results, _ = run(spec, store(*many))
+    assert len(results) == 50
+    assert results[0]["a"][0].line == 10 and results[0]["b"][0].line == 10  # the first ones, in order
+
+
+@pytest.mark.parametrize("value", ["now+9999999999d", "now+999999999d", "now-36501d", "9999-12-31T00:00:00"])
+def test_dates_too_far_from_now_are_refused_at_load(value):
+    with pytest.raises(CompileError, match="more than 36500 days|between the years"):
+        compile_condition({"fact": "license.registration", "where": {"expires": {"lt": value}}}, CATALOGUE)

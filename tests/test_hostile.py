@@ -564,3 +564,49 @@ def test_a_redaction_key_that_is_not_utf8():
     res = subprocess.run([sys.executable, "-m", "diag", "redact", "--key", b"\xff\xfe", str(SAMPLE)],
                          capture_output=True, cwd=ROOT, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert res.returncode == 0 and b"DC-DMZ" not in res.stdout, res.stderr
+
+
+def test_jobs_with_bad_files_among_good_ones_give_the_same_report(workdir):
+    folder = workdir / "mixed-jobs"
+    folder.mkdir()
+    for i in range(8):
+        write(folder, f"s{i}.txt", TEXT)
+    write(folder, "empty.txt", b"")
+    write(folder, "x.gz", b"\x1f\x8b")
+    write(folder, "noise.bin", random.Random(3).randbytes(4000))
+    (folder / "broken").symlink_to(folder / "missing")
+    one = diag("check", "-f", "json", "--no-config", "-j", "1", str(folder))
+    two = diag("check", "-f", "json", "--no-config", "-j", "2", str(folder))
+    assert one.code == two.code == 2 and "internal error" not in two.err, two.err
+    assert json.loads(one.out) == json.loads(two.out)
+    assert {u["path"] for u in json.loads(two.out)["unread"]} == {str(folder / "x.gz"), str(folder / "broken")}
+
+
+def test_the_same_capture_repeated_adds_no_facts(workdir):
+    from diag.api import Options, analyze
+
+    source = SAMPLES / "known-issue-1-source-interface.txt"
+    once = analyze([str(source)], Options())
+    path = write(workdir, "twenty.txt", source.read_text() * 20)
+    many = analyze([str(path)], Options())
+    assert len(many.devices) == len(once.devices) == 1
+    for kind in ("config.interface", "callhome.block", "config.http_source", "license.registration"):
+        assert len(many.devices[0].store.get(kind)) == len(once.devices[0].store.get(kind)), kind
+    assert sorted((f.rule_id, f.line) for f in many.findings) == sorted((f.rule_id, f.line) for f in once.findings)
+
+
+def test_progress_with_stderr_closed():
+    res = subprocess.run([sys.executable, "-m", "diag", "check", "--progress", str(SAMPLES)],
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, preexec_fn=lambda: os.close(2),
+                         cwd=ROOT, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert res.returncode == 1 and b"Summary:" in res.stdout
+
+
+def test_write_baseline_never_overwrites_a_capture(workdir):
+    path = write(workdir, "victim.txt", TEXT)
+    assert_refused(diag("check", "--write-baseline", str(path), str(path)), "one of the captures being checked")
+    assert path.read_text() == TEXT
+    for value, needle in (("", "is not a file name"), (str(workdir) + "/", "is a directory"),
+                          (str(workdir / "new-folder") + "/", "is not a file name")):
+        run = diag("check", "--write-baseline", value, str(path))
+        assert run.code == 2 and needle in run.err and "Traceback" not in run.err, run.err

@@ -62,6 +62,10 @@ def test_rules_test_checks_a_site_folder_on_its_own_captures(tmp_path: Path):
     res = run("rules", "--test", "-f", "json", "-r", str(broken))
     data = json.loads(res.output)
     assert [d["ok"] for d in data] == [False] and len(data[0]["problems"]) == 2
+    # a capture with nothing recognised in it is that rule's failure, not the end of the run
+    (broken / f"{rule_id}.ok.txt").write_text("hello\n")
+    res = run("rules", "--test", "-r", str(broken))
+    assert res.exit_code == 1 and f"{rule_id}.ok.txt: " in res.output and "no Smart Licensing" in res.output
     empty = tmp_path / "empty"
     empty.mkdir()
     res = CliRunner().invoke(cli, ["rules", "--test", "-r", str(empty)])
@@ -207,6 +211,22 @@ def test_suppressions_in_capitals_on_the_line_above(tmp_path: Path):
         comment="  ! DIAG: Ignore callhome-url-plain-http -- upper case\n"))
     report = analyze([str(path)], Options(system_now=SYSTEM_NOW))
     assert [s.finding.rule_id for s in report.suppressed] == ["callhome-url-plain-http"]
+
+
+@pytest.mark.parametrize("comment", ["  ! diag: ignore ALL -- capitals\n",
+                                     "  ! diag: ignore CALLHOME-URL-PLAIN-HTTP -- capitals\n"])
+def test_rule_ids_of_a_suppression_are_read_in_any_case(tmp_path: Path, comment: str):
+    path = write(tmp_path / "leaf.cfg", CONFIG.format(comment=comment))
+    report = analyze([str(path)], Options(system_now=SYSTEM_NOW))
+    assert [s.finding.rule_id for s in report.suppressed] == ["callhome-url-plain-http"]
+    res = run("check", str(path))
+    assert "unknown rule id" not in res.output
+
+
+def test_a_suppression_naming_no_rule_is_reported(tmp_path: Path):
+    path = write(tmp_path / "leaf.cfg", CONFIG.format(comment="  ! diag: ignore -- forgot the id\n"))
+    res = run("check", str(path))
+    assert "the suppression names no rule id" in res.output and res.exit_code == 1
 
 
 def test_a_suppression_naming_an_unknown_rule_is_reported(tmp_path: Path):

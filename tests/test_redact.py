@@ -314,6 +314,21 @@ def test_a_map_reached_through_a_link_into_the_output_folder_is_refused(tmp_path
     assert not (out / "map.json").exists()
 
 
+def test_file_names_lose_the_host_names_and_addresses_they_hold(tmp_path):
+    source = tmp_path / "in"
+    source.mkdir()
+    name = "DC-DMZ_10.40.1.53_2023-03-16.txt"
+    (source / name).write_bytes((SAMPLES / "known-issue-2-plain-http.txt").read_bytes())
+    res = invoke("redact", str(source / name), "-o", str(tmp_path / "out"))
+    assert res.exit_code == 0, res.output
+    [out] = [p.name for p in (tmp_path / "out").iterdir()]
+    assert "DC-DMZ" not in out and "10.40.1.53" not in out and out.endswith("_2023-03-16.txt")
+    res = invoke("check", "--redact", "-f", "json", str(source / name))
+    assert "DC-DMZ" not in res.output and "10.40.1.53" not in res.output
+    res = invoke("redact", str(source / name), "-o", "")
+    assert res.exit_code == 2 and "give a folder name" in res.output
+
+
 def test_summary_counts_each_kind(redacted, tmp_path):
     res = invoke("redact", str(CORPUS), "-o", str(tmp_path))
     assert "redacted 7 file(s)" in res.stderr
