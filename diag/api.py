@@ -18,7 +18,7 @@ from pathlib import Path
 from diag import __version__
 from diag.capture import ReadStats, read_into
 from diag.devices import Device, capture_clock, estimate_from_events, group, settle
-from diag.engine import Outcome, evaluate
+from diag.engine import Outcome
 from diag.errors import DiagError, InputError
 from diag.facts import Fact
 from diag.parsers import parse_section
@@ -275,11 +275,11 @@ def analyze(paths: list[str], options: Options | None = None, rules: RuleBook | 
             unread.append((given, "folder holds no file to check"))
         main.extend(files)
     ticker = _ReadProgress(options.progress, [p for p, _ in main])
-    reader = _read_one
-    if options.progress is not None and not parallel.spread(len(main), options.jobs):
-        def reader(path: str, compact: bool = False):  # in this process: told within each file
-            return _read_one(path, compact, ticker.within)
-    read = parallel.map_files(reader, [p for p, _ in main], options.jobs,
+    def told(path: str, compact: bool = False):  # read in this process: progress within each file
+        return _read_one(path, compact, ticker.within)
+
+    local = options.progress is not None and not parallel.spread(len(main), options.jobs)
+    read = parallel.map_files(told if local else _read_one, [p for p, _ in main], options.jobs,
                               ticker.done if options.progress is not None else None)
     for (path, named), outcome in zip(main, read):
         try:

@@ -19,7 +19,6 @@ Reading is streaming: the input is read in chunks and never held whole, so a
 from __future__ import annotations
 
 import codecs
-import gzip
 import io
 import os
 import re
@@ -172,7 +171,10 @@ def _utf16_guess(sample: bytes) -> str | None:
     return None
 
 
-_DAMAGED = (EOFError, zlib.error, gzip.BadGzipFile)
+def _damaged() -> tuple:
+    """What a damaged compressed stream raises (gzip is imported only for gzipped input)."""
+    gz = sys.modules.get("gzip")
+    return (EOFError, zlib.error, gz.BadGzipFile) if gz is not None else (EOFError, zlib.error)
 
 
 def _read(stream: BinaryIO, size: int) -> bytes:
@@ -193,7 +195,7 @@ def _sniff(stream: BinaryIO, path: str, stats: ReadStats) -> bytes:
     while got < SNIFF:
         try:
             data = _read(stream, SNIFF - got)
-        except _DAMAGED as exc:
+        except _damaged() as exc:
             if not parts:
                 raise InputError(path, f"not a readable gzip file ({exc})") from None
             stats.truncated = f"compressed stream is damaged or truncated ({exc})"
@@ -219,7 +221,7 @@ def _chunks(stream: BinaryIO, first: bytes, path: str, stats: ReadStats) -> Iter
         while got < CHUNK:  # read1 may return little at a time (gzip): gather a chunk
             try:
                 data = _read(stream, CHUNK - got)
-            except _DAMAGED as exc:
+            except _damaged() as exc:
                 stats.truncated = f"compressed stream is damaged or truncated ({exc})"
                 end = True
                 break
@@ -526,6 +528,8 @@ def open_binary(path: str) -> BinaryIO:
     except OSError as exc:
         raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
     if head == GZIP_MAGIC:
+        import gzip  # only for gzipped input
+
         return gzip.GzipFile(fileobj=buffered, mode="rb")  # type: ignore[return-value]
     return buffered  # type: ignore[return-value]
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import json
 import os
 import sys
 import traceback
@@ -287,6 +286,8 @@ def parse(paths) -> None:
         ],
         "unread": [{"path": p, "problem": m} for p, m in unread],
     }
+    import json
+
     click.echo(json.dumps(out, indent=2, ensure_ascii=False))
     for path, problem in unread:
         click.echo(f"diag: error: {path}: {problem}", err=True)
@@ -301,6 +302,8 @@ def _test_rules(book, rules_dirs, fmt) -> None:
     results = check_all(book, [Path(d) for d in rules_dirs] or None)
     failed = [r for r in results if not r.ok]
     if fmt == "json":
+        import json
+
         click.echo(json.dumps([{"id": r.ident, "path": str(r.path), "ok": r.ok, "problems": r.problems}
                                for r in results], indent=2))
     else:
@@ -328,6 +331,8 @@ def rules_cmd(fmt, rules_dirs, test) -> None:
         _test_rules(book, rules_dirs, fmt)
         return
     if fmt == "json":
+        import json
+
         click.echo(json.dumps([{"id": r.id, "severity": r.severity, "confidence": r.confidence, "area": r.area,
                                 "title": r.title, "requires": [list(a) for a in r.requires],
                                 **({"escalates_to": r.escalate[0]} if r.escalate else {})}

@@ -17,7 +17,6 @@ file and the key, like every other configuration mistake.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,6 +49,7 @@ def find(start: Path | None = None) -> Path | None:
     return None
 
 
+_MAY_CONFIGURE = re.compile(r"tool\s*\.\s*[\"']?diag|^\s*\[\s*[\"']?tool[\"']?\s*\]", re.M)
 _TOOL_DIAG = re.compile(r"^\s*\[\s*tool\s*\.\s*diag\s*[\].]", re.M)
 
 
@@ -61,6 +61,10 @@ def _has_tool_diag(path: Path) -> bool:
         text = read_small(path, CONFIG_LIMIT, "configuration file")
     except (OSError, DiagError):
         return False
+    if _MAY_CONFIGURE.search(text) is None:
+        return False  # no [tool] table and no tool.diag key: nothing for diag, no TOML parser
+    import tomllib
+
     try:
         return "diag" in tomllib.loads(text).get("tool", {})
     except (tomllib.TOMLDecodeError, ValueError, RecursionError):
@@ -106,6 +110,8 @@ def load(path: Path) -> Config:
     except FileNotFoundError:
         raise DiagError(f"{where}: cannot read: no such file") from None
     if path.name == "pyproject.toml":
+        import tomllib
+
         try:
             data = tomllib.loads(text).get("tool", {}).get("diag", {})
         except (tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:  # also 5,000-digit numbers, deep nesting

@@ -7,7 +7,6 @@ a rule.
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +76,8 @@ def write_baseline(path: str, findings: list[Finding]) -> None:
     entries.sort(key=lambda e: (e["device"], e["rule_id"], e["evidence"]))
     data = {"schema": BASELINE_SCHEMA, "findings": entries}
     try:
+        import json
+
         Path(path).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     except OSError as exc:
         raise DiagError(f"{path}: cannot write the baseline: {exc.strerror or exc}") from None
@@ -86,6 +87,8 @@ BASELINE_LIMIT = 256 << 20  # bytes: the baseline of a very large fleet stays fa
 
 
 def read_baseline(path: str) -> Counter:
+    import json
+
     from diag.config import read_small
 
     try:

@@ -10,13 +10,10 @@ The first problem stops the run with ``RuleError`` naming file, field, reason.
 
 from __future__ import annotations
 
-import os
-
 import functools
-import json
+import os
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -123,6 +120,9 @@ class RuleBook:
 def _validator(name: str = "rule"):
     import jsonschema
     from referencing import Registry, Resource
+
+    import json
+    from importlib import resources  # only when rules are compiled (a cache miss)
 
     schemas = {n: json.loads(resources.files("diag.schema").joinpath(f"{n}.schema.json").read_text("utf-8"))
                for n in ("rule", "derivation")}

@@ -10,11 +10,9 @@ simply not used. ``DIAG_CACHE_DIR`` moves it, ``DIAG_NO_CACHE=1`` turns it off.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -61,8 +59,17 @@ _CODE_STAMP = _code_stamp()
 KEEP = 8  # cache files kept; older ones are removed when a new one is written
 
 
+def _hasher():
+    """BLAKE2 without hashlib: importing hashlib loads OpenSSL, a tenth of a small run."""
+    try:
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - another Python implementation
+        from hashlib import blake2b
+    return blake2b(digest_size=16)
+
+
 def key(rule_files: list[Path]) -> str:
-    h = hashlib.sha256()
+    h = _hasher()
     h.update(f"{__version__}|{sys.version_info[:2]}|{_CODE_STAMP}|".encode())
     for path in rule_files:
         h.update(os.fsencode(path) + b"\0")  # any file name, not only UTF-8 ones
@@ -97,6 +104,8 @@ def write(k: str, value: Any) -> None:
         return
     try:
         base.mkdir(parents=True, exist_ok=True)
+        import tempfile  # only when the cache is written
+
         fd, tmp = tempfile.mkstemp(dir=base, prefix=".rules-", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)

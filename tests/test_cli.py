@@ -291,3 +291,33 @@ def test_text_report_names_an_input_with_nothing_recognised(tmp_path):
     res = invoke("check", str(OK), str(prose))
     assert res.exit_code == 0
     assert f"note: {prose}: nothing recognised in its 3 line(s)" in res.output
+
+
+STATUS_PASTE = """Smart Licensing is ENABLED
+
+Registration:
+  Status: UNREGISTERED
+  Export-Controlled Functionality: Not Allowed
+
+License Authorization:
+  Status: EVAL MODE
+  Evaluation Period Remaining: 80 days, 2 hours, 0 minutes, 0 seconds
+"""
+
+
+def test_a_small_paste_loads_only_what_it_needs(tmp_path):
+    # start-up is most of a small paste's time: modules a plain check does not need stay unloaded
+    # (the rule set comes from the cache, warmed by the first run)
+    paste = tmp_path / "status.txt"
+    paste.write_text(STATUS_PASTE)
+    probe = ("import sys; from diag.cli import main; sys.argv = ['diag', 'check', sys.argv[1]]\n"
+             "try:\n    main()\nexcept SystemExit:\n    pass\n"
+             "heavy = ['yaml', 'jsonschema', 'multiprocessing', 'concurrent.futures', 'tomllib', 'hashlib', "
+             "'gzip', 'json', 'importlib.resources', 'tempfile', 'ttp']\n"
+             "print('LOADED', [m for m in heavy if m in sys.modules], file=sys.stderr)")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    subprocess.run([sys.executable, "-m", "diag", "check", str(paste)], capture_output=True, env=env, timeout=120)
+    res = subprocess.run([sys.executable, "-c", probe, str(paste)], capture_output=True, cwd=tmp_path, env=env,
+                         timeout=120)
+    assert b"evaluation-mode" in res.stdout
+    assert b"LOADED []" in res.stderr, res.stderr

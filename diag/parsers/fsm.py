@@ -27,7 +27,7 @@ from __future__ import annotations
 import functools
 import io
 import re
-from importlib import resources
+import os
 from typing import Iterable
 
 import textfsm
@@ -261,9 +261,20 @@ _GROUP = re.compile(r"(?<!\\)\(\?P<(\w+)>")
 _UNJOINABLE = re.compile(r"\(\?[aiLmsux]+\)|\\[1-9]|\(\?P=")
 
 
+_TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "templates")
+
+
 @functools.lru_cache(maxsize=None)
 def template_text(name: str) -> str:
     try:
+        # the installed package's own folder (importlib.resources costs more to import
+        # than reading the file); a package inside a zip goes through importlib
+        path = os.path.join(_TEMPLATES, name)
+        if os.path.isdir(_TEMPLATES):
+            with open(path, encoding="utf-8") as fh:
+                return fh.read()
+        from importlib import resources
+
         return resources.files("diag.templates").joinpath(name).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise DiagError(f"template {name}: not found in the installed package") from None
