@@ -1,3 +1,3 @@
 """diag: a troubleshooting expert system and linter for NX-OS Smart Licensing and Call Home."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"

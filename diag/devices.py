@@ -272,11 +272,17 @@ def settle(dev: Device) -> None:
     elif (smart is not None or _first(store, "license.registration", "status")[0] is not None
           or summary_on is not None):
         mode, mode_fact = "classic", smart_fact or summary_on_fact or rel_fact
+    elif mode == "traditional" and store.first("config.license_smart_enable") is not None \
+            and not re.search(r"(?<!\d)30(?:16|64)(?!\d)", str(chassis or platform or "")):
+        # 'license smart enable' in the configuration: the release runs classic Smart Licensing
+        mode, mode_fact = "classic", store.first("config.license_smart_enable")
     dev.mode = mode
 
     fields: dict = {"name": dev.name, "family": family, "licensing_mode": mode}
     lines: dict[str, int] = {}
-    anchor = rel_fact or plat_fact or mode_fact
+    # every device gets its fact (rules and derivations test its licensing mode), anchored
+    # at its first output when nothing names its release, platform or mode
+    anchor = rel_fact or plat_fact or mode_fact or next((f for f in store.all()), None)
     if dev.release is not None and rel_fact is not None:
         fields["release"] = dev.release
         lines["release"] = rel_fact.line_of("release")
@@ -315,7 +321,11 @@ STALE_MARGIN = dt.timedelta(days=2)
 def capture_clock(dev: Device) -> tuple[dt.datetime, str] | None:
     """The newest clock reading in the device's own output, and where it was read."""
     best: tuple[dt.datetime, str] | None = None
-    for fact in dev.store.get("clock"):
+    # 'show clock' names its zone; the '!Time:' line of a configuration is local time
+    # without one (read as UTC): east of UTC it would run hours ahead. A zoned reading wins.
+    clocks = dev.store.get("clock")
+    zoned = [f for f in clocks if f.section.command == "show clock"]
+    for fact in zoned or clocks:
         now = fact.get("now")
         if isinstance(now, dt.datetime) and (best is None or now > best[0]):
             best = (now, f"{fact.section.command} ({fact.path}:{fact.line})")

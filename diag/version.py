@@ -118,8 +118,8 @@ def licensing_mode_for(release: Release | None, platform: str = "") -> str:
 
     Nexus 3000/9000: before 9.3(3) traditional only; 9.3(3) to 10.1(x) classic
     Smart Licensing; 10.2(1) and later Smart Licensing Using Policy. Nexus 7000:
-    classic Smart Licensing from 8.0(1). Nexus 3016 and 3064 never get Smart
-    Licensing. Unknown release: ``unknown``.
+    classic Smart Licensing from 8.0(1) (an 8.x release with no platform known is
+    one). Nexus 3016 and 3064 never get Smart Licensing. Unknown release: ``unknown``.
     """
     if release is None:
         return "unknown"
@@ -132,4 +132,6 @@ def licensing_mode_for(release: Release | None, platform: str = "") -> str:
         return "slp"
     if release >= Release.coerce("9.3(3)"):
         return "classic"
+    if not plat and Release.coerce("8.0(1)") <= release < Release.coerce("9.0(1)"):
+        return "classic"  # NX-OS 8.x is the Nexus 7000 line (Nexus 9000 went from 7.0(3)I7 to 9.2)
     return "traditional"

@@ -324,19 +324,38 @@ def test_clock_readings_win_over_a_newer_log_line(tmp_path):
     assert "show clock" in where
 
 
-def test_newest_of_several_clock_readings(tmp_path):
+def test_show_clock_wins_over_a_configuration_time_line(tmp_path):
+    # '!Time:' is the switch's local time without a zone: east of UTC, read as UTC, it runs
+    # hours ahead of the zoned 'show clock' (and would pass deadlines that are not passed)
     path = write(tmp_path, "c.txt", f"""
         leaf01# show clock
         {CLOCK}
         leaf01# show running-config callhome
         !Command: show running-config callhome
-        !Time: Fri Mar  3 09:31:10 2023
+        !Time: Fri Mar  3 18:31:10 2023
         callhome
         """)
     (dev,) = devices(path)
     now, where = capture_clock(dev)
-    assert now == dt.datetime(2023, 3, 3, 9, 31, 10, tzinfo=UTC)
-    assert ":5)" in where
+    assert now == dt.datetime(2023, 3, 3, 9, 20, 5, 123000, tzinfo=UTC)
+    assert "show clock" in where
+
+
+def test_newest_of_several_configuration_time_lines(tmp_path):
+    path = write(tmp_path, "c.txt", """
+        leaf01# show running-config callhome
+        !Command: show running-config callhome
+        !Time: Fri Mar  3 09:31:10 2023
+        callhome
+        leaf01# show running-config callhome
+        !Command: show running-config callhome
+        !Time: Fri Mar  3 09:41:10 2023
+        callhome
+        """)
+    (dev,) = devices(path)
+    now, where = capture_clock(dev)
+    assert now == dt.datetime(2023, 3, 3, 9, 41, 10, tzinfo=UTC)
+    assert ":7)" in where
 
 
 def test_newest_log_line_when_there_is_no_clock(tmp_path):

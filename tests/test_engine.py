@@ -165,3 +165,92 @@ License Authorization:
               if f.rule_id == "communication-deadline-near"]
     assert [f.severity for f in near] == ["warning"]
     assert [f.severity for f in passed] == ["error"] and "already passed" in passed[0].message
+
+
+def test_an_old_log_failure_after_which_communication_succeeded_is_history(tmp_path: Path):
+    status = """lab-n9k-9# show license status
+Smart Licensing is ENABLED
+
+Registration:
+  Status: REGISTERED
+  Initial Registration: SUCCEEDED on Jan 10 09:00:00 2023 UTC
+  Next Renewal Attempt: Jul 09 09:00:00 2023 UTC
+  Registration Expires: Jan 09 09:00:00 2024 UTC
+
+License Authorization:
+  Status: AUTHORIZED on Oct 02 08:00:00 2023 UTC
+  Last Communication Attempt: {result} on Oct 02 08:00:00 2023 UTC
+  Next Communication Attempt: Nov 01 08:00:00 2023 UTC
+  Communication Deadline: Dec 31 08:00:00 2023 UTC
+"""
+    log = """lab-n9k-9# show clock
+08:30:00.000 UTC Mon Oct 02 2023
+lab-n9k-9# show logging logfile | include SMART_LIC
+2023 Jul 14 03:12:44 lab-n9k-9 %LICMGR-3-LOG_SMART_LIC_COMM_FAILED: Communications failure with the Cisco Smart Software Manager (CSSM) : Unable to resolve server hostname/domain name
+"""
+    ok = check(tmp_path, log + status.format(result="SUCCEEDED"), "ok.txt")
+    assert "smart-comm-failed-log" not in [f.rule_id for f in ok.findings]
+    # the same log with the last attempt failing: the failure is current
+    hit = check(tmp_path, log + status.format(result="FAILED"), "hit.txt")
+    assert "smart-comm-failed-log" in [f.rule_id for f in hit.findings]
+
+
+N7K_CONFIG = """core-n7k# show running-config
+
+!Command: show running-config
+!Time: Tue Oct 10 14:03:10 2023
+
+version 8.4(2c)
+hostname core-n7k
+license smart enable
+callhome
+  email-contact noc@example.org
+  destination-profile CiscoTAC-1 transport-method http
+  destination-profile CiscoTAC-1 index 1 http http://tools.cisco.com/its/service/oddce/services/DDCEService
+  transport http use-vrf management
+  enable
+core-n7k#
+"""
+
+
+def test_a_nexus_7000_seen_through_its_configuration_runs_classic_smart_licensing(tmp_path: Path):
+    report = check(tmp_path, N7K_CONFIG, "n7k.txt")
+    assert [d.mode for d in report.devices] == ["classic"]
+    assert "callhome-url-plain-http" in [f.rule_id for f in report.findings]
+
+
+def test_an_slp_switch_does_not_send_licensing_through_a_leftover_callhome_block(tmp_path: Path):
+    text = """leaf-slp# show version
+Cisco Nexus Operating System (NX-OS) Software
+  NXOS: version 10.3(4a) [Maintenance Release]
+  cisco Nexus9000 C93180YC-FX Chassis
+leaf-slp# show running-config
+
+!Command: show running-config
+!Time: Tue Oct 10 14:03:10 2023
+
+version 10.3(4a) Bios:version 05.47
+hostname leaf-slp
+ip domain-lookup
+ip name-server 10.1.1.53 use-vrf management
+license smart transport smart
+license smart url smart https://smartreceiver.cisco.com/licservice/license
+license smart vrf management
+callhome
+  email-contact noc@example.org
+  destination-profile CiscoTAC-1 transport-method http
+  destination-profile CiscoTAC-1 index 1 http https://tools.cisco.com/its/service/oddce/services/DDCEService
+interface mgmt0
+  vrf member management
+leaf-slp#
+"""
+    report = check(tmp_path, text, "slp.txt")
+    assert [d.mode for d in report.devices] == ["slp"]
+    paths = [f for d in report.devices for f in d.store.get("licensing.path")]
+    assert [p.get("service") for p in paths] == ["the Smart Licensing transport"]
+    assert "dns-server-missing" not in [f.rule_id for f in report.findings]
+    # the same switch with Call Home as its SLP transport: Call Home is the path again
+    callhome = check(tmp_path, text.replace("license smart transport smart", "license smart transport callhome"),
+                     "slp-ch.txt")
+    services = {p.get("service") for d in callhome.devices for p in d.store.get("licensing.path")}
+    assert "Call Home" in services

@@ -418,7 +418,7 @@ def test_markdown_classic_dates_against_the_capture_clock(rulebook):
     text = render(report, "markdown")
     assert "| Communication deadline | 2022-09-20 16:12 UTC (in 89 days) |" in text
     assert "| Registration expires | 2023-06-22 16:13 UTC (in 364 days) |" in text
-    assert "| Clock used | Jun 22 2022 16:18 UTC (capture: show running-config (samples/healthy-registered-9.3.txt:36)) |" in text
+    assert "| Clock used | Jun 22 2022 16:18 UTC (capture: show clock (samples/healthy-registered-9.3.txt:31)) |" in text
     assert "| Last communication attempt | SUCCEEDED on 2022-06-22 16:15 UTC (today) |" in text
     assert "| Registration status | REGISTERED |" in text
 

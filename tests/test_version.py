@@ -159,4 +159,8 @@ def test_licensing_mode_without_platform_or_release():
     assert licensing_mode_for(None, "C93180YC-EX") == "unknown"
     assert licensing_mode_for(R("9.3(4)")) == "classic"
     assert licensing_mode_for(R("10.2(3)F")) == "slp"
-    assert licensing_mode_for(R("8.4(2c)")) == "traditional"  # unknown platform: N3K/N9K rules
+    # NX-OS 8.x is the Nexus 7000 line (classic Smart Licensing from 8.0(1)); the Nexus 9000
+    # went from 7.0(3)I7 to 9.2
+    assert licensing_mode_for(R("8.4(2c)")) == "classic"
+    assert licensing_mode_for(R("7.0(3)I7(8)")) == "traditional"
+    assert licensing_mode_for(R("9.2(4)")) == "traditional"
