@@ -196,7 +196,7 @@ def group(parsed: list[tuple[str, list[tuple[object, list[Fact]]]]]) -> list[Dev
 
     devices: dict[str, Device] = {}
     commands: dict[str, set[str]] = {}  # device key -> commands already placed
-    known: dict[str, dict[str, set]] = {}  # device key -> kind -> what its facts say
+    known: dict[tuple, dict[str, set]] = {}  # (command, filtered, device key) -> kind -> what its facts say
     for path, section, facts, key in placement:
         if key is None:
             dkey, dname = f"file:{path}", path
@@ -211,27 +211,49 @@ def group(parsed: list[tuple[str, list[tuple[object, list[Fact]]]]]) -> list[Dev
         dev.sections.append(section)
         dev.coverage |= set(section.coverage)
         seen = commands.setdefault(dkey, set())
-        if section.spec.name in seen:
+        command = (section.spec.name, section.filtered)  # a fragment never stands for a whole output
+        if command in seen:
             # The same command captured again (a paste repeated, backups of one config):
             # a fact that says what an earlier one says adds nothing but more ways for a
             # rule to join facts (n copies of a config, n^4 bindings for a four-way join).
-            facts = _new_facts(dev, known.setdefault(dkey, {}), facts)
-        seen.add(section.spec.name)
+            facts = _new_facts(dev, known.setdefault(command + (dkey,), {}), facts, section.filtered)
+        seen.add(command)
         dev.store.extend(facts)
+    for dev in devices.values():
+        _drop_fragments_of_whole_configs(dev)
     return sorted(devices.values(), key=lambda d: d.name.lower())
+
+
+def _drop_fragments_of_whole_configs(dev: Device) -> None:
+    """Facts of a filtered configuration (``| include``) leave out lines the filter hid: a
+    callhome block read there has no 'enable'. When another capture shows the whole part
+    they describe, that one is the evidence, and the fragment's facts are dropped."""
+    if not any(s.filtered and s.spec.name == "show running-config" for s in dev.sections):
+        return
+    from diag.commands import covers
+    from diag.facts import CATALOGUE
+
+    for kind, facts in list(dev.store.by_kind.items()):
+        spec = CATALOGUE.get(kind)
+        if spec is None or not any(covers(dev.coverage, scope) for scope in spec.proven_by):
+            continue
+        kept = [f for f in facts if not (f.section.filtered and f.section.spec.name == "show running-config")]
+        if len(kept) != len(facts):
+            dev.store.by_kind[kind] = kept
 
 
 def _said(fact: Fact) -> tuple:
     return fact.kind, repr(sorted(fact.fields.items()))
 
 
-def _new_facts(dev: Device, known: dict[str, set], facts: list[Fact]) -> list[Fact]:
-    """The facts that no fact already in the device states (same kind, same fields)."""
+def _new_facts(dev: Device, known: dict[str, set], facts: list[Fact], filtered: bool) -> list[Fact]:
+    """The facts that no fact already in the device, read from outputs filtered alike,
+    states (same kind, same fields)."""
     out = []
     for fact in facts:
         said = known.get(fact.kind)
         if said is None:
-            said = known[fact.kind] = {_said(f) for f in dev.store.get(fact.kind)}
+            said = known[fact.kind] = {_said(f) for f in dev.store.get(fact.kind) if f.section.filtered == filtered}
         key = _said(fact)
         if key not in said:
             said.add(key)

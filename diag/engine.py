@@ -301,6 +301,14 @@ def _command_for(scope: str, dev) -> str:
     for fact in dev.store.get("callhome.block"):
         if fact.get("vrf"):
             vrf = fact.get("vrf")
+    # where licensing messages really go (the SLP transport's URL and VRF, or Call Home's)
+    path = dev.store.first("licensing.path")
+    if path is not None:
+        host, vrf = path.get("host") or host, path.get("vrf") or vrf
+    elif getattr(dev, "mode", None) == "slp":
+        server = dev.store.first("slp.server_url")  # the SLP server, its VRF not known
+        if server is not None and server.get("host"):
+            host = server.get("host")
     if scope == "ping":
         return f"ping {host} vrf {vrf}"
     return f"telnet {host} 443 vrf {vrf}"

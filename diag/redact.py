@@ -297,6 +297,8 @@ _CONTEXTS: list[tuple[re.Pattern, dict[str, str], tuple[str, ...]]] = [
 ]
 
 
+# the extension of a capture's file name (".txt", ".log.gz"), kept as it is
+_EXTENSION = re.compile(r"(?:\.(?:txt|log|cfg|conf|out|text|tech|json|md|csv|gz|zip|bak|old))+$", re.I)
 _TRIGGERS = re.compile("|".join(re.escape(t) for t in sorted({t for _, _, ts in _CONTEXTS for t in ts},
                                                                key=len, reverse=True)))
 _SECRET_HINT = re.compile(r"(?i)pass|pwd|secret|token|key|communit|credential|psk")
@@ -350,6 +352,7 @@ class Redactor:
         self._taken: dict[str, tuple[str, str]] = {}
         self._learned: dict[str, Entry] = {}  # casefolded literal -> entry
         self._learned_re: re.Pattern | None = None
+        self._learned_path_re: re.Pattern | None = None
 
     # -- placeholders --------------------------------------------------------
     def _digest(self, family: str, norm: str) -> bytes:
@@ -459,6 +462,10 @@ class Redactor:
                 return r"(?<![\w-])" + body + r"(?![\w-]|\.\w)"
 
             self._learned_re = re.compile("|".join(alt(lit) for lit in alts), re.I)
+            # in a file name, '-' and '.' separate words: leaf21-extra.log names leaf21
+            self._learned_path_re = re.compile("|".join(
+                r"(?<![A-Za-z0-9])" + r"\s+".join(re.escape(w) for w in lit.split()) + r"(?![A-Za-z0-9])"
+                for lit in alts), re.I)
 
     # -- what a value becomes -----------------------------------------------------
     def value(self, kind: str, value: str) -> str | None:
@@ -788,6 +795,9 @@ class Redactor:
         return "".join(p if p in ("/", "\\", "", ".", "..") else self._path_part(p) for p in parts)
 
     def _path_part(self, name: str) -> str:
+        m = _EXTENSION.search(name)
+        if m and m.start() > 0:  # leaf21.txt: the name before the extension is not an FQDN's label
+            return self._path_part(name[:m.start()]) + m.group()
         if "_" in name:  # a separator in file names, a word character to the patterns
             return "_".join(self._path_part(piece) for piece in name.split("_"))
         was = self.learning
@@ -799,8 +809,8 @@ class Redactor:
                 if rep and all(e <= a or s >= b for a, b, _ in spans):
                     spans.append((s, e, rep))
 
-            if self._learned_re is not None:
-                for lm in self._learned_re.finditer(name):
+            if self._learned_path_re is not None:
+                for lm in self._learned_path_re.finditer(name):
                     add(lm.start(), lm.end(), self._learned[" ".join(lm.group().split()).casefold()].placeholder)
             for em in _EMAIL.finditer(name):
                 add(em.start(), em.end(), self.value("email", em.group()))

@@ -254,3 +254,38 @@ leaf-slp#
                      "slp-ch.txt")
     services = {p.get("service") for d in callhome.devices for p in d.store.get("licensing.path")}
     assert "Call Home" in services
+
+
+def test_an_slp_switch_is_asked_to_probe_its_own_server():
+    from conftest import SAMPLES
+
+    report = analyze([str(SAMPLES / "slp-10.2-reporting-broken.txt")], Options(system_now=SYSTEM_NOW))
+    probes = [c.command for c in report.outcome.collect_next if c.command.startswith("ping")]
+    assert probes == ["ping 10.44.3.20 vrf management"]
+
+
+def test_a_filtered_fragment_gives_way_to_the_whole_block(tmp_path: Path):
+    # '| include' hides the 'enable' line; '| section callhome' shows the whole block
+    text = """edge-3# show clock
+14:02:11.000 UTC Thu Jun 13 2024
+edge-3# show running-config | include callhome|destination-profile
+callhome
+  destination-profile CiscoTAC-1 transport-method http
+  destination-profile CiscoTAC-1 index 1 http https://tools.cisco.com/its/service/oddce/services/DDCEService
+edge-3# show running-config | section callhome
+callhome
+  email-contact noc@example.org
+  destination-profile CiscoTAC-1 transport-method http
+  destination-profile CiscoTAC-1 index 1 http https://tools.cisco.com/its/service/oddce/services/DDCEService
+  transport http use-vrf management
+  enable
+edge-3#
+"""
+    report = check(tmp_path, text, "fragments.txt")
+    ids = [f.rule_id for f in report.findings]
+    assert "callhome-disabled" not in ids and "callhome-email-contact-missing" not in ids, ids
+    blocks = report.devices[0].store.get("callhome.block")
+    assert [b.line for b in blocks] == [8]
+    # the fragment alone proves nothing about what it hides
+    alone = check(tmp_path, text.split("edge-3# show running-config | section")[0], "fragment.txt")
+    assert "callhome-disabled" not in [f.rule_id for f in alone.findings]

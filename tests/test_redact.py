@@ -327,6 +327,14 @@ def test_file_names_lose_the_host_names_and_addresses_they_hold(tmp_path):
     assert "DC-DMZ" not in res.output and "10.40.1.53" not in res.output
     res = invoke("redact", str(source / name), "-o", "")
     assert res.exit_code == 2 and "give a folder name" in res.output
+    # the commonest names: the host name alone, or joined to a word by '-'
+    for plain in ("DC-DMZ.txt", "DC-DMZ-extra.log"):
+        (source / plain).write_bytes((SAMPLES / "known-issue-2-plain-http.txt").read_bytes())
+    res = invoke("redact", str(source), "-o", str(tmp_path / "out2"))
+    assert res.exit_code == 0, res.output
+    names = sorted(p.name for p in (tmp_path / "out2" / "in").iterdir())
+    assert not [n for n in names if "DC-DMZ" in n or "10.40.1.53" in n], names
+    assert [n for n in names if n.endswith("-extra.log")] and [n for n in names if n.endswith(".txt")]
 
 
 def test_summary_counts_each_kind(redacted, tmp_path):
