@@ -159,7 +159,8 @@ def check(paths, fmt, fail_on, now, rules_dirs, select, ignore, config_path, no_
     import os
 
     for name, value in (("--baseline", baseline), ("--write-baseline", write_baseline)):
-        if value is not None and (not value.strip() or value.endswith(("/", os.sep)) or os.path.isdir(value)):
+        if value is not None and (not value.strip() or value == "-" or value.endswith(("/", os.sep))
+                                  or os.path.isdir(value)):
             raise click.BadParameter(f"'{value}' is not a file name", param_hint=name)
     for extra in context:
         if not os.path.exists(extra):
@@ -188,8 +189,14 @@ def check(paths, fmt, fail_on, now, rules_dirs, select, ignore, config_path, no_
         if options.progress is not None:
             options.progress.close()
     if write_baseline:
-        target = os.path.realpath(write_baseline)
-        if any(os.path.realpath(info.path) == target for info in report.inputs if info.path != "-"):
+        def same(path: str) -> bool:  # the same file by any name (a link, a hard link)
+            try:
+                return os.path.samefile(path, write_baseline)
+            except OSError:
+                return False
+
+        read = [i.path for i in report.inputs if i.path != "-"] + list(context)
+        if os.path.exists(write_baseline) and any(same(p) for p in read):
             raise DiagError(f"{write_baseline}: this is one of the captures being checked; "
                             "write the baseline to another file")
         save_baseline(write_baseline, report.findings)

@@ -35,7 +35,7 @@ from diag.types import format_value, url_parts
 from diag.version import Release
 
 MAX_MATCH_LEN = 4096  # regular expressions never see more than this of a value
-MAX_BINDINGS = 10_000  # ways a rule's facts may join on one device before the rest are dropped
+MAX_BINDINGS = 2_000  # ways a rule's facts may join on one device before the rest are dropped
 
 Bound = tuple[Any, tuple[str, ...]]  # (fact, fields used)
 Binding = dict[str, Any]  # name -> Bound, plus UNKNOWN -> frozenset of deciding scopes
@@ -727,14 +727,18 @@ class AllNode(Node):
     def match(self, b: Binding, ctx: Ctx) -> list[Binding]:
         current = [b]
         for child in self.children:
-            current = [nb for cb in current for nb in child.match(cb, ctx)]
+            joined: list[Binding] = []
+            for cb in current:
+                joined.extend(child.match(cb, ctx))
+                if len(joined) > MAX_BINDINGS:
+                    # a join over many distinct copies of the same outputs: keep the first
+                    # ones (in capture order), so that time and memory stay bounded; one
+                    # problem gives one finding anyway
+                    del joined[MAX_BINDINGS:]
+                    break
+            current = joined
             if not current:
                 break
-            if len(current) > MAX_BINDINGS:
-                # a join over many distinct copies of the same outputs: keep the first ones
-                # (in capture order), so that time stays bounded; one problem gives one
-                # finding anyway
-                del current[MAX_BINDINGS:]
         return current
 
     def kinds(self) -> set[str]:

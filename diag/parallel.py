@@ -58,9 +58,13 @@ def map_files(fn: Callable, paths: list[str], jobs: int, each: Callable[[], None
             if each is not None:
                 each()
         return out
-    with _pool(min(jobs, len(paths)), _context()) as pool:
-        for result in pool.map(_compact_call, [(fn, p) for p in paths], chunksize=_chunks(len(paths), jobs)):
-            out.append(result)
+    # standard input belongs to this process (workers get none): read it here, in its place
+    here = {i: fn(p) for i, p in enumerate(paths) if p == "-"}
+    rest = [p for p in paths if p != "-"]
+    with _pool(min(jobs, len(rest)), _context()) as pool:
+        results = pool.map(_compact_call, [(fn, p) for p in rest], chunksize=_chunks(len(rest), jobs))
+        for i in range(len(paths)):
+            out.append(here[i] if i in here else next(results))
             if each is not None:
                 each()
     return out
@@ -97,12 +101,15 @@ def _compact_call(args):
 def _evaluate_slice(bounds):
     from diag.engine import Outcome, evaluate_device
 
+    from diag.engine import collect_next
+
     start, stop = bounds
     rules, devices, nows = _SHARED["rules"], _SHARED["devices"], _SHARED["nows"]
     out = Outcome()
     for dev in devices[start:stop]:
         evaluate_device(rules, dev, nows[dev.key], out)
-    return out.findings, out.not_evaluated
+    # collect-next uses the facts the rules derived, which live in this worker's devices
+    return out.findings, out.not_evaluated, collect_next(out.not_evaluated, devices[start:stop])
 
 
 def evaluate(rules, devices, nows, jobs: int, tick: Callable[[int], None] | None = None):
@@ -110,7 +117,7 @@ def evaluate(rules, devices, nows, jobs: int, tick: Callable[[int], None] | None
 
     ``tick(n)`` is told how many devices are done (progress).
     """
-    from diag.engine import Finding, Outcome, collect_next, evaluate as evaluate_all
+    from diag.engine import Finding, Outcome, evaluate as evaluate_all
 
     if not spread(len(devices), jobs):
         return evaluate_all(rules, devices, nows, tick)
@@ -135,10 +142,11 @@ def evaluate(rules, devices, nows, jobs: int, tick: Callable[[int], None] | None
         gc.unfreeze()
         _SHARED.clear()
     out = Outcome()
-    for findings, not_evaluated in parts:
+    for findings, not_evaluated, collect in parts:
         out.findings.extend(findings)
         out.not_evaluated.extend(not_evaluated)
+        out.collect_next.extend(collect)
     out.findings.sort(key=Finding.sort_key)
     out.not_evaluated.sort(key=lambda n: (n.device.lower(), n.rule_id))
-    out.collect_next = collect_next(out.not_evaluated, devices)
+    out.collect_next.sort(key=lambda c: c.device.lower())  # stable: each device keeps its order
     return out

@@ -30,7 +30,20 @@ _PROMPT = re.compile(
 _SUPPRESS = re.compile(r"^\s*!\s*diag:\s*ignore\b\s*(?P<body>.*)$", re.I)
 _BANNER = re.compile(r"^banner\s+(?:motd|exec|login|incoming)\s+(?P<d>\S)(?P<rest>.*)$")
 BANNER_LINES = 200  # NX-OS banners are far shorter: an unclosed one ends here
-_TRAILING_SUPPRESS = re.compile(r"\s+!\s*diag:\s*ignore\b\s*(?P<body>.*)$", re.I)
+_TRAILING_SUPPRESS = re.compile(r"!\s*diag:\s*ignore\b\s*(?P<body>.*)$", re.I)
+
+
+def _trailing_suppression(text: str) -> tuple[int, str] | None:
+    """``(where the comment starts, its body)`` for a ``! diag: ignore`` that ends a line
+    after a space, tried at each '!' (linear in the line, whatever runs of spaces it holds)."""
+    pos = text.find("!", 1)
+    while pos > 0:
+        if text[pos - 1].isspace():
+            m = _TRAILING_SUPPRESS.match(text, pos)
+            if m:
+                return pos, m.group("body")
+        pos = text.find("!", pos + 1)
+    return None
 _FENCE = re.compile(r"^```[\w+-]*\s*$")
 _SHOWTECH = re.compile(r"^`(?P<cmd>[a-z][^`]{2,200})`\s*$")
 _DASHED = re.compile(r"^-{4,}\s*(?P<cmd>show [^-].*?)\s*-{4,}\s*$")
@@ -81,7 +94,7 @@ class Section:
         Used before a section crosses a process boundary (``--jobs``): the output
         itself is no longer needed once it has been parsed.
         """
-        keep: set[int] = set()
+        keep: set[int] = {self.start}  # a finding of pure absence points at the section's start
         for fact in facts:
             keep.add(fact.line)
             for value in fact.lines.values():
@@ -222,13 +235,13 @@ class Splitter:
             if m:
                 self.result.suppressions.append(_suppression(self.path, no, text, m.group("body"), self.host))
             else:
-                m = _TRAILING_SUPPRESS.search(text)
-                if m:
+                cut = _trailing_suppression(text)
+                if cut is not None:
                     # a suppression at the end of the line it is about: recorded, and cut off
                     # so that the line reads as it would without it
-                    self.result.suppressions.append(_suppression(self.path, no, m.group(0), m.group("body"),
-                                                                 self.host))
-                    text = text[:m.start()]
+                    at, body = cut
+                    self.result.suppressions.append(_suppression(self.path, no, text[at:], body, self.host))
+                    text = text[:at].rstrip()
         if self.banner is not None or (text.startswith("banner ") and self.current is not None
                                        and self.current.spec.name == "show running-config"):
             if self._in_banner(text):

@@ -610,3 +610,50 @@ def test_write_baseline_never_overwrites_a_capture(workdir):
                           (str(workdir / "new-folder") + "/", "is not a file name")):
         run = diag("check", "--write-baseline", value, str(path))
         assert run.code == 2 and needle in run.err and "Traceback" not in run.err, run.err
+
+
+def test_stdin_among_many_files_under_jobs(workdir):
+    folder = workdir / "many-for-stdin"
+    folder.mkdir()
+    healthy = (SAMPLES / "healthy-registered-9.3.txt").read_text()
+    for i in range(8):
+        write(folder, f"h{i}.txt", healthy.replace("dc1-leaf-101", f"dc1-leaf-{200 + i}"))
+    one = diag("check", "-f", "json", "--no-config", "-j", "1", "-", str(folder), stdin=TEXT.encode())
+    two = diag("check", "-f", "json", "--no-config", "-j", "2", "-", str(folder), stdin=TEXT.encode())
+    assert one.code == two.code == 1, two.err
+    assert json.loads(one.out) == json.loads(two.out)
+    assert len(json.loads(two.out)["devices"]) == 9
+
+
+def test_jobs_give_the_same_collect_next_as_one_job(workdir):
+    # collect-next uses facts the rules derive (the SLP server's address): under --jobs they
+    # are derived in the workers
+    folder = workdir / "slp-among-healthy"
+    folder.mkdir()
+    write(folder, "slp.txt", (SAMPLES / "slp-10.2-reporting-broken.txt").read_text())
+    healthy = (SAMPLES / "healthy-registered-9.3.txt").read_text()
+    for i in range(7):
+        write(folder, f"h{i}.txt", healthy.replace("dc1-leaf-101", f"dc1-leaf-{300 + i}"))
+    one = diag("check", "-f", "json", "--no-config", "-j", "1", str(folder))
+    two = diag("check", "-f", "json", "--no-config", "-j", "2", str(folder))
+    assert json.loads(one.out) == json.loads(two.out)
+    assert "ping 10.44.3.20 vrf management" in [c["command"] for c in json.loads(two.out)["collect_next"]]
+
+
+def test_a_long_run_of_spaces_before_a_bang(workdir):
+    lines = TEXT.splitlines(keepends=True)
+    path = write(workdir, "spaces.txt", "".join(lines[:19]) + " " * 200_000 + "!\n" + "".join(lines[19:]))
+    data = assert_report(check(path, bounded=True), path)
+    assert {(f["rule_id"], f["line"] - (1 if f["line"] > 19 else 0)) for f in data["findings"]} >= EXPECTED
+
+
+def test_write_baseline_refuses_a_hard_link_to_a_capture_and_stdout(workdir):
+    path = write(workdir, "linked.txt", TEXT)
+    link = workdir / "linked-hard.txt"
+    if link.exists():
+        link.unlink()
+    os.link(path, link)
+    assert_refused(diag("check", "--write-baseline", str(link), str(path)), "one of the captures being checked")
+    assert path.read_text() == TEXT
+    run = diag("check", "--write-baseline", "-", str(path))
+    assert run.code == 2 and "is not a file name" in run.err
