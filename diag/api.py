@@ -25,7 +25,7 @@ from diag.parsers import parse_section
 from diag.rulebook import SEVERITY_RANK, RuleBook, load_rules
 from diag import parallel, policy
 from diag.commands import CommandSpec
-from diag.split import NEVER_EMPTY, Section, Splitter, Suppression
+from diag.split import Section, Splitter, Suppression, is_empty_output
 
 # Inline suppression comments become facts of a section of their own (the line they
 # stand on may lie outside any command output, e.g. above a config's first line).
@@ -176,7 +176,7 @@ def read_input(path: str, progress=None) -> tuple[InputInfo, list[tuple[object, 
     if stats.truncated:
         notes.append(f"{stats.truncated}; analysed the {stats.lines} lines read before it")
     empty = [f"'{sec.typed}' (line {sec.start})" for sec in result.sections
-             if sec.spec.name in NEVER_EMPTY and not sec.filtered and not any(t.strip() for _, t in sec.lines)]
+             if is_empty_output(sec)]
     if empty:
         notes.append(f"no output after {', '.join(empty[:3])}{' ...' if len(empty) > 3 else ''}: the capture "
                      "looks cut short, so the rules that need it are not evaluated")

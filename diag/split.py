@@ -367,9 +367,18 @@ NEVER_EMPTY = frozenset({
 })
 
 
+def is_empty_output(sec: Section) -> bool:
+    """An output a working switch never leaves empty, left empty: nothing but blank lines
+    (for a configuration, nothing but '!' comment lines such as its '!Command:' header)."""
+    if sec.spec.name not in NEVER_EMPTY or sec.filtered or "|" in sec.typed:
+        return False  # '| section callhome' prints nothing on a switch without callhome
+    comment = "!" if sec.spec.name == RUNNING_CONFIG else None
+    return not any(t.strip() and not (comment and t.lstrip().startswith(comment)) for _, t in sec.lines)
+
+
 def _finish(sec: Section) -> None:
     """Settle what a section proves once all its lines are known."""
-    if sec.spec.name in NEVER_EMPTY and not sec.filtered and not any(t.strip() for _, t in sec.lines):
+    if is_empty_output(sec):
         sec.coverage = frozenset()
         return
     for _, text in sec.lines[:3]:

@@ -657,3 +657,15 @@ def test_write_baseline_refuses_a_hard_link_to_a_capture_and_stdout(workdir):
     assert path.read_text() == TEXT
     run = diag("check", "--write-baseline", "-", str(path))
     assert run.code == 2 and "is not a file name" in run.err
+
+
+def test_a_configuration_of_comments_only_proves_nothing(workdir):
+    path = write(workdir, "header-only.txt", "sw# show running-config\n\n!Command: show running-config\n"
+                                             "!Time: Thu Mar 16 09:41:33 2023\n\nsw#\n")
+    run = check(path)
+    data = assert_report(run, path)
+    assert "ntp-missing" in {n["rule_id"] for n in data["not_evaluated"]} and data["findings"] == []
+    assert "no output after 'show running-config' (line 1)" in run.err
+    # '| section callhome' prints nothing on a switch without Call Home: that is an answer
+    path = write(workdir, "section-empty.txt", "sw# show running-config | section callhome\nsw#\n")
+    assert "no output after" not in check(path).err
