@@ -25,7 +25,7 @@ from diag.parsers import parse_section
 from diag.rulebook import SEVERITY_RANK, RuleBook, load_rules
 from diag import parallel, policy
 from diag.commands import CommandSpec
-from diag.split import Section, Splitter, Suppression, is_empty_output
+from diag.split import Section, Splitter, Suppression
 
 # Inline suppression comments become facts of a section of their own (the line they
 # stand on may lie outside any command output, e.g. above a config's first line).
@@ -175,8 +175,7 @@ def read_input(path: str, progress=None) -> tuple[InputInfo, list[tuple[object, 
     notes = []
     if stats.truncated:
         notes.append(f"{stats.truncated}; analysed the {stats.lines} lines read before it")
-    empty = [f"'{sec.typed}' (line {sec.start})" for sec in result.sections
-             if is_empty_output(sec)]
+    empty = [f"'{sec.typed}' (line {sec.start})" for sec in result.sections if sec.empty]
     if empty:
         notes.append(f"no output after {', '.join(empty[:3])}{' ...' if len(empty) > 3 else ''}: the capture "
                      "looks cut short, so the rules that need it are not evaluated")
@@ -229,8 +228,6 @@ class _ReadProgress:
         self.progress.update(self.base + min(pos, size), self._note())
 
     def done(self) -> None:
-        if self.progress is None:
-            return
         if self.count < len(self.sizes):
             self.base += self.sizes[self.count]
         self.count += 1
@@ -244,6 +241,14 @@ def _size(path: str) -> int:
         return os.path.getsize(path)
     except OSError:
         return 0
+
+
+def _refuse_if_nothing_recognised(infos: list[InputInfo], unread: list) -> None:
+    """Inputs were read and none holds an output diag knows: an error, not an empty report."""
+    if infos and not any(info.sections for info in infos) and not unread:
+        names = ", ".join(i.path for i in infos[:3]) + (" ..." if len(infos) > 3 else "")
+        raise DiagError(f"{names}: no Smart Licensing or Call Home output recognised "
+                        "(expected show license status, show running-config, show version, ...)")
 
 
 def _utcnow() -> dt.datetime:
@@ -275,6 +280,7 @@ def analyze(paths: list[str], options: Options | None = None, rules: RuleBook | 
             unread.append((given, "folder holds no file to check"))
         main.extend(files)
     ticker = _ReadProgress(options.progress, [p for p, _ in main])
+
     def told(path: str, compact: bool = False):  # read in this process: progress within each file
         return _read_one(path, compact, ticker.within)
 
@@ -303,10 +309,8 @@ def analyze(paths: list[str], options: Options | None = None, rules: RuleBook | 
     if not infos and not unread and skipped_files and not options.context:
         names = ", ".join(p for p, _ in skipped_files[:3]) + (" ..." if len(skipped_files) > 3 else "")
         raise DiagError(f"{', '.join(paths)}: no text capture to check (skipped as empty, binary or special: {names})")
-    if infos and not any(info.sections for info in infos) and not unread and not options.context:
-        names = ", ".join(i.path for i in infos[:3]) + (" ..." if len(infos) > 3 else "")
-        raise DiagError(f"{names}: no Smart Licensing or Call Home output recognised "
-                        "(expected show license status, show running-config, show version, ...)")
+    if not options.context:
+        _refuse_if_nothing_recognised(infos, unread)
 
     context_inputs = 0
     context_suppressions: list[Suppression] = []
@@ -400,10 +404,7 @@ def parse_only(paths: list[str]) -> tuple[list[InputInfo], list[Device], list[tu
         parsed.append((path, sections))
     if not infos and len(unread) == 1:
         raise InputError(*unread[0])
-    if infos and not any(info.sections for info in infos) and not unread:
-        names = ", ".join(i.path for i in infos[:3]) + (" ..." if len(infos) > 3 else "")
-        raise DiagError(f"{names}: no Smart Licensing or Call Home output recognised "
-                        "(expected show license status, show running-config, show version, ...)")
+    _refuse_if_nothing_recognised(infos, unread)
     devices = group(parsed)
     for dev in devices:
         settle(dev)

@@ -240,6 +240,23 @@ def _chunks(stream: BinaryIO, first: bytes, path: str, stats: ReadStats) -> Iter
             return
 
 
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def _wide_encoding(first: bytes) -> str | None:
+    """The encoding a byte-order mark names, or UTF-16 guessed without one; None for bytes."""
+    for bom, enc in _BOMS:
+        if first.startswith(bom):
+            return enc
+    return _utf16_guess(first)
+
+
+def refused_as_binary(first: bytes) -> bool:
+    """Whether an input starting with ``first`` (as stored: maybe gzipped) is refused as binary."""
+    return not first.startswith(GZIP_MAGIC) and _wide_encoding(first) is None and looks_binary(first)
+
+
 def _prepare(stream: BinaryIO, path: str, stats: ReadStats) -> tuple[Iterator[bytes], str | None, bytes]:
     """Sniff the start of the input: its chunks, a wide encoding if any, its line separator.
 
@@ -248,15 +265,7 @@ def _prepare(stream: BinaryIO, path: str, stats: ReadStats) -> tuple[Iterator[by
     first = _sniff(stream, path, stats)
     if not first:
         raise InputError(path, "empty input: nothing to analyse")
-    encoding = None
-    for bom, enc in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                     (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                     (codecs.BOM_UTF16_BE, "utf-16")):
-        if first.startswith(bom):
-            encoding = enc
-            break
-    if encoding is None:
-        encoding = _utf16_guess(first)
+    encoding = _wide_encoding(first)
     if encoding in ("utf-8-sig",):
         first = first[len(codecs.BOM_UTF8):]
         encoding = None
@@ -325,18 +334,8 @@ def iter_lines(stream: BinaryIO, path: str, stats: ReadStats | None = None) -> I
             raise InputError(path, "empty input: nothing to analyse")
         return
     no = 0
-    carry = b""
-    for chunk in chunks:
-        if carry:
-            chunk = carry + chunk
-        parts = chunk.split(sep)
-        carry = parts.pop()
-        for raw in parts:
-            no += 1
-            yield no, clean_line(_decode(raw, stats))
-    if carry:
-        no += 1
-        yield no, clean_line(_decode(carry, stats))
+    for no, text in _iter_sep(chunks, sep, stats):
+        yield no, text
     _done(no, path, stats)
 
 
@@ -469,7 +468,7 @@ def _iter_sep(chunks: Iterator[bytes], sep: bytes, stats: ReadStats) -> Iterator
     no = 0
     carry = b""
     for chunk in chunks:
-        parts = (carry + chunk).split(sep)
+        parts = (carry + chunk if carry else chunk).split(sep)
         carry = parts.pop()
         for raw in parts:
             no += 1

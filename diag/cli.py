@@ -156,8 +156,6 @@ def check(paths, fmt, fail_on, now, rules_dirs, select, ignore, config_path, no_
         baseline=None if write_baseline else (baseline or conf.baseline), context=tuple(context),
         jobs=_jobs(jobs),
     )
-    import os
-
     for name, value in (("--baseline", baseline), ("--write-baseline", write_baseline)):
         if value is not None and (not value.strip() or value == "-" or value.endswith(("/", os.sep))
                                   or os.path.isdir(value)):
@@ -238,8 +236,6 @@ def redact(paths, outdir, key, map_path) -> None:
     'diag check' finds the same problems on the copy. Folders are copied recursively,
     .gz stays .gz, stdin ('-' or a pipe) goes to stdout.
     """
-    import os
-
     from diag.redact import redact_to_folder, summary_lines, write_map
 
     if not paths:

@@ -137,6 +137,9 @@ class CommandSpec:
     # Lines of the output worth keeping (a regular expression); the others are read and
     # dropped at once. A show tech-support's log holds millions of lines diag has no use for.
     keep: str = ""
+    # A working switch never leaves this output empty (unfiltered): an empty one is a
+    # capture cut short, which proves nothing about the switch.
+    never_empty: bool = False
 
     def __reduce__(self):
         # A section crossing a process boundary (--jobs) names its command instead of
@@ -156,6 +159,7 @@ SPECS: tuple[CommandSpec, ...] = (
         "show license status",
         (r"^Smart Licensing is (?:ENABLED|DISABLED)\b", r"^Smart Licensing Using Policy:\s*$", r"^Utility:\s*$"),
         "Smart Licensing state: registration, authorization, timers, transport, usage reporting",
+        never_empty=True,
     ),
     CommandSpec(
         "show license all", ("show", "license", "all"), "show_license_all", "show license all",
@@ -163,12 +167,14 @@ SPECS: tuple[CommandSpec, ...] = (
         "everything show license status shows, plus license usage, the UDI and the Smart Agent version",
         also_covers=("show license status",),
         contains=("show license status", "show license summary", "show license usage"),
+        never_empty=True,
     ),
     CommandSpec(
         "show license summary", ("show", "license", "summary"), "show_license_summary",
         "show license summary", (r"^License Usage:\s*$",),
         "Smart Licensing state in short and the licenses in use (license, entitlement tag, count, status)",
         refines=("show license status",),
+        never_empty=True,
     ),
     CommandSpec(
         "show license usage", ("show", "license", "usage"), "show_license_usage", "show license usage",
@@ -179,6 +185,7 @@ SPECS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "show license host-id", ("show", "license", "host-id"), "show_license_host_id", "show license host-id",
         (r"^License hostid:\s*\S+",), "the host id traditional license files are bound to (VDH=<serial>)",
+        never_empty=True,
     ),
     CommandSpec(
         "show running-config", ("show", "running-config"), "running_config",
@@ -186,6 +193,7 @@ SPECS: tuple[CommandSpec, ...] = (
         (r"^!Command: show running-config", r"^version \d+\.\d+\(", r"^callhome\s*$",
          r"^(?:hostname|switchname) \S+\s*$", r"^license smart enable\s*$", r"^feature \S"),
         "the configuration: callhome block, HTTP source interface, DNS, NTP, interfaces", args=r".*",
+        never_empty=True,
     ),
     CommandSpec(
         "show version", ("show", "version"), "show_version", "show version",
@@ -193,16 +201,19 @@ SPECS: tuple[CommandSpec, ...] = (
          r"^Documents: http://www\.cisco\.com/en/US/products/ps9372/",
          r"^\s*(?:NXOS|kickstart):\s+version\s+\d+\.\d+\("),
         "platform, chassis, NX-OS release, device name",
+        never_empty=True,
     ),
     CommandSpec(
         "show clock", ("show", "clock"), "show_clock", "show clock",
         (r"^\*?\d{1,2}:\d\d:\d\d(?:\.\d+)? [A-Za-z]{2,5} (?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \w{3} +\d{1,2} \d{4}\s*$",),
         "the switch clock: the capture's own 'now'",
+        never_empty=True,
     ),
     CommandSpec(
         "show callhome", ("show", "callhome"), "show_callhome", "show callhome",
         (r"^callhome (?:enabled|disabled)\s*$",),
         "Call Home state and contact information",
+        never_empty=True,
     ),
     CommandSpec(
         "show callhome destination-profile", ("show", "callhome", "destination-profile"),
@@ -210,11 +221,13 @@ SPECS: tuple[CommandSpec, ...] = (
         (r"^\S+ destination profile information\s*$",),
         "per destination profile: transport method, e-mail and HTTP addresses, format, alert groups",
         args=r"profile \S+", args_narrow=True,
+        never_empty=True,
     ),
     CommandSpec(
         "show callhome transport", ("show", "callhome", "transport"), "show_callhome_transport",
         "show callhome transport", (r"^\s*(?i:http\s+vrf|from\s+email\s+addr(?:ess)?)\s*:",),
         "Call Home transport: HTTP VRF, HTTP proxy, e-mail sender and SMTP servers",
+        never_empty=True,
     ),
     CommandSpec(
         "show hosts", ("show", "hosts"), "show_hosts", "show hosts",

@@ -474,11 +474,11 @@ def _typed_operand(value: Any, ftype: str, where: str, bindings: dict[str, str],
                 if not m.group("sign"):
                     return RelativeDate(dt.timedelta())
                 unit = {"d": "days", "h": "hours", "m": "minutes"}[m.group("unit")]
-                n = int(m.group("num")[:12])
-                delta = dt.timedelta(**{unit: min(n, 10**8)})
-                if len(m.group("num")) > 12 or delta > MAX_RELATIVE:
+                digits = m.group("num").lstrip("0") or "0"
+                if len(digits) > 7 or dt.timedelta(**{unit: int(digits)}) > MAX_RELATIVE:
                     raise CompileError(where, f"'{value}' is more than {MAX_RELATIVE.days} days from now: "
                                               "no licence timer is that long")
+                delta = dt.timedelta(**{unit: int(digits)})
                 return RelativeDate(delta if m.group("sign") == "+" else -delta)
             try:
                 parsed = dt.datetime.fromisoformat(value)
@@ -859,8 +859,7 @@ SPECIALS = {"device_name", "now", "licensing_host", "licensing_vrf"}
 def _licensing_path(ctx, field: str, default: str) -> str:
     """The host or VRF licensing messages use on this device (the derived ``licensing.path``,
     whatever the rule bound), or ``default`` when the capture does not say."""
-    store = getattr(ctx, "store", None)
-    for fact in (store.get("licensing.path") if store is not None else ()):
+    for fact in ctx.store.get("licensing.path"):
         value = fact.get(field)
         if value:
             return str(value)

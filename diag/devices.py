@@ -228,16 +228,17 @@ def _drop_fragments_of_whole_configs(dev: Device) -> None:
     """Facts of a filtered configuration (``| include``) leave out lines the filter hid: a
     callhome block read there has no 'enable'. When another capture shows the whole part
     they describe, that one is the evidence, and the fragment's facts are dropped."""
-    if not any(s.filtered and s.spec.name == "show running-config" for s in dev.sections):
-        return
-    from diag.commands import covers
+    from diag.commands import RUNNING_CONFIG, covers
     from diag.facts import CATALOGUE
+
+    if not any(s.filtered and s.spec.name == RUNNING_CONFIG for s in dev.sections):
+        return
 
     for kind, facts in list(dev.store.by_kind.items()):
         spec = CATALOGUE.get(kind)
         if spec is None or not any(covers(dev.coverage, scope) for scope in spec.proven_by):
             continue
-        kept = [f for f in facts if not (f.section.filtered and f.section.spec.name == "show running-config")]
+        kept = [f for f in facts if not (f.section.filtered and f.section.spec.name == RUNNING_CONFIG)]
         if len(kept) != len(facts):
             dev.store.by_kind[kind] = kept
 
@@ -281,7 +282,8 @@ def settle(dev: Device) -> None:
     dev.platform = str(platform) if platform else None
     family = platform_family(" ".join(str(x) for x in (chassis, platform) if x))
 
-    mode = licensing_mode_for(dev.release, str(chassis or platform or ""))
+    smart_config = store.first("config.license_smart_enable") is not None
+    mode = licensing_mode_for(dev.release, str(chassis or platform or ""), smart_config)
     slp, slp_fact = _first(store, "license.slp", "enabled")
     auth, auth_fact = _first(store, "license.authorization", "status")
     smart, smart_fact = _first(store, "license.smart", "enabled")
@@ -294,10 +296,6 @@ def settle(dev: Device) -> None:
     elif (smart is not None or _first(store, "license.registration", "status")[0] is not None
           or summary_on is not None):
         mode, mode_fact = "classic", smart_fact or summary_on_fact or rel_fact
-    elif mode == "traditional" and store.first("config.license_smart_enable") is not None \
-            and not re.search(r"(?<!\d)30(?:16|64)(?!\d)", str(chassis or platform or "")):
-        # 'license smart enable' in the configuration: the release runs classic Smart Licensing
-        mode, mode_fact = "classic", store.first("config.license_smart_enable")
     dev.mode = mode
 
     fields: dict = {"name": dev.name, "family": family, "licensing_mode": mode}

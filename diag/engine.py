@@ -277,6 +277,21 @@ def collect_next(not_evaluated: list[NotEvaluated], devices) -> list[Collect]:
 MTS_SUMMARY = "show system internal mts buffers summary"
 
 
+def _probe_target(dev) -> tuple[str, str]:
+    """Host and VRF to ping: where licensing messages go (the derived licensing path),
+    else the SLP server (on SLP) or Call Home's destination, in Call Home's VRF; Cisco's
+    host and the management VRF by default."""
+    path = dev.store.first("licensing.path")
+    if path is not None and path.get("host") and path.get("vrf"):
+        return path.get("host"), path.get("vrf")
+    server = "slp.server_url" if getattr(dev, "mode", None) == "slp" else "callhome.destination"
+    host = next((f.get("host") for f in dev.store.get(server) if f.get("host")), None)
+    vrf = next((f.get("vrf") for f in reversed(dev.store.get("callhome.block")) if f.get("vrf")), None)
+    if path is not None:
+        host, vrf = path.get("host") or host, path.get("vrf") or vrf
+    return host or "tools.cisco.com", vrf or "management"
+
+
 def _command_for(scope: str, dev) -> str:
     """The exact command to run, with this device's host, VRF or SAP number where known."""
     command = scope_collect(scope)
@@ -293,22 +308,7 @@ def _command_for(scope: str, dev) -> str:
         return command
     if scope not in ("ping", "telnet"):
         return command
-    host, vrf = "tools.cisco.com", "management"
-    for fact in dev.store.get("callhome.destination"):
-        if fact.get("host"):
-            host = fact.get("host")
-            break
-    for fact in dev.store.get("callhome.block"):
-        if fact.get("vrf"):
-            vrf = fact.get("vrf")
-    # where licensing messages really go (the SLP transport's URL and VRF, or Call Home's)
-    path = dev.store.first("licensing.path")
-    if path is not None:
-        host, vrf = path.get("host") or host, path.get("vrf") or vrf
-    elif getattr(dev, "mode", None) == "slp":
-        server = dev.store.first("slp.server_url")  # the SLP server, its VRF not known
-        if server is not None and server.get("host"):
-            host = server.get("host")
+    host, vrf = _probe_target(dev)
     if scope == "ping":
         return f"ping {host} vrf {vrf}"
     return f"telnet {host} 443 vrf {vrf}"

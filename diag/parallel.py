@@ -61,7 +61,7 @@ def map_files(fn: Callable, paths: list[str], jobs: int, each: Callable[[], None
     # standard input belongs to this process (workers get none): read it here, in its place
     here = {i: fn(p) for i, p in enumerate(paths) if p == "-"}
     rest = [p for p in paths if p != "-"]
-    with _pool(min(jobs, len(rest)), _context()) as pool:
+    with _Pool(min(jobs, len(rest)), _context()) as pool:
         results = pool.map(_compact_call, [(fn, p) for p in rest], chunksize=_chunks(len(rest), jobs))
         for i in range(len(paths)):
             out.append(here[i] if i in here else next(results))
@@ -77,7 +77,7 @@ def _quiet_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-class _pool:
+class _Pool:
     """A process pool that, when the parent is interrupted or fails, drops the work not
     started yet instead of waiting for all of it."""
 
@@ -133,7 +133,7 @@ def evaluate(rules, devices, nows, jobs: int, tick: Callable[[int], None] | None
         step = max(1, len(devices) // (jobs * 4))
         slices = [(i, min(i + step, len(devices))) for i in range(0, len(devices), step)]
         parts = []
-        with _pool(min(jobs, len(slices)), ctx) as pool:
+        with _Pool(min(jobs, len(slices)), ctx) as pool:
             for (_, stop), part in zip(slices, pool.map(_evaluate_slice, slices)):
                 parts.append(part)
                 if tick is not None:

@@ -59,7 +59,7 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
-from diag.capture import ReadStats, iter_lines, open_binary
+from diag.capture import ReadStats, open_binary, read_lines, refused_as_binary
 from diag.commands import resolve
 from diag.errors import DiagError, InputError
 from diag.split import _PROMPT, _is_prompt
@@ -889,15 +889,6 @@ class Job:
     note: str | None = None
 
 
-def _lines(path: str, stats: ReadStats) -> Iterator[tuple[int, str]]:
-    stream = open_binary(path)
-    try:
-        yield from iter_lines(stream, path, stats)
-    finally:
-        if path != "-":
-            stream.close()
-
-
 def _is_gzip(path: str) -> bool:
     if path.endswith(".gz"):
         return True
@@ -942,7 +933,7 @@ def learn(redactor: Redactor, jobs: list[Job]) -> None:
         state = _FileState()
         stats = ReadStats()
         try:
-            for _, text in _lines(job.src, stats):
+            for _, text in read_lines(job.src, stats):
                 redactor.line(text, state)
         except InputError as exc:
             job.problem = exc.problem
@@ -953,7 +944,7 @@ def redact_lines(redactor: Redactor, job: Job) -> Iterator[str]:
     """Second pass over one input: its redacted lines, one per input line."""
     state = _FileState()
     stats = ReadStats()
-    for _, text in _lines(job.src, stats):
+    for _, text in read_lines(job.src, stats):
         yield redactor.line(text, state)
     job.lines = stats.lines
     if stats.truncated:
@@ -1024,8 +1015,7 @@ def _spool(stream, path: str) -> str:
             if not block:
                 break
             fh.write(block)
-            if first and b"\x00" in block and block[:2] != b"\x1f\x8b" and not block.startswith(
-                    (b"\xff\xfe", b"\xfe\xff")):
+            if first and refused_as_binary(block):
                 break
             first = False
     return path

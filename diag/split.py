@@ -31,19 +31,6 @@ _SUPPRESS = re.compile(r"^\s*!\s*diag:\s*ignore\b\s*(?P<body>.*)$", re.I)
 _BANNER = re.compile(r"^banner\s+(?:motd|exec|login|incoming)\s+(?P<d>\S)(?P<rest>.*)$")
 BANNER_LINES = 200  # NX-OS banners are far shorter: an unclosed one ends here
 _TRAILING_SUPPRESS = re.compile(r"!\s*diag:\s*ignore\b\s*(?P<body>.*)$", re.I)
-
-
-def _trailing_suppression(text: str) -> tuple[int, str] | None:
-    """``(where the comment starts, its body)`` for a ``! diag: ignore`` that ends a line
-    after a space, tried at each '!' (linear in the line, whatever runs of spaces it holds)."""
-    pos = text.find("!", 1)
-    while pos > 0:
-        if text[pos - 1].isspace():
-            m = _TRAILING_SUPPRESS.match(text, pos)
-            if m:
-                return pos, m.group("body")
-        pos = text.find("!", pos + 1)
-    return None
 _FENCE = re.compile(r"^```[\w+-]*\s*$")
 _SHOWTECH = re.compile(r"^`(?P<cmd>[a-z][^`]{2,200})`\s*$")
 _DASHED = re.compile(r"^-{4,}\s*(?P<cmd>show [^-].*?)\s*-{4,}\s*$")
@@ -59,6 +46,20 @@ _CONFIG_HEADER = re.compile(r"^!Command: (?P<cmd>show (?:running|startup)-config
 _SIGNATURES: list[tuple[str, str]] = [(s.name, sig) for s in SPECS for sig in s.signatures]
 _SIGNATURE = re.compile("|".join(f"(?P<s{i}>{sig})" for i, (_, sig) in enumerate(_SIGNATURES)))
 _SIG_NAMES = {f"s{i}": name for i, (name, _) in enumerate(_SIGNATURES)}
+
+
+def _trailing_suppression(text: str) -> tuple[int, str] | None:
+    """``(where the comment starts, its body)`` for a ``! diag: ignore`` that ends a line
+    after a space, tried at each '!' (linear in the line, whatever runs of spaces it holds)."""
+    pos = text.find("!", 1)
+    while pos > 0:
+        if text[pos - 1].isspace():
+            m = _TRAILING_SUPPRESS.match(text, pos)
+            if m:
+                return pos, m.group("body")
+        pos = text.find("!", pos + 1)
+    return None
+
 
 
 @dataclass(eq=False)
@@ -78,6 +79,7 @@ class Section:
     filtered: bool = False
     rejected: str | None = None  # the switch refused the command
     head: str = ""  # text of the start line when it is the prompt / header, not output
+    empty: bool = False  # an output a switch never leaves empty, left empty (a capture cut short)
     _index: dict[int, str] | None = field(default=None, repr=False)
 
     @property
@@ -358,19 +360,11 @@ class Splitter:
         return self.result
 
 
-# Outputs a working switch never leaves empty: an empty one is a capture cut short (a
-# prompt pasted without its output), which proves nothing about the switch.
-NEVER_EMPTY = frozenset({
-    "show license status", "show license all", "show license summary", "show license host-id",
-    RUNNING_CONFIG, "show version", "show clock", "show callhome", "show callhome destination-profile",
-    "show callhome transport",
-})
-
-
 def is_empty_output(sec: Section) -> bool:
-    """An output a working switch never leaves empty, left empty: nothing but blank lines
-    (for a configuration, nothing but '!' comment lines such as its '!Command:' header)."""
-    if sec.spec.name not in NEVER_EMPTY or sec.filtered or "|" in sec.typed:
+    """An output a working switch never leaves empty (``CommandSpec.never_empty``), left
+    empty: nothing but blank lines (for a configuration, nothing but '!' comment lines such
+    as its '!Command:' header). Settled once by ``_finish`` (``Section.empty``)."""
+    if not sec.spec.never_empty or sec.filtered or "|" in sec.typed:
         return False  # '| section callhome' prints nothing on a switch without callhome
     comment = "!" if sec.spec.name == RUNNING_CONFIG else None
     return not any(t.strip() and not (comment and t.lstrip().startswith(comment)) for _, t in sec.lines)
@@ -379,6 +373,7 @@ def is_empty_output(sec: Section) -> bool:
 def _finish(sec: Section) -> None:
     """Settle what a section proves once all its lines are known."""
     if is_empty_output(sec):
+        sec.empty = True
         sec.coverage = frozenset()
         return
     for _, text in sec.lines[:3]:

@@ -113,13 +113,15 @@ class Release:
         return self.text
 
 
-def licensing_mode_for(release: Release | None, platform: str = "") -> str:
+def licensing_mode_for(release: Release | None, platform: str = "", smart_config: bool = False) -> str:
     """Licensing mode a release runs: traditional, classic (Smart Licensing) or slp.
 
     Nexus 3000/9000: before 9.3(3) traditional only; 9.3(3) to 10.1(x) classic
     Smart Licensing; 10.2(1) and later Smart Licensing Using Policy. Nexus 7000:
     classic Smart Licensing from 8.0(1) (an 8.x release with no platform known is
-    one). Nexus 3016 and 3064 never get Smart Licensing. Unknown release: ``unknown``.
+    one). Nexus 3016 and 3064 never get Smart Licensing. ``smart_config``: the
+    configuration has ``license smart enable``, which only a release with classic Smart
+    Licensing accepts. Unknown release: ``unknown``.
     """
     if release is None:
         return "unknown"
@@ -130,7 +132,7 @@ def licensing_mode_for(release: Release | None, platform: str = "") -> str:
         return "traditional"  # Nexus 3016 and 3064: no Smart Licensing (knowledge file, section 6)
     if release >= Release.coerce("10.2(1)"):
         return "slp"
-    if release >= Release.coerce("9.3(3)"):
+    if release >= Release.coerce("9.3(3)") or smart_config:
         return "classic"
     if not plat and Release.coerce("8.0(1)") <= release < Release.coerce("9.0(1)"):
         return "classic"  # NX-OS 8.x is the Nexus 7000 line (Nexus 9000 went from 7.0(3)I7 to 9.2)

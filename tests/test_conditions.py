@@ -208,3 +208,11 @@ def test_a_join_stops_growing_at_the_binding_limit(monkeypatch):
 def test_dates_too_far_from_now_are_refused_at_load(value):
     with pytest.raises(CompileError, match="more than 36500 days|between the years"):
         compile_condition({"fact": "license.registration", "where": {"expires": {"lt": value}}}, CATALOGUE)
+
+
+def test_a_relative_date_with_leading_zeros_is_its_number():
+    late = fact("license.registration", 5, expires=NOW + dt.timedelta(days=31))
+    soon = fact("license.registration", 6, expires=NOW + dt.timedelta(days=29))
+    results, _ = run({"fact": "license.registration", "where": {"expires": {"lt": "now+00000000000030d"}}},
+                     store(late, soon))
+    assert [r["registration"][0].line for r in results] == [6]

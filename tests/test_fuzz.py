@@ -421,14 +421,18 @@ def _check_report(report, path: str, data: bytes) -> None:
 @fuzz(120)
 @given(capture_bytes())
 def test_analyze_any_input_gives_a_report_or_diag_error(rulebook, fuzz_dir, data: bytes):
-    path = str(fuzz_dir / "capture.txt")
-    Path(path).write_bytes(data)
+    _report_or_refusal(rulebook, fuzz_dir / "capture.txt", data)
+
+
+def _report_or_refusal(rulebook, path: Path, data: bytes) -> None:
+    """``data`` analysed: a report that holds together, or a DiagError that says something."""
+    path.write_bytes(data)
     try:
-        report = analyze([path], Options(system_now=SYSTEM_NOW), rules=rulebook)
+        report = analyze([str(path)], Options(system_now=SYSTEM_NOW), rules=rulebook)
     except DiagError as exc:
         assert str(exc)
         return
-    _check_report(report, path, data)
+    _check_report(report, str(path), data)
 
 
 RULE_EXAMPLES = sorted(p for p in (Path(__file__).parent.parent / "diag" / "rules").rglob("*.txt"))
@@ -459,11 +463,4 @@ def damaged_example(draw) -> bytes:
 @fuzz(80)
 @given(damaged_example())
 def test_analyze_damaged_rule_examples(rulebook, fuzz_dir, data: bytes):
-    path = str(fuzz_dir / "example.txt")
-    Path(path).write_bytes(data)
-    try:
-        report = analyze([path], Options(system_now=SYSTEM_NOW), rules=rulebook)
-    except DiagError as exc:
-        assert str(exc)
-        return
-    _check_report(report, path, data)
+    _report_or_refusal(rulebook, fuzz_dir / "example.txt", data)

@@ -669,3 +669,13 @@ def test_a_configuration_of_comments_only_proves_nothing(workdir):
     # '| section callhome' prints nothing on a switch without Call Home: that is an answer
     path = write(workdir, "section-empty.txt", "sw# show running-config | section callhome\nsw#\n")
     assert "no output after" not in check(path).err
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/stdin"), reason="needs /dev/stdin")
+def test_redact_copies_a_long_utf16_pipe_whole():
+    # UTF-16 without a byte-order mark is full of NUL bytes and still text: spooled whole
+    text = TEXT + "".join(f"! filler line {i}\n" for i in range(60_000))
+    res = subprocess.run([sys.executable, "-m", "diag", "redact", "/dev/stdin"], input=text.encode("utf-16-le"),
+                         capture_output=True, cwd=ROOT, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert res.returncode == 0, res.stderr
+    assert len(res.stdout.decode("utf-8").splitlines()) == len(text.splitlines())

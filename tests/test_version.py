@@ -164,3 +164,7 @@ def test_licensing_mode_without_platform_or_release():
     assert licensing_mode_for(R("8.4(2c)")) == "classic"
     assert licensing_mode_for(R("7.0(3)I7(8)")) == "traditional"
     assert licensing_mode_for(R("9.2(4)")) == "traditional"
+    # 'license smart enable' in the configuration: only classic Smart Licensing accepts it
+    assert licensing_mode_for(R("7.0(3)I7(8)"), "", smart_config=True) == "classic"
+    assert licensing_mode_for(R("9.3(8)"), "N3K-C3064PQ-10GX", smart_config=True) == "traditional"
+    assert licensing_mode_for(R("10.2(3)F"), "", smart_config=True) == "slp"
