@@ -93,7 +93,10 @@ class TrackingFSM(textfsm.TextFSM):
             names = tuple(n for n in rule.regex_obj.regex.groupindex if n in self._by_name)
             renamed = _GROUP.sub(lambda m, p=pos: f"(?P<r{p}_{m.group(1)}>", pattern)
             parts.append(f"(?P<_rule{pos}>{renamed})")
-            which.append((pos, rule, tuple((n, f"r{pos}_{n}") for n in names)))
+            # what the run loop needs of the rule, settled once: (position, rule, its value
+            # groups, whether it is an Error rule, its record operation, whether it continues)
+            which.append((pos, rule, tuple((n, f"r{pos}_{n}") for n in names), rule.line_op == "Error",
+                          rule.record_op or "", rule.line_op == "Continue"))
         if not parts:
             self._joined[key] = None
             return None
@@ -118,7 +121,7 @@ class TrackingFSM(textfsm.TextFSM):
             matched = match(line)
             if matched is None:
                 return
-            pos, rule, groups = by_index[matched.lastindex]
+            pos, rule, groups = by_index[matched.lastindex][:3]
             if rule.line_op != "Error":
                 self._hit = True
             group = matched.group
@@ -131,6 +134,66 @@ class TrackingFSM(textfsm.TextFSM):
                     self._cur_state_name = rule.new_state
                 return
             start = pos + 1  # Continue: the same line, the rules after this one
+
+    def _run_joined(self, lines):
+        """``_CheckLine`` for every line, written out as one loop (the per-line work of a
+        big output): values without options are assigned in place, the others through
+        ``_assign``; a state whose rules cannot be joined goes rule by rule."""
+        joined_of = self._joined
+        join = self._join
+        unparsed = self._unparsed
+        special = self._lists | self._keep | set(self._fillup)
+        state = self._cur_state_name
+        for no, text in lines:
+            self._lineno = no
+            hit = False
+            start = 0
+            while True:
+                joined = joined_of.get((state, start), False)
+                if joined is False:
+                    joined = join(state, start)
+                if joined is None:  # this state's patterns cannot be joined
+                    self._cur_state_name, self._hit = state, False
+                    self._check_rules(text, start)
+                    hit = hit or self._hit
+                    state = self._cur_state_name
+                    break
+                matched = joined[0](text)
+                if matched is None:
+                    break
+                pos, rule, groups, error, op, cont = joined[1][matched.lastindex]
+                if not error:
+                    hit = True
+                if groups:
+                    cur, cur_lines = self._cur, self._cur_lines
+                    for name, alias in groups:
+                        value = matched.group(alias)
+                        if name in special:
+                            self._assign(name, value)
+                            cur_lines = self._cur_lines
+                        else:
+                            cur[name] = value
+                            if value is not None:
+                                cur_lines[name] = no
+                if op:
+                    if op == "Record":
+                        self._AppendRecord()
+                    elif op == "Clear":
+                        self._ClearRecord()
+                    elif op == "Clearall":
+                        self._ClearAllRecord()
+                if not cont:
+                    if rule.new_state:
+                        state = rule.new_state
+                    break
+                start = pos + 1  # Continue: the same line, the rules after this one
+            if not hit and text.strip():
+                unparsed.append(no)
+            if state in ("End", "EOF"):
+                break
+        self._cur_state_name = state
+        if state not in ("End", "EOF"):
+            self._cur_state = self.states[state]
 
     def _check_line_by_rules(self, line):
         self._check_rules(line, 0)
@@ -237,15 +300,17 @@ class TrackingFSM(textfsm.TextFSM):
         # Joining costs a regular-expression compilation per state: worth it once this
         # template has many lines to read in this process, not for a short paste.
         self._read += len(lines)
-        check = self._CheckLine if self._read > self.join_after else self._check_line_by_rules
-        for no, text in lines:
-            self._lineno = no
-            self._hit = False
-            check(text)
-            if not self._hit and text.strip():
-                self._unparsed.append(no)
-            if self._cur_state_name in ("End", "EOF"):
-                break
+        if self._read > self.join_after:
+            self._run_joined(lines)
+        else:
+            for no, text in lines:
+                self._lineno = no
+                self._hit = False
+                self._check_line_by_rules(text)
+                if not self._hit and text.strip():
+                    self._unparsed.append(no)
+                if self._cur_state_name in ("End", "EOF"):
+                    break
         if self._cur_state_name != "End" and "EOF" not in self.states:
             self._AppendRecord()
         header = self._header
