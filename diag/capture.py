@@ -354,6 +354,46 @@ _RISKY_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127, 0x81, 0x8D, 0x8
 _RISKY = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x81\x8d\x8f\x90\x9d]|\r(?!\n)|\xc2[\x80-\x9f]|ore ?-")
 
 
+# Lines a splitter reading a section must look at one by one: any that holds a prompt's
+# '#', a console message's '%' or a comment's '!' (suppressions), or that starts a
+# show-tech header, a Markdown fence or a banner. Between two of them, plain lines only
+# join the section (Splitter.feed_lines).
+_STATEFUL_ANYWHERE = ("!", "#", "%")
+_STATEFUL_START = ("\n`", "\n-", "\nbanner ")
+_SMALL = 1 << 18  # bytes: a chunk this small is checked for plain text at its first line
+
+
+class _Stateful:
+    """Where the next line a splitter must see on its own starts, in a decoded plain chunk:
+    str.find for each needle (a C scan), each searched again only once passed."""
+
+    def __init__(self, text: str, end: int):
+        self.text = text
+        self.end = end
+        self.next = [-2] * (len(_STATEFUL_ANYWHERE) + len(_STATEFUL_START))
+
+    def first(self, pos: int) -> int:
+        text, end, nxt = self.text, self.end, self.next
+        best = end
+        for i, needle in enumerate(_STATEFUL_ANYWHERE):
+            hit = nxt[i]
+            if hit < pos and hit != -1:
+                hit = nxt[i] = text.find(needle, pos, end)
+            if hit != -1 and hit < best:
+                best = hit
+        if best < end:
+            best = text.rfind("\n", pos, best) + 1 if best > pos else pos  # the line holding it
+        for i, needle in enumerate(_STATEFUL_START, len(_STATEFUL_ANYWHERE)):
+            hit = nxt[i]
+            if hit < pos - 1 and hit != -1:
+                hit = nxt[i] = text.find(needle, pos - 1 if pos else 0, end)
+            if pos == 0 and text.startswith(needle[1:]):
+                return 0
+            if hit != -1 and hit + 1 < best:
+                best = hit + 1
+        return max(best, pos)
+
+
 def _risky(data: bytes) -> bool:
     """Whether a chunk holds anything clean-up could change (the partial last line included:
     that only makes the answer more careful). C scans only: no regular expression."""
@@ -405,6 +445,8 @@ def feed(stream: BinaryIO, path: str, sink, stats: ReadStats | None = None) -> N
     ``sink`` is a splitter: while its ``skipping`` attribute is set, runs of lines that
     cannot end the skip are counted with ``sink.skip(count)`` straight from the bytes.
     This is what keeps a 600 MB show tech-support close to the cost of gunzipping it.
+    While its ``reading`` attribute is set, runs of plain lines that cannot change its
+    state (see ``_STATEFUL``) are given at once to ``sink.feed_lines(first_no, texts)``.
     """
     stats = stats if stats is not None else ReadStats()
     chunks, encoding, sep = _prepare(stream, path, stats)
@@ -433,7 +475,9 @@ def feed(stream: BinaryIO, path: str, sink, stats: ReadStats | None = None) -> N
         plain: bool | None = None  # decided once lines are being fed: skipped chunks never pay
         fed = 0
         text = ""
+        stateful: _Stateful | None = None
         feed_line = sink.feed
+        feed_lines = getattr(sink, "feed_lines", None)
         while pos < end:
             if sink.skipping is not None:
                 stop = candidates.first(pos)
@@ -444,11 +488,24 @@ def feed(stream: BinaryIO, path: str, sink, stats: ReadStats | None = None) -> N
                     pos = stop
                     if pos >= end:
                         break
+            if plain and feed_lines is not None and sink.reading:
+                if stateful is None:
+                    stateful = _Stateful(text, end)
+                stop = stateful.first(pos)
+                if stop > pos:
+                    block = text[pos:stop].split("\n")
+                    block.pop()  # the block ends with a newline: nothing after it
+                    feed_lines(no + 1, block)
+                    no += len(block)
+                    pos = stop
+                    continue
             nl = data.index(b"\n", pos)
             no += 1
             if plain is None:
                 fed += 1
-                if fed > 32:  # a chunk of a read section, not a header or two among skipped ones
+                # a chunk of a read section, not a header or two among skipped ones (or a
+                # small file, whose scan costs nothing)
+                if fed > 32 or end <= _SMALL:
                     plain = _plain(data, candidates.is_risky)
                     if plain:
                         text = data.decode("ascii")

@@ -226,6 +226,28 @@ class Splitter:
         sec.spec, sec.typed = spec, name
         sec.coverage = frozenset({spec.name, *spec.also_covers})
 
+    @property
+    def reading(self) -> bool:
+        """Whether plain lines may be given in runs (``feed_lines``): a section of a known
+        command is being read (not one recognised by its content, whose lines are each
+        checked for the start of another output) and no banner is open."""
+        cur = self.current
+        return cur is not None and self.banner is None and cur.origin != "content"
+
+    def feed_lines(self, no: int, texts: list[str]) -> None:
+        """Plain lines numbered from ``no`` that hold no '!', '#' or '%' and start no
+        header, fence or banner: what ``feed`` would do with each of them, at once."""
+        cur = self.current
+        assert cur is not None
+        keep = _keep(cur.spec)
+        numbered = zip(range(no, no + len(texts)), [t.rstrip() for t in texts])
+        if keep is None:
+            cur.lines.extend(numbered)
+            return
+        before = len(cur.lines)
+        cur.lines.extend(pair for pair in numbered if keep(pair[1]) is not None)
+        self.result.dropped_lines += len(texts) - (len(cur.lines) - before)
+
     def skip(self, count: int) -> None:
         """``count`` lines of a skipped section that cannot end it (see capture.feed)."""
         self.result.skipped_lines += count

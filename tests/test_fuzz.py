@@ -319,6 +319,12 @@ DEFAULT = (1 << 16, 1 << 20)
 @example("leaf01# show interface\n\x01! di\x02ag: ignore all -- lab\n", DEFAULT)
 @example("leaf01# show interface\n\x9b0m`show clock`\n", DEFAULT)
 @example(b"leaf01# show interface\n\x81`show clock`\n10:00:00.000 UTC Mon Mar 13 2023\n", DEFAULT)
+# plain lines of a read section are given in runs: every line that could change the
+# splitter's state must still be seen on its own
+@example("leaf01# show running-config\nhostname a\nbanner motd #\nleaf01# x\n#\ncallhome\n  enable\n"
+         "---- show clock ----\n10:00:00.000 UTC Mon Mar 13 2023\n`show version`\nx ! diag: ignore all\n"
+         "y % z\n```\nleaf01# show clock\n", DEFAULT)
+@example("leaf01# show license status\nStatus: REGISTERED\n", (16, 7))
 def test_fast_feed_and_iter_lines_split_alike(text: str | bytes, sizes: tuple[int, int]):
     data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
     with chunking(*sizes):
