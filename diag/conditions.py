@@ -541,10 +541,17 @@ class Pred:
         self.refs = _refs(ops)
         self._fns: tuple | None = None
 
-    def test(self, value: Any, b: Binding, ctx: Ctx) -> bool:
+    def functions(self) -> tuple:
+        """One ``(value, binding, ctx) -> bool`` function per operator: all must hold."""
         fns = self._fns
         if fns is None:
             fns = self._fns = tuple(_build(op, arg) for op, arg in self.ops)
+        return fns
+
+    def test(self, value: Any, b: Binding, ctx: Ctx) -> bool:
+        fns = self._fns
+        if fns is None:
+            fns = self.functions()
         for fn in fns:
             if not fn(value, b, ctx):
                 return False
@@ -692,17 +699,29 @@ class FactNode(Node):
         self.fields = tuple(f for f, _ in preds)
         self.unknown_if_missing = unknown_if_missing
         self.refs = frozenset().union(*(p.refs for _, p in preds)) if preds else frozenset()
+        self._tests: tuple | None = None  # (field, test function) of every predicate, built on first use
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["_tests"] = None  # functions built from the predicates do not pickle (rule cache)
+        return state
+
+    def __setstate__(self, state):
+        state.setdefault("_tests", None)
+        self.__dict__.update(state)
 
     def match(self, b: Binding, ctx: Ctx) -> list[Binding]:
         if UNKNOWN in b and any(name not in b for name in self.refs):
             # it joins on a binding that is itself undecided: so is this
             return [b]
         out = []
-        preds = self.preds
+        tests = self._tests
+        if tests is None:
+            tests = self._tests = tuple((f, fn) for f, p in self.preds for fn in p.functions())
         for fact in ctx.store.get(self.kind):
             fields = fact.fields
-            for f, p in preds:
-                if not p.test(fields.get(f), b, ctx):
+            for f, fn in tests:
+                if not fn(fields.get(f), b, ctx):
                     break
             else:
                 nb = dict(b)

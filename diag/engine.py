@@ -199,22 +199,38 @@ def derive(rules: RuleBook, dev, now: dt.datetime) -> dict[str, frozenset[str]]:
     return needs
 
 
+def _plan(rules: RuleBook, coverage: frozenset[str], mode: str) -> list[tuple[Rule, list]]:
+    """The rules that apply to a device of this mode, each with the alternatives of its
+    ``requires`` that this coverage leaves missing. Devices of a fleet share a handful of
+    coverages (the same commands captured): ``evaluate_device`` keeps the plans it made."""
+    plan = []
+    for rule in rules.rules:
+        if rule.modes and mode != "unknown" and mode not in rule.modes:
+            continue
+        plan.append((rule, [alts for alts in rule.requires if not any(covers(coverage, s) for s in alts)]))
+    return plan
+
+
+_PLANS: dict[tuple[int, frozenset[str], str], list] = {}
+_PLAN_BOOKS: dict[int, RuleBook] = {}
+
+
 def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> None:
     derived_needs = derive(rules, dev, now)
-    covered: dict[str, bool] = {}  # scope -> covered by this device's captures, asked once each
     coverage = dev.coverage
-
-    def has(scope: str) -> bool:
-        hit = covered.get(scope)
-        if hit is None:
-            hit = covered[scope] = covers(coverage, scope)
-        return hit
+    key = (id(rules), frozenset(coverage), dev.mode)
+    plan = _PLANS.get(key)
+    if plan is None:
+        if len(_PLANS) > 256:
+            _PLANS.clear()
+            _PLAN_BOOKS.clear()
+        # the rule book is part of the key: keep it alive with its plans so that its id
+        # cannot be reused by another book
+        plan = _PLANS[key] = _plan(rules, key[1], dev.mode)
+        _PLAN_BOOKS[id(rules)] = rules
 
     ctx = Ctx(dev.store, coverage, now, CATALOGUE, derived_needs)
-    for rule in rules.rules:
-        if rule.modes and dev.mode != "unknown" and dev.mode not in rule.modes:
-            continue
-        missing = [alts for alts in rule.requires if not any(has(s) for s in alts)]
+    for rule, missing in plan:
         if missing and not rule.fire_on_partial:
             out.not_evaluated.append(NotEvaluated(rule.id, dev.name, tuple(a[0] for a in missing), rule.severity))
             continue

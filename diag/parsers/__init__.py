@@ -8,6 +8,7 @@ which is the module's file name. ``parse_section`` turns a section into facts.
 from __future__ import annotations
 
 import importlib
+import operator
 from functools import lru_cache
 from typing import Protocol
 
@@ -66,13 +67,14 @@ def load_all() -> dict[str, Parser]:
 # 5 MB line would cost seconds in every template regex, and a config line of a million
 # name servers a million facts.
 MAX_LINE = 8192
+_text = operator.itemgetter(1)
 
 
 def parse_section(section) -> list[Fact]:
     if section.rejected:
         return []
     parser = get_parser(section.spec.parser)
-    if not any(len(text) > MAX_LINE for _, text in section.lines):
+    if not section.lines or max(map(len, map(_text, section.lines))) <= MAX_LINE:
         return parser.parse(section)
     from diag.parsers.base import unparsed_facts
 

@@ -144,6 +144,15 @@ class TextFSMParser:
                     if not raw:  # '' or [] or None: the template captured nothing
                         continue
                     where = lines.get(value_name)
+                    if raw.__class__ is str:  # the common case, first: one value, one line
+                        val = conv(raw)
+                        if val is not None:
+                            fields[name] = val
+                            if where is not None:
+                                flines[name] = where
+                        elif strict and unread is not None and where is not None and not blank(raw):
+                            unread.append(where)
+                        continue
                     if isinstance(raw, list):
                         typed = [conv(r) for r in raw]
                         val: Any = [v for v in typed if v is not None] or None

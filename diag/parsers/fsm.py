@@ -57,6 +57,7 @@ class TrackingFSM(textfsm.TextFSM):
         self._plain_save = not any(ops for _, ops in self._save)
         self._header = list(self._names)
         self._joined: dict[tuple[str, int], tuple | None] = {}
+        self._first: dict[str, tuple | None] = {}  # the same, for the first rule of each state
         self._read = 0  # lines this instance has been given, over all sections
         self.Reset()
 
@@ -144,14 +145,17 @@ class TrackingFSM(textfsm.TextFSM):
         unparsed = self._unparsed
         special = self._lists | self._keep | set(self._fillup)
         state = self._cur_state_name
+        first_of = self._first  # state -> its joined rules from the first one
         for no, text in lines:
             self._lineno = no
             hit = False
             start = 0
             while True:
-                joined = joined_of.get((state, start), False)
+                joined = first_of.get(state, False) if not start else joined_of.get((state, start), False)
                 if joined is False:
                     joined = join(state, start)
+                    if not start:
+                        first_of[state] = joined
                 if joined is None:  # this state's patterns cannot be joined
                     self._cur_state_name, self._hit = state, False
                     self._check_rules(text, start)
