@@ -281,11 +281,18 @@ def analyze(paths: list[str], options: Options | None = None, rules: RuleBook | 
         main.extend(files)
     ticker = _ReadProgress(options.progress, [p for p, _ in main])
 
-    def told(path: str, compact: bool = False):  # read in this process: progress within each file
+    # Sections are compacted to the lines their facts point at as soon as they are parsed,
+    # in this process as in workers: the report quotes no other line, and a fleet's outputs
+    # are not held whole until the end (fleet of 2,000: 165 -> 145 MB, and faster).
+    def told(path: str, compact: bool = True):  # read in this process: progress within each file
         return _read_one(path, compact, ticker.within)
 
-    local = options.progress is not None and not parallel.spread(len(main), options.jobs)
-    read = parallel.map_files(told if local else _read_one, [p for p, _ in main], options.jobs,
+    def here(path: str, compact: bool = True):
+        return _read_one(path, compact)
+
+    local = not parallel.spread(len(main), options.jobs)
+    read = parallel.map_files((told if options.progress is not None else here) if local else _read_one,
+                              [p for p, _ in main], options.jobs,
                               ticker.done if options.progress is not None else None)
     for (path, named), outcome in zip(main, read):
         try:

@@ -61,3 +61,22 @@ def test_whole_samples_folder_runs(rulebook):
     assert len(report.devices) == len({d.name for d in report.devices}) >= 8
     assert not report.unread
     assert report.exit_code() == 1
+
+
+def _captures() -> list[Path]:
+    rules = ROOT / "diag" / "rules"
+    return sorted(SAMPLES.glob("*.txt")) + sorted(SAMPLES.glob("*.log")) + sorted(rules.rglob("*.hit.txt"))
+
+
+@pytest.mark.parametrize("fmt", ["json", "text", "sarif", "markdown"])
+def test_compacted_sections_change_no_report(fmt, monkeypatch):
+    # diag check keeps only the lines facts point at once a section is parsed; a report in
+    # every format must be what it is with whole sections
+    from diag.report import render
+    from diag.split import Section
+
+    paths = [str(p) for p in _captures()]
+    compacted = render(analyze(paths, Options(system_now=SYSTEM_NOW)), fmt)
+    monkeypatch.setattr(Section, "compact", lambda self, facts: None)
+    whole = render(analyze(paths, Options(system_now=SYSTEM_NOW)), fmt)
+    assert compacted == whole
