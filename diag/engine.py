@@ -272,12 +272,11 @@ def collect_next(not_evaluated: list[NotEvaluated], devices) -> list[Collect]:
     out: list[Collect] = []
     for device in sorted(by_device, key=str.lower):
         scopes = by_device[device]
-        ranked = sorted(
-            scopes.items(),
-            key=lambda kv: (-len(kv[1]), -max(SEVERITY_RANK[n.severity] for n in kv[1]), kv[0]),
-        )
+        # most open rules first, then the most severe of them, then by name
+        ranked = sorted(((-len(nes), -max(SEVERITY_RANK[n.severity] for n in nes), scope), scope, nes)
+                        for scope, nes in scopes.items())
         merged: dict[str, Collect] = {}  # two scopes asking for one command: one line
-        for scope, nes in ranked:
+        for _, scope, nes in ranked:
             command = _command_for(scope, devs.get(device))
             settles = {n.rule_id for n in nes}
             if command in merged:
