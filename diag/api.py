@@ -160,11 +160,8 @@ def expand_inputs(paths: list[str], skipped: list[tuple[str, str]] | None = None
     return out
 
 
-def read_input(path: str, progress=None) -> tuple[InputInfo, list[tuple[object, list[Fact]]]]:
-    """Stream one input through capture, split and the parsers.
-
-    ``progress(n)``, when given, is told the bytes of the file read so far.
-    """
+def _split_input(path: str, progress=None) -> tuple[InputInfo, list[Section]]:
+    """Stream one input through capture and split: its sections, not parsed yet."""
     stats = ReadStats(progress=progress)
     info = InputInfo(path)
     splitter = Splitter(path)
@@ -185,26 +182,71 @@ def read_input(path: str, progress=None) -> tuple[InputInfo, list[tuple[object, 
     info.unrecognised_lines = result.unrecognised_lines
     info.sections = len(result.sections)
     info.suppressions = result.suppressions
-    parsed = [(section, parse_section(section)) for section in result.sections]
-    for sup in result.suppressions:
+    return info, result.sections
+
+
+def _with_suppressions(path: str, info: InputInfo, parsed: list[tuple[Section, list[Fact]]]):
+    """The parsed sections of an input, and a fact for each of its suppression comments."""
+    for sup in info.suppressions:
         section = Section(path, _COMMENTS, _COMMENTS.name, "comment", sup.host, sup.line, [(sup.line, sup.text)])
         fields = {"rules": ", ".join(sup.rules) or None, "reason": sup.reason}
         fact = Fact("capture.suppression", {k: v for k, v in fields.items() if v}, {k: sup.line for k in fields},
                     section, sup.line)
         parsed.append((section, [fact]))
-    return info, parsed
+    return parsed
 
 
-def _read_one(path: str, compact: bool = False, progress=None):
-    """``read_input`` for a worker: errors are returned, sections shrunk before the trip back."""
-    try:
-        info, sections = read_input(path, progress)
-    except InputError as exc:
-        return exc
-    if compact:
-        for section, facts in sections:
-            section.compact(facts)
-    return info, sections
+def read_input(path: str, progress=None) -> tuple[InputInfo, list[tuple[object, list[Fact]]]]:
+    """Stream one input through capture, split and the parsers.
+
+    ``progress(n)``, when given, is told the bytes of the file read so far.
+    """
+    info, sections = _split_input(path, progress)
+    return info, _with_suppressions(path, info, [(section, parse_section(section)) for section in sections])
+
+
+def read_batch(paths: list[str], compact: bool = False, within=None, done=None) -> list:
+    """``read_input`` for several inputs: each is read and split, then the sections of all
+    of them are parsed together, command by command (a template's regular expressions
+    stay in the processor's caches: a fleet reads about a fifth faster than file by file).
+
+    Per input, in order: ``(info, parsed)``, or the ``InputError`` that stopped it.
+    ``compact`` shrinks each section to the lines its facts point at once parsed.
+    ``within(pos)`` is told the bytes of the input being read; ``done()`` is called as
+    each input has been read.
+    """
+    staged: list = []
+    for path in paths:
+        try:
+            staged.append((path, *_split_input(path, within)))
+        except InputError as exc:
+            staged.append(exc)
+        if done is not None:
+            done()
+    todo = [sec for st in staged if not isinstance(st, InputError) for sec in st[2]]
+    todo.sort(key=_parser_of)  # stable: each command's sections in input order
+    facts = {id(sec): parse_section(sec) for sec in todo}
+    out: list = []
+    for st in staged:
+        if isinstance(st, InputError):
+            out.append(st)
+            continue
+        path, info, sections = st
+        parsed = [(sec, facts[id(sec)]) for sec in sections]
+        if compact:
+            for sec, found in parsed:
+                sec.compact(found)
+        out.append((info, _with_suppressions(path, info, parsed)))
+    return out
+
+
+def _parser_of(section: Section) -> str:
+    return section.spec.parser
+
+
+def _read_batch_compact(paths: list[str]) -> list:
+    """``read_batch`` for a worker process: sections shrunk before the trip back."""
+    return read_batch(paths, True)
 
 
 class _ReadProgress:
@@ -284,16 +326,14 @@ def analyze(paths: list[str], options: Options | None = None, rules: RuleBook | 
     # Sections are compacted to the lines their facts point at as soon as they are parsed,
     # in this process as in workers: the report quotes no other line, and a fleet's outputs
     # are not held whole until the end (fleet of 2,000: 165 -> 145 MB, and faster).
-    def told(path: str, compact: bool = True):  # read in this process: progress within each file
-        return _read_one(path, compact, ticker.within)
+    if options.progress is not None and not parallel.spread(len(main), options.jobs):
+        def here(batch: list[str]) -> list:  # read in this process: progress within each file
+            return read_batch(batch, True, ticker.within, ticker.done)
 
-    def here(path: str, compact: bool = True):
-        return _read_one(path, compact)
-
-    local = not parallel.spread(len(main), options.jobs)
-    read = parallel.map_files((told if options.progress is not None else here) if local else _read_one,
-                              [p for p, _ in main], options.jobs,
-                              ticker.done if options.progress is not None else None)
+        read = parallel.map_batches(here, [p for p, _ in main], options.jobs)
+    else:
+        read = parallel.map_batches(_read_batch_compact, [p for p, _ in main], options.jobs,
+                                    ticker.done if options.progress is not None else None)
     for (path, named), outcome in zip(main, read):
         try:
             if isinstance(outcome, InputError):

@@ -2,8 +2,8 @@
 
 Two parallel phases around one sequential one:
 
-1. workers read and parse files (sections are compacted to the lines facts point
-   at before they travel back, so the pickles stay small);
+1. workers read and parse batches of files (sections are compacted to the lines
+   facts point at before they travel back, so the pickles stay small);
 2. the parent groups devices across files and settles their clocks (this needs
    every file);
 3. workers evaluate slices of devices. Where the platform forks, the workers
@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import gc
 import os
-from typing import Callable, Iterable
+from typing import Callable
 
 MIN_FILES = 8  # below this, starting workers costs more than it saves
+BATCH_FILES = 64  # inputs read (and their sections parsed together) in one go
+BATCH_BYTES = 2 << 20
 
 _SHARED: dict = {}  # what forked evaluation workers inherit
 
@@ -37,32 +39,52 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
-def _chunks(n: int, jobs: int) -> int:
-    return max(1, min(64, n // (jobs * 8) or 1))
-
-
 def spread(count: int, jobs: int) -> bool:
     """Whether ``count`` files or devices go to worker processes."""
     return jobs > 1 and count >= MIN_FILES
 
 
-def map_files(fn: Callable, paths: list[str], jobs: int, each: Callable[[], None] | None = None) -> Iterable:
-    """``fn(path)`` for every path, in order; in worker processes when it pays.
+def batches(paths: list[str]) -> list[list[str]]:
+    """Paths in runs of up to ``BATCH_FILES`` files or about ``BATCH_BYTES`` of input, in
+    order: a big file makes a batch of its own, so workers share big files evenly."""
+    out: list[list[str]] = []
+    current: list[str] = []
+    size = 0
+    for path in paths:
+        try:
+            n = os.path.getsize(path) if path != "-" else 0
+        except OSError:
+            n = 0
+        if current and (len(current) >= BATCH_FILES or size + n > BATCH_BYTES):
+            out.append(current)
+            current, size = [], 0
+        current.append(path)
+        size += n
+    if current:
+        out.append(current)
+    return out
+
+
+def map_batches(fn: Callable[[list[str]], list], paths: list[str], jobs: int,
+                each: Callable[[], None] | None = None) -> list:
+    """``fn(batch)`` for batches of ``paths`` (a list of results per batch, one per path),
+    flattened in the paths' order; in worker processes when it pays.
 
     ``each()`` is called as every result arrives (progress).
     """
-    out = []
+    out: list = []
     if not spread(len(paths), jobs):
-        for p in paths:
-            out.append(fn(p))
-            if each is not None:
-                each()
+        for batch in batches(paths):
+            for result in fn(batch):
+                out.append(result)
+                if each is not None:
+                    each()
         return out
     # standard input belongs to this process (workers get none): read it here, in its place
-    here = {i: fn(p) for i, p in enumerate(paths) if p == "-"}
-    rest = [p for p in paths if p != "-"]
+    here = {i: fn([p])[0] for i, p in enumerate(paths) if p == "-"}
+    rest = batches([p for p in paths if p != "-"])
     with _Pool(min(jobs, len(rest)), _context()) as pool:
-        results = pool.map(_compact_call, [(fn, p) for p in rest], chunksize=_chunks(len(rest), jobs))
+        results = (r for part in pool.map(fn, rest) for r in part)
         for i in range(len(paths)):
             out.append(here[i] if i in here else next(results))
             if each is not None:
@@ -91,11 +113,6 @@ class _Pool:
 
     def __exit__(self, kind, exc, tb) -> None:
         self.executor.shutdown(wait=kind is None, cancel_futures=kind is not None)
-
-
-def _compact_call(args):
-    fn, path = args
-    return fn(path, True)
 
 
 def _evaluate_slice(bounds):

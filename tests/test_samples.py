@@ -80,3 +80,47 @@ def test_compacted_sections_change_no_report(fmt, monkeypatch):
     monkeypatch.setattr(Section, "compact", lambda self, facts: None)
     whole = render(analyze(paths, Options(system_now=SYSTEM_NOW)), fmt)
     assert compacted == whole
+
+
+def test_a_batch_reads_what_each_file_reads_alone(tmp_path):
+    # read_batch parses the sections of many inputs together, command by command: each
+    # input must get exactly the facts it gets when read on its own, errors included
+    from diag.api import read_batch, read_input
+    from diag.errors import InputError
+
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    paths = [str(p) for p in _captures()[:12]] + [str(empty), str(tmp_path / "missing.txt")]
+    paths += [str(p) for p in _captures()[12:30]]
+
+    def shape(outcome):
+        if isinstance(outcome, InputError):
+            return ("error", outcome.path, outcome.problem)
+        info, parsed = outcome
+        return (info.to_json(), [(sec.spec.name, sec.start, [(f.kind, f.fields, f.lines, f.line) for f in facts])
+                                 for sec, facts in parsed])
+
+    alone = []
+    for path in paths:
+        try:
+            alone.append(shape(read_input(path)))
+        except InputError as exc:
+            alone.append(shape(exc))
+    assert [shape(o) for o in read_batch(paths)] == alone
+    assert sum(1 for o in alone if o[0] == "error") == 2
+
+
+def test_batches_keep_order_and_give_big_files_a_batch_of_their_own(tmp_path, monkeypatch):
+    from diag import parallel
+
+    monkeypatch.setattr(parallel, "BATCH_FILES", 3)
+    monkeypatch.setattr(parallel, "BATCH_BYTES", 100)
+    sizes = [10, 10, 10, 10, 500, 10, 60, 60]
+    paths = []
+    for i, n in enumerate(sizes):
+        p = tmp_path / f"f{i}.txt"
+        p.write_bytes(b"x" * n)
+        paths.append(str(p))
+    got = parallel.batches(paths + ["-"])
+    assert [len(b) for b in got] == [3, 1, 1, 2, 2]  # 10 10 10 | 10 | 500 | 10 60 | 60 -
+    assert [p for b in got for p in b] == paths + ["-"]
