@@ -180,12 +180,7 @@ class TrackingFSM(textfsm.TextFSM):
                             if value is not None:
                                 cur_lines[name] = no
                 if op:
-                    if op == "Record":
-                        self._AppendRecord()
-                    elif op == "Clear":
-                        self._ClearRecord()
-                    elif op == "Clearall":
-                        self._ClearAllRecord()
+                    self._record(op)
                 if not cont:
                     if rule.new_state:
                         state = rule.new_state
@@ -221,15 +216,18 @@ class TrackingFSM(textfsm.TextFSM):
                 break
 
     def _Operations(self, rule, line):  # noqa: N802
-        op = rule.record_op
+        self._record(rule.record_op)
+        # an Error rule is recorded as unparsed by run(), never an abort
+        return rule.line_op != "Continue"
+
+    def _record(self, op):
+        """A rule's record operation: Record, Clear, Clearall (or none)."""
         if op == "Record":
             self._AppendRecord()
         elif op == "Clear":
             self._ClearRecord()
         elif op == "Clearall":
             self._ClearAllRecord()
-        # an Error rule is recorded as unparsed by run(), never an abort
-        return rule.line_op != "Continue"
 
     def _assign(self, name, captured):
         self._cur[name] = captured
