@@ -177,6 +177,9 @@ _URL = _c(r"(?i)(?<![\w.+-])(?P<scheme>[a-z][a-z0-9+.-]{1,15})://(?:(?P<userinfo
 _EMAIL = _c(r"(?<![\w.+%-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}(?![\w-])")
 _CRYPT = _c(r"(?<![\w$])\$(?:1|2[abxy]?|5|6|7|8|9|y|gy|sha1|md5)\$[./A-Za-z0-9=+-]{0,64}\$[./A-Za-z0-9=+-]{4,}")
 _IPV4 = _c(r"(?<![\w.])(?<![A-Za-z]-)(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
+# in a file name an address may be glued to a word (site10.40.1.53.log, x-10.40.1.53.txt):
+# only digits and dots around it say it is not one
+_IPV4_IN_NAME = _c(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?!\d|\.\d)")
 _IPV6 = _c(r"(?<![\w:.])(?=[0-9A-Fa-f:]*:[0-9A-Fa-f:]*:)(?:[0-9A-Fa-f]{0,4}:){2,7}"
            r"(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])")
 _FQDN = _c(r"(?i)(?<![\w.@/%$-])(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)+"
@@ -814,7 +817,7 @@ class Redactor:
                     add(lm.start(), lm.end(), self._learned[" ".join(lm.group().split()).casefold()].placeholder)
             for em in _EMAIL.finditer(name):
                 add(em.start(), em.end(), self.value("email", em.group()))
-            for im in _IPV4.finditer(name):
+            for im in _IPV4_IN_NAME.finditer(name):  # glued to words too: x-10.40.1.53.txt
                 add(im.start(), im.end(), self._ip(im.group()))
             out, pos = [], 0
             for s, e, r in sorted(spans):

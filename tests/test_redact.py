@@ -335,6 +335,14 @@ def test_file_names_lose_the_host_names_and_addresses_they_hold(tmp_path):
     names = sorted(p.name for p in (tmp_path / "out2" / "in").iterdir())
     assert not [n for n in names if "DC-DMZ" in n or "10.40.1.53" in n], names
     assert [n for n in names if n.endswith("-extra.log")] and [n for n in names if n.endswith(".txt")]
+    # an address glued to a word of the name, by a '-' or by nothing at all
+    for glued in ("x-10.40.1.53.txt", "site10.40.1.53.log"):
+        (source / glued).write_bytes((SAMPLES / "known-issue-2-plain-http.txt").read_bytes())
+    res = invoke("redact", str(source), "-o", str(tmp_path / "out3"))
+    assert res.exit_code == 0, res.output
+    names = sorted(p.name for p in (tmp_path / "out3" / "in").iterdir())
+    assert not [n for n in names if "10.40.1.53" in n], names
+    assert [n for n in names if n.startswith("x-") and n.endswith(".txt")], names
 
 
 def test_summary_counts_each_kind(redacted, tmp_path):
