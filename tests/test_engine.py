@@ -289,3 +289,40 @@ edge-3#
     # the fragment alone proves nothing about what it hides
     alone = check(tmp_path, text.split("edge-3# show running-config | section")[0], "fragment.txt")
     assert "callhome-disabled" not in [f.rule_id for f in alone.findings]
+
+
+OTHER_VRF_DNS = """leaf7# show clock
+13:26:44.902 UTC Tue Mar 12 2024
+leaf7# show running-config
+
+!Command: show running-config
+!Time: Tue Mar 12 13:26:48 2024
+
+version 9.3(12) Bios:version 05.53
+hostname leaf7
+ip domain-lookup
+ip name-server 10.9.9.9
+vrf context management
+  ip route 0.0.0.0/0 10.1.1.1
+callhome
+  email-contact it-ops@fabrik.example
+  destination-profile CiscoTAC-1 transport-method http
+  destination-profile CiscoTAC-1 index 1 http https://tools.cisco.com/its/service/oddce/services/DDCEService
+  transport http use-vrf management
+  enable
+interface mgmt0
+  vrf member management
+leaf7#
+"""
+
+
+def test_dns_server_missing_quotes_the_name_server_of_another_vrf(tmp_path):
+    # the only name server serves the default VRF, Call Home sends through management: the
+    # evidence shows that server's line, not only where the VRF comes from
+    report = check(tmp_path, OTHER_VRF_DNS, "other-vrf.txt")
+    [finding] = [f for f in report.findings if f.rule_id == "dns-server-missing"]
+    assert 11 in [e.line for e in finding.evidence]
+    assert "ip name-server 10.9.9.9" in [e.text for e in finding.evidence]
+    # with no name server at all it still fires, on the lines it had
+    bare = check(tmp_path, OTHER_VRF_DNS.replace("ip name-server 10.9.9.9\n", ""), "no-dns.txt")
+    assert [f.rule_id for f in bare.findings].count("dns-server-missing") == 1
