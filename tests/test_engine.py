@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from conftest import SYSTEM_NOW
@@ -326,3 +327,41 @@ def test_dns_server_missing_quotes_the_name_server_of_another_vrf(tmp_path):
     # with no name server at all it still fires, on the lines it had
     bare = check(tmp_path, OTHER_VRF_DNS.replace("ip name-server 10.9.9.9\n", ""), "no-dns.txt")
     assert [f.rule_id for f in bare.findings].count("dns-server-missing") == 1
+
+
+PING_NO_REPLY = """dc1-leaf-101# ping tools.cisco.com vrf management
+PING tools.cisco.com (72.163.4.38): 56 data bytes
+Request 0 timed out
+Request 1 timed out
+
+--- tools.cisco.com ping statistics ---
+2 packets transmitted, 0 packets received, 100.00% packet loss
+"""
+TELNET_TIMEOUT = """dc1-leaf-101# telnet tools.cisco.com 443 vrf management
+Trying 72.163.4.38...
+telnet: Unable to connect to remote host: Connection timed out
+"""
+
+
+def test_a_ping_without_reply_does_not_outweigh_a_recent_successful_exchange(tmp_path):
+    from conftest import SAMPLES
+
+    healthy = (SAMPLES / "healthy-registered-9.3.txt").read_text().replace("dc1-leaf-101# exit\n", "")
+    # the status says the last exchange succeeded on Jun 22 2022: ICMP is filtered, HTTPS works
+    recent = analyze([str(_write(tmp_path, "recent.txt", healthy + PING_NO_REPLY))],
+                     Options(now=dt.datetime(2022, 6, 24, tzinfo=dt.timezone.utc)))
+    assert "cisco-unreachable" not in [f.rule_id for f in recent.findings]
+    # a month later that success proves nothing about today's path
+    later = analyze([str(_write(tmp_path, "later.txt", healthy + PING_NO_REPLY))],
+                    Options(now=dt.datetime(2022, 7, 25, tzinfo=dt.timezone.utc)))
+    assert "cisco-unreachable" in [f.rule_id for f in later.findings]
+    # a TCP connect to 443 that timed out decides on its own
+    tcp = analyze([str(_write(tmp_path, "tcp.txt", healthy + PING_NO_REPLY + TELNET_TIMEOUT))],
+                  Options(now=dt.datetime(2022, 6, 24, tzinfo=dt.timezone.utc)))
+    assert "cisco-unreachable" in [f.rule_id for f in tcp.findings]
+
+
+def _write(folder, name: str, text: str):
+    path = folder / name
+    path.write_text(text)
+    return path
