@@ -365,3 +365,41 @@ def _write(folder, name: str, text: str):
     path = folder / name
     path.write_text(text)
     return path
+
+
+NO_CANDIDATE = """leaf9# show clock
+10:15:02.117 UTC Tue May 16 2023
+leaf9# show running-config
+
+!Command: show running-config
+!Time: Tue May 16 10:15:05 2023
+
+version 9.3(9) Bios:version 05.47
+hostname leaf9
+ip http source-interface Vlan27
+callhome
+  email-contact noc@example.org
+  destination-profile CiscoTAC-1 transport-method http
+  destination-profile CiscoTAC-1 index 1 http https://tools.cisco.com/its/service/oddce/services/DDCEService
+  transport http use-vrf OOB
+  enable
+interface Vlan27
+  ip address 10.27.0.9/24
+leaf9#
+"""
+
+
+def test_source_interface_in_the_wrong_vrf_fires_without_an_interface_to_suggest(tmp_path):
+    # Call Home sends through VRF OOB, which no interface of this configuration is a member
+    # of; the source interface is in the default VRF: still the TechNote's known issue 1
+    report = check(tmp_path, NO_CANDIDATE, "no-candidate.txt")
+    [finding] = [f for f in report.findings if f.rule_id == "http-source-interface-vrf-mismatch"]
+    assert finding.line == 10
+    assert "through VRF OOB" in finding.message and "?" not in finding.message
+    assert "ip http source-interface <interface>" in finding.fix and "interface of VRF OOB" in finding.fix
+    # the default-VRF case: no use-vrf, and the only interface is a member of another VRF
+    default = NO_CANDIDATE.replace("  transport http use-vrf OOB\n", "").replace(
+        "  ip address 10.27.0.9/24\n", "  vrf member OOB\n  ip address 10.27.0.9/24\n")
+    report = check(tmp_path, default, "no-candidate-default.txt")
+    [finding] = [f for f in report.findings if f.rule_id == "http-source-interface-vrf-mismatch"]
+    assert "through VRF default" in finding.message and "?" not in finding.fix
