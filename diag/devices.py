@@ -347,8 +347,13 @@ def capture_clock(dev: Device) -> tuple[dt.datetime, str] | None:
     zoned = [f for f in clocks if f.section.command == "show clock"]
     for fact in zoned or clocks:
         now = fact.get("now")
-        if isinstance(now, dt.datetime) and (best is None or now > best[0]):
-            best = (now, f"{fact.section.command} ({fact.path}:{fact.line})")
+        if not isinstance(now, dt.datetime):
+            continue
+        where = f"{fact.section.command} ({fact.path}:{fact.line})"
+        if fact.get("zone_known") is False:
+            now, where = _site_zone(dev, fact, now, where)
+        if best is None or now > best[0]:
+            best = (now, where)
     if best is not None:
         return best
     for fact in dev.store.get("log.event"):
@@ -356,6 +361,20 @@ def capture_clock(dev: Device) -> tuple[dt.datetime, str] | None:
         if isinstance(when, dt.datetime) and (best is None or when > best[0]):
             best = (when, f"newest log line ({fact.path}:{fact.line})")
     return best
+
+
+def _site_zone(dev: Device, fact: Fact, now: dt.datetime, where: str) -> tuple[dt.datetime, str]:
+    """A reading in a zone diag does not know (read as UTC): the offset the configuration's
+    'clock timezone' or 'clock summer-time' gives that name, when it is captured."""
+    zone = fact.get("zone")
+    for conf in dev.store.get("config.clock_zone"):
+        offset = conf.get("offset_minutes")
+        if conf.get("zone") == zone and isinstance(offset, int):
+            sign = "+" if offset >= 0 else "-"
+            return (now - dt.timedelta(minutes=offset),
+                    f"{where}, {zone} = UTC{sign}{abs(offset) // 60:02d}:{abs(offset) % 60:02d} "
+                    f"by the configuration ({conf.path}:{conf.line})")
+    return now, f"{where}, zone {zone} unknown to diag: read as UTC"
 
 
 def estimate_from_events(dev: Device, system_now: dt.datetime) -> tuple[dt.datetime, str] | None:

@@ -157,6 +157,25 @@ def _to_datetime(text: str) -> dt.datetime | None:
     return (local - dt.timedelta(hours=offset)).replace(tzinfo=UTC)
 
 
+def zone_of(text: str | None) -> tuple[str | None, bool]:
+    """The zone a date text names after its time (``MEZ`` in ``10:15:02.117 MEZ Tue May 16
+    2023``) and whether ``to_datetime`` knows its offset; ``(None, True)`` for none."""
+    after_time = False
+    for tok in (text or "").split():
+        if _TIME.match(tok):
+            after_time = True
+            continue
+        if not after_time:
+            continue
+        low = tok.lower()
+        if _OFFSET_TOKEN.match(tok) or low in ZONES:
+            return tok, True
+        if tok.isalpha() and low not in _DAYS and low[:3] not in _MONTHS:
+            return tok, False
+        return None, True
+    return None, True
+
+
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?$", re.I)
 
 

@@ -391,3 +391,30 @@ def test_no_estimate_while_the_next_attempt_is_still_ahead(tmp_path):
 def test_estimate_needs_scheduled_dates(tmp_path):
     (dev,) = devices(write(tmp_path, "c.txt", "leaf01# show callhome\ncallhome enabled\n"))
     assert estimate_from_events(dev, dt.datetime(2031, 1, 15, tzinfo=UTC)) is None
+
+
+SITE_ZONE = """bn-leaf-12# show clock
+Time source is NTP
+14:02:11.508 MESZ Thu Aug 08 2024
+bn-leaf-12# show running-config | include clock
+clock timezone MEZ 1 0
+clock summer-time MESZ 5 Sun Mar 02:00 5 Sun Oct 03:00 60
+bn-leaf-12# show license status
+Smart Licensing is ENABLED
+"""
+
+
+def test_a_zone_named_by_the_configuration_gives_its_offset(tmp_path):
+    # MESZ is no zone diag knows: 'clock summer-time MESZ ... 60' on top of 'clock timezone
+    # MEZ 1 0' says it is UTC+2, so the switch's 14:02 is 12:02 UTC
+    path = tmp_path / "zone.txt"
+    path.write_text(SITE_ZONE)
+    _, [dev], _ = parse_only([str(path)])
+    now, where = capture_clock(dev)
+    assert now == dt.datetime(2024, 8, 8, 12, 2, 11, 508000, tzinfo=dt.timezone.utc)
+    assert "MESZ = UTC+02:00 by the configuration" in where and "zone.txt:6" in where
+    # without the configuration the reading is taken as UTC, and the report says so
+    path.write_text(SITE_ZONE.replace("clock summer-time MESZ", "clock summer-time XSZ"))
+    _, [dev], _ = parse_only([str(path)])
+    now, where = capture_clock(dev)
+    assert now.hour == 14 and "zone MESZ unknown to diag: read as UTC" in where

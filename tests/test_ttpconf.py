@@ -99,6 +99,8 @@ TOP = [
     "license smart url https://10.2.2.{n}/Transportgateway/services/DeviceRequestHandler",
     "license smart transport callhome", "ip http source-interface mgmt0 vrf management",
     "ip http source-interface Vlan{n}", "feature nxapi", "snmp-server contact ops",
+    "clock timezone MEZ {n} 0", "clock timezone NST -{n} 30", "clock summer-time MESZ 5 Sun Mar 02:00 5 Sun Oct 03:00 60",
+    "clock protocol ntp vdc {n}",
 ]
 CHILD = [
     "email-contact ops{n}@example.org", "phone-contact +1415555014{n}", "streetaddress 1 Main St, Suite {n}",

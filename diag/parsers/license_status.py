@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from diag.facts import Fact
 from diag.parsers.base import FactMap, Rows, TextFSMParser
+from diag.parsers.clock import ZONE_FIELDS
 
 COMMAND = "show license status"
 
@@ -135,7 +136,7 @@ PARSER = TextFSMParser(
         }),
         FactMap("clock", "A clock reading printed by the switch (the capture's own 'now')", {
             "now": ("CLOCK", "date", "the time the output was taken"),
-        }),
+        }, extra=ZONE_FIELDS),
     ],
     post=_attach_failure_reasons,
 )

@@ -16,6 +16,7 @@ import re
 from diag.commands import RUNNING_CONFIG
 from diag.facts import Fact, declare
 from diag.parsers import ttpconf
+from diag.parsers.clock import ZONE_FIELDS
 from diag.parsers.base import unparsed_facts
 from diag.types import to_datetime, to_release, url_parts
 
@@ -98,12 +99,18 @@ _declare("config.license_smart", "Other 'license smart <setting> <value>' lines 
 })
 _declare("config.vrf_context", "vrf context <name>", {"name": ("text", "VRF name")})
 _declare("clock", "A clock reading printed by the switch (the capture's own 'now')", {
-    "now": ("date", "the time the output was taken"),
+    "now": ("date", "the time the output was taken"), **ZONE_FIELDS,
 }, proven_by=())
+_declare("config.clock_zone", "clock timezone <name> <hours> <minutes> / clock summer-time <name> ...", {
+    "zone": ("text", "the zone name the switch prints in show clock"),
+    "offset_minutes": ("int", "minutes east of UTC while this zone name is in force"),
+    "summer": ("bool", "a summer-time zone (its offset is the standard one plus the summer shift)"),
+})
 
 _KEEP_TOP = re.compile(
     r"^(?:!Time:|!Command:|version |hostname |switchname |callhome\s*$|interface |ip http |"
-    r"ip name-server |ip domain-|no ip domain-lookup|ip host |vrf context |ntp server |license smart)"
+    r"ip name-server |ip domain-|no ip domain-lookup|ip host |vrf context |ntp server |license smart|"
+    r"clock (?:timezone|summer-time) )"
 )
 _KEEP_CHILD = {
     "callhome": None,  # every line
@@ -272,6 +279,7 @@ class RunningConfigParser:
             facts.append(_fact("config.ntp_server", node, section,
                                {"server": node.get("server"), "vrf": vrf, "prefer": "prefer" in opts},
                                {"vrf": "server", "prefer": "server"}))
+        facts.extend(self._clock_zones(root, section))
         for node in root.child("license_smart_enable"):
             facts.append(_fact("config.license_smart_enable", node, section, {"enabled": True}))
         for node in root.child("license_smart"):
@@ -284,6 +292,28 @@ class RunningConfigParser:
         used.discard(FRAGMENT_PARENT)
         unread = [no for no, text in callhome_lines if no not in used and not text.strip().startswith("!")]
         return facts + unparsed_facts(section, unread)
+
+    def _clock_zones(self, root: ttpconf.Node, section) -> list[Fact]:
+        """'clock timezone MEZ 1 0' and 'clock summer-time MESZ ... 60': what the zone names
+        show clock prints stand for (a summer zone: the standard offset plus its shift)."""
+        out: list[Fact] = []
+        standard = 0
+        for node in root.child("clock_timezone"):
+            try:
+                hours, minutes = int(node.get("hours")), int(node.get("minutes") or 0)
+            except (TypeError, ValueError):
+                continue
+            standard = hours * 60 + (minutes if hours >= 0 else -minutes)
+            out.append(_fact("config.clock_zone", node, section,
+                             {"zone": node.get("zone"), "offset_minutes": standard, "summer": False},
+                             {"offset_minutes": "hours", "summer": "zone"}))
+        for node in root.child("clock_summer_time"):
+            words = str(node.get("rest") or "").split()
+            shift = int(words[-1]) if words and words[-1].isdigit() and len(words) >= 9 else 60
+            out.append(_fact("config.clock_zone", node, section,
+                             {"zone": node.get("zone"), "offset_minutes": standard + shift, "summer": True},
+                             {"offset_minutes": "rest", "summer": "zone"}))
+        return out
 
     def _callhome(self, node: ttpconf.Node, section) -> list[Fact]:
         fields = {k: node.get(k) for k in (
