@@ -61,6 +61,7 @@ class Ctx:
     now: dt.datetime
     catalogue: dict
     derived_needs: dict[str, frozenset[str]] = field(default_factory=dict)
+    memo: dict = field(default_factory=dict)  # answers that hold for every binding (NotNode)
 
     def needs_for(self, kind: str) -> frozenset[str]:
         """The commands that would decide whether facts of ``kind`` exist."""
@@ -687,6 +688,9 @@ class Node:
         raise NotImplementedError
 
 
+INDEX_MIN = 64  # facts of one kind in a device above which equality joins use an index
+
+
 class FactNode(Node):
     """Holds once per matching fact. With ``missing: unknown``, no match in a device
     whose captures do not cover the kind is *unknown* (ask for the command) rather
@@ -700,14 +704,17 @@ class FactNode(Node):
         self.unknown_if_missing = unknown_if_missing
         self.refs = frozenset().union(*(p.refs for _, p in preds)) if preds else frozenset()
         self._tests: tuple | None = None  # (field, test function) of every predicate, built on first use
+        self._join: tuple | None = None  # (field, Ref) of an equality join, found with _tests
 
     def __getstate__(self):
         state = dict(self.__dict__)
         state["_tests"] = None  # functions built from the predicates do not pickle (rule cache)
+        state["_join"] = None
         return state
 
     def __setstate__(self, state):
         state.setdefault("_tests", None)
+        state.setdefault("_join", None)
         self.__dict__.update(state)
 
     def match(self, b: Binding, ctx: Ctx) -> list[Binding]:
@@ -718,7 +725,23 @@ class FactNode(Node):
         tests = self._tests
         if tests is None:
             tests = self._tests = tuple((f, fn) for f, p in self.preds for fn in p.functions())
-        for fact in ctx.store.get(self.kind):
+            self._join = next(((f, arg) for f, p in self.preds for op, arg in p.ops
+                               if op == "equals" and isinstance(arg, Ref)), None)
+        facts = ctx.store.get(self.kind)
+        if self._join is not None and len(facts) > INDEX_MIN:
+            # many facts, joined on equality with a bound value: look them up, then test
+            # them as usual (the index only leaves out facts the equality would refuse)
+            name, ref = self._join
+            bound = b.get(ref.name)
+            target = None if bound is None else bound[0].get(ref.field)
+            if target is None:
+                facts = []
+            else:
+                try:
+                    facts = ctx.store.index(self.kind, name).get(target, [])
+                except TypeError:  # an unhashable value (a list): scan them all
+                    pass
+        for fact in facts:
             fields = fact.fields
             for f, fn in tests:
                 if not fn(fields.get(f), b, ctx):
@@ -797,9 +820,33 @@ class NotNode(Node):
         self.child = child
 
     def match(self, b: Binding, ctx: Ctx) -> list[Binding]:
+        free = getattr(self, "_free", None)
+        if free is None:
+            # a negated fact pattern that names no binding: its answer is the same for every
+            # binding of the device (asked once per block of thousands, it was quadratic)
+            free = self._free = isinstance(self.child, FactNode) and not self.child.refs
+        if free and UNKNOWN not in b:
+            key = id(self)
+            if key in ctx.memo:
+                unknown = ctx.memo[key]
+            else:
+                unknown = ctx.memo[key] = self._decide(b, ctx)
+        else:
+            unknown = self._decide(b, ctx)
+        if unknown is None:
+            return []
+        if unknown:
+            nb = dict(b)
+            nb[UNKNOWN] = frozenset(b.get(UNKNOWN, frozenset()) | unknown)
+            return [nb]
+        return [b]
+
+    def _decide(self, b: Binding, ctx: Ctx) -> frozenset[str] | None:
+        """None when the thing exists (the negation is false); else what would decide it
+        (empty: the absence is proven)."""
         results = self.child.match(b, ctx)
         if any(UNKNOWN not in r for r in results):
-            return []  # the thing exists: the negation is false, whatever else is missing
+            return None  # the thing exists: the negation is false, whatever else is missing
         unknown: set[str] = set()
         for r in results:
             unknown |= r[UNKNOWN]
@@ -807,11 +854,7 @@ class NotNode(Node):
             spec = ctx.catalogue[kind]
             if not any(covers(ctx.coverage, scope) for scope in spec.proven_by):
                 unknown |= ctx.needs_for(kind)
-        if unknown:
-            nb = dict(b)
-            nb[UNKNOWN] = frozenset(b.get(UNKNOWN, frozenset()) | unknown)
-            return [nb]
-        return [b]
+        return frozenset(unknown)
 
     def kinds(self) -> set[str]:
         return self.child.kinds()

@@ -110,6 +110,25 @@ class FactStore:
     """The facts of one device, by kind."""
 
     by_kind: dict[str, list[Fact]] = field(default_factory=dict)
+    # (kind, field) -> (how many facts of the kind it covers, value -> facts): see index()
+    _indexes: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def index(self, kind: str, name: str) -> dict[Any, list[Fact]]:
+        """The facts of ``kind`` by the value of field ``name`` (each item of a list value),
+        in store order; rebuilt when facts of the kind were added since. For joins over
+        many facts (a rule matching each of thousands of blocks against the others)."""
+        facts = self.by_kind.get(kind, [])
+        have = self._indexes.get((kind, name))
+        if have is not None and have[0] == len(facts):
+            return have[1]
+        out: dict[Any, list[Fact]] = {}
+        for fact in facts:
+            value = fact.fields.get(name)
+            for item in (dict.fromkeys(value) if isinstance(value, list) else (value,)):
+                if item is not None:
+                    out.setdefault(item, []).append(fact)
+        self._indexes[(kind, name)] = (len(facts), out)
+        return out
 
     def add(self, fact: Fact) -> None:
         self.by_kind.setdefault(fact.kind, []).append(fact)

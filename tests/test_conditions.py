@@ -216,3 +216,53 @@ def test_a_relative_date_with_leading_zeros_is_its_number():
     results, _ = run({"fact": "license.registration", "where": {"expires": {"lt": "now+00000000000030d"}}},
                      store(late, soon))
     assert [r["registration"][0].line for r in results] == [6]
+
+
+# -- joins over many facts: an index for equality with a bound value, one answer for a
+# negated pattern that names no binding -------------------------------------------------
+
+def _shape(results):
+    return sorted(tuple(sorted((k, v[0].line) for k, v in r.items() if k != UNKNOWN)) + ((UNKNOWN in r),)
+                  for r in results)
+
+
+def test_an_equality_join_over_many_facts_finds_what_a_scan_finds(monkeypatch):
+    import diag.conditions as conditions
+
+    facts = []
+    for i in range(200):
+        facts.append(fact("config.interface", 100 + i, name=f"Vlan{i}", key=f"vlan{i % 70}",
+                          vrf="management" if i % 3 else "default"))
+        facts.append(fact("config.http_source", 400 + i, interface=f"Vlan{i}", key=f"vlan{i % 90}",
+                          vrf=None if i % 4 else "management"))
+    facts.append(fact("config.http_source", 700, interface="Lo0", key="loopback0"))  # joins nothing
+    spec = {"all": [{"fact": "config.http_source", "as": "src"},
+                    {"fact": "config.interface", "as": "intf",
+                     "where": {"key": {"equals": {"ref": "src.key"}}, "vrf": {"not_equals": "default"}}}]}
+    looked_up = store(*facts)
+    indexed, _ = run(spec, looked_up)
+    assert ("config.interface", "key") in looked_up._indexes  # the join used the index
+    monkeypatch.setattr(conditions, "INDEX_MIN", 10**9)
+    scanned, _ = run(spec, store(*facts))
+    assert _shape(indexed) == _shape(scanned) and len(scanned) > 200
+
+
+def test_a_negated_pattern_without_references_is_decided_once_per_device(monkeypatch):
+    from diag.conditions import FactNode
+
+    blocks = [fact("callhome.block", 10 + i, enabled=True) for i in range(300)]
+    dests = [fact("callhome.destination", 400 + i, profile=f"P{i}", url="https://x/y") for i in range(300)]
+    spec = {"all": [{"fact": "callhome.block", "as": "ch"},
+                    {"not": {"fact": "callhome.destination", "where": {"profile": {"equals": "CiscoTAC-1"}}}}]}
+    calls = []
+    original = FactNode.match
+    monkeypatch.setattr(FactNode, "match", lambda self, b, ctx: calls.append(self.kind) or original(self, b, ctx))
+    results, ctx = run(spec, store(*blocks, *dests))
+    assert len(results) == 300 and calls.count("callhome.destination") == 1
+    # the same answers as asking each time; and without the scope that proves the absence,
+    # every binding is undecided, as before
+    calls.clear()
+    unproven, _ = run(spec, store(*blocks), coverage=("show running-config callhome x",))
+    assert all(UNKNOWN in r for r in unproven) or not unproven
+    present, _ = run(spec, store(*blocks, fact("callhome.destination", 900, profile="CiscoTAC-1")))
+    assert present == []
