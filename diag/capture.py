@@ -524,7 +524,16 @@ def feed(stream: BinaryIO, path: str, sink, stats: ReadStats | None = None) -> N
 def _iter_sep(chunks: Iterator[bytes], sep: bytes, stats: ReadStats) -> Iterator[tuple[int, str]]:
     no = 0
     carry = b""
+    after_cr = False
     for chunk in chunks:
+        if sep == b"\r":
+            # a file whose first lines end in bare carriage returns may end later ones in
+            # \n or \r\n (a paste appended to a session log): every one ends a line, as in
+            # an editor; a line never holds a newline
+            if after_cr and chunk[:1] == b"\n":
+                chunk = chunk[1:]  # the \n of a \r\n cut between two chunks
+            after_cr = chunk[-1:] == b"\r"
+            chunk = chunk.replace(b"\r\n", b"\r").replace(b"\n", b"\r")
         parts = (carry + chunk if carry else chunk).split(sep)
         carry = parts.pop()
         for raw in parts:
@@ -539,11 +548,18 @@ def _iter_wide(chunks: Iterator[bytes], encoding: str, path: str, stats: ReadSta
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
     no = 0
     carry = ""
+    carry_cr = False
     sep: str | None = None
     for chunk in chunks:
         text = carry + decoder.decode(chunk)
         if sep is None:  # as for UTF-8: bare carriage returns end lines only when there is no \n
             sep = "\r" if "\n" not in text and "\r" in text else "\n"
+        if sep == "\r":  # as _iter_sep: later \n and \r\n end lines too
+            if text[:1] == "\n" and carry_cr:
+                text = text[1:]
+            if text:
+                carry_cr = text[-1:] == "\r"
+            text = text.replace("\r\n", "\r").replace("\n", "\r")
         parts = text.split(sep)
         carry = parts.pop()
         for part in parts:

@@ -321,6 +321,24 @@ def test_utf16_across_chunk_boundaries(monkeypatch):
     assert lines_of(data) == EXPECTED
 
 
+@pytest.mark.parametrize("chunk", [3, 4, 5, 1 << 20])
+@pytest.mark.parametrize("wide", [False, True])
+def test_a_capture_in_bare_carriage_returns_that_later_ends_lines_in_newlines(monkeypatch, chunk, wide):
+    # the first lines decide that bare CRs end lines; a paste appended later ends its lines
+    # in \n or \r\n: each of them ends a line too, and no line holds a newline (the
+    # configuration templates would read such a line as two, TextFSM as one)
+    import diag.capture as capture
+
+    monkeypatch.setattr(capture, "SNIFF", 48)  # holds a CR and no newline: CRs end lines
+    monkeypatch.setattr(capture, "CHUNK", chunk)
+    text = "leaf01# show clock\r10:15:02.117 UTC Tue May 16 2023\rleaf01# x\ny\r\nz\r\r\nlast"
+    data = codecs.BOM_UTF16_LE + text.encode("utf-16-le") if wide else text.encode()
+    got = lines_of(data)
+    assert [t for _, t in got] == ["leaf01# show clock", "10:15:02.117 UTC Tue May 16 2023", "leaf01# x", "y",
+                                   "z", "", "last"]
+    assert not any("\n" in t for _, t in got)
+
+
 def test_fast_skipping_feed_gives_the_same_sections_as_line_by_line(tmp_path):
     """capture.feed jumps over skipped sections in bytes; the result must not change."""
     from diag.capture import feed, iter_lines
