@@ -60,6 +60,7 @@ class NotEvaluated:
     device: str
     needs: tuple[str, ...]
     severity: str
+    key: str = ""  # the device's key: two devices may share a name (a file and a hostname)
 
     def to_json(self) -> dict:
         return {"rule_id": self.rule_id, "device": self.device, "needs": list(self.needs)}
@@ -71,6 +72,10 @@ class Collect:
     command: str
     settles: tuple[str, ...]
     scope: str
+    key: str = ""  # the device's key (see NotEvaluated)
+
+    def sort_key(self) -> tuple[str, str]:
+        return self.device.lower(), self.key
 
     def to_json(self) -> dict:
         return {"device": self.device, "command": self.command, "settles": list(self.settles)}
@@ -232,7 +237,8 @@ def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> Non
     ctx = Ctx(dev.store, coverage, now, CATALOGUE, derived_needs)
     for rule, missing in plan:
         if missing and not rule.fire_on_partial:
-            out.not_evaluated.append(NotEvaluated(rule.id, dev.name, tuple(a[0] for a in missing), rule.severity))
+            out.not_evaluated.append(NotEvaluated(rule.id, dev.name, tuple(a[0] for a in missing), rule.severity,
+                                                  dev.key))
             continue
         results = rule.when.match({}, ctx)
         bindings = [b for b in results if UNKNOWN not in b]
@@ -241,7 +247,7 @@ def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> Non
             if missing or undecided:
                 needs = tuple(a[0] for a in missing) + tuple(sorted(undecided))
                 out.not_evaluated.append(NotEvaluated(rule.id, dev.name, tuple(dict.fromkeys(needs)),
-                                                      rule.severity))
+                                                      rule.severity, dev.key))
             continue
         if rule.at:
             # 'at' names the primary evidence: branches that do not bind it are fallbacks
@@ -264,27 +270,29 @@ def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> Non
 
 def collect_next(not_evaluated: list[NotEvaluated], devices) -> list[Collect]:
     """Commands to run next per device: the one that settles most open rules first."""
-    by_device: dict[str, dict[str, list[NotEvaluated]]] = {}
+    # by device: its name and key (a device named after its file and one named by its
+    # hostname can share a name; each gets its own list)
+    by_device: dict[tuple[str, str], dict[str, list[NotEvaluated]]] = {}
     for ne in not_evaluated:
         for scope in ne.needs:
-            by_device.setdefault(ne.device, {}).setdefault(scope, []).append(ne)
-    devs = {d.name: d for d in devices}
+            by_device.setdefault((ne.device, ne.key), {}).setdefault(scope, []).append(ne)
+    devs = {d.key: d for d in devices}
     out: list[Collect] = []
-    for device in sorted(by_device, key=str.lower):
-        scopes = by_device[device]
+    for device, key in sorted(by_device, key=lambda dk: (dk[0].lower(), dk[1])):
+        scopes = by_device[(device, key)]
         # most open rules first, then the most severe of them, then by name
         ranked = sorted(((-len(nes), -max(SEVERITY_RANK[n.severity] for n in nes), scope), scope, nes)
                         for scope, nes in scopes.items())
         merged: dict[str, Collect] = {}  # two scopes asking for one command: one line
         for _, scope, nes in ranked:
-            command = _command_for(scope, devs.get(device))
+            command = _command_for(scope, devs.get(key))
             settles = {n.rule_id for n in nes}
             if command in merged:
                 first = merged[command]
                 settles |= set(first.settles)
-                merged[command] = Collect(device, command, tuple(sorted(settles)), first.scope)
+                merged[command] = Collect(device, command, tuple(sorted(settles)), first.scope, key)
             else:
-                merged[command] = Collect(device, command, tuple(sorted(settles)), scope)
+                merged[command] = Collect(device, command, tuple(sorted(settles)), scope, key)
         out.extend(merged.values())
     return out
 

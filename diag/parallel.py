@@ -134,7 +134,7 @@ def evaluate(rules, devices, nows, jobs: int, tick: Callable[[int], None] | None
 
     ``tick(n)`` is told how many devices are done (progress).
     """
-    from diag.engine import Finding, Outcome, evaluate as evaluate_all
+    from diag.engine import Collect, Finding, Outcome, evaluate as evaluate_all
 
     if not spread(len(devices), jobs):
         return evaluate_all(rules, devices, nows, tick)
@@ -165,5 +165,5 @@ def evaluate(rules, devices, nows, jobs: int, tick: Callable[[int], None] | None
         out.collect_next.extend(collect)
     out.findings.sort(key=Finding.sort_key)
     out.not_evaluated.sort(key=lambda n: (n.device.lower(), n.rule_id))
-    out.collect_next.sort(key=lambda c: c.device.lower())  # stable: each device keeps its order
+    out.collect_next.sort(key=Collect.sort_key)  # stable: each device keeps its order
     return out

@@ -693,3 +693,25 @@ def test_a_configuration_of_thousands_of_callhome_blocks(workdir):
     fired = [f["rule_id"] for f in data["findings"]]
     assert fired.count("callhome-tac-profile-not-http") == 1  # no CiscoTAC-1 transport-method: one problem
     assert "callhome-url-missing" not in fired
+
+
+def test_jobs_give_the_same_collect_next_for_two_devices_of_one_name(workdir):
+    # a capture with no prompt or hostname, named on the command line, is the device
+    # 'leaf01' (its file's name); a configuration with 'hostname leaf01' is another: each
+    # gets its own collect-next list, under one job as under two
+    folder = workdir / "same-name"
+    folder.mkdir()
+    write(folder, "leaf01", "Smart Licensing is ENABLED\n\nRegistration:\n  Status: UNREGISTERED\n\n"
+                            "License Authorization:\n  Status: EVAL MODE\n")
+    write(folder, "leaf01.cfg", "!Command: show running-config\nversion 9.3(5)\nhostname leaf01\ncallhome\n"
+                                "  email-contact a@example.org\n  enable\n")
+    for i in range(2, 8):
+        write(folder, f"leaf0{i}.txt", f"leaf0{i}# show version\nCisco Nexus Operating System (NX-OS) Software\n"
+                                       "  NXOS: version 9.3(5)\n")
+    names = sorted(p.name for p in folder.iterdir())
+    one = diag("check", "-f", "json", "--no-config", "-j", "1", "--now", "2023-03-20T00:00:00Z", *names, cwd=folder)
+    two = diag("check", "-f", "json", "--no-config", "-j", "2", "--now", "2023-03-20T00:00:00Z", *names, cwd=folder)
+    assert one.code == two.code == 1, two.err
+    assert json.loads(one.out) == json.loads(two.out)
+    commands = [c["command"] for c in json.loads(one.out)["collect_next"] if c["device"] == "leaf01"]
+    assert commands.count("show version") == 2  # one list per device: each is asked for it
