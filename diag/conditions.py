@@ -844,6 +844,11 @@ class NotNode(Node):
     def _decide(self, b: Binding, ctx: Ctx) -> frozenset[str] | None:
         """None when the thing exists (the negation is false); else what would decide it
         (empty: the absence is proven)."""
+        if UNKNOWN in b and (isinstance(self.child, CapturedNode) or (
+                isinstance(self.child, FactNode) and all(n in b for n in self.child.refs))):
+            # a binding undecided elsewhere: a fact pattern that holds still holds (Kleene:
+            # not(true) is false whatever else is unknown), so ask it without that doubt
+            b = {k: v for k, v in b.items() if k != UNKNOWN}
         results = self.child.match(b, ctx)
         if any(UNKNOWN not in r for r in results):
             return None  # the thing exists: the negation is false, whatever else is missing

@@ -266,3 +266,18 @@ def test_a_negated_pattern_without_references_is_decided_once_per_device(monkeyp
     assert all(UNKNOWN in r for r in unproven) or not unproven
     present, _ = run(spec, store(*blocks, fact("callhome.destination", 900, profile="CiscoTAC-1")))
     assert present == []
+
+
+def test_a_negation_that_is_false_stays_false_under_an_undecided_binding():
+    # the first item is undecided (show hosts would decide it); the second negates a fact
+    # that exists, and a capture that was taken: not(true) is false whatever is unknown, so
+    # the whole condition is false, not undecided
+    undecided = {"any": [{"not": {"fact": "dns.name_servers"}}]}
+    for negated in ({"not": {"fact": "callhome.block"}}, {"not": {"captured": "show running-config"}}):
+        spec = {"all": [undecided, negated]}
+        results, _ = run(spec, store(fact("callhome.block", 3, enabled=True)))
+        assert results == [], negated
+    # and a negation that holds leaves the binding undecided, as before
+    results, _ = run({"all": [undecided, {"not": {"fact": "callhome.destination"}}]},
+                     store(fact("callhome.block", 3, enabled=True)))
+    assert len(results) == 1 and UNKNOWN in results[0]

@@ -351,6 +351,8 @@ def test_a_ping_without_reply_does_not_outweigh_a_recent_successful_exchange(tmp
     recent = analyze([str(_write(tmp_path, "recent.txt", healthy + PING_NO_REPLY))],
                      Options(now=dt.datetime(2022, 6, 24, tzinfo=dt.timezone.utc)))
     assert "cisco-unreachable" not in [f.rule_id for f in recent.findings]
+    # decided, not left open asking for a telnet
+    assert "cisco-unreachable" not in [n.rule_id for n in recent.outcome.not_evaluated]
     # a month later that success proves nothing about today's path
     later = analyze([str(_write(tmp_path, "later.txt", healthy + PING_NO_REPLY))],
                     Options(now=dt.datetime(2022, 7, 25, tzinfo=dt.timezone.utc)))
