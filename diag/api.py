@@ -212,8 +212,8 @@ def read_batch(paths: list[str], compact: bool = False, within=None, done=None) 
 
     Per input, in order: ``(info, parsed)``, or the ``InputError`` that stopped it.
     ``compact`` shrinks each section to the lines its facts point at once parsed.
-    ``within(pos)`` is told the bytes of the input being read; ``done()`` is called as
-    each input has been read.
+    ``within(pos)`` is told the bytes of the input being read; ``done()`` is called for
+    each input once its sections are parsed.
     """
     staged: list = []
     for path in paths:
@@ -221,13 +221,13 @@ def read_batch(paths: list[str], compact: bool = False, within=None, done=None) 
             staged.append((path, *_split_input(path, within)))
         except InputError as exc:
             staged.append(exc)
-        if done is not None:
-            done()
     todo = [sec for st in staged if not isinstance(st, InputError) for sec in st[2]]
     todo.sort(key=_parser_of)  # stable: each command's sections in input order
     facts = {id(sec): parse_section(sec) for sec in todo}
     out: list = []
     for st in staged:
+        if done is not None:
+            done()
         if isinstance(st, InputError):
             out.append(st)
             continue
@@ -327,8 +327,8 @@ def analyze(paths: list[str], options: Options | None = None, rules: RuleBook | 
     # in this process as in workers: the report quotes no other line, and a fleet's outputs
     # are not held whole until the end (fleet of 2,000: 165 -> 145 MB, and faster).
     if options.progress is not None and not parallel.spread(len(main), options.jobs):
-        def here(batch: list[str]) -> list:  # read in this process: progress within each file
-            return read_batch(batch, True, ticker.within, ticker.done)
+        def here(batch: list[str]) -> list:  # read in this process: progress within a big file
+            return read_batch(batch, True, ticker.within if len(batch) == 1 else None, ticker.done)
 
         read = parallel.map_batches(here, [p for p, _ in main], options.jobs)
     else:

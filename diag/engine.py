@@ -216,23 +216,18 @@ def _plan(rules: RuleBook, coverage: frozenset[str], mode: str) -> list[tuple[Ru
     return plan
 
 
-_PLANS: dict[tuple[int, frozenset[str], str], list] = {}
-_PLAN_BOOKS: dict[int, RuleBook] = {}
 
 
 def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> None:
     derived_needs = derive(rules, dev, now)
     coverage = dev.coverage
-    key = (id(rules), frozenset(coverage), dev.mode)
-    plan = _PLANS.get(key)
+    plans = rules.plans  # kept with the rule book: gone with it
+    key = (frozenset(coverage), dev.mode)
+    plan = plans.get(key)
     if plan is None:
-        if len(_PLANS) > 256:
-            _PLANS.clear()
-            _PLAN_BOOKS.clear()
-        # the rule book is part of the key: keep it alive with its plans so that its id
-        # cannot be reused by another book
-        plan = _PLANS[key] = _plan(rules, key[1], dev.mode)
-        _PLAN_BOOKS[id(rules)] = rules
+        if len(plans) > 256:
+            plans.clear()
+        plan = plans[key] = _plan(rules, key[0], dev.mode)
 
     ctx = Ctx(dev.store, coverage, now, CATALOGUE, derived_needs)
     for rule, missing in plan:

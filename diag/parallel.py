@@ -44,9 +44,10 @@ def spread(count: int, jobs: int) -> bool:
     return jobs > 1 and count >= MIN_FILES
 
 
-def batches(paths: list[str]) -> list[list[str]]:
-    """Paths in runs of up to ``BATCH_FILES`` files or about ``BATCH_BYTES`` of input, in
-    order: a big file makes a batch of its own, so workers share big files evenly."""
+def batches(paths: list[str], most: int | None = None) -> list[list[str]]:
+    """Paths in runs of up to ``most`` (``BATCH_FILES``) files or about ``BATCH_BYTES`` of
+    input, in order: a big file makes a batch of its own, so workers share big files evenly."""
+    most = most or BATCH_FILES
     out: list[list[str]] = []
     current: list[str] = []
     size = 0
@@ -55,7 +56,7 @@ def batches(paths: list[str]) -> list[list[str]]:
             n = os.path.getsize(path) if path != "-" else 0
         except OSError:
             n = 0
-        if current and (len(current) >= BATCH_FILES or size + n > BATCH_BYTES):
+        if current and (len(current) >= most or size + n > BATCH_BYTES):
             out.append(current)
             current, size = [], 0
         current.append(path)
@@ -82,7 +83,11 @@ def map_batches(fn: Callable[[list[str]], list], paths: list[str], jobs: int,
         return out
     # standard input belongs to this process (workers get none): read it here, in its place
     here = {i: fn([p])[0] for i, p in enumerate(paths) if p == "-"}
-    rest = batches([p for p in paths if p != "-"])
+    others = [p for p in paths if p != "-"]
+    # at least four batches per worker, so that a few dozen files keep every worker busy
+    rest = batches(others, max(1, min(BATCH_FILES, -(-len(others) // (jobs * 4)))))
+    if not rest:  # standard input named several times, and nothing else
+        return [here[i] for i in range(len(paths))]
     with _Pool(min(jobs, len(rest)), _context()) as pool:
         results = (r for part in pool.map(fn, rest) for r in part)
         for i in range(len(paths)):

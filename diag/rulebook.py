@@ -107,6 +107,11 @@ class RuleBook:
     def by_id(self) -> dict[str, Rule]:
         return {r.id: r for r in self.rules}
 
+    @functools.cached_property
+    def plans(self) -> dict:
+        """(coverage, mode) -> the rules that apply and what each misses (engine._plan)."""
+        return {}
+
     def select(self, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> "RuleBook":
         select, ignore = set(select), set(ignore)
         unknown = (select | ignore) - set(self.by_id)

@@ -715,3 +715,12 @@ def test_jobs_give_the_same_collect_next_for_two_devices_of_one_name(workdir):
     assert json.loads(one.out) == json.loads(two.out)
     commands = [c["command"] for c in json.loads(one.out)["collect_next"] if c["device"] == "leaf01"]
     assert commands.count("show version") == 2  # one list per device: each is asked for it
+
+
+def test_standard_input_named_eight_times_under_jobs():
+    # every '-' is standard input, read by the main process: no file is left for workers
+    text = b"leaf01# show clock\n10:15:02.117 UTC Tue May 16 2023\n"
+    one = diag("check", "-f", "json", "--no-config", "-j", "1", *["-"] * 8, stdin=text)
+    two = diag("check", "-f", "json", "--no-config", "-j", "2", *["-"] * 8, stdin=text)
+    assert "Traceback" not in two.err and "internal error" not in two.err, two.err
+    assert one.code == two.code and one.out == two.out
