@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from diag.facts import Fact, FactStore, declare
+from diag.types import ZONES
 from diag.version import Release, licensing_mode_for
 
 declare("device", "What diag settled about a device (derived from show version, the config and the licensing output)", {
@@ -350,7 +351,7 @@ def capture_clock(dev: Device) -> tuple[dt.datetime, str] | None:
         if not isinstance(now, dt.datetime):
             continue
         where = f"{fact.section.command} ({fact.path}:{fact.line})"
-        if fact.get("zone_known") is False:
+        if fact.get("zone") is not None:
             now, where = _site_zone(dev, fact, now, where)
         if best is None or now > best[0]:
             best = (now, where)
@@ -364,16 +365,23 @@ def capture_clock(dev: Device) -> tuple[dt.datetime, str] | None:
 
 
 def _site_zone(dev: Device, fact: Fact, now: dt.datetime, where: str) -> tuple[dt.datetime, str]:
-    """A reading in a zone diag does not know (read as UTC): the offset the configuration's
-    'clock timezone' or 'clock summer-time' gives that name, when it is captured."""
+    """A reading whose zone the configuration's 'clock timezone' or 'clock summer-time'
+    names: that offset, whatever diag would take the name for (CST is China Standard Time
+    on a switch configured 'clock timezone CST 8 0'). Else a zone diag does not know is
+    read as UTC, and the source says so."""
     zone = fact.get("zone")
+    known = fact.get("zone_known") is not False
     for conf in dev.store.get("config.clock_zone"):
         offset = conf.get("offset_minutes")
         if conf.get("zone") == zone and isinstance(offset, int):
+            # undo the offset the reading was taken with (none for an unknown name)
+            taken = round(ZONES.get(str(zone).lower(), 0) * 60) if known else 0
             sign = "+" if offset >= 0 else "-"
-            return (now - dt.timedelta(minutes=offset),
+            return (now + dt.timedelta(minutes=taken - offset),
                     f"{where}, {zone} = UTC{sign}{abs(offset) // 60:02d}:{abs(offset) % 60:02d} "
                     f"by the configuration ({conf.path}:{conf.line})")
+    if known:
+        return now, where
     return now, f"{where}, zone {zone} unknown to diag: read as UTC"
 
 

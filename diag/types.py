@@ -115,7 +115,11 @@ def _to_datetime(text: str) -> dt.datetime | None:
     hh = mm = ss = us = 0
     have_time = False
     offset = 0.0
-    for tok in (text or "").replace(",", " ").split():
+    tokens = (text or "").replace(",", " ").split()
+    zone_at = _zone_index(tokens)
+    for i, tok in enumerate(tokens):
+        if i == zone_at and tok.lower() not in ZONES and not _OFFSET_TOKEN.match(tok):
+            continue  # a zone of the site's naming (MAR, SUN, PST8): not a month or a day
         low = tok.lower().rstrip(".")
         if month is None and low.isalpha() and low[:3] in _MONTHS and (len(low) == 3 or low in _FULL_MONTHS):
             month = _MONTHS[low[:3]]
@@ -157,23 +161,36 @@ def _to_datetime(text: str) -> dt.datetime | None:
     return (local - dt.timedelta(hours=offset)).replace(tzinfo=UTC)
 
 
+def _month_word(tok: str) -> bool:
+    low = tok.lower().rstrip(".")
+    return low.isalpha() and low[:3] in _MONTHS and (len(low) == 3 or low in _FULL_MONTHS)
+
+
+def _zone_index(tokens: list[str]) -> int | None:
+    """Where the zone stands in show clock's form ``HH:MM:SS.mmm <zone> <day> <month> <dd>
+    <yyyy>``: right after the time, unless the day and month follow the time directly."""
+    for i, tok in enumerate(tokens[:-1]):
+        if _TIME.match(tok):
+            nxt = tokens[i + 1]
+            if nxt.isdigit():
+                return None  # a year or a day: no zone here
+            if nxt.lower()[:3] in _DAYS and nxt.isalpha() and i + 2 < len(tokens) and _month_word(tokens[i + 2]):
+                return None  # Tue May 16 ...: no zone
+            if _month_word(nxt) and not any(_month_word(t) for t in tokens[i + 2:]):
+                return None  # the only month of the text
+            return i + 1
+    return None
+
+
 def zone_of(text: str | None) -> tuple[str | None, bool]:
     """The zone a date text names after its time (``MEZ`` in ``10:15:02.117 MEZ Tue May 16
     2023``) and whether ``to_datetime`` knows its offset; ``(None, True)`` for none."""
-    after_time = False
-    for tok in (text or "").split():
-        if _TIME.match(tok):
-            after_time = True
-            continue
-        if not after_time:
-            continue
-        low = tok.lower()
-        if _OFFSET_TOKEN.match(tok) or low in ZONES:
-            return tok, True
-        if tok.isalpha() and low not in _DAYS and low[:3] not in _MONTHS:
-            return tok, False
+    tokens = (text or "").split()
+    at = _zone_index(tokens)
+    if at is None:
         return None, True
-    return None, True
+    tok = tokens[at]
+    return tok, bool(_OFFSET_TOKEN.match(tok)) or tok.lower() in ZONES
 
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?$", re.I)

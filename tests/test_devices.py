@@ -418,3 +418,29 @@ def test_a_zone_named_by_the_configuration_gives_its_offset(tmp_path):
     _, [dev], _ = parse_only([str(path)])
     now, where = capture_clock(dev)
     assert now.hour == 14 and "zone MESZ unknown to diag: read as UTC" in where
+
+
+@pytest.mark.parametrize("config,expected_hour,needle", [
+    ("clock timezone CST 8 0", 2, "CST = UTC+08:00"),  # China: not the US Central CST diag knows
+    ("clock timezone CST -6 0", 16, "CST = UTC-06:00"),
+    ("clock timezone CST 99999999 0", 16, None),  # no offset NX-OS takes: ignored, diag's CST
+    ("clock timezone CST 2\u00b2 0", 16, None),  # not ASCII digits: ignored
+])
+def test_the_configuration_says_what_a_zone_name_means(tmp_path, config, expected_hour, needle):
+    path = tmp_path / "cst.txt"
+    path.write_text("sh1# show clock\n10:00:00.000 CST Wed Jun 22 2022\nsh1# show running-config | include clock\n"
+                    f"{config}\nsh1# show license status\nSmart Licensing is ENABLED\n")
+    _, [dev], _ = parse_only([str(path)])
+    now, where = capture_clock(dev)
+    assert now.hour == expected_hour
+    assert (needle in where) if needle else ("by the configuration" not in where)
+
+
+def test_a_negative_offset_under_one_hour(tmp_path):
+    path = tmp_path / "ndt.txt"
+    path.write_text("sw1# show clock\n10:00:00.000 NDT Wed Jun 22 2022\nsw1# show running-config | include clock\n"
+                    "clock timezone NDT -0 30\nclock summer-time XX 2 Sun Mar 02:00 1 Sun Nov 02:00 99999999999\n")
+    _, [dev], _ = parse_only([str(path)])
+    now, where = capture_clock(dev)
+    assert (now.hour, now.minute) == (10, 30) and "NDT = UTC-00:30" in where
+    assert [f.get("zone") for f in dev.store.get("config.clock_zone")] == ["NDT"]  # the bad shift is left out

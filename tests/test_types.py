@@ -176,3 +176,20 @@ def test_smart_agent_form_round_trips(local, zone):
 def test_converters_never_raise(text):
     for conv in CONVERTERS.values():
         conv(text)
+
+
+@pytest.mark.parametrize("text,zone,known,month", [
+    ("10:15:02.117 MEZ Tue May 16 2023", "MEZ", False, 5),
+    ("16:16:28.811 UTC Wed Jun 22 2022", "UTC", True, 6),
+    ("10:15:02.117 MAR Wed Jun 22 2022", "MAR", False, 6),  # a zone named like a month
+    ("10:15:02.117 SUN Sun Jun 22 2022", "SUN", False, 6),  # like a day
+    ("10:15:02.117 PST8 Wed Jun 22 2022", "PST8", False, 6),
+    ("10:15:02.117 GMT+8 Wed Jun 22 2022", "GMT+8", False, 6),
+    ("Wed Jun 22 16:16:28 2022", None, True, 6),  # !Time: names no zone
+    ("Jun 22 16:15:44 2022 UTC", None, True, 6),
+])
+def test_the_zone_of_a_clock_reading(text, zone, known, month):
+    from diag.types import zone_of
+
+    assert zone_of(text) == (zone, known)
+    assert to_datetime(text).month == month

@@ -10,8 +10,9 @@ def _zone(section, facts, rows):
     """The zone the reading names, and whether its offset is known (an unknown one, a
     name the site chose in 'clock timezone', is read as UTC until the configuration
     says what it is: see devices.capture_clock)."""
-    for fact, (values, lines) in zip(facts, [r for r in rows if r[0].get("TIME")]):
-        zone, known = zone_of(values.get("TIME"))
+    raw = {lines.get("TIME"): values.get("TIME") for values, lines in rows}  # line -> the reading as printed
+    for fact in facts:
+        zone, known = zone_of(raw.get(fact.line_of("now")))
         if zone is not None:
             fact.fields["zone"], fact.fields["zone_known"] = zone, known
             fact.lines["zone"] = fact.lines["zone_known"] = fact.line_of("now")

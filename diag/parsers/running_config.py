@@ -299,17 +299,26 @@ class RunningConfigParser:
         out: list[Fact] = []
         standard = 0
         for node in root.child("clock_timezone"):
-            try:
-                hours, minutes = int(node.get("hours")), int(node.get("minutes") or 0)
-            except (TypeError, ValueError):
+            text_h, text_m = str(node.get("hours") or ""), str(node.get("minutes") or "0")
+            digits = text_h.lstrip("+-")
+            if not (digits.isascii() and digits.isdigit() and text_m.isascii() and text_m.isdigit()):
                 continue
-            standard = hours * 60 + (minutes if hours >= 0 else -minutes)
+            hours, minutes = int(digits), int(text_m)
+            if hours > 23 or minutes > 59:  # not an offset NX-OS accepts
+                continue
+            standard = (hours * 60 + minutes) * (-1 if text_h.startswith("-") else 1)
             out.append(_fact("config.clock_zone", node, section,
                              {"zone": node.get("zone"), "offset_minutes": standard, "summer": False},
                              {"offset_minutes": "hours", "summer": "zone"}))
         for node in root.child("clock_summer_time"):
             words = str(node.get("rest") or "").split()
-            shift = int(words[-1]) if words and words[-1].isdigit() and len(words) >= 9 else 60
+            last = words[-1] if words else ""
+            if len(words) < 9:
+                shift = 60  # no shift given: an hour
+            elif last.isascii() and last.isdigit() and 1 <= int(last) <= 1440:  # what NX-OS takes
+                shift = int(last)
+            else:
+                continue
             out.append(_fact("config.clock_zone", node, section,
                              {"zone": node.get("zone"), "offset_minutes": standard + shift, "summer": True},
                              {"offset_minutes": "rest", "summer": "zone"}))
