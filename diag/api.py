@@ -321,6 +321,14 @@ def analyze(paths: list[str], options: Options | None = None, rules: RuleBook | 
         if not files and given != "-" and os.path.isdir(given) and len(unread) == before:
             unread.append((given, "folder holds no file to check"))
         main.extend(files)
+    # an input named twice (a file given and found again in its folder, '-' twice) is read
+    # once: standard input can only be read once, and a file twice would count it twice
+    once: dict[str, tuple[str, bool]] = {}
+    for p, named in main:
+        first = once.setdefault(os.path.normpath(p), (p, named))
+        if named and not first[1]:  # named on the command line somewhere: errors are reported
+            once[os.path.normpath(p)] = (first[0], True)
+    main = list(once.values())
     ticker = _ReadProgress(options.progress, [p for p, _ in main])
 
     # Sections are compacted to the lines their facts point at as soon as they are parsed,

@@ -724,3 +724,14 @@ def test_standard_input_named_eight_times_under_jobs():
     two = diag("check", "-f", "json", "--no-config", "-j", "2", *["-"] * 8, stdin=text)
     assert "Traceback" not in two.err and "internal error" not in two.err, two.err
     assert one.code == two.code and one.out == two.out
+
+
+def test_an_input_named_twice_is_read_once(workdir):
+    # standard input can be read once only; a file named twice (or found again in its
+    # folder) would be counted twice
+    text = b"leaf01# show clock\n10:15:02.117 UTC Tue May 16 2023\n"
+    twice = diag("check", "-f", "json", "--no-config", "-", "-", stdin=text)
+    assert twice.code == 0 and json.loads(twice.out)["unread"] == [], twice.err
+    path = write(workdir, "once.txt", TEXT)
+    run = check(path, path, workdir / "." / "once.txt")
+    assert [i["path"] for i in json.loads(run.out)["inputs"]] == [str(path)]
