@@ -36,10 +36,10 @@ lab-n9k-3#
 """
 
 
-def check(tmp_path: Path, text: str, name: str = "cap.txt"):
+def check(tmp_path: Path, text: str, name: str = "cap.txt", **options):
     path = tmp_path / name
     path.write_text(text)
-    return analyze([str(path)], Options(system_now=SYSTEM_NOW))
+    return analyze([str(path)], Options(system_now=SYSTEM_NOW, **options))
 
 
 def test_same_output_captured_twice_gives_one_finding(tmp_path: Path):
@@ -348,25 +348,18 @@ def test_a_ping_without_reply_does_not_outweigh_a_recent_successful_exchange(tmp
 
     healthy = (SAMPLES / "healthy-registered-9.3.txt").read_text().replace("dc1-leaf-101# exit\n", "")
     # the status says the last exchange succeeded on Jun 22 2022: ICMP is filtered, HTTPS works
-    recent = analyze([str(_write(tmp_path, "recent.txt", healthy + PING_NO_REPLY))],
-                     Options(now=dt.datetime(2022, 6, 24, tzinfo=dt.timezone.utc)))
+    recent = check(tmp_path, healthy + PING_NO_REPLY, "recent.txt", now=dt.datetime(2022, 6, 24, tzinfo=dt.timezone.utc))
     assert "cisco-unreachable" not in [f.rule_id for f in recent.findings]
     # decided, not left open asking for a telnet
     assert "cisco-unreachable" not in [n.rule_id for n in recent.outcome.not_evaluated]
     # a month later that success proves nothing about today's path
-    later = analyze([str(_write(tmp_path, "later.txt", healthy + PING_NO_REPLY))],
-                    Options(now=dt.datetime(2022, 7, 25, tzinfo=dt.timezone.utc)))
+    later = check(tmp_path, healthy + PING_NO_REPLY, "later.txt", now=dt.datetime(2022, 7, 25, tzinfo=dt.timezone.utc))
     assert "cisco-unreachable" in [f.rule_id for f in later.findings]
     # a TCP connect to 443 that timed out decides on its own
-    tcp = analyze([str(_write(tmp_path, "tcp.txt", healthy + PING_NO_REPLY + TELNET_TIMEOUT))],
-                  Options(now=dt.datetime(2022, 6, 24, tzinfo=dt.timezone.utc)))
+    tcp = check(tmp_path, healthy + PING_NO_REPLY + TELNET_TIMEOUT, "tcp.txt",
+                now=dt.datetime(2022, 6, 24, tzinfo=dt.timezone.utc))
     assert "cisco-unreachable" in [f.rule_id for f in tcp.findings]
 
-
-def _write(folder, name: str, text: str):
-    path = folder / name
-    path.write_text(text)
-    return path
 
 
 NO_CANDIDATE = """leaf9# show clock
