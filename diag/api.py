@@ -201,8 +201,10 @@ def read_input(path: str, progress=None) -> tuple[InputInfo, list[tuple[object, 
 
     ``progress(n)``, when given, is told the bytes of the file read so far.
     """
-    info, sections = _split_input(path, progress)
-    return info, _with_suppressions(path, info, [(section, parse_section(section)) for section in sections])
+    outcome = read_batch([path], within=progress)[0]
+    if isinstance(outcome, InputError):
+        raise outcome
+    return outcome
 
 
 def read_batch(paths: list[str], compact: bool = False, within=None, done=None) -> list:

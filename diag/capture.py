@@ -339,12 +339,53 @@ def iter_lines(stream: BinaryIO, path: str, stats: ReadStats | None = None) -> I
     _done(no, path, stats)
 
 
+class _Scan:
+    """Where, at or after a line start ``pos``, the next line holding one of ``anywhere`` or
+    starting with one of ``starts`` begins, in one chunk (bytes or text). Each needle is
+    found with ``find`` (a C scan) and searched again only once the position has passed
+    its last hit."""
+
+    def __init__(self, data, end: int, anywhere: tuple, starts: tuple):
+        self.data, self.end = data, end
+        self.nl = b"\n" if isinstance(data, bytes) else "\n"
+        self.starts = starts
+        self.needles = anywhere + tuple(self.nl + s for s in starts)
+        self.anywhere = len(anywhere)
+        self.next = [-2] * len(self.needles)
+
+    def hit(self, pos: int) -> int:
+        """The first offset at or after ``pos`` a needle points at (the start of the line
+        for a line-start needle), or ``end``."""
+        data, end, nxt = self.data, self.end, self.next
+        if data.startswith(self.starts, pos):
+            return pos
+        best = end
+        for i, needle in enumerate(self.needles):
+            hit = nxt[i]
+            if hit < pos and hit != -1:
+                hit = nxt[i] = data.find(needle, pos, end)
+            if hit != -1:
+                if i >= self.anywhere:
+                    hit += 1  # the newline belongs to the line before
+                if hit < best:
+                    best = hit
+        return best
+
+    def line_of(self, pos: int, best: int) -> int:
+        """The start of the line holding offset ``best`` (``end`` stays ``end``)."""
+        if best >= self.end:
+            return self.end
+        return self.data.rfind(self.nl, pos, best) + 1 if best > pos else pos
+
+    def first(self, pos: int) -> int:
+        return self.line_of(pos, self.hit(pos))
+
+
 # While the splitter skips a section of a command diag does not read, only lines that
 # could end the skip matter: a show-tech header (` or - at the start), a prompt (#), a
 # console syslog line (%), a suppression comment (diag:). The rest is counted, never
-# decoded. Each needle is found with bytes.find (a C scan), and each is searched again
-# only once the reading position has passed its last hit.
-_NEEDLES = (b"#", b"%", b"diag:", b"\n`", b"\n-")
+# decoded.
+_SKIP_ANYWHERE, _SKIP_STARTS = (b"#", b"%", b"diag:"), (b"`", b"-")
 # Clean-up can change how a line starts (and join "di<NUL>ag:"): control characters and
 # escapes are removed, a carriage return or cursor move overwrites, a pager prompt at the
 # start is dropped, and a line that is not UTF-8 nor cp1252 is read as Latin-1, where bytes
@@ -358,40 +399,8 @@ _RISKY = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x81\x8d\x8f\x90\x9d]|\r(?
 # '#', a console message's '%' or a comment's '!' (suppressions), or that starts a
 # show-tech header, a Markdown fence or a banner. Between two of them, plain lines only
 # join the section (Splitter.feed_lines).
-_STATEFUL_ANYWHERE = ("!", "#", "%")
-_STATEFUL_START = ("\n`", "\n-", "\nbanner ")
+_STATEFUL_ANYWHERE, _STATEFUL_STARTS = ("!", "#", "%"), ("`", "-", "banner ")
 _SMALL = 1 << 18  # bytes: a chunk this small is checked for plain text at its first line
-
-
-class _Stateful:
-    """Where the next line a splitter must see on its own starts, in a decoded plain chunk:
-    str.find for each needle (a C scan), each searched again only once passed."""
-
-    def __init__(self, text: str, end: int):
-        self.text = text
-        self.end = end
-        self.next = [-2] * (len(_STATEFUL_ANYWHERE) + len(_STATEFUL_START))
-
-    def first(self, pos: int) -> int:
-        text, end, nxt = self.text, self.end, self.next
-        best = end
-        for i, needle in enumerate(_STATEFUL_ANYWHERE):
-            hit = nxt[i]
-            if hit < pos and hit != -1:
-                hit = nxt[i] = text.find(needle, pos, end)
-            if hit != -1 and hit < best:
-                best = hit
-        if best < end:
-            best = text.rfind("\n", pos, best) + 1 if best > pos else pos  # the line holding it
-        for i, needle in enumerate(_STATEFUL_START, len(_STATEFUL_ANYWHERE)):
-            hit = nxt[i]
-            if hit < pos - 1 and hit != -1:
-                hit = nxt[i] = text.find(needle, pos - 1 if pos else 0, end)
-            if pos == 0 and text.startswith(needle[1:]):
-                return 0
-            if hit != -1 and hit + 1 < best:
-                best = hit + 1
-        return max(best, pos)
 
 
 def _risky(data: bytes) -> bool:
@@ -407,36 +416,25 @@ def _plain(data: bytes, risky: bool) -> bool:
     return data.isascii() and not risky and b"More" not in data and b"more" not in data
 
 
-class _Candidates:
+class _Candidates(_Scan):
+    """The lines that could end a skip, in a raw chunk: ``_Scan``'s needles, and any line
+    clean-up could change."""
+
     def __init__(self, data: bytes, end: int):
-        self.data = data
-        self.end = end
-        self.next = [-2] * len(_NEEDLES)
+        super().__init__(data, end, _SKIP_ANYWHERE, _SKIP_STARTS)
         self.is_risky = _risky(data)
         self.risky = -2 if self.is_risky else -1  # next offset _RISKY matches (-1: none)
 
     def first(self, pos: int) -> int:
         """Offset of the first byte of a line, at or after ``pos``, that could end a skip; or end."""
-        data, end = self.data, self.end
-        if data[pos:pos + 1] in (b"`", b"-"):
-            return pos
-        best = end
-        for i, needle in enumerate(_NEEDLES):
-            hit = self.next[i]
-            if hit < pos and hit != -1:
-                hit = data.find(needle, pos, end)
-                self.next[i] = hit
-            if hit != -1 and hit < best:
-                best = hit + 1 if needle[0] == 10 else hit  # the \n belongs to the line before
+        best = self.hit(pos)
         if self.risky != -1:
             if self.risky < pos:
-                m = _RISKY.search(data, pos, end)
+                m = _RISKY.search(self.data, pos, self.end)
                 self.risky = m.start() if m else -1
             if self.risky != -1 and self.risky < best:
                 best = self.risky
-        if best >= end:
-            return end
-        return data.rfind(b"\n", pos, best) + 1 if best > pos else pos
+        return self.line_of(pos, best)
 
 
 def feed(stream: BinaryIO, path: str, sink, stats: ReadStats | None = None) -> None:
@@ -475,7 +473,7 @@ def feed(stream: BinaryIO, path: str, sink, stats: ReadStats | None = None) -> N
         plain: bool | None = None  # decided once lines are being fed: skipped chunks never pay
         fed = 0
         text = ""
-        stateful: _Stateful | None = None
+        stateful: _Scan | None = None
         feed_line = sink.feed
         feed_lines = getattr(sink, "feed_lines", None)
         while pos < end:
@@ -490,7 +488,7 @@ def feed(stream: BinaryIO, path: str, sink, stats: ReadStats | None = None) -> N
                         break
             if plain and feed_lines is not None and sink.reading:
                 if stateful is None:
-                    stateful = _Stateful(text, end)
+                    stateful = _Scan(text, end, _STATEFUL_ANYWHERE, _STATEFUL_STARTS)
                 stop = stateful.first(pos)
                 if stop > pos:
                     block = text[pos:stop].split("\n")

@@ -939,8 +939,6 @@ def _days(delta: dt.timedelta) -> int:
     return int(delta.total_seconds() // 86400)
 
 
-# what an or_* filter renders when the value is missing
-OR_MISSING = {"or_default": "default", "or_interface": "<interface>"}
 
 FILTERS = {
     "https": lambda v, ctx: re.sub(r"^http://", "https://", str(v), flags=re.I),
@@ -956,11 +954,15 @@ FILTERS = {
     "reason_clause": lambda v, ctx: f' with failure reason "{v}"' if v not in (None, "") else "",
     "vrf_clause": lambda v, ctx: f" vrf {v}" if v not in (None, "") else "",
     "use_vrf_clause": lambda v, ctx: f" use-vrf {v}" if v not in (None, "") else "",
-    "or_default": lambda v, ctx: str(v),  # a VRF; 'default' when it is not named (OR_MISSING)
+    "or_default": lambda v, ctx: str(v),  # a VRF; 'default' when it is not named (MISSING)
     "or_interface": lambda v, ctx: str(v),  # an interface to suggest; '<interface>' when none
     "licensing_url": lambda v, ctx: _licensing_url(str(v)),
     "due": lambda v, ctx: _due(v, ctx) if isinstance(v, dt.datetime) else "?",
 }
+# what a filter renders when the value is missing (any other placeholder renders '?'): a
+# *_clause filter an optional phrase, so nothing; an or_* filter what stands in for it
+MISSING = {**{f: "" for f in FILTERS if f.endswith("_clause")}, "or_default": "default",
+           "or_interface": "<interface>"}
 
 
 CLOUD_URL = "https://tools.cisco.com/its/service/oddce/services/DDCEService"
@@ -1052,13 +1054,7 @@ class Template:
                 bound = b.get(name)
                 value = bound[0].get(fld) if bound is not None else None
             if value is None:
-                # a *_clause filter renders an optional phrase: nothing when the value is missing;
-                # an or_* filter says what stands in for it
-                stand_in = next((OR_MISSING[f] for f in filters if f in OR_MISSING), None)
-                if stand_in is not None:
-                    out.append(stand_in)
-                else:
-                    out.append("" if any(f.endswith("_clause") for f in filters) else "?")
+                out.append(next((MISSING[f] for f in filters if f in MISSING), "?"))
                 continue
             for f in filters:
                 value = FILTERS[f](value, ctx)

@@ -404,19 +404,20 @@ Smart Licensing is ENABLED
 """
 
 
+def _clock_of(tmp_path, name: str, text: str):
+    """The device's capture clock (when, where) and the device, for one capture."""
+    (dev,) = devices(write(tmp_path, name, text))
+    return (*capture_clock(dev), dev)
+
+
 def test_a_zone_named_by_the_configuration_gives_its_offset(tmp_path):
     # MESZ is no zone diag knows: 'clock summer-time MESZ ... 60' on top of 'clock timezone
     # MEZ 1 0' says it is UTC+2, so the switch's 14:02 is 12:02 UTC
-    path = tmp_path / "zone.txt"
-    path.write_text(SITE_ZONE)
-    _, [dev], _ = parse_only([str(path)])
-    now, where = capture_clock(dev)
+    now, where, _ = _clock_of(tmp_path, "zone.txt", SITE_ZONE)
     assert now == dt.datetime(2024, 8, 8, 12, 2, 11, 508000, tzinfo=dt.timezone.utc)
     assert "MESZ = UTC+02:00 by the configuration" in where and "zone.txt:6" in where
     # without the configuration the reading is taken as UTC, and the report says so
-    path.write_text(SITE_ZONE.replace("clock summer-time MESZ", "clock summer-time XSZ"))
-    _, [dev], _ = parse_only([str(path)])
-    now, where = capture_clock(dev)
+    now, where, _ = _clock_of(tmp_path, "zone.txt", SITE_ZONE.replace("clock summer-time MESZ", "clock summer-time XSZ"))
     assert now.hour == 14 and "zone MESZ unknown to diag: read as UTC" in where
 
 
@@ -427,20 +428,16 @@ def test_a_zone_named_by_the_configuration_gives_its_offset(tmp_path):
     ("clock timezone CST 2\u00b2 0", 16, None),  # not ASCII digits: ignored
 ])
 def test_the_configuration_says_what_a_zone_name_means(tmp_path, config, expected_hour, needle):
-    path = tmp_path / "cst.txt"
-    path.write_text("sh1# show clock\n10:00:00.000 CST Wed Jun 22 2022\nsh1# show running-config | include clock\n"
-                    f"{config}\nsh1# show license status\nSmart Licensing is ENABLED\n")
-    _, [dev], _ = parse_only([str(path)])
-    now, where = capture_clock(dev)
+    now, where, _ = _clock_of(tmp_path, "cst.txt", "sh1# show clock\n10:00:00.000 CST Wed Jun 22 2022\n"
+                              f"sh1# show running-config | include clock\n{config}\n"
+                              "sh1# show license status\nSmart Licensing is ENABLED\n")
     assert now.hour == expected_hour
     assert (needle in where) if needle else ("by the configuration" not in where)
 
 
 def test_a_negative_offset_under_one_hour(tmp_path):
-    path = tmp_path / "ndt.txt"
-    path.write_text("sw1# show clock\n10:00:00.000 NDT Wed Jun 22 2022\nsw1# show running-config | include clock\n"
-                    "clock timezone NDT -0 30\nclock summer-time XX 2 Sun Mar 02:00 1 Sun Nov 02:00 99999999999\n")
-    _, [dev], _ = parse_only([str(path)])
-    now, where = capture_clock(dev)
+    now, where, dev = _clock_of(
+        tmp_path, "ndt.txt", "sw1# show clock\n10:00:00.000 NDT Wed Jun 22 2022\nsw1# show running-config | include clock\n"
+        "clock timezone NDT -0 30\nclock summer-time XX 2 Sun Mar 02:00 1 Sun Nov 02:00 99999999999\n")
     assert (now.hour, now.minute) == (10, 30) and "NDT = UTC-00:30" in where
     assert [f.get("zone") for f in dev.store.get("config.clock_zone")] == ["NDT"]  # the bad shift is left out

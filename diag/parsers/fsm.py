@@ -110,36 +110,10 @@ class TrackingFSM(textfsm.TextFSM):
         self._joined[key] = result = (joined.match, by_index)
         return result
 
-    def _CheckLine(self, line):  # noqa: N802
-        """TextFSM's loop over the current state's rules, as one match per line."""
-        start = 0
-        state = self._cur_state_name
-        while True:
-            joined = self._join(state, start)
-            if joined is None:
-                return self._check_rules(line, start)
-            match, by_index = joined
-            matched = match(line)
-            if matched is None:
-                return
-            pos, rule, groups = by_index[matched.lastindex][:3]
-            if rule.line_op != "Error":
-                self._hit = True
-            group = matched.group
-            for name, alias in groups:
-                self._assign(name, group(alias))
-            if self._Operations(rule, line):
-                if rule.new_state:
-                    if rule.new_state not in ("End", "EOF"):
-                        self._cur_state = self.states[rule.new_state]
-                    self._cur_state_name = rule.new_state
-                return
-            start = pos + 1  # Continue: the same line, the rules after this one
-
     def _run_joined(self, lines):
-        """``_CheckLine`` for every line, written out as one loop (the per-line work of a
-        big output): values without options are assigned in place, the others through
-        ``_assign``; a state whose rules cannot be joined goes rule by rule."""
+        """TextFSM's ``_CheckLine`` for every line, as one loop and one match per line (the
+        per-line work of a big output): values without options are assigned in place, the
+        others through ``_assign``; a state whose rules cannot be joined goes rule by rule."""
         joined_of = self._joined
         join = self._join
         unparsed = self._unparsed
@@ -193,9 +167,6 @@ class TrackingFSM(textfsm.TextFSM):
         self._cur_state_name = state
         if state not in ("End", "EOF"):
             self._cur_state = self.states[state]
-
-    def _check_line_by_rules(self, line):
-        self._check_rules(line, 0)
 
     def _check_rules(self, line, start):
         """The rule-by-rule loop, for states whose patterns could not be joined."""
@@ -308,7 +279,7 @@ class TrackingFSM(textfsm.TextFSM):
             for no, text in lines:
                 self._lineno = no
                 self._hit = False
-                self._check_line_by_rules(text)
+                self._check_rules(text, 0)
                 if not self._hit and text.strip():
                     self._unparsed.append(no)
                 if self._cur_state_name in ("End", "EOF"):

@@ -404,9 +404,7 @@ class BlockTemplate:
             if not body:
                 continue
             kind = "I" if text[:1].isspace() else "T"
-            cut = _CUT.search(body)
-            word = body[: cut.start()] if cut else body
-            candidates = by_word.get((kind, word), ())
+            candidates = by_word.get((kind, _LEAD.match(body).group()), ())
             if anywhere:
                 candidates = sorted([*candidates, *(x for x in anywhere if x.kind == kind)], key=_order)
             if not candidates:
@@ -433,15 +431,14 @@ class BlockTemplate:
                         parent.children.setdefault(group.name, []).append(rec)
                         parent.run = set()
                     latest[group] = rec
-                    _put(rec, tl, m, no, fresh=True)
+                    _put(rec, tl, m, no)
                 else:
                     rec = latest.get(group)
                     if rec is not None:
-                        _put(rec, tl, m, no, fresh=False)
+                        _put(rec, tl, m, no)
         return Node({}, {}, {name: [r.node() for r in recs] for name, recs in top.items() if recs})
 
 
-_CUT = re.compile(r"[ \t]")
 _LEAD = re.compile(r"[^ \t]+")
 
 
@@ -449,7 +446,7 @@ def _order(line: _Line) -> int:
     return line.order
 
 
-def _put(rec: _Rec, tl: _Line, m: re.Match, no: int, fresh: bool) -> None:
+def _put(rec: _Rec, tl: _Line, m: re.Match, no: int) -> None:
     """File a matched line's values in ``rec`` (TTP: first value of a run wins)."""
     run = rec.run
     values, lines = rec.values, rec.lines
