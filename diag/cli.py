@@ -430,7 +430,22 @@ def main() -> None:
             _quiet_stdout()
             click.echo(f"diag: error: writing the output: {err.strerror or err}", err=True)
             code = 2
-        sys.exit(code)
+        _leave(code)
+
+
+def _leave(code) -> None:
+    """Exit without tearing the run's objects down one by one: a fleet run ends holding
+    millions of them, and freeing them costs a tenth of a second that nobody waits for.
+    The output is flushed first; anything but a plain exit status takes the usual way."""
+    if code is None or isinstance(code, int):
+        try:
+            for stream in (sys.stdout, sys.stderr):
+                if stream is not None:
+                    stream.flush()
+        except (OSError, ValueError):
+            sys.exit(code)
+        os._exit(code or 0)
+    sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover
