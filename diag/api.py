@@ -12,12 +12,14 @@ import datetime as dt
 import os
 import stat
 from collections import Counter
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from diag import __version__
 from diag.capture import ReadStats, read_into
-from diag.devices import Device, capture_clock, estimate_from_events, group, settle
+from diag.devices import Device, capture_clock, group, ordered, place, settle
+from diag.held import device_time
 from diag.engine import Outcome
 from diag.errors import DiagError, InputError
 from diag.facts import Fact
@@ -47,6 +49,9 @@ class Options:
     context: tuple[str, ...] = ()  # more files read only for device context (pre-commit)
     jobs: int = 1  # worker processes for reading and evaluating many files
     progress: object = None  # a diag.progress.Progress for long runs on a terminal
+    # devices in the report may be summaries without their sections and facts (what every
+    # report but markdown shows): --jobs workers then keep what they read (diag.held)
+    summaries: bool = False
 
 
 @dataclass
@@ -312,8 +317,6 @@ def analyze(paths: list[str], options: Options | None = None, rules: RuleBook | 
         raise DiagError(f"severity override for unknown rule id(s): {', '.join(sorted(unknown))}")
     known = policy.read_baseline(options.baseline) if options.baseline else None
 
-    infos: list[InputInfo] = []
-    parsed: list[tuple[str, list]] = []
     unread: list[tuple[str, str]] = []
     skipped_files: list[tuple[str, str]] = []
     main: list[tuple[str, bool]] = []
@@ -336,7 +339,30 @@ def analyze(paths: list[str], options: Options | None = None, rules: RuleBook | 
     # Sections are compacted to the lines their facts point at as soon as they are parsed,
     # in this process as in workers: the report quotes no other line, and a fleet's outputs
     # are not held whole until the end (fleet of 2,000: 165 -> 142 MB, in the same time).
-    if options.progress is not None and not parallel.spread(len(main), options.jobs):
+    with ExitStack() as stack:
+        held = None
+        if (options.summaries and not options.context and parallel.spread(len(main), options.jobs)
+                and parallel.forks()):
+            from diag import held as keep
+
+            keep._RULES[:] = [rules]  # the workers inherit it
+            paths = [p for p, _ in main]
+            batches = parallel.worker_batches(paths, options.jobs)
+            crew = stack.enter_context(parallel.Crew(min(options.jobs, max(1, len(batches)))))
+            held = keep.Held(crew, rules, options.now)
+            read = held.read(paths, batches, _read_batch_compact, ticker.done if options.progress else lambda: None)
+        else:
+            held, read = None, None
+        return _analyze(paths, options, rules, known, main, ticker, unread, skipped_files, held, read)
+
+
+def _analyze(paths, options, rules, known, main, ticker, unread, skipped_files, held, read) -> Report:
+    """``analyze`` once the inputs are known: ``read`` is what ``held`` read, if any."""
+    infos: list[InputInfo] = []
+    parsed: list[tuple[str, list]] = []  # per file: its sections and facts, or their names when held
+    if held is not None:
+        pass
+    elif options.progress is not None and not parallel.spread(len(main), options.jobs):
         def here(batch: list[str]) -> list:  # read in this process: progress within a big file
             return read_batch(batch, True, ticker.within if len(batch) == 1 else None, ticker.done)
 
@@ -389,49 +415,49 @@ def analyze(paths: list[str], options: Options | None = None, rules: RuleBook | 
                 context_suppressions.extend(cinfo.suppressions)
                 context_inputs += 1
 
-    devices = group(parsed)
-    if options.context:
-        wanted = {os.path.normpath(i.path) for i in infos}
-        devices = [d for d in devices if any(os.path.normpath(p) in wanted for p in d.inputs)]
-    for dev in devices:
-        settle(dev)
-
     system_now = options.system_now or _utcnow()
-    nows: dict[str, dt.datetime] = {}
-    device_now: dict[str, tuple[dt.datetime, str]] = {}
-    if options.now is not None:
-        now, source, detail = options.now, "option", "--now"
-        for dev in devices:
-            nows[dev.key] = now
-            device_now[dev.key] = (now, "option")
+    if held is not None:
+        order, clocks, judged = held.build(list(zip([p for p, _ in parsed], place(parsed))))
+        now, source, detail = _run_time(clocks, options, system_now)
+        if options.progress is not None:
+            options.progress.stage("evaluating", len(order), "devices")
+        judged.update(held.judge(now, source))
+        devices = ordered(judged[key][0] for key, _ in order)
+        parts = [judged[dev.key] for dev in devices]
+        device_now = {dev.key: (dev.now, dev.now_source) for dev in devices}
+        if len(devices) == 1 and parts[0][4] is not None:
+            now, source, detail = parts[0][4][0], "capture", parts[0][4][1]
+        outcome = Outcome()
+        for _, findings, not_evaluated, collect, _ in parts:
+            outcome.findings.extend(findings)
+            outcome.not_evaluated.extend(not_evaluated)
+            outcome.collect_next.extend(collect)
+        outcome.sort()
+        if options.progress is not None:
+            options.progress.update(len(devices))
     else:
-        clocks = {dev.key: capture_clock(dev) for dev in devices}
-        readings = [c for c in clocks.values() if c is not None]
-        if readings:
-            newest = max(readings, key=lambda c: c[0])
-            now, source, detail = newest[0], "capture", newest[1]
-        else:
-            now, source, detail = system_now, "system", "this machine's clock (no clock in the capture)"
+        devices = group(parsed)
+        if options.context:
+            wanted = {os.path.normpath(i.path) for i in infos}
+            devices = [d for d in devices if any(os.path.normpath(p) in wanted for p in d.inputs)]
         for dev in devices:
-            own = clocks[dev.key]
-            if own is not None:
-                nows[dev.key], device_now[dev.key] = own[0], (own[0], "capture")
-                continue
-            estimate = estimate_from_events(dev, now) if source == "system" else None
-            if estimate is not None:
-                nows[dev.key], device_now[dev.key] = estimate[0], (estimate[0], "capture")
-                if len(devices) == 1:
-                    now, source, detail = estimate[0], "capture", estimate[1]
-            else:
-                nows[dev.key], device_now[dev.key] = now, (now, source)
-    for dev in devices:
-        dev.now, dev.now_source = device_now[dev.key]
+            settle(dev)
+        clocks = {dev.key: capture_clock(dev) for dev in devices} if options.now is None else {}
+        now, source, detail = _run_time(clocks, options, system_now)
+        nows: dict[str, dt.datetime] = {}
+        device_now = {}
+        for dev in devices:
+            device_now[dev.key], estimate = device_time(dev, clocks.get(dev.key), now, source)
+            nows[dev.key] = device_now[dev.key][0]
+            dev.now, dev.now_source = device_now[dev.key]
+            if estimate is not None and len(devices) == 1:
+                now, source, detail = estimate[0], "capture", estimate[1]
 
-    tick = None
-    if options.progress is not None:
-        options.progress.stage("evaluating", len(devices), "devices")
-        tick = options.progress.update
-    outcome = parallel.evaluate(rules, devices, nows, options.jobs, tick)
+        tick = None
+        if options.progress is not None:
+            options.progress.stage("evaluating", len(devices), "devices")
+            tick = options.progress.update
+        outcome = parallel.evaluate(rules, devices, nows, options.jobs, tick)
     findings = policy.override_severity(outcome.findings, options.severity)
     suppressions = [s for info in infos for s in info.suppressions] + context_suppressions
     findings, suppressed = policy.suppress(findings, suppressions)
@@ -442,6 +468,18 @@ def analyze(paths: list[str], options: Options | None = None, rules: RuleBook | 
     return Report(now, source, detail, devices, outcome, infos, unread, skipped_files, rules, device_now,
                   suppressed=suppressed, baselined=baselined, context_inputs=context_inputs,
                   context_mode=bool(options.context))
+
+
+def _run_time(clocks: dict, options: Options, system_now: dt.datetime) -> tuple[dt.datetime, str, str]:
+    """The run's clock: ``--now``, else the newest clock of any device's output, else this
+    machine's. A device without a clock of its own is judged at it (see ``device_time``)."""
+    if options.now is not None:
+        return options.now, "option", "--now"
+    readings = [c for c in clocks.values() if c is not None]
+    if readings:
+        newest = max(readings, key=lambda c: c[0])
+        return newest[0], "capture", newest[1]
+    return system_now, "system", "this machine's clock (no clock in the capture)"
 
 
 def parse_only(paths: list[str]) -> tuple[list[InputInfo], list[Device], list[tuple[str, str]]]:

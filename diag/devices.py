@@ -61,10 +61,20 @@ class Device:
     now: dt.datetime | None = None
     now_source: str = "system"
     now_detail: str = ""
+    listed: list[str] | None = None  # the commands of a summary without its sections (see summary)
 
     @property
     def commands(self) -> list[str]:
+        if self.listed is not None:
+            return self.listed
         return sorted({s.command for s in self.sections if not s.command.startswith("(")})
+
+    def summary(self) -> "Device":
+        """What the reports other than markdown show of the device, without its sections
+        and facts: what a ``--jobs`` worker sends back of a device it evaluated."""
+        return Device(self.key, self.name, list(self.inputs), platform=self.platform, release=self.release,
+                      mode=self.mode, now=self.now, now_source=self.now_source, now_detail=self.now_detail,
+                      listed=self.commands)
 
 
 class _Names:
@@ -140,18 +150,40 @@ def group(parsed: list[tuple[str, list[tuple[object, list[Fact]]]]]) -> list[Dev
     ``hostname leaf01`` in one file and above ``hostname leaf02`` in another are two
     devices, and a third file with a bare ``switch#`` belongs to neither.
     """
+    owners = place([(path, names_of(sections)) for path, sections in parsed])
+    devices = build([(path, section, facts, owner)
+                     for (path, sections), placed in zip(parsed, owners)
+                     for (section, facts), owner in zip(sections, placed)])
+    return ordered(devices.values())
+
+
+def names_of(sections: list[tuple[object, list[Fact]]]) -> list[tuple[str | None, list[str]]]:
+    """What naming needs of a file's sections: each one's prompt and declared names."""
+    return [(section.host, _declared_names(section, facts)) for section, facts in sections]
+
+
+def ordered(devices):
+    """Devices in report order: by name, ties in the order they first appear."""
+    return sorted(devices, key=lambda d: d.name.lower())
+
+
+def place(files: list[tuple[str, list[tuple[str | None, list[str]]]]]) -> list[list[tuple[str, str]]]:
+    """The device (key, name) of every section, from ``names_of`` each file (see ``group``).
+
+    Only names take part: ``--jobs`` workers send these up and keep their facts.
+    """
     names = _Names()  # global: declared names and unexplained prompt names
-    # per file: its sections, the local group of each section, and each group's names
-    files: list[tuple[str, list, list[str | None], dict[str, tuple[list[str], list[str]]]]] = []
+    # per file: the local group of each section, and each group's names
+    local_files: list[tuple[str, list[str | None], dict[str, tuple[list[str], list[str]]]]] = []
     explains: dict[str, dict[str, str]] = {}  # prompt key -> {declared key: name} it stands for somewhere
-    for path, sections in parsed:
+    for path, sections in files:
         local = _Names()
         keys: list[str | None] = []
-        for section, facts in sections:
+        for host, declared_names in sections:
             key = None
-            if section.host:
-                key = local.add(section.host)
-            for declared in _declared_names(section, facts):
+            if host:
+                key = local.add(host)
+            for declared in declared_names:
                 dkey = local.add(declared, declared=True)
                 if key is None:
                     key = dkey
@@ -166,12 +198,12 @@ def group(parsed: list[tuple[str, list[tuple[object, list[Fact]]]]]) -> list[Dev
             if declared_list:
                 for prompt in prompts:
                     explains.setdefault(prompt, {})[declared_list[0]] = local.display[declared_list[0]]
-        files.append((path, sections, [local.find(k) if k is not None else None for k in keys],
-                      {root: ([local.display[k] for k in d], [local.display[k] for k in p])
-                       for root, (d, p) in groups.items()}))
+        local_files.append((path, [local.find(k) if k is not None else None for k in keys],
+                            {root: ([local.display[k] for k in d], [local.display[k] for k in p])
+                             for root, (d, p) in groups.items()}))
 
-    per_file: list[tuple[str, list, list[str | None]]] = []
-    for path, sections, roots, groups in files:
+    per_file: list[tuple[str, list[str | None]]] = []
+    for path, roots, groups in local_files:
         glob: dict[str, str] = {}
         for root, (declared_list, prompts) in groups.items():
             if declared_list:
@@ -186,24 +218,32 @@ def group(parsed: list[tuple[str, list[tuple[object, list[Fact]]]]]) -> list[Dev
                     glob[root] = names.add(next(iter(elsewhere.values())), declared=True)
                 else:
                     glob[root] = names.add(prompt)
-        per_file.append((path, sections, [glob[r] if r is not None else None for r in roots]))
+        per_file.append((path, [glob[r] if r is not None else None for r in roots]))
 
-    placement: list[tuple[str, object, list[Fact], str | None]] = []
-    for path, sections, keys in per_file:
+    out: list[list[tuple[str, str]]] = []
+    for path, keys in per_file:
         roots = {names.find(k) for k in keys if k is not None}
         default = next(iter(roots)) if len(roots) == 1 else None
-        for (section, facts), key in zip(sections, keys):
-            placement.append((path, section, facts, key if key is not None else default))
+        placed = []
+        for key in keys:
+            key = key if key is not None else default
+            if key is None:
+                placed.append((f"file:{path}", path))
+            else:
+                root = names.find(key)
+                placed.append((f"name:{root}", names.name(root)))
+        out.append(placed)
+    return out
 
+
+def build(placement: list[tuple[str, object, list[Fact], tuple[str, str]]]) -> dict[str, Device]:
+    """Devices from ``(path, section, facts, (key, name))`` in input order, by key, in the
+    order they first appear. A device's facts depend only on its own sections, so a worker
+    holding all of them builds the same device."""
     devices: dict[str, Device] = {}
     commands: dict[str, set[str]] = {}  # device key -> commands already placed
     known: dict[tuple, dict[str, set]] = {}  # (command, filtered, device key) -> kind -> what its facts say
-    for path, section, facts, key in placement:
-        if key is None:
-            dkey, dname = f"file:{path}", path
-        else:
-            root = names.find(key)
-            dkey, dname = f"name:{root}", names.name(root)
+    for path, section, facts, (dkey, dname) in placement:
         dev = devices.get(dkey)
         if dev is None:
             dev = devices[dkey] = Device(dkey, dname)
@@ -222,7 +262,7 @@ def group(parsed: list[tuple[str, list[tuple[object, list[Fact]]]]]) -> list[Dev
         dev.store.extend(facts)
     for dev in devices.values():
         _drop_fragments_of_whole_configs(dev)
-    return sorted(devices.values(), key=lambda d: d.name.lower())
+    return devices
 
 
 def _drop_fragments_of_whole_configs(dev: Device) -> None:

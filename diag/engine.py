@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from diag.commands import covers, scope_collect
+from diag.commands import RUNNING_CONFIG, covers, scope_collect
 from diag.conditions import UNKNOWN, Binding, Ctx, bound
 from diag.facts import CATALOGUE
 from diag.rulebook import SEVERITY_RANK, Rule, RuleBook
@@ -86,6 +86,12 @@ class Outcome:
     findings: list[Finding] = field(default_factory=list)
     not_evaluated: list[NotEvaluated] = field(default_factory=list)
     collect_next: list[Collect] = field(default_factory=list)
+
+    def sort(self) -> None:
+        """Report order; stable, so each device's own entries keep theirs."""
+        self.findings.sort(key=Finding.sort_key)
+        self.not_evaluated.sort(key=lambda n: (n.device.lower(), n.rule_id))
+        self.collect_next.sort(key=Collect.sort_key)
 
 
 def _expand(pairs) -> list[tuple]:
@@ -204,15 +210,16 @@ def derive(rules: RuleBook, dev, now: dt.datetime) -> dict[str, frozenset[str]]:
     return needs
 
 
-def _plan(rules: RuleBook, coverage: frozenset[str], mode: str) -> list[tuple[Rule, list]]:
+def _plan(rules: RuleBook, covered: frozenset[str], mode: str) -> list[tuple[Rule, list]]:
     """The rules that apply to a device of this mode, each with the alternatives of its
-    ``requires`` that this coverage leaves missing. Devices of a fleet share a handful of
-    coverages (the same commands captured): ``evaluate_device`` keeps the plans it made."""
+    ``requires`` that the device leaves missing (``covered``: the scopes it proves). Devices
+    of a fleet share a few of these (the same commands captured): ``evaluate_device``
+    keeps the plans it made."""
     plan = []
     for rule in rules.rules:
         if rule.modes and mode != "unknown" and mode not in rule.modes:
             continue
-        plan.append((rule, [alts for alts in rule.requires if not any(covers(coverage, s) for s in alts)]))
+        plan.append((rule, [alts for alts in rule.requires if not any(s in covered for s in alts)]))
     return plan
 
 
@@ -222,12 +229,17 @@ def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> Non
     derived_needs = derive(rules, dev, now)
     coverage = dev.coverage
     plans = rules.plans  # kept with the rule book: gone with it
-    key = (frozenset(coverage), dev.mode)
+    # what the plan depends on: the required scopes the device covers (the whole
+    # configuration covers its parts), not the rest of its coverage
+    covered = rules.scopes.intersection(coverage)
+    if RUNNING_CONFIG in coverage:
+        covered |= rules.config_parts
+    key = (covered, dev.mode)
     plan = plans.get(key)
     if plan is None:
-        if len(plans) > 256:
+        if len(plans) > 1024:
             plans.clear()
-        plan = plans[key] = _plan(rules, key[0], dev.mode)
+        plan = plans[key] = _plan(rules, covered, dev.mode)
 
     ctx = Ctx(dev.store, coverage, now, CATALOGUE, derived_needs)
     for rule, missing in plan:

@@ -83,9 +83,7 @@ def map_batches(fn: Callable[[list[str]], list], paths: list[str], jobs: int,
         return out
     # standard input belongs to this process (workers get none): read it here, in its place
     here = {i: fn([p])[0] for i, p in enumerate(paths) if p == "-"}
-    others = [p for p in paths if p != "-"]
-    # at least four batches per worker, so that a few dozen files keep every worker busy
-    rest = batches(others, max(1, min(BATCH_FILES, -(-len(others) // (jobs * 4)))))
+    rest = worker_batches(paths, jobs)
     if not rest:  # standard input named several times, and nothing else
         return [here[i] for i in range(len(paths))]
     with _Pool(min(jobs, len(rest)), _context()) as pool:
@@ -95,6 +93,18 @@ def map_batches(fn: Callable[[list[str]], list], paths: list[str], jobs: int,
             if each is not None:
                 each()
     return out
+
+
+def worker_batches(paths: list[str], jobs: int) -> list[list[str]]:
+    """The batches workers read: every path but standard input (which belongs to this
+    process), at least four batches per worker so that a few dozen files keep all busy."""
+    others = [p for p in paths if p != "-"]
+    return batches(others, max(1, min(BATCH_FILES, -(-len(others) // (jobs * 4)))))
+
+
+def forks() -> bool:
+    """Whether workers start by forking this process (and so inherit what it holds)."""
+    return _context().get_start_method() == "fork"
 
 
 def _quiet_worker() -> None:
@@ -139,7 +149,7 @@ def evaluate(rules, devices, nows, jobs: int, tick: Callable[[int], None] | None
 
     ``tick(n)`` is told how many devices are done (progress).
     """
-    from diag.engine import Collect, Finding, Outcome, evaluate as evaluate_all
+    from diag.engine import Outcome, evaluate as evaluate_all
 
     if not spread(len(devices), jobs):
         return evaluate_all(rules, devices, nows, tick)
@@ -168,7 +178,159 @@ def evaluate(rules, devices, nows, jobs: int, tick: Callable[[int], None] | None
         out.findings.extend(findings)
         out.not_evaluated.extend(not_evaluated)
         out.collect_next.extend(collect)
-    out.findings.sort(key=Finding.sort_key)
-    out.not_evaluated.sort(key=lambda n: (n.device.lower(), n.rule_id))
-    out.collect_next.sort(key=Collect.sort_key)  # stable: each device keeps its order
+    out.sort()
     return out
+
+
+class Crew:
+    """Worker processes that keep what they compute from one request to the next.
+
+    ``--jobs`` readers hold the files they parsed and later evaluate the devices those
+    files make up, so only names, clocks, findings and device summaries travel between
+    processes (see ``diag.held``). Requests are module-level functions with their
+    arguments; a worker's state lives in its module's globals, inherited at fork.
+    """
+
+    def __init__(self, workers: int) -> None:
+        ctx = _context()
+        self.conns: list = []
+        self.procs: list = []
+        try:
+            for _ in range(workers):
+                mine, theirs = ctx.Pipe()
+                # the worker drops the parent's ends of every pipe: when the parent dies, its
+                # worker reads end-of-file instead of waiting forever
+                proc = ctx.Process(target=_serve, args=(theirs, self.conns + [mine]), daemon=True)
+                proc.start()
+                theirs.close()
+                self.conns.append(mine)
+                self.procs.append(proc)
+        except BaseException:
+            self.close()
+            raise
+
+    def __len__(self) -> int:
+        return len(self.procs)
+
+    def __enter__(self) -> "Crew":
+        return self
+
+    def __exit__(self, kind, exc, tb) -> None:
+        self.close()
+
+    def ask(self, worker: int, fn: Callable, *args) -> None:
+        self.conns[worker].send((fn, args))
+
+    def answer(self, worker: int):
+        """The answer of ``worker`` to its request: its value, or its exception raised here."""
+        from multiprocessing.connection import wait
+
+        conn, proc = self.conns[worker], self.procs[worker]
+        wait([conn, proc.sentinel])
+        try:
+            status, value, where = conn.recv()
+        except (EOFError, OSError):
+            proc.join(1)
+            raise RuntimeError(f"a --jobs worker stopped unexpectedly (exit status {proc.exitcode})") from None
+        if status == "error":
+            value.add_note(f"in a --jobs worker:\n{where}")
+            raise value
+        return value
+
+    def each(self, fn: Callable, args_per_worker: list[tuple]) -> list:
+        """One request to every worker (``args_per_worker[i]`` for worker i): their answers."""
+        for worker, args in enumerate(args_per_worker):
+            self.ask(worker, fn, *args)
+        return [self.answer(worker) for worker in range(len(args_per_worker))]
+
+    def share(self, fn: Callable, tasks: list, done: Callable[[int, object], None] | None = None) -> list[int]:
+        """``fn(task)`` for every task, each given to the next free worker; ``done(i, answer)``
+        as task i is answered. Returns the worker that did each task.
+
+        Every worker has its next task waiting before it finishes the current one: it
+        never waits for this process, which may be busy with another worker's answer."""
+        from collections import deque
+        from multiprocessing.connection import wait
+
+        todo = iter(range(len(tasks)))
+        busy: dict[int, deque] = {w: deque() for w in range(len(self.procs))}  # worker -> its tasks, in order
+        where = [0] * len(tasks)
+
+        def give(worker: int) -> None:
+            task = next(todo, None)
+            if task is not None:
+                busy[worker].append(task)
+                where[task] = worker
+                self.ask(worker, fn, tasks[task])
+
+        for _ in range(2):
+            for worker in busy:
+                give(worker)
+        while any(busy.values()):
+            working = [w for w, queue in busy.items() if queue]
+            ready = wait([self.conns[w] for w in working] + [self.procs[w].sentinel for w in working])
+            for worker in [w for w in working if self.conns[w] in ready or self.procs[w].sentinel in ready]:
+                task = busy[worker].popleft()
+                answer = self.answer(worker)
+                give(worker)
+                if done is not None:
+                    done(task, answer)
+        return where
+
+    def close(self) -> None:
+        for conn in self.conns:
+            try:
+                conn.send(None)
+            except (OSError, ValueError):
+                pass
+        for proc in self.procs:
+            proc.join(5)
+            if proc.is_alive():
+                proc.terminate()
+                proc.join()
+        for conn in self.conns:
+            conn.close()
+        self.conns, self.procs = [], []
+
+
+def _serve(conn, inherited: list) -> None:
+    """A crew worker: requests in, answers out, until told to stop or the parent is gone.
+
+    Answers leave from a thread of their own: a big one fills the connection's buffer
+    until the parent reads it, and the worker goes on with its next request meanwhile."""
+    import queue
+    import threading
+    import traceback
+
+    for other in inherited:
+        other.close()
+    _quiet_worker()
+    outbox: queue.SimpleQueue = queue.SimpleQueue()
+
+    def post() -> None:
+        while (reply := outbox.get()) is not None:
+            try:
+                conn.send(reply)
+            except (BrokenPipeError, ConnectionResetError):
+                return  # the parent is gone
+            except Exception as exc:  # an answer or an exception that does not pickle
+                conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}"), traceback.format_exc()))
+
+    poster = threading.Thread(target=post, daemon=True)
+    poster.start()
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            break
+        if request is None:
+            break
+        fn, args = request
+        try:
+            outbox.put(("ok", fn(*args), ""))
+        except BaseException as exc:  # sent to the parent, which raises it
+            outbox.put(("error", exc, traceback.format_exc()))
+    outbox.put(None)
+    poster.join()
+    conn.close()
+    os._exit(0)  # what the worker holds is not freed object by object: nobody waits for it

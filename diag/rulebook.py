@@ -109,8 +109,21 @@ class RuleBook:
 
     @functools.cached_property
     def plans(self) -> dict:
-        """(coverage, mode) -> the rules that apply and what each misses (engine._plan)."""
+        """(covered scopes, mode) -> the rules that apply and what each misses (engine._plan)."""
         return {}
+
+    @functools.cached_property
+    def scopes(self) -> frozenset[str]:
+        """Every command scope a rule requires: all of a device's coverage that its plan
+        depends on (the rest, derived kinds and other commands, tells rules nothing here)."""
+        return frozenset(s for rule in self.rules for alts in rule.requires for s in alts)
+
+    @functools.cached_property
+    def config_parts(self) -> frozenset[str]:
+        """The required scopes that the whole running configuration covers (commands.covers)."""
+        from diag.commands import RUNNING_CONFIG
+
+        return frozenset(s for s in self.scopes if s.startswith(RUNNING_CONFIG + " "))
 
     def select(self, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> "RuleBook":
         select, ignore = set(select), set(ignore)
