@@ -418,7 +418,9 @@ def _analyze(paths, options, rules, known, main, ticker, unread, skipped_files, 
     system_now = options.system_now or _utcnow()
     if held is not None:
         order, clocks, judged = held.build(list(zip([p for p, _ in parsed], place(parsed))))
-        now, source, detail = _run_time(clocks, options, system_now)
+        order.sort(key=lambda key_name: key_name[1].lower())  # report order (stable: as group() gives it)
+        # in that order, as a single process has them: of two equal clocks, the first is named
+        now, source, detail = _run_time({key: clocks[key] for key, _ in order}, options, system_now)
         if options.progress is not None:
             options.progress.stage("evaluating", len(order), "devices")
         judged.update(held.judge(now, source))

@@ -177,33 +177,33 @@ class Held:
         clocks = self.fixed is None
         order: dict[str, str] = {}
         holders: dict[str, set[int]] = {}
-        in_batches: dict[str, set[int]] = {}
-        agrees: dict[str, bool] = {}  # key -> whether its batch placed its sections alike
+        batch_of: dict[str, int] = {}
+        # A device judged in round 1 stands when the run places its sections as its batch
+        # did: all of them in that batch, in files the batch placed exactly as the run does.
+        # A file placed otherwise takes every device either placement gives it.
+        unsure: set[str] = set()
         for path, owners in placed:
-            local = self.local.get(self.batch[path], {}).get(path)
-            for i, (key, name) in enumerate(owners):
-                order.setdefault(key, name)
-                holders.setdefault(key, set()).add(self.holder[path])
-                in_batches.setdefault(key, set()).add(self.batch[path])
-                agrees[key] = agrees.get(key, True) and local is not None and local[i] == (key, name)
-        # a device judged in round 1 stands when the run places it as its batch did: all
-        # its sections in that batch, and none of the batch's other sections in it
-        claimed: dict[tuple[int, str], int] = {}
-        for path, owners in placed:
-            local = self.local.get(self.batch[path], {}).get(path) or []
-            for key, _ in local:
-                claimed[(self.batch[path], key)] = claimed.get((self.batch[path], key), 0) + 1
-        counts: dict[str, int] = {}
-        for _, owners in placed:
-            for key, _ in owners:
-                counts[key] = counts.get(key, 0) + 1
+            batch = self.batch[path]
+            local = self.local.get(batch, {}).get(path)
+            if local != owners:
+                unsure.update(key for key, _ in owners)
+                unsure.update(key for key, _ in local or ())
+            for key, name in owners:
+                if key not in order:
+                    order[key] = name
+                    holders[key] = {self.holder[path]}
+                    batch_of[key] = batch
+                else:
+                    holders[key].add(self.holder[path])
+                    if batch_of[key] != batch:
+                        unsure.add(key)
         judged: dict = {}
         clock: dict = {}
         waiting: list[list] = [[] for _ in range(len(self.crew))]
         settled: set[str] = set()
         for key in order:
-            (batch,) = in_batches[key] if len(in_batches[key]) == 1 else (None,)
-            if batch is None or batch < 0 or not agrees[key] or claimed.get((batch, key)) != counts[key]:
+            batch = batch_of[key]
+            if batch < 0 or key in unsure:
                 continue
             early = self.early[batch].get(key)
             settled.add(key)

@@ -1,0 +1,236 @@
+"""``--jobs`` with workers that keep what they read (diag.held): the same report as one job.
+
+The fleets here are cut from the samples and dealt out at random: a device's outputs in
+several files that land in different batches and workers, prompts a configuration's
+hostname explains, captures without a prompt, devices without a clock, standard input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import multiprocessing
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from diag import held, parallel
+from diag.api import Options, analyze
+from diag.report import render
+from diag.report.jsonfmt import as_dict
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+SESSIONS = {  # sample -> the host name its prompts use
+    "healthy-registered-9.3.txt": "dc1-leaf-101",
+    "known-issue-1-source-interface.txt": None,
+    "known-issue-2-plain-http.txt": None,
+    "known-issue-4-mts-dns.txt": None,
+    "slp-10.2-reporting-broken.txt": None,
+    "eval-mode-new-switch.txt": None,
+}
+PROMPT = re.compile(r"^([A-Za-z][\w.-]*)# ", re.M)
+SYSTEM_NOW = dt.datetime(2024, 6, 1, tzinfo=dt.timezone.utc)
+
+pytestmark = pytest.mark.skipif(not parallel.forks(), reason="held workers need fork")
+
+
+def _chunks(text: str) -> tuple[str, list[str]]:
+    """A session cut at its prompts: its host name and each command with its output."""
+    starts = [m.start() for m in PROMPT.finditer(text)]
+    host = PROMPT.search(text).group(1)
+    return host, [text[a:b] for a, b in zip(starts, starts[1:] + [len(text)]) if not text[a:b].rstrip().endswith("#")]
+
+
+def _fleet(folder: Path, seed: int, devices: int = 14, files: int = 20) -> list[str]:
+    rng = random.Random(seed)
+    sessions = [_chunks((SAMPLES / name).read_text()) for name in SESSIONS]
+    bins: list[list[str]] = [[] for _ in range(files)]
+    for n in range(devices):
+        host, chunks = sessions[rng.randrange(len(sessions))]
+        name = f"dev{n:02d}"
+        chunks = [c.replace(host, name) for c in chunks]
+        if rng.random() < 0.3:  # no clock of its own: judged at the run's clock
+            chunks = [c for c in chunks if "# show clock" not in c]
+        for chunk in chunks:
+            if rng.random() < 0.15 and "\nhostname " in chunk:
+                chunk = chunk.replace(f"{name}# ", "switch# ", 1)  # a prompt the hostname explains
+            bins[rng.randrange(files)].append(chunk)
+    paths = []
+    for i, parts in enumerate(bins):
+        if not parts:
+            continue
+        if rng.random() < 0.1:  # output without any prompt: the device is the file
+            parts = [PROMPT.sub("", parts[0], count=1).split("\n", 1)[-1]]
+        path = folder / f"f{i:02d}.txt"
+        path.write_text("".join(parts))
+        paths.append(str(path))
+    return paths
+
+
+class _Spy:
+    """What the parent's side of the held rounds saw."""
+
+    def __init__(self, monkeypatch) -> None:
+        self.runs: list[tuple[int, int]] = []  # (devices, judged in round 1)
+        build = held.Held.build
+
+        def spy(this, placed):
+            order, clocks, judged = build(this, placed)
+            self.runs.append((len(order), len(judged)))
+            return order, clocks, judged
+
+        monkeypatch.setattr(held.Held, "build", spy)
+
+
+def _reports(paths, **options):
+    one = analyze(paths, Options(jobs=1, system_now=SYSTEM_NOW, **options))
+    two = analyze(paths, Options(jobs=2, summaries=True, system_now=SYSTEM_NOW, **options))
+    return one, two
+
+
+def _same(one, two) -> None:
+    assert as_dict(two) == as_dict(one)
+    for fmt in ("text", "sarif", "github"):
+        assert render(two, fmt, pretty=False) == render(one, fmt, pretty=False), fmt
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_fleet_dealt_at_random_gives_the_report_of_one_job(tmp_path, monkeypatch, seed):
+    spy = _Spy(monkeypatch)
+    paths = _fleet(tmp_path, seed)
+    one, two = _reports(paths)
+    _same(one, two)
+    assert spy.runs and spy.runs[0][0] == len(one.devices)
+    assert len(one.devices) >= 10 and one.findings
+
+
+def test_the_rounds_are_all_taken(tmp_path, monkeypatch):
+    # over a few fleets: devices judged in round 1, and devices placed again because their
+    # outputs went to different batches
+    spy = _Spy(monkeypatch)
+    for seed in range(3):
+        folder = tmp_path / str(seed)
+        folder.mkdir()
+        _reports(_fleet(folder, seed, devices=20, files=24))
+    assert any(0 < early < total for total, early in spy.runs), spy.runs
+
+
+def test_one_capture_per_switch_is_judged_where_it_was_read(tmp_path, monkeypatch):
+    spy = _Spy(monkeypatch)
+    text = (SAMPLES / "healthy-registered-9.3.txt").read_text()
+    paths = []
+    for i in range(12):
+        path = tmp_path / f"s{i}.txt"
+        path.write_text(text.replace("dc1-leaf-101", f"leaf{i:02d}"))
+        paths.append(str(path))
+    one, two = _reports(paths)
+    _same(one, two)
+    assert spy.runs == [(12, 12)]
+
+
+def test_no_clock_anywhere_and_a_fixed_now(tmp_path):
+    paths = _fleet(tmp_path, 11)
+    for path in paths:  # no clock in the whole run: this machine's, or the events' estimate
+        Path(path).write_text(re.sub(r"\S+# show clock\n[^#]*?(?=\S+# |\Z)", "", Path(path).read_text()))
+    _same(*_reports(paths))
+    _same(*_reports(paths, now=dt.datetime(2023, 3, 20, tzinfo=dt.timezone.utc)))
+
+
+def test_standard_input_joins_a_device_read_by_a_worker(tmp_path, monkeypatch):
+    import io
+    import sys
+
+    text = (SAMPLES / "healthy-registered-9.3.txt").read_text()
+    host, chunks = _chunks(text)
+    paths = []
+    for i in range(10):
+        path = tmp_path / f"s{i}.txt"
+        path.write_text("".join(chunks[:2]).replace(host, f"leaf{i:02d}"))
+        paths.append(str(path))
+    stdin = "".join(chunks[2:]).replace(host, "leaf03")
+
+    def run(jobs: int):
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin.encode())))
+        return analyze(["-", *paths], Options(jobs=jobs, summaries=jobs > 1, system_now=SYSTEM_NOW))
+
+    one, two = run(1), run(2)
+    _same(one, two)
+    (leaf03,) = [d for d in two.devices if d.name == "leaf03"]
+    assert leaf03.inputs == ["-", paths[3]]
+
+
+def test_markdown_and_library_callers_get_whole_devices(tmp_path):
+    paths = _fleet(tmp_path, 3)
+    two = analyze(paths, Options(jobs=2, system_now=SYSTEM_NOW))
+    assert all(d.store.all() for d in two.devices)
+    one = analyze(paths, Options(jobs=1, system_now=SYSTEM_NOW))
+    assert render(two, "markdown") == render(one, "markdown")
+
+
+def test_a_failing_worker_stops_the_run_with_its_error(tmp_path, monkeypatch):
+    paths = _fleet(tmp_path, 5)
+
+    def broken(*args):
+        raise ValueError("rule engine exploded")
+
+    monkeypatch.setattr(held, "judge", broken)  # inherited by the forked workers
+    with pytest.raises(ValueError, match="rule engine exploded") as info:
+        analyze(paths, Options(jobs=2, summaries=True))
+    assert any("in a --jobs worker" in note for note in getattr(info.value, "__notes__", []))
+    assert multiprocessing.active_children() == []
+
+
+def test_a_worker_that_dies_does_not_hang_the_run(tmp_path, monkeypatch):
+    import os
+
+    paths = _fleet(tmp_path, 6)
+    monkeypatch.setattr(held, "judge", lambda *args: os._exit(3))
+    with pytest.raises(RuntimeError, match="stopped unexpectedly"):
+        analyze(paths, Options(jobs=2, summaries=True))
+    assert multiprocessing.active_children() == []
+
+
+def test_the_cli_reports_the_same_under_two_jobs(tmp_path):
+    from click.testing import CliRunner
+
+    from diag.cli import cli
+
+    paths = _fleet(tmp_path, 8)
+    runner = CliRunner()
+    args = ["check", "--no-config", "-f", "json", "--now", "2024-06-01T00:00:00Z"]
+    one = runner.invoke(cli, [*args, "-j", "1", *paths])
+    two = runner.invoke(cli, [*args, "-j", "2", *paths])
+    assert one.exit_code == two.exit_code == 1, two.output
+    assert json.loads(one.output) == json.loads(two.output)
+
+
+def test_a_prompt_its_batch_explains_and_the_run_does_not(tmp_path, monkeypatch):
+    # In the first batch, 'switch#' above 'hostname leafa' makes a bare 'switch#' capture
+    # leafa's; a later file has 'switch#' above 'hostname leafb', so over the whole run the
+    # bare capture is neither's. The first batch's judgement of leafa must not stand.
+    spy = _Spy(monkeypatch)
+    host, chunks = _chunks((SAMPLES / "known-issue-1-source-interface.txt").read_text())
+    config = next(c for c in chunks if "\nhostname " in c)
+    status = next(c for c in chunks if "# show license status" in c)
+    clock = next(c for c in chunks if "# show clock" in c)
+
+    def named(text: str, prompt: str, hostname: str) -> str:
+        return re.sub(r"\nhostname \S+", f"\nhostname {hostname}", text.replace(f"{host}# ", f"{prompt}# "))
+
+    files = {"a1.txt": named(clock + config, "switch", "leafa"), "a2.txt": named(status, "switch", "leafa")}
+    healthy = (SAMPLES / "healthy-registered-9.3.txt").read_text()
+    for i in range(13):
+        files[f"h{i:02d}.txt"] = healthy.replace("dc1-leaf-101", f"leaf{i:02d}")
+    files["z.txt"] = named(clock + config, "switch", "leafb")
+    paths = []
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+        paths.append(str(tmp_path / name))
+    assert parallel.worker_batches(paths, 2)[0] == paths[:2]
+    one, two = _reports(paths)
+    _same(one, two)
+    assert {"leafa", "leafb", "switch"} <= {d.name for d in two.devices}
+    total, early = spy.runs[0]
+    assert total == len(one.devices) and early == total - 2  # leafa and switch: placed again
