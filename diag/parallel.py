@@ -1,6 +1,8 @@
 """``--jobs N``: read and evaluate many files on several cores.
 
-Two parallel phases around one sequential one:
+For the reports that show devices by their summary (all but markdown), ``Crew`` workers
+keep what they read and judge it where it is (``diag.held``). Otherwise, two parallel
+phases around one sequential one:
 
 1. workers read and parse batches of files (sections are compacted to the lines
    facts point at before they travel back, so the pickles stay small);
@@ -216,7 +218,7 @@ class Crew:
         return self
 
     def __exit__(self, kind, exc, tb) -> None:
-        self.close()
+        self.close(now=kind is not None)
 
     def ask(self, worker: int, fn: Callable, *args) -> None:
         self.conns[worker].send((fn, args))
@@ -277,16 +279,20 @@ class Crew:
                     done(task, answer)
         return where
 
-    def close(self) -> None:
+    def close(self, now: bool = False) -> None:
+        """Stop the workers: once they have answered everything, or ``now`` (the run failed
+        or was interrupted, and what they are doing is of no use any more)."""
         for conn in self.conns:
             try:
                 conn.send(None)
             except (OSError, ValueError):
                 pass
         for proc in self.procs:
+            if now:
+                proc.terminate()
             proc.join(5)
             if proc.is_alive():
-                proc.terminate()
+                proc.kill()
                 proc.join()
         for conn in self.conns:
             conn.close()

@@ -234,3 +234,36 @@ def test_a_prompt_its_batch_explains_and_the_run_does_not(tmp_path, monkeypatch)
     assert {"leafa", "leafb", "switch"} <= {d.name for d in two.devices}
     total, early = spy.runs[0]
     assert total == len(one.devices) and early == total - 2  # leafa and switch: placed again
+
+
+def test_ctrl_c_stops_the_workers_at_once(tmp_path):
+    # a terminal's Ctrl-C reaches the whole process group: workers leave it to the parent,
+    # which stops them and exits 130 without waiting for their batches
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    text = (SAMPLES / "healthy-registered-9.3.txt").read_text()
+    for i in range(2500):
+        (tmp_path / f"s{i:04d}.txt").write_text(text.replace("dc1-leaf-101", f"leaf{i:04d}"))
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.Popen([sys.executable, "-m", "diag", "check", "--no-config", "-j", "2", str(tmp_path)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=root, start_new_session=True,
+                            env={**os.environ, "PYTHONPATH": str(root)})
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    deadline = time.monotonic() + 30
+    while proc.poll() is None and time.monotonic() < deadline:  # until the workers are at work
+        if not children.exists() or children.read_text().split():
+            break
+        time.sleep(0.01)
+    time.sleep(0.1)
+    os.killpg(proc.pid, signal.SIGINT)
+    stopped = time.monotonic()
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and b"interrupted" in err, err
+    assert time.monotonic() - stopped < 5
+    time.sleep(0.2)
+    with pytest.raises(ProcessLookupError):
+        os.killpg(proc.pid, 0)  # nothing of the group is left

@@ -152,12 +152,12 @@ def test_one_gzipped_file_is_followed_byte_by_byte(tmp_path):
     assert rec.updates_after("evaluating")[-1] [0] == len(report.devices)
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
-def test_many_files_are_counted_in_order(tmp_path, jobs):
+@pytest.mark.parametrize("jobs, summaries", [(1, False), (2, False), (2, True)])
+def test_many_files_are_counted_in_order(tmp_path, jobs, summaries):
     for i in range(10):
         shutil.copy(SAMPLES / "healthy-registered-9.3.txt", tmp_path / f"s{i:02d}.txt")
     rec = Recorder()
-    report = analyze([str(tmp_path)], Options(progress=rec, jobs=jobs))
+    report = analyze([str(tmp_path)], Options(progress=rec, jobs=jobs, summaries=summaries))
     notes = [note for _, note in rec.updates_after("reading") if note]
     assert notes[-1] == "file 10 of 10"
     total = sum(p.stat().st_size for p in tmp_path.iterdir())
