@@ -134,8 +134,13 @@ class FactStore:
         self.by_kind.setdefault(fact.kind, []).append(fact)
 
     def extend(self, facts: Iterable[Fact]) -> None:
+        by_kind = self.by_kind
         for fact in facts:
-            self.add(fact)
+            same = by_kind.get(fact.kind)
+            if same is None:
+                by_kind[fact.kind] = [fact]
+            else:
+                same.append(fact)
 
     def get(self, kind: str) -> list[Fact]:
         return self.by_kind.get(kind, [])

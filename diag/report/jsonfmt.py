@@ -48,4 +48,4 @@ def render(report: Report, pretty: bool = True, **_) -> str:
     """Indented for a person; compact (and several times faster to write) for a program."""
     if pretty:
         return json.dumps(as_dict(report), indent=2, ensure_ascii=False) + "\n"
-    return json.dumps(as_dict(report), ensure_ascii=False, separators=(",", ":")) + "\n"
+    return json.dumps(as_dict(report), ensure_ascii=False, separators=(",", ":"), check_circular=False) + "\n"

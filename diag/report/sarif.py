@@ -284,4 +284,4 @@ def render(report: Report, pretty: bool = True, **kw) -> str:
     data = as_dict(report, cwd=kw.get("cwd"), show_suppressed=bool(kw.get("show_suppressed")))
     if pretty:
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), check_circular=False) + "\n"
