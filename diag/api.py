@@ -13,7 +13,7 @@ import os
 import stat
 from collections import Counter
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from diag import __version__
@@ -346,11 +346,17 @@ def analyze(paths: list[str], options: Options | None = None, rules: RuleBook | 
             from diag import held as keep
 
             keep._RULES[:] = [rules]  # the workers inherit it
-            paths = [p for p, _ in main]
-            batches = parallel.worker_batches(paths, options.jobs)
-            crew = stack.enter_context(parallel.Crew(min(options.jobs, max(1, len(batches)))))
-            held = keep.Held(crew, rules, options.now)
-            read = held.read(paths, batches, _read_batch_compact, ticker.done if options.progress else lambda: None)
+            files = [p for p, _ in main]
+            batches = parallel.worker_batches(files, options.jobs)
+            try:
+                crew = stack.enter_context(parallel.Crew(min(options.jobs, max(1, len(batches)))))
+            except OSError:  # no process to be had (a process limit): this one reads everything
+                held, read = None, None
+                options = replace(options, jobs=1)
+            else:
+                held = keep.Held(crew, rules, options.now)
+                read = held.read(files, batches, _read_batch_compact,
+                                 ticker.done if options.progress else lambda: None)
         else:
             held, read = None, None
         return _analyze(paths, options, rules, known, main, ticker, unread, skipped_files, held, read)

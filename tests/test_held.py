@@ -267,3 +267,30 @@ def test_ctrl_c_stops_the_workers_at_once(tmp_path):
     time.sleep(0.2)
     with pytest.raises(ProcessLookupError):
         os.killpg(proc.pid, 0)  # nothing of the group is left
+
+
+def test_no_worker_to_be_had_reads_in_this_process(tmp_path, monkeypatch):
+    paths = _fleet(tmp_path, 4)
+
+    def refused(*args):
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(parallel, "Crew", refused)
+    monkeypatch.setattr(parallel, "_Pool", refused)
+    one, two = _reports(paths)
+    _same(one, two)
+
+
+def test_a_folder_of_nothing_readable_but_one_broken_link(tmp_path):
+    # the same one-line refusal as with one job: the folder was named, not its files
+    from click.testing import CliRunner
+
+    from diag.cli import cli
+
+    for i in range(8):
+        (tmp_path / f"e{i}.txt").write_text("")
+    (tmp_path / "broken").symlink_to(tmp_path / "missing")
+    runs = [CliRunner().invoke(cli, ["check", "--no-config", "-f", "json", "-j", jobs, str(tmp_path)])
+            for jobs in ("1", "2")]
+    assert runs[0].exit_code == runs[1].exit_code == 2
+    assert runs[0].output == runs[1].output
