@@ -3,15 +3,19 @@
 Three rounds between the parent and a ``parallel.Crew``:
 
 1. workers read and parse batches of files, each batch going to the next free worker,
-   and keep the sections and facts; they send up only each section's names (its prompt
-   and the hostname it declares) and the inputs' read statistics;
+   and keep the sections and facts; they send up each section's names (its prompt and
+   the hostname it declares) and the inputs' read statistics. Each worker also places
+   its batch's sections as if no other file existed, and judges at once the devices
+   that have a clock of their own (all of them under ``--now``);
 2. the parent places every section in its device (``devices.place``, the same code a
-   single process runs) and tells each worker which devices it holds whole; the worker
-   builds and settles them and sends up their clocks. A device whose files went to
-   different workers (or that standard input, read here, is part of) is built here from
-   the files' sections, which only then travel up;
-3. with the run's clock settled, workers evaluate their devices and send up the
-   findings and a summary of each device.
+   single process runs). A round-1 judgement stands when the run places that device's
+   sections exactly as its batch did: in a fleet of one capture per switch, nearly
+   every device. The worker holding all the files of any other device builds and
+   settles it and sends up its clock; a device whose files went to different workers
+   (or that standard input, read here, is part of) is built here from the files'
+   sections, which only then travel up;
+3. with the run's clock settled, workers judge the devices still waiting and send up
+   the findings and a summary of each device.
 
 Facts never travel: a fleet's sections and facts cost the parent more to unpickle than
 the workers take to evaluate them. Reports other than markdown need only the summaries
