@@ -262,6 +262,7 @@ class _ReadProgress:
     def __init__(self, progress, paths: list[str]) -> None:
         self.progress = progress
         self.sizes = [_size(p) for p in paths] if progress is not None else []
+        self.size_of = dict(zip(paths, self.sizes))
         self.base = 0  # bytes of the files already read
         self.count = 0  # files already read
         if progress is not None:
@@ -276,8 +277,11 @@ class _ReadProgress:
         size = self.sizes[self.count] if self.count < len(self.sizes) else 0
         self.progress.update(self.base + min(pos, size), self._note())
 
-    def done(self) -> None:
-        if self.count < len(self.sizes):
+    def done(self, path: str | None = None) -> None:
+        """An input read: the next in order, or ``path`` (inputs read out of order)."""
+        if path is not None:
+            self.base += self.size_of.get(path, 0)
+        elif self.count < len(self.sizes):
             self.base += self.sizes[self.count]
         self.count += 1
         self.progress.update(self.base, self._note())
@@ -356,7 +360,7 @@ def analyze(paths: list[str], options: Options | None = None, rules: RuleBook | 
             else:
                 held = keep.Held(crew, rules, options.now)
                 read = held.read(files, batches, _read_batch_compact,
-                                 ticker.done if options.progress else lambda: None)
+                                 ticker.done if options.progress else lambda path: None)
         else:
             held, read = None, None
         return _analyze(paths, options, rules, known, main, ticker, unread, skipped_files, held, read)
@@ -423,12 +427,15 @@ def _analyze(paths, options, rules, known, main, ticker, unread, skipped_files, 
 
     system_now = options.system_now or _utcnow()
     if held is not None:
-        order, clocks, judged = held.build(list(zip([p for p, _ in parsed], place(parsed))))
+        placed = place(parsed)
+        if options.progress is not None:
+            options.progress.stage("evaluating", len({key for owners in placed for key, _ in owners}), "devices")
+        order, clocks, judged = held.build(list(zip([p for p, _ in parsed], placed)))
+        if options.progress is not None:
+            options.progress.update(len(judged))  # judged in round 1, as they were read
         order.sort(key=lambda key_name: key_name[1].lower())  # report order (stable: as group() gives it)
         # in that order, as a single process has them: of two equal clocks, the first is named
         now, source, detail = _run_time({key: clocks[key] for key, _ in order}, options, system_now)
-        if options.progress is not None:
-            options.progress.stage("evaluating", len(order), "devices")
         judged.update(held.judge(now, source))
         devices = ordered(judged[key][0] for key, _ in order)
         parts = [judged[dev.key] for dev in devices]

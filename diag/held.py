@@ -148,7 +148,8 @@ class Held:
         self.devices: dict[str, tuple[Device, object]] = {}  # devices built here
 
     def read(self, paths: list[str], batches: list[list[str]], read_here, done) -> list:
-        """Per path, as ``api.read_batch`` gives it but with names instead of sections."""
+        """Per path, as ``api.read_batch`` gives it but with names instead of sections;
+        ``done(path)`` as each is read."""
         out: dict[str, object] = {}
         for path in paths:
             if path == "-":
@@ -156,14 +157,14 @@ class Held:
                 self.here[path] = outcome
                 self.holder[path], self.batch[path] = -1, -1
                 out[path] = outcome if not isinstance(outcome, tuple) else (outcome[0], names_of(outcome[1]))
-                done()
+                done(path)
 
         def arrived(task: int, answer) -> None:
             outcomes, placed, judged = answer
             for path, outcome in zip(batches[task], outcomes):
                 out[path] = outcome
                 self.batch[path] = task
-                done()
+                done(path)
             self.local[task] = dict(placed)
             self.early[task] = judged
 

@@ -221,7 +221,15 @@ class Crew:
         self.close(now=kind is not None)
 
     def ask(self, worker: int, fn: Callable, *args) -> None:
-        self.conns[worker].send((fn, args))
+        try:
+            self.conns[worker].send((fn, args))
+        except OSError:  # the worker is gone: not to be mistaken for a closed stdout
+            self._lost(worker)
+
+    def _lost(self, worker: int):
+        proc = self.procs[worker]
+        proc.join(1)
+        raise RuntimeError(f"a --jobs worker stopped unexpectedly (exit status {proc.exitcode})") from None
 
     def answer(self, worker: int):
         """The answer of ``worker`` to its request: its value, or its exception raised here."""
@@ -232,8 +240,7 @@ class Crew:
         try:
             status, value, where = conn.recv()
         except (EOFError, OSError):
-            proc.join(1)
-            raise RuntimeError(f"a --jobs worker stopped unexpectedly (exit status {proc.exitcode})") from None
+            self._lost(worker)
         if status == "error":
             value.add_note(f"in a --jobs worker:\n{where}")
             raise value

@@ -294,3 +294,29 @@ def test_a_folder_of_nothing_readable_but_one_broken_link(tmp_path):
             for jobs in ("1", "2")]
     assert runs[0].exit_code == runs[1].exit_code == 2
     assert runs[0].output == runs[1].output
+
+
+def test_a_worker_killed_between_rounds_is_an_error_not_a_closed_stdout(tmp_path, monkeypatch):
+    # the next request to a dead worker fails to send: before, that BrokenPipeError passed
+    # for a closed stdout and the run ended with exit 0 and no output at all
+    import os
+    import signal
+
+    from click.testing import CliRunner
+
+    from diag import api
+    from diag.cli import cli
+
+    paths = _fleet(tmp_path, 7)
+    place = api.place
+
+    def kill_one_then_place(*args):
+        worker = multiprocessing.active_children()[0]
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.join()
+        return place(*args)
+
+    monkeypatch.setattr(api, "place", kill_one_then_place)
+    run = CliRunner().invoke(cli, ["check", "--no-config", "-f", "json", "-j", "2", *paths])
+    assert run.exit_code == 3 and "stopped unexpectedly" in run.output, run.output
+    assert multiprocessing.active_children() == []
