@@ -72,10 +72,13 @@ def to_upper(text: str | None) -> str | None:
     return " ".join(text.upper().split()) if text else None
 
 
+_INT = re.compile(r"-?\d+")
+
+
 def to_int(text: str | None) -> int | None:
     if _blank(text):
         return None
-    m = re.search(r"-?\d+", text or "")
+    m = _INT.search(text or "")
     return int(m.group(0)) if m else None
 
 

@@ -30,8 +30,11 @@ _SERVER_FIELDS = {
 }
 
 
+_SEPARATORS = re.compile(r"[\s,]+")
+
+
 def _split(text) -> list[str]:
-    return [t for t in re.split(r"[\s,]+", str(text or "")) if t]
+    return [t for t in _SEPARATORS.split(str(text or "")) if t]
 
 
 def _post(section, facts: list[Fact], rows: Rows) -> list[Fact]:

@@ -8,6 +8,7 @@ from diag.facts import Fact
 from diag.parsers.base import FactMap, Rows, TextFSMParser
 
 _INNER = re.compile(r"%(?P<fac>[A-Z][A-Z0-9_]*)-(?P<sev>\d)-(?P<mn>[A-Z0-9_]+)")
+_NX_EVENT = re.compile(r"^LOG_SMART_LIC_(.+)$")
 
 
 def _event(facility: str, mnemonic: str) -> str:
@@ -18,7 +19,7 @@ def _event(facility: str, mnemonic: str) -> str:
     """
     if facility == "SMART_LIC":
         return mnemonic
-    m = re.match(r"^LOG_SMART_LIC_(.+)$", mnemonic)
+    m = _NX_EVENT.match(mnemonic)
     return m.group(1) if m else mnemonic
 
 

@@ -126,10 +126,13 @@ _IF_PREFIX = [
 ]
 
 
+_IF_WORD = re.compile(r"^([a-z\-]+)(.*)$")
+
+
 def interface_key(name: str) -> str:
     """``Eth1/1`` -> ``ethernet1/1``, ``Vlan27`` -> ``vlan27``, ``lo0`` -> ``loopback0``."""
     low = name.strip().lower().replace(" ", "")
-    m = re.match(r"^([a-z\-]+)(.*)$", low)
+    m = _IF_WORD.match(low)
     if not m:
         return low
     word, rest = m.groups()
