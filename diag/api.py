@@ -430,13 +430,11 @@ def _analyze(paths, options, rules, known, main, ticker, unread, skipped_files, 
         placed = place(parsed)
         if options.progress is not None:
             options.progress.stage("evaluating", len({key for owners in placed for key, _ in owners}), "devices")
-        order, clocks, judged = held.build(list(zip([p for p, _ in parsed], placed)))
-        if options.progress is not None:
-            options.progress.update(len(judged))  # judged in round 1, as they were read
+        order, clocks = held.build(list(zip([p for p, _ in parsed], placed)))
         order.sort(key=lambda key_name: key_name[1].lower())  # report order (stable: as group() gives it)
         # in that order, as a single process has them: of two equal clocks, the first is named
         now, source, detail = _run_time({key: clocks[key] for key, _ in order}, options, system_now)
-        judged.update(held.judge(now, source))
+        judged = held.judge(now, source)
         devices = ordered(judged[key][0] for key, _ in order)
         parts = [judged[dev.key] for dev in devices]
         device_now = {dev.key: (dev.now, dev.now_source) for dev in devices}

@@ -3,36 +3,34 @@
 Three rounds between the parent and a ``parallel.Crew``:
 
 1. workers read and parse batches of files, each batch going to the next free worker,
-   and keep the sections and facts; they send up each section's names (its prompt and
-   the hostname it declares) and the inputs' read statistics. Each worker also places
-   its batch's sections as if no other file existed, and judges at once the devices
-   that have a clock of their own (all of them under ``--now``);
+   and keep the sections and facts; they send up only each section's names (its prompt
+   and the hostname it declares) and the inputs' read statistics;
 2. the parent places every section in its device (``devices.place``, the same code a
-   single process runs). A round-1 judgement stands when the run places that device's
-   sections exactly as its batch did: in a fleet of one capture per switch, nearly
-   every device. The worker holding all the files of any other device builds and
-   settles it and sends up its clock; a device whose files went to different workers
-   (or that standard input, read here, is part of) is built here from the files'
-   sections, which only then travel up;
-3. with the run's clock settled, workers judge the devices still waiting and send up
-   the findings and a summary of each device.
+   single process runs) and gives each device a home: the worker holding its first
+   file. A worker sends the home of a device the files of it that it holds (pickled
+   once, passed on by the parent as bytes); each home then builds and settles its
+   devices and sends up their clocks. A device that standard input (read here) is
+   part of is built here;
+3. with the run's clock settled, workers judge their devices and send up the findings
+   and a summary of each device.
 
-Facts never travel: a fleet's sections and facts cost the parent more to unpickle than
-the workers take to evaluate them. Reports other than markdown need only the summaries
-(``Options.summaries``); the markdown report and library callers get whole devices from
-the other way of running ``--jobs`` (``parallel.evaluate``).
+Facts travel only for devices spread over workers, and then between workers: a fleet's
+sections and facts cost the parent more to unpickle than the workers take to evaluate
+them. Reports other than markdown need only the summaries (``Options.summaries``); the
+markdown report and library callers get whole devices from the other way of running
+``--jobs`` (``parallel.evaluate``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 
-from diag.devices import Device, build, capture_clock, estimate_from_events, names_of, place, settle
+from diag.devices import Device, build, capture_clock, estimate_from_events, names_of, settle
 
 # what a worker holds: {path: (info, parsed) or InputError}, then {key: (device, clock)}
 _FILES: dict = {}
 _DEVICES: dict = {}
-_WAITING: dict = {}  # (batch, key) -> (device, clock): placed in round 1, judged in round 3
 _RULES: list = []  # the rule book, set before the workers fork
 
 
@@ -66,50 +64,30 @@ def _settled(dev: Device, clocks: bool):
     return capture_clock(dev) if clocks else None
 
 
-def _read(task: tuple[int, list[str], dt.datetime | None, bool]):
-    """Round 1, in a worker: read a batch; per path its ``InputError`` or (info, names).
-
-    The batch's devices are then placed as if no other file existed and those with a
-    clock of their own (or all, under ``--now``) judged at once: the parent keeps a
-    device's judgement when the whole run places the same sections in it, which is the
-    rule in a fleet of one capture per switch. The others wait for rounds 2 and 3.
-    """
+def _read(paths: list[str]) -> list:
+    """Round 1, in a worker: read a batch; per path its ``InputError`` or (info, names)."""
     from diag.api import read_batch
     from diag.errors import InputError
 
-    batch, paths, fixed, clocks = task
     out = []
-    files = []
     for path, outcome in zip(paths, read_batch(paths, True)):
         _FILES[path] = outcome
-        if isinstance(outcome, InputError):
-            out.append(outcome)
-        else:
-            out.append((outcome[0], names_of(outcome[1])))
-            files.append((path, out[-1][1], outcome[1]))
-    owners = place([(path, names) for path, names, _ in files])
-    judged = {}
-    rules = _RULES[0]
-    placement = [(path, section, facts, owner)
-                 for (path, _, parsed), placed in zip(files, owners)
-                 for (section, facts), owner in zip(parsed, placed)]
-    for key, dev in build(placement).items():
-        own = _settled(dev, clocks)
-        if fixed is not None or own is not None:
-            judged[key] = judge(rules, dev, own, fixed, "option" if fixed is not None else "capture") + (own,)
-        else:
-            _WAITING[(batch, key)] = (dev, own)
-    return out, [(path, placed) for (path, _, _), placed in zip(files, owners)], judged
+        out.append(outcome if isinstance(outcome, InputError) else (outcome[0], names_of(outcome[1])))
+    return out
 
 
-def _give(paths: list[str]) -> list:
-    """Sections and facts of these files, for devices the parent builds."""
-    return [_FILES[path][1] for path in paths]
+def _give(paths: list[str]) -> bytes:
+    """Sections and facts of these files, pickled for another process."""
+    return pickle.dumps([_FILES[path][1] for path in paths], pickle.HIGHEST_PROTOCOL)
 
 
-def _build(owners: list[tuple[str, list]], clocks: bool, waiting: list[tuple[int, str]]) -> dict:
-    """Round 2, in a worker: build the devices it holds whole and round 1 did not settle;
-    keep the ``waiting`` devices of round 1. Their clocks by key."""
+def _build(owners: list[tuple[str, list]], clocks: bool, incoming: list[tuple[list[str], bytes]]) -> dict:
+    """Round 2, in a worker: take the files other workers sent, build and settle the
+    devices homed here (``owners``: per file, each section's (key, name) or None for
+    another home's). Their clocks by key."""
+    for paths, blob in incoming:
+        for path, sections in zip(paths, pickle.loads(blob)):
+            _FILES[path] = (None, sections)
     placement = [(path, section, facts, owner)
                  for path, placed in owners
                  for (section, facts), owner in zip(_FILES[path][1], placed) if owner is not None]
@@ -118,10 +96,6 @@ def _build(owners: list[tuple[str, list]], clocks: bool, waiting: list[tuple[int
     for key, dev in build(placement).items():
         _DEVICES[key] = (dev, _settled(dev, clocks))
         out[key] = _DEVICES[key][1]
-    for batch, key in waiting:
-        _DEVICES[key] = _WAITING[(batch, key)]
-        out[key] = _DEVICES[key][1]
-    _WAITING.clear()
     return out
 
 
@@ -133,6 +107,9 @@ def _judge(now: dt.datetime, source: str) -> dict:
     return out
 
 
+HERE = -1  # the parent, as a holder and a home
+
+
 class Held:
     """The parent's side of the three rounds."""
 
@@ -140,12 +117,10 @@ class Held:
         self.crew = crew
         self.rules = rules
         self.fixed = fixed  # --now
-        self.holder: dict[str, int] = {}  # path -> worker (-1: this process)
-        self.batch: dict[str, int] = {}  # path -> its batch (-1: read here)
-        self.here: dict = {}  # what this process read itself (standard input)
-        self.local: dict[int, dict[str, tuple[str, str]]] = {}  # batch -> how it placed its sections
-        self.early: dict[int, dict] = {}  # batch -> what its worker judged in round 1
+        self.holder: dict[str, int] = {}  # path -> worker (HERE: read by this process)
+        self.here: dict = {}  # sections this process holds: what it read, what it was sent
         self.devices: dict[str, tuple[Device, object]] = {}  # devices built here
+        self.moved = 0  # files sent from one process to another (tests, measurements)
 
     def read(self, paths: list[str], batches: list[list[str]], read_here, done) -> list:
         """Per path, as ``api.read_batch`` gives it but with names instead of sections;
@@ -154,103 +129,76 @@ class Held:
         for path in paths:
             if path == "-":
                 outcome = read_here([path])[0]
-                self.here[path] = outcome
-                self.holder[path], self.batch[path] = -1, -1
-                out[path] = outcome if not isinstance(outcome, tuple) else (outcome[0], names_of(outcome[1]))
-                done(path)
-
-        def arrived(task: int, answer) -> None:
-            outcomes, placed, judged = answer
-            for path, outcome in zip(batches[task], outcomes):
+                self.holder[path] = HERE
+                if isinstance(outcome, tuple):
+                    self.here[path] = outcome[1]
+                    outcome = (outcome[0], names_of(outcome[1]))
                 out[path] = outcome
-                self.batch[path] = task
                 done(path)
-            self.local[task] = dict(placed)
-            self.early[task] = judged
 
-        tasks = [(i, batch, self.fixed, self.fixed is None) for i, batch in enumerate(batches)]
-        where = self.crew.share(_read, tasks, arrived)
+        def arrived(task: int, answer: list) -> None:
+            for path, outcome in zip(batches[task], answer):
+                out[path] = outcome
+                done(path)
+
+        where = self.crew.share(_read, batches, arrived)
         for batch, worker in zip(batches, where):
             for path in batch:
                 self.holder[path] = worker
         return [out[path] for path in paths]
 
-    def build(self, placed: list[tuple[str, list[tuple[str, str]]]]) -> tuple[list, dict, dict]:
+    def build(self, placed: list[tuple[str, list[tuple[str, str]]]]) -> tuple[list, dict]:
         """``placed``: per file read, the (key, name) of each of its sections. Returns the
-        device keys and names in the order they first appear, every device's clock, and
-        the devices already judged."""
+        device keys and names in the order they first appear, and every device's clock."""
         clocks = self.fixed is None
         order: dict[str, str] = {}
-        holders: dict[str, set[int]] = {}
-        batch_of: dict[str, int] = {}
-        # A device judged in round 1 stands when the run places its sections as its batch
-        # did: all of them in that batch, in files the batch placed exactly as the run does.
-        # A file placed otherwise takes every device either placement gives it.
-        unsure: set[str] = set()
+        home: dict[str, int] = {}
         for path, owners in placed:
-            batch = self.batch[path]
-            local = self.local.get(batch, {}).get(path)
-            if local != owners:
-                unsure.update(key for key, _ in owners)
-                unsure.update(key for key, _ in local or ())
             for key, name in owners:
                 if key not in order:
                     order[key] = name
-                    holders[key] = {self.holder[path]}
-                    batch_of[key] = batch
-                else:
-                    holders[key].add(self.holder[path])
-                    if batch_of[key] != batch:
-                        unsure.add(key)
-        judged: dict = {}
-        clock: dict = {}
-        waiting: list[list] = [[] for _ in range(len(self.crew))]
-        settled: set[str] = set()
-        for key in order:
-            batch = batch_of[key]
-            if batch < 0 or key in unsure:
-                continue
-            early = self.early[batch].get(key)
-            settled.add(key)
-            if early is not None:
-                judged[key] = early[:5]
-                clock[key] = early[5]
-            else:
-                waiting[next(iter(holders[key]))].append((batch, key))
-        mine = {key for key, h in holders.items() if key not in settled and (len(h) > 1 or -1 in h)}
-        # what each worker builds, and the files this process needs sections of
-        per_worker: list[list] = [[] for _ in range(len(self.crew))]
-        wanted: list[list[str]] = [[] for _ in range(len(self.crew))]
+                    home[key] = self.holder[path]
+                elif self.holder[path] == HERE:
+                    home[key] = HERE  # standard input is read here and stays here
+        # per home, its files with the sections of its devices; the files it lacks, by holder
+        owners_of: dict[int, list] = {w: [] for w in range(len(self.crew))}
+        owners_of[HERE] = []
+        lacking: dict[tuple[int, int], list[str]] = {}  # (holder, home) -> paths
         for path, owners in placed:
-            worker = self.holder[path]
-            if worker >= 0:
-                left = [o if o[0] not in mine and o[0] not in settled else None for o in owners]
-                if any(left):
-                    per_worker[worker].append((path, left))
-                if any(key in mine for key, _ in owners):
-                    wanted[worker].append(path)
-        for worker, paths in enumerate(wanted):
-            if paths:
-                self.crew.ask(worker, _give, paths)
-                for path, parsed in zip(paths, self.crew.answer(worker)):
-                    self.here[path] = (None, parsed)
-        for part in self.crew.each(_build, [(owners, clocks, wait) for owners, wait in zip(per_worker, waiting)]):
-            clock.update(part)
-        if mine:
+            holder = self.holder[path]
+            for where in sorted({home[key] for key, _ in owners}):
+                owners_of[where].append((path, [o if home[o[0]] == where else None for o in owners]))
+                if where != holder:
+                    lacking.setdefault((holder, where), []).append(path)
+        # each holder pickles what each home lacks once; this process passes the bytes on
+        incoming: dict[int, list] = {w: [] for w in owners_of}
+        for (holder, where), paths in lacking.items():  # (never from here: what is here stays here)
+            self.crew.ask(holder, _give, paths)
+            incoming[where].append((paths, self.crew.answer(holder)))
+            self.moved += len(paths)
+        for worker in range(len(self.crew)):
+            self.crew.ask(worker, _build, owners_of[worker], clocks, incoming[worker])
+        clock: dict = {}
+        if owners_of[HERE]:
+            for paths, blob in incoming[HERE]:
+                self.here.update(zip(paths, pickle.loads(blob)))
             placement = [(path, section, facts, owner)
-                         for path, owners in placed if path in self.here
-                         for (section, facts), owner in zip(self.here[path][1], owners) if owner[0] in mine]
+                         for path, owners in owners_of[HERE]
+                         for (section, facts), owner in zip(self.here[path], owners) if owner is not None]
             for key, dev in build(placement).items():
                 self.devices[key] = (dev, _settled(dev, clocks))
                 clock[key] = self.devices[key][1]
         self.here.clear()
-        return list(order.items()), clock, judged
+        for worker in range(len(self.crew)):
+            clock.update(self.crew.answer(worker))
+        return list(order.items()), clock
 
     def judge(self, now: dt.datetime, source: str) -> dict:
-        """Every device not judged yet, by key (see ``judge``)."""
+        """Every device judged, by key (see ``judge``)."""
         for worker in range(len(self.crew)):
             self.crew.ask(worker, _judge, now, source)
         out = {key: judge(self.rules, dev, own, now, source) for key, (dev, own) in self.devices.items()}
         for worker in range(len(self.crew)):
             out.update(self.crew.answer(worker))
         return out
+

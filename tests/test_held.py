@@ -73,13 +73,13 @@ class _Spy:
     """What the parent's side of the held rounds saw."""
 
     def __init__(self, monkeypatch) -> None:
-        self.runs: list[tuple[int, int]] = []  # (devices, judged in round 1)
+        self.runs: list[tuple[int, int, int]] = []  # (devices, files moved, devices built here)
         build = held.Held.build
 
         def spy(this, placed):
-            order, clocks, judged = build(this, placed)
-            self.runs.append((len(order), len(judged)))
-            return order, clocks, judged
+            order, clocks = build(this, placed)
+            self.runs.append((len(order), this.moved, len(this.devices)))
+            return order, clocks
 
         monkeypatch.setattr(held.Held, "build", spy)
 
@@ -106,15 +106,32 @@ def test_a_fleet_dealt_at_random_gives_the_report_of_one_job(tmp_path, monkeypat
     assert len(one.devices) >= 10 and one.findings
 
 
-def test_the_rounds_are_all_taken(tmp_path, monkeypatch):
-    # over a few fleets: devices judged in round 1, and devices placed again because their
-    # outputs went to different batches
+def test_devices_spread_over_workers_are_sent_to_one(tmp_path, monkeypatch):
+    # over a few fleets, some devices' files were read by different workers: the files
+    # travelled to the device's home worker
     spy = _Spy(monkeypatch)
     for seed in range(3):
         folder = tmp_path / str(seed)
         folder.mkdir()
-        _reports(_fleet(folder, seed, devices=20, files=24))
-    assert any(0 < early < total for total, early in spy.runs), spy.runs
+        _same(*_reports(_fleet(folder, seed, devices=20, files=24)))
+    assert any(moved for _, moved, _ in spy.runs), spy.runs
+    assert not any(here for _, _, here in spy.runs)  # no standard input: nothing built here
+
+
+def test_a_layout_by_command_puts_every_device_in_two_batches(tmp_path, monkeypatch):
+    # show-version/leafNN.txt, then status/leafNN.txt: each device's two files are read far
+    # apart, mostly by different workers
+    spy = _Spy(monkeypatch)
+    host, chunks = _chunks((SAMPLES / "healthy-registered-9.3.txt").read_text())
+    paths = []
+    for part, text in (("a", "".join(chunks[:2])), ("b", "".join(chunks[2:]))):
+        for i in range(16):
+            path = tmp_path / f"{part}-leaf{i:02d}.txt"
+            path.write_text(text.replace(host, f"leaf{i:02d}"))
+            paths.append(str(path))
+    one, two = _reports(paths)
+    _same(one, two)
+    assert len(two.devices) == 16 and spy.runs[0][0] == 16 and spy.runs[0][1] > 0
 
 
 def test_one_capture_per_switch_is_judged_where_it_was_read(tmp_path, monkeypatch):
@@ -127,7 +144,7 @@ def test_one_capture_per_switch_is_judged_where_it_was_read(tmp_path, monkeypatc
         paths.append(str(path))
     one, two = _reports(paths)
     _same(one, two)
-    assert spy.runs == [(12, 12)]
+    assert spy.runs == [(12, 0, 0)]  # every device where it was read
 
 
 def test_no_clock_anywhere_and_a_fixed_now(tmp_path):
@@ -155,10 +172,12 @@ def test_standard_input_joins_a_device_read_by_a_worker(tmp_path, monkeypatch):
         monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin.encode())))
         return analyze(["-", *paths], Options(jobs=jobs, summaries=jobs > 1, system_now=SYSTEM_NOW))
 
+    spy = _Spy(monkeypatch)
     one, two = run(1), run(2)
     _same(one, two)
     (leaf03,) = [d for d in two.devices if d.name == "leaf03"]
     assert leaf03.inputs == ["-", paths[3]]
+    assert spy.runs == [(10, 1, 1)]  # leaf03's file came up here, where standard input is
 
 
 def test_markdown_and_library_callers_get_whole_devices(tmp_path):
@@ -207,9 +226,9 @@ def test_the_cli_reports_the_same_under_two_jobs(tmp_path):
 
 
 def test_a_prompt_its_batch_explains_and_the_run_does_not(tmp_path, monkeypatch):
-    # In the first batch, 'switch#' above 'hostname leafa' makes a bare 'switch#' capture
-    # leafa's; a later file has 'switch#' above 'hostname leafb', so over the whole run the
-    # bare capture is neither's. The first batch's judgement of leafa must not stand.
+    # In the first batch, 'switch#' above 'hostname leafa' would make a bare 'switch#'
+    # capture leafa's; a later file has 'switch#' above 'hostname leafb', so over the whole
+    # run the bare capture is neither's: placing takes every file's names into account.
     spy = _Spy(monkeypatch)
     host, chunks = _chunks((SAMPLES / "known-issue-1-source-interface.txt").read_text())
     config = next(c for c in chunks if "\nhostname " in c)
@@ -232,8 +251,7 @@ def test_a_prompt_its_batch_explains_and_the_run_does_not(tmp_path, monkeypatch)
     one, two = _reports(paths)
     _same(one, two)
     assert {"leafa", "leafb", "switch"} <= {d.name for d in two.devices}
-    total, early = spy.runs[0]
-    assert total == len(one.devices) and early == total - 2  # leafa and switch: placed again
+    assert spy.runs[0][0] == len(one.devices)
 
 
 def test_ctrl_c_stops_the_workers_at_once(tmp_path):
