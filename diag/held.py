@@ -174,6 +174,7 @@ class Held:
         incoming: dict[int, list] = {w: [] for w in owners_of}
         for (holder, where), paths in lacking.items():  # (never from here: what is here stays here)
             self.crew.ask(holder, _give, paths)
+        for (holder, where), paths in lacking.items():  # each worker answers in order
             incoming[where].append((paths, self.crew.answer(holder)))
             self.moved += len(paths)
         for worker in range(len(self.crew)):
