@@ -939,7 +939,6 @@ def _days(delta: dt.timedelta) -> int:
     return int(delta.total_seconds() // 86400)
 
 
-
 FILTERS = {
     "https": lambda v, ctx: re.sub(r"^http://", "https://", str(v), flags=re.I),
     "host": lambda v, ctx: url_parts(str(v))[1],

@@ -425,6 +425,20 @@ def _site_zone(dev: Device, fact: Fact, now: dt.datetime, where: str) -> tuple[d
     return now, f"{where}, zone {zone} unknown to diag: read as UTC"
 
 
+def device_time(dev: Device, own, now: dt.datetime, source: str):
+    """The time a device is judged at and where it comes from, given its own clock
+    (``capture_clock``) and the run's (``now`` from ``source``), and the estimate from
+    its events it was taken from, if any."""
+    if source == "option":
+        return (now, "option"), None
+    if own is not None:
+        return (own[0], "capture"), None
+    estimate = estimate_from_events(dev, now) if source == "system" else None
+    if estimate is not None:
+        return (estimate[0], "capture"), estimate
+    return (now, source), None
+
+
 def estimate_from_events(dev: Device, system_now: dt.datetime) -> tuple[dt.datetime, str] | None:
     """When the output cannot be current, the newest event it reports.
 

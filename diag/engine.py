@@ -87,11 +87,19 @@ class Outcome:
     not_evaluated: list[NotEvaluated] = field(default_factory=list)
     collect_next: list[Collect] = field(default_factory=list)
 
-    def sort(self) -> None:
-        """Report order; stable, so each device's own entries keep theirs."""
-        self.findings.sort(key=Finding.sort_key)
-        self.not_evaluated.sort(key=lambda n: (n.device.lower(), n.rule_id))
-        self.collect_next.sort(key=Collect.sort_key)
+    @classmethod
+    def joined(cls, parts) -> "Outcome":
+        """The outcomes of parts of a run, given as (findings, not evaluated, collect-next)
+        in device order, in report order (stable: each device's entries keep theirs)."""
+        out = cls()
+        for findings, not_evaluated, collect in parts:
+            out.findings.extend(findings)
+            out.not_evaluated.extend(not_evaluated)
+            out.collect_next.extend(collect)
+        out.findings.sort(key=Finding.sort_key)
+        out.not_evaluated.sort(key=lambda n: (n.device.lower(), n.rule_id))
+        out.collect_next.sort(key=Collect.sort_key)
+        return out
 
 
 def _expand(pairs) -> list[tuple]:

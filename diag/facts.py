@@ -134,13 +134,8 @@ class FactStore:
         self.by_kind.setdefault(fact.kind, []).append(fact)
 
     def extend(self, facts: Iterable[Fact]) -> None:
-        by_kind = self.by_kind
         for fact in facts:
-            same = by_kind.get(fact.kind)
-            if same is None:
-                by_kind[fact.kind] = [fact]
-            else:
-                same.append(fact)
+            self.add(fact)
 
     def get(self, kind: str) -> list[Fact]:
         return self.by_kind.get(kind, [])

@@ -26,25 +26,12 @@ from __future__ import annotations
 import datetime as dt
 import pickle
 
-from diag.devices import Device, build, capture_clock, estimate_from_events, names_of, settle
+from diag.devices import Device, build, capture_clock, device_time, names_of, settle
 
-# what a worker holds: {path: (info, parsed) or InputError}, then {key: (device, clock)}
+# what a worker holds: {path: its sections and facts}, then {key: (device, clock)}
 _FILES: dict = {}
 _DEVICES: dict = {}
 _RULES: list = []  # the rule book, set before the workers fork
-
-
-def device_time(dev: Device, own, now: dt.datetime, source: str):
-    """The time a device is judged at and where it comes from, and the estimate from its
-    events it was taken from, if any (see ``api.analyze``)."""
-    if source == "option":
-        return (now, "option"), None
-    if own is not None:
-        return (own[0], "capture"), None
-    estimate = estimate_from_events(dev, now) if source == "system" else None
-    if estimate is not None:
-        return (estimate[0], "capture"), estimate
-    return (now, source), None
 
 
 def judge(rules, dev: Device, own, now: dt.datetime, source: str):
@@ -59,9 +46,24 @@ def judge(rules, dev: Device, own, now: dt.datetime, source: str):
     return dev.summary(), out.findings, out.not_evaluated, collect_next(out.not_evaluated, [dev]), estimate
 
 
-def _settled(dev: Device, clocks: bool):
-    settle(dev)
-    return capture_clock(dev) if clocks else None
+def judge_all(rules, held: dict, now: dt.datetime, source: str) -> dict:
+    """``judge`` every device of ``held`` ({key: (device, clock)}), by key."""
+    return {key: judge(rules, dev, own, now, source) for key, (dev, own) in held.items()}
+
+
+def build_homed(owners: list[tuple[str, list]], sections: dict, clocks: bool, into: dict) -> dict:
+    """Build and settle the devices of one home: ``owners`` per file each section's
+    (key, name), or None for another home's; ``sections`` the files' sections and facts
+    by path. Each device and its clock go ``into`` by key; the clocks are returned."""
+    placement = [(path, section, facts, owner)
+                 for path, placed in owners
+                 for (section, facts), owner in zip(sections[path], placed) if owner is not None]
+    out = {}
+    for key, dev in build(placement).items():
+        settle(dev)
+        out[key] = capture_clock(dev) if clocks else None
+        into[key] = (dev, out[key])
+    return out
 
 
 def _read(paths: list[str]) -> list:
@@ -71,14 +73,17 @@ def _read(paths: list[str]) -> list:
 
     out = []
     for path, outcome in zip(paths, read_batch(paths, True)):
-        _FILES[path] = outcome
-        out.append(outcome if isinstance(outcome, InputError) else (outcome[0], names_of(outcome[1])))
+        if isinstance(outcome, InputError):
+            out.append(outcome)
+        else:
+            _FILES[path] = outcome[1]
+            out.append((outcome[0], names_of(outcome[1])))
     return out
 
 
 def _give(paths: list[str]) -> bytes:
     """Sections and facts of these files, pickled for another process."""
-    return pickle.dumps([_FILES[path][1] for path in paths], pickle.HIGHEST_PROTOCOL)
+    return pickle.dumps([_FILES[path] for path in paths], pickle.HIGHEST_PROTOCOL)
 
 
 def _build(owners: list[tuple[str, list]], clocks: bool, incoming: list[tuple[list[str], bytes]]) -> dict:
@@ -86,23 +91,15 @@ def _build(owners: list[tuple[str, list]], clocks: bool, incoming: list[tuple[li
     devices homed here (``owners``: per file, each section's (key, name) or None for
     another home's). Their clocks by key."""
     for paths, blob in incoming:
-        for path, sections in zip(paths, pickle.loads(blob)):
-            _FILES[path] = (None, sections)
-    placement = [(path, section, facts, owner)
-                 for path, placed in owners
-                 for (section, facts), owner in zip(_FILES[path][1], placed) if owner is not None]
+        _FILES.update(zip(paths, pickle.loads(blob)))
+    out = build_homed(owners, _FILES, clocks, _DEVICES)
     _FILES.clear()
-    out = {}
-    for key, dev in build(placement).items():
-        _DEVICES[key] = (dev, _settled(dev, clocks))
-        out[key] = _DEVICES[key][1]
     return out
 
 
 def _judge(now: dt.datetime, source: str) -> dict:
     """Round 3, in a worker: every device it holds, judged."""
-    rules = _RULES[0]
-    out = {key: judge(rules, dev, own, now, source) for key, (dev, own) in _DEVICES.items()}
+    out = judge_all(_RULES[0], _DEVICES, now, source)
     _DEVICES.clear()
     return out
 
@@ -179,16 +176,9 @@ class Held:
             self.moved += len(paths)
         for worker in range(len(self.crew)):
             self.crew.ask(worker, _build, owners_of[worker], clocks, incoming[worker])
-        clock: dict = {}
-        if owners_of[HERE]:
-            for paths, blob in incoming[HERE]:
-                self.here.update(zip(paths, pickle.loads(blob)))
-            placement = [(path, section, facts, owner)
-                         for path, owners in owners_of[HERE]
-                         for (section, facts), owner in zip(self.here[path], owners) if owner is not None]
-            for key, dev in build(placement).items():
-                self.devices[key] = (dev, _settled(dev, clocks))
-                clock[key] = self.devices[key][1]
+        for paths, blob in incoming[HERE]:
+            self.here.update(zip(paths, pickle.loads(blob)))
+        clock = build_homed(owners_of[HERE], self.here, clocks, self.devices)
         self.here.clear()
         for worker in range(len(self.crew)):
             clock.update(self.crew.answer(worker))
@@ -198,7 +188,7 @@ class Held:
         """Every device judged, by key (see ``judge``)."""
         for worker in range(len(self.crew)):
             self.crew.ask(worker, _judge, now, source)
-        out = {key: judge(self.rules, dev, own, now, source) for key, (dev, own) in self.devices.items()}
+        out = judge_all(self.rules, self.devices, now, source)
         for worker in range(len(self.crew)):
             out.update(self.crew.answer(worker))
         return out

@@ -155,8 +155,7 @@ def evaluate(rules, devices, nows, jobs: int, tick: Callable[[int], None] | None
 
     if not spread(len(devices), jobs):
         return evaluate_all(rules, devices, nows, tick)
-    ctx = _context()
-    if ctx.get_start_method() != "fork":
+    if not forks():
         return evaluate_all(rules, devices, nows, tick)
 
     _SHARED.update(rules=rules, devices=devices, nows=nows)
@@ -167,7 +166,7 @@ def evaluate(rules, devices, nows, jobs: int, tick: Callable[[int], None] | None
         step = max(1, len(devices) // (jobs * 4))
         slices = [(i, min(i + step, len(devices))) for i in range(0, len(devices), step)]
         parts = []
-        with _Pool(min(jobs, len(slices)), ctx) as pool:
+        with _Pool(min(jobs, len(slices)), _context()) as pool:
             for (_, stop), part in zip(slices, pool.map(_evaluate_slice, slices)):
                 parts.append(part)
                 if tick is not None:
@@ -175,13 +174,7 @@ def evaluate(rules, devices, nows, jobs: int, tick: Callable[[int], None] | None
     finally:
         gc.unfreeze()
         _SHARED.clear()
-    out = Outcome()
-    for findings, not_evaluated, collect in parts:
-        out.findings.extend(findings)
-        out.not_evaluated.extend(not_evaluated)
-        out.collect_next.extend(collect)
-    out.sort()
-    return out
+    return Outcome.joined(parts)
 
 
 class Crew:
@@ -245,12 +238,6 @@ class Crew:
             value.add_note(f"in a --jobs worker:\n{where}")
             raise value
         return value
-
-    def each(self, fn: Callable, args_per_worker: list[tuple]) -> list:
-        """One request to every worker (``args_per_worker[i]`` for worker i): their answers."""
-        for worker, args in enumerate(args_per_worker):
-            self.ask(worker, fn, *args)
-        return [self.answer(worker) for worker in range(len(args_per_worker))]
 
     def share(self, fn: Callable, tasks: list, done: Callable[[int, object], None] | None = None) -> list[int]:
         """``fn(task)`` for every task, each given to the next free worker; ``done(i, answer)``

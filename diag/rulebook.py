@@ -120,10 +120,10 @@ class RuleBook:
 
     @functools.cached_property
     def config_parts(self) -> frozenset[str]:
-        """The required scopes that the whole running configuration covers (commands.covers)."""
-        from diag.commands import RUNNING_CONFIG
+        """The required scopes that the whole running configuration covers."""
+        from diag.commands import RUNNING_CONFIG, covers
 
-        return frozenset(s for s in self.scopes if s.startswith(RUNNING_CONFIG + " "))
+        return frozenset(s for s in self.scopes if covers({RUNNING_CONFIG}, s))
 
     def select(self, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> "RuleBook":
         select, ignore = set(select), set(ignore)

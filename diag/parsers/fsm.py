@@ -121,6 +121,7 @@ class TrackingFSM(textfsm.TextFSM):
         state = self._cur_state_name
         first_of = self._first  # state -> its joined rules from the first one
         for no, text in lines:
+            self._lineno = no
             hit = False
             start = 0
             while True:
@@ -130,7 +131,6 @@ class TrackingFSM(textfsm.TextFSM):
                     if not start:
                         first_of[state] = joined
                 if joined is None:  # this state's patterns cannot be joined
-                    self._lineno = no
                     self._cur_state_name, self._hit = state, False
                     self._check_rules(text, start)
                     hit = hit or self._hit
@@ -147,7 +147,6 @@ class TrackingFSM(textfsm.TextFSM):
                     for name, alias in groups:
                         value = matched.group(alias)
                         if name in special:
-                            self._lineno = no
                             self._assign(name, value)
                             cur_lines = self._cur_lines
                         else:
