@@ -1,306 +1,71 @@
-"""``analyze(inputs, options) -> Report``: the one entry point below the CLI.
+"""``analyze(paths, options) -> Report``: the one entry point below the CLI.
 
-Rules are loaded and validated first (a broken rule stops everything before
-any input is read). Each input is streamed through capture -> split ->
-parsers; sections are grouped into devices; each device gets its release,
-mode and clock; the engine evaluates the rules. Nothing here prints or exits.
+A run goes in three steps, the same whatever the format or the number of jobs:
+
+1. **Plan.** Every input is read and split into command sections, and each section's
+   device is found from the names it shows (prompts, ``hostname``, ``Device name:``),
+   before anything is parsed (``devices.place``).
+2. **Judge, one device at a time.** The files that share devices form a group; each
+   group is read (again, unless it was small enough to keep from step 1), parsed, built
+   into its devices, and each device is judged and let go. Only what the reports need
+   stays: findings, rules not evaluated, what to collect next, and a summary of each
+   device. With ``--jobs N`` groups are judged in worker processes
+   (``concurrent.futures``); with one job, here, by the same code.
+3. **Report.** The run's clock, the policy (severity overrides, suppressions, the
+   baseline), and the report in device order.
+
+Memory is bounded by the largest group and by what step 1 keeps (``KEEP_TEXT``), not by
+the number of devices. Nothing here prints or exits.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import stat
-from collections import Counter
-from contextlib import ExitStack
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from diag import __version__
-from diag.capture import ReadStats, read_into
-from diag.devices import Device, capture_clock, device_time, group, ordered, place, settle
-from diag.engine import Outcome
-from diag.errors import DiagError, InputError
-from diag.facts import Fact
-from diag.parsers import parse_section
-from diag.rulebook import SEVERITY_RANK, RuleBook, load_rules
 from diag import parallel, policy
-from diag.commands import CommandSpec
-from diag.split import Section, Splitter, Suppression
+from diag.devices import Device, build, capture_clock, device_time, group, names_of, place, settle
+from diag.errors import DiagError, InputError
+from diag.inputs import expand_inputs, files_of, parse, read_sections, refuse_if_nothing_recognised, size
+from diag.model import FAIL_ON, DeviceSummary, InputInfo, Options, Outcome, Report  # noqa: F401 - the API's types
+from diag.rulebook import RuleBook, load_rules
 
-# Inline suppression comments become facts of a section of their own (the line they
-# stand on may lie outside any command output, e.g. above a config's first line).
-_COMMENTS = CommandSpec("(inline suppressions)", (), "", "")
-
-FAIL_ON = ("error", "warning", "info")
-
-
-@dataclass
-class Options:
-    now: dt.datetime | None = None
-    rules_dirs: tuple[str, ...] = ()
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    fail_on: str = "warning"
-    system_now: dt.datetime | None = None  # for tests: what "today" is
-    severity: dict[str, str] = field(default_factory=dict)  # rule id -> severity this project gives it
-    baseline: str | None = None  # findings accepted earlier: only new ones count
-    context: tuple[str, ...] = ()  # more files read only for device context (pre-commit)
-    jobs: int = 1  # worker processes for reading and evaluating many files
-    progress: object = None  # a diag.progress.Progress for long runs on a terminal
-    # devices in the report may be summaries without their sections and facts (what every
-    # report but markdown shows): --jobs workers then keep what they read (diag.held)
-    summaries: bool = False
+# What step 1 may keep of the inputs for step 2 when both run in this process (text
+# characters of the sections diag reads): a fleet under it is read once; above it the
+# rest is read again when judged. Standard input is always kept (it cannot be read twice).
+KEEP_TEXT = 48 << 20
+BATCH_FILES = 64  # files judged together: their sections are parsed command by command
 
 
 @dataclass
-class InputInfo:
-    path: str
-    lines: int = 0
-    sections: int = 0
-    skipped: Counter = field(default_factory=Counter)
-    skipped_lines: int = 0
-    unrecognised_lines: int = 0
-    encoding: str = "utf-8"
-    note: str | None = None  # a problem that did not stop the analysis (truncated gzip)
-    suppressions: list[Suppression] = field(default_factory=list)
+class _Plan:
+    """Step 1's result: the files, the devices they make up, and the sections kept."""
 
-    def to_json(self) -> dict:
-        out = {
-            "path": self.path, "lines": self.lines, "sections_used": self.sections,
-            "sections_skipped": sum(self.skipped.values()), "unrecognised_lines": self.unrecognised_lines,
-            "encoding": self.encoding,
-        }
-        if self.note:
-            out["note"] = self.note
-        return out
+    paths: list[str] = field(default_factory=list)
+    names: list[list] = field(default_factory=list)  # per file: each section's (prompt, declared names)
+    kept: dict[str, list] = field(default_factory=dict)  # path -> its sections
+    kept_text: int = 0
+
+    def add(self, path: str, sections: list | None, names: list, keep: bool) -> None:
+        self.paths.append(path)
+        self.names.append(names)
+        if keep and sections is not None:
+            text = sum(len(t) for s in sections for _, t in s.lines)
+            if path == "-" or self.kept_text + text <= KEEP_TEXT:
+                self.kept[path] = sections
+                self.kept_text += text
 
 
 @dataclass
-class Report:
-    now: dt.datetime
-    now_source: str
-    now_detail: str
-    devices: list[Device]
-    outcome: Outcome
-    inputs: list[InputInfo]
-    unread: list[tuple[str, str]]  # (path, problem) for inputs that could not be read
-    skipped_files: list[tuple[str, str]]  # files of a folder walk that are not text captures
-    rules: RuleBook
-    device_now: dict[str, tuple[dt.datetime, str]] = field(default_factory=dict)
-    version: str = __version__
-    suppressed: list = field(default_factory=list)  # policy.Suppressed: findings an inline comment silenced
-    baselined: list = field(default_factory=list)  # findings the baseline already accepts
-    context_inputs: int = 0  # files read only for device context
-    context_mode: bool = False  # a --context run (pre-commit): configurations, not sessions
+class _Judged:
+    """What step 2 keeps of a device."""
 
-    @property
-    def findings(self):
-        return self.outcome.findings
-
-    def summary(self) -> dict[str, int]:
-        counts = {"error": 0, "warning": 0, "info": 0}
-        for f in self.outcome.findings:
-            counts[f.severity] += 1
-        return counts
-
-    def skipped_sections(self) -> Counter:
-        total: Counter = Counter()
-        for info in self.inputs:
-            total.update(info.skipped)
-        return total
-
-    def exit_code(self, fail_on: str = "warning") -> int:
-        if self.unread:
-            return 2
-        threshold = SEVERITY_RANK[fail_on]
-        if any(SEVERITY_RANK[f.severity] >= threshold for f in self.outcome.findings):
-            return 1
-        return 0
-
-
-def _special(path: str) -> str | None:
-    """Why a file found in a folder walk is not read: a FIFO would block, a device never end."""
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        return None  # a broken link or a vanished file: reading it says so
-    if stat.S_ISREG(mode):
-        return None
-    kind = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device file"
-    return f"not a regular file ({kind})"
-
-
-def expand_inputs(paths: list[str], skipped: list[tuple[str, str]] | None = None,
-                  unread: list[tuple[str, str]] | None = None) -> list[tuple[str, bool]]:
-    """Files to read as ``(path, named)``: ``named`` is False for files found in a folder walk.
-
-    FIFOs, sockets and devices found in a walk are left out (added to ``skipped`` with the
-    reason when given); named on the command line they are read (``diag check <(cmd)``).
-    A folder of the walk that cannot be listed is added to ``unread`` when given.
-    """
-    out: list[tuple[str, bool]] = []
-
-    def cannot_list(exc: OSError) -> None:
-        if unread is not None:
-            unread.append((exc.filename or "?", f"cannot read the folder: {exc.strerror or exc}"))
-
-    for path in paths:
-        if path != "-" and os.path.isdir(path):
-            found = []
-            for root, dirs, files in os.walk(path, followlinks=False, onerror=cannot_list):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if not name.startswith("."):
-                        full = os.path.join(root, name)
-                        why = _special(full)
-                        if why is None:
-                            found.append(full)
-                        elif skipped is not None:
-                            skipped.append((full, why))
-            out.extend((f, False) for f in found)
-        else:
-            out.append((path, True))
-    return out
-
-
-def _split_input(path: str, progress=None) -> tuple[InputInfo, list[Section]]:
-    """Stream one input through capture and split: its sections, not parsed yet."""
-    stats = ReadStats(progress=progress)
-    info = InputInfo(path)
-    splitter = Splitter(path)
-    read_into(path, splitter, stats)
-    result = splitter.finish()
-    info.lines = stats.lines
-    info.encoding = stats.encoding
-    notes = []
-    if stats.truncated:
-        notes.append(f"{stats.truncated}; analysed the {stats.lines} lines read before it")
-    empty = [f"'{sec.typed}' (line {sec.start})" for sec in result.sections if sec.empty]
-    if empty:
-        notes.append(f"no output after {', '.join(empty[:3])}{' ...' if len(empty) > 3 else ''}: the capture "
-                     "looks cut short, so the rules that need it are not evaluated")
-    info.note = "; ".join(notes) or None
-    info.skipped = result.skipped
-    info.skipped_lines = result.skipped_lines
-    info.unrecognised_lines = result.unrecognised_lines
-    info.sections = len(result.sections)
-    info.suppressions = result.suppressions
-    return info, result.sections
-
-
-def _with_suppressions(path: str, info: InputInfo, parsed: list[tuple[Section, list[Fact]]]):
-    """The parsed sections of an input, and a fact for each of its suppression comments."""
-    for sup in info.suppressions:
-        section = Section(path, _COMMENTS, _COMMENTS.name, "comment", sup.host, sup.line, [(sup.line, sup.text)])
-        fields = {"rules": ", ".join(sup.rules) or None, "reason": sup.reason}
-        fact = Fact("capture.suppression", {k: v for k, v in fields.items() if v}, {k: sup.line for k in fields},
-                    section, sup.line)
-        parsed.append((section, [fact]))
-    return parsed
-
-
-def read_input(path: str, progress=None) -> tuple[InputInfo, list[tuple[object, list[Fact]]]]:
-    """Stream one input through capture, split and the parsers.
-
-    ``progress(n)``, when given, is told the bytes of the file read so far.
-    """
-    outcome = read_batch([path], within=progress)[0]
-    if isinstance(outcome, InputError):
-        raise outcome
-    return outcome
-
-
-def read_batch(paths: list[str], compact: bool = False, within=None, done=None) -> list:
-    """``read_input`` for several inputs: each is read and split, then the sections of all
-    of them are parsed together, command by command (a template's regular expressions
-    stay in the processor's caches: a fleet reads about a fifth faster than file by file).
-
-    Per input, in order: ``(info, parsed)``, or the ``InputError`` that stopped it.
-    ``compact`` shrinks each section to the lines its facts point at once parsed.
-    ``within(pos)`` is told the bytes of the input being read; ``done()`` is called for
-    each input once its sections are parsed.
-    """
-    staged: list = []
-    for path in paths:
-        try:
-            staged.append((path, *_split_input(path, within)))
-        except InputError as exc:
-            staged.append(exc)
-    todo = [sec for st in staged if not isinstance(st, InputError) for sec in st[2]]
-    todo.sort(key=_parser_of)  # stable: each command's sections in input order
-    facts = {id(sec): parse_section(sec) for sec in todo}
-    out: list = []
-    for st in staged:
-        if done is not None:
-            done()
-        if isinstance(st, InputError):
-            out.append(st)
-            continue
-        path, info, sections = st
-        parsed = [(sec, facts[id(sec)]) for sec in sections]
-        if compact:
-            for sec, found in parsed:
-                sec.compact(found)
-        out.append((info, _with_suppressions(path, info, parsed)))
-    return out
-
-
-def _parser_of(section: Section) -> str:
-    return section.spec.parser
-
-
-def _read_batch_compact(paths: list[str]) -> list:
-    """``read_batch`` for a worker process: sections shrunk before the trip back."""
-    return read_batch(paths, True)
-
-
-class _ReadProgress:
-    """Bytes read over the bytes of all the files, advanced within a file and as each ends."""
-
-    def __init__(self, progress, paths: list[str]) -> None:
-        self.progress = progress
-        self.sizes = [_size(p) for p in paths] if progress is not None else []
-        self.size_of = dict(zip(paths, self.sizes))
-        self.base = 0  # bytes of the files already read
-        self.count = 0  # files already read
-        if progress is not None:
-            progress.stage("reading", sum(self.sizes), "bytes")
-
-    def _note(self) -> str:
-        if len(self.sizes) < 2:
-            return ""
-        return f"file {min(self.count + 1, len(self.sizes))} of {len(self.sizes)}"
-
-    def within(self, pos: int) -> None:
-        size = self.sizes[self.count] if self.count < len(self.sizes) else 0
-        self.progress.update(self.base + min(pos, size), self._note())
-
-    def done(self, path: str | None = None) -> None:
-        """An input read: the next in order, or ``path`` (inputs read out of order)."""
-        if path is not None:
-            self.base += self.size_of.get(path, 0)
-        elif self.count < len(self.sizes):
-            self.base += self.sizes[self.count]
-        self.count += 1
-        self.progress.update(self.base, self._note())
-
-
-def _size(path: str) -> int:
-    if path == "-":
-        return 0
-    try:
-        return os.path.getsize(path)
-    except OSError:
-        return 0
-
-
-def _refuse_if_nothing_recognised(infos: list[InputInfo], unread: list) -> None:
-    """Inputs were read and none holds an output diag knows: an error, not an empty report."""
-    if infos and not any(info.sections for info in infos) and not unread:
-        names = ", ".join(i.path for i in infos[:3]) + (" ..." if len(infos) > 3 else "")
-        raise DiagError(f"{names}: no Smart Licensing or Call Home output recognised "
-                        "(expected show license status, show running-config, show version, ...)")
+    key: str
+    summary: DeviceSummary | None = None  # None: waiting for the run's clock
+    outcome: Outcome | None = None
+    estimate: tuple[dt.datetime, str] | None = None  # the clock its events gave, if any
 
 
 def _utcnow() -> dt.datetime:
@@ -314,7 +79,6 @@ def analyze(paths: list[str], options: Options | None = None, rules: RuleBook | 
     if rules is None:
         rules = load_rules(options.rules_dirs)
     rules = rules.select(options.select, options.ignore)
-
     unknown = set(options.severity) - {r.id for r in rules.rules} - set(options.ignore)
     if unknown:
         raise DiagError(f"severity override for unknown rule id(s): {', '.join(sorted(unknown))}")
@@ -322,90 +86,44 @@ def analyze(paths: list[str], options: Options | None = None, rules: RuleBook | 
 
     unread: list[tuple[str, str]] = []
     skipped_files: list[tuple[str, str]] = []
-    main: list[tuple[str, bool]] = []
-    for given in paths or ["-"]:
-        before = len(unread)
-        files = expand_inputs([given], skipped_files, unread)
-        if not files and given != "-" and os.path.isdir(given) and len(unread) == before:
-            unread.append((given, "folder holds no file to check"))
-        main.extend(files)
-    # an input named twice (a file given and found again in its folder, '-' twice) is read
-    # once: standard input can only be read once, and a file twice would count it twice
-    once: dict[str, tuple[str, bool]] = {}
-    for p, named in main:
-        first = once.setdefault(os.path.normpath(p), (p, named))
-        if named and not first[1]:  # named on the command line somewhere: errors are reported
-            once[os.path.normpath(p)] = (first[0], True)
-    main = list(once.values())
-    ticker = _ReadProgress(options.progress, [p for p, _ in main])
-
-    # Sections are compacted to the lines their facts point at as soon as they are parsed,
-    # in this process as in workers: the report quotes no other line, and a fleet's outputs
-    # are not held whole until the end (fleet of 2,000: 165 -> 142 MB, in the same time).
-    with ExitStack() as stack:
-        held, read = None, None
-        if (options.summaries and not options.context and parallel.spread(len(main), options.jobs)
-                and parallel.forks()):
-            from diag import held as keep
-
-            keep._RULES[:] = [rules]  # the workers inherit it
-            files = [p for p, _ in main]
-            batches = parallel.worker_batches(files, options.jobs)
-            try:
-                crew = stack.enter_context(parallel.Crew(min(options.jobs, max(1, len(batches)))))
-            except OSError:  # no process to be had (a process limit): this one reads everything
-                options = replace(options, jobs=1)
-            else:
-                held = keep.Held(crew, rules, options.now)
-                read = held.read(files, batches, _read_batch_compact,
-                                 ticker.done if options.progress else lambda path: None)
-        return _analyze(paths, options, rules, known, main, ticker, unread, skipped_files, held, read)
+    main = files_of(paths, unread, skipped_files)
+    with parallel.Workers(options.jobs, rules, len(main)) as workers:
+        return _analyze(paths, options, rules, known, main, unread, skipped_files, workers)
 
 
-def _analyze(paths, options, rules, known, main, ticker, unread, skipped_files, held, read) -> Report:
-    """``analyze`` once the inputs are known: ``read`` is what ``held`` read, if any."""
+def _analyze(paths, options: Options, rules: RuleBook, known, main, unread, skipped_files, workers) -> Report:
+    here = workers is None  # step 2 runs in this process
+    plan = _Plan()
     infos: list[InputInfo] = []
-    parsed: list[tuple[str, list]] = []  # per file: its sections and facts, or their names when held
-    if held is not None:
-        pass  # read already, by the held workers
-    elif options.progress is not None and not parallel.spread(len(main), options.jobs):
-        def here(batch: list[str]) -> list:  # read in this process: progress within a big file
-            return read_batch(batch, True, ticker.within if len(batch) == 1 else None, ticker.done)
-
-        read = parallel.map_batches(here, [p for p, _ in main], options.jobs)
-    else:
-        read = parallel.map_batches(_read_batch_compact, [p for p, _ in main], options.jobs,
-                                    ticker.done if options.progress is not None else None)
-    for (path, named), outcome in zip(main, read):
-        try:
-            if isinstance(outcome, InputError):
-                raise outcome
-            info, sections = outcome
-        except InputError as exc:
+    progress = options.progress
+    sizes = [size(p) for p, _ in main] if progress is not None else []
+    if progress is not None:
+        progress.stage("reading", sum(sizes), "bytes")
+    for (path, named), outcome in zip(main, _read_all([p for p, _ in main], workers, progress, sizes)):
+        if isinstance(outcome, InputError):
             # a folder walk skips what is not text; so does a pre-commit run (--context),
             # where a touched file that is empty or binary is simply not a capture
-            if (not named or options.context) and ("binary" in exc.problem or "empty" in exc.problem):
-                skipped_files.append((path, exc.problem))
+            if (not named or options.context) and ("binary" in outcome.problem or "empty" in outcome.problem):
+                skipped_files.append((path, outcome.problem))
             else:
-                unread.append((path, exc.problem))
+                unread.append((path, outcome.problem))
             continue
+        info, sections, names = outcome
         infos.append(info)
-        parsed.append((path, sections))
+        plan.add(path, sections, names, here or path == "-")
 
     if not infos and unread and len(unread) == 1 and len(paths or ["-"]) == 1:
-        path, problem = unread[0]
-        raise InputError(path, problem)
+        raise InputError(*unread[0])
     if not infos and not unread and skipped_files and not options.context:
         names = ", ".join(p for p, _ in skipped_files[:3]) + (" ..." if len(skipped_files) > 3 else "")
         raise DiagError(f"{', '.join(paths)}: no text capture to check (skipped as empty, binary or special: {names})")
     if not options.context:
-        _refuse_if_nothing_recognised(infos, unread)
+        refuse_if_nothing_recognised(infos, unread)
 
-    context_inputs = 0
-    context_suppressions: list[Suppression] = []
+    context_inputs, context_suppressions = 0, []
     if options.context:
         # Pre-commit passes only the changed files: read the other files of the repository
-        # too, so that each touched device is judged on all its files, then keep only the
+        # too, so that each touched device is judged on all its files, then judge only the
         # devices a changed file belongs to.
         given = {os.path.normpath(p) for p, _ in main}
         for path, _ in expand_inputs(list(options.context)):
@@ -413,55 +131,59 @@ def _analyze(paths, options, rules, known, main, ticker, unread, skipped_files, 
             if path in given:
                 continue
             try:
-                cinfo, sections = read_input(path)
+                cinfo, sections = read_sections(path)
             except InputError:
                 continue  # not a capture: context is best effort
             if sections:
-                parsed.append((path, sections))
+                plan.add(path, sections, names_of(sections), here)
                 context_suppressions.extend(cinfo.suppressions)
                 context_inputs += 1
 
-    system_now = options.system_now or _utcnow()
-    if held is not None:
-        placed = place(parsed)
-        if options.progress is not None:
-            options.progress.stage("evaluating", len({key for owners in placed for key, _ in owners}), "devices")
-        order, clocks = held.build(list(zip([p for p, _ in parsed], placed)))
-        order.sort(key=lambda key_name: key_name[1].lower())  # report order (stable: as group() gives it)
-        # in that order, as a single process has them: of two equal clocks, the first is named
-        now, source, detail = _run_time({key: clocks[key] for key, _ in order}, options, system_now)
-        judged = held.judge(now, source)
-        devices = ordered(judged[key][0] for key, _ in order)
-        parts = [judged[dev.key] for dev in devices]
-        device_now = {dev.key: (dev.now, dev.now_source) for dev in devices}
-        if len(devices) == 1 and parts[0][4] is not None:
-            now, source, detail = parts[0][4][0], "capture", parts[0][4][1]
-        outcome = Outcome.joined(part[1:4] for part in parts)
-        if options.progress is not None:
-            options.progress.update(len(devices))
-    else:
-        devices = group(parsed)
-        if options.context:
-            wanted = {os.path.normpath(i.path) for i in infos}
-            devices = [d for d in devices if any(os.path.normpath(p) in wanted for p in d.inputs)]
-        for dev in devices:
-            settle(dev)
-        clocks = {dev.key: capture_clock(dev) for dev in devices} if options.now is None else {}
-        now, source, detail = _run_time(clocks, options, system_now)
-        nows: dict[str, dt.datetime] = {}
-        device_now = {}
-        for dev in devices:
-            device_now[dev.key], estimate = device_time(dev, clocks.get(dev.key), now, source)
-            nows[dev.key] = device_now[dev.key][0]
-            dev.now, dev.now_source = device_now[dev.key]
-            if estimate is not None and len(devices) == 1:
-                now, source, detail = estimate[0], "capture", estimate[1]
+    # Which device each section belongs to; the devices in report order (by name, ties in
+    # the order they first appear); the groups of files that share devices.
+    owners = place(list(zip(plan.paths, plan.names)))
+    plan.names = []
+    first: dict[str, tuple[str, int]] = {}  # key -> (name, order of appearance)
+    files_of_key: dict[str, list[int]] = {}
+    for i, placed in enumerate(owners):
+        for key, name in placed:
+            first.setdefault(key, (name, len(first)))
+            mine = files_of_key.setdefault(key, [])
+            if not mine or mine[-1] != i:
+                mine.append(i)
+    wanted = set(first)
+    if options.context:
+        judged_paths = {os.path.normpath(i.path) for i in infos}
+        wanted = {k for k in first if any(os.path.normpath(plan.paths[i]) in judged_paths for i in files_of_key[k])}
+    order = sorted(wanted, key=lambda k: (first[k][0].lower(), first[k][1]))
+    groups = _groups(len(plan.paths), [files_of_key[k] for k in order])
 
-        tick = None
-        if options.progress is not None:
-            options.progress.stage("evaluating", len(devices), "devices")
-            tick = options.progress.update
-        outcome = parallel.evaluate(rules, devices, nows, options.jobs, tick)
+    system_now = options.system_now or _utcnow()
+    fixed = (options.now, "option") if options.now is not None else None
+    if progress is not None:
+        progress.stage("evaluating", len(order), "devices")
+    judged: dict[str, _Judged] = {}
+    for part in _judge_groups(plan, owners, groups, wanted, fixed, workers, rules):
+        for j in part:
+            judged[j.key] = j
+        if progress is not None:
+            progress.update(len(judged))
+
+    clocks = {key: judged[key].summary.clock if judged[key].summary else None for key in order}
+    now, source, detail = _run_time(clocks, options, system_now)
+    waiting = [key for key in order if judged[key].summary is None]
+    if waiting:
+        # devices with no clock of their own are judged at the run's (read again)
+        keys = set(waiting)
+        again = _groups(len(plan.paths), [files_of_key[k] for k in waiting])
+        for part in _judge_groups(plan, owners, again, keys, (now, source), workers, rules):
+            for j in part:
+                judged[j.key] = j
+    if len(order) == 1 and judged[order[0]].estimate is not None:
+        now, source, detail = judged[order[0]].estimate[0], "capture", judged[order[0]].estimate[1]
+
+    devices = [judged[key].summary for key in order]
+    outcome = Outcome.joined(judged[key].outcome for key in order)
     findings = policy.override_severity(outcome.findings, options.severity)
     suppressions = [s for info in infos for s in info.suppressions] + context_suppressions
     findings, suppressed = policy.suppress(findings, suppressions)
@@ -469,9 +191,159 @@ def _analyze(paths, options, rules, known, main, ticker, unread, skipped_files, 
     if known is not None:
         findings, baselined = policy.apply_baseline(findings, known)
     outcome.findings = findings
-    return Report(now, source, detail, devices, outcome, infos, unread, skipped_files, rules, device_now,
+    return Report(now, source, detail, devices, outcome, infos, unread, skipped_files, rules,
                   suppressed=suppressed, baselined=baselined, context_inputs=context_inputs,
                   context_mode=bool(options.context))
+
+
+def _read_all(paths: list[str], workers, progress, sizes: list[int]):
+    """Step 1 for every path, in order: ``(info, sections, names)`` (``sections`` None when
+    a worker read the file), or the ``InputError`` that stopped it. ``progress`` advances
+    by the bytes of each file, and within a file read here."""
+    results = iter(workers.map(_names_of_file, [p for p in paths if p != "-"])) if workers else None
+    base = 0
+    for n, path in enumerate(paths):
+        within = None
+        if progress is not None:
+            note = f"file {n + 1} of {len(paths)}" if len(paths) > 1 else ""
+
+            def within(pos: int, _base=base, _size=sizes[n], _note=note) -> None:
+                progress.update(_base + min(pos, _size), _note)
+        if results is not None and path != "-":
+            # standard input belongs to this process (workers get none): read here, in its place
+            outcome = next(results)
+        else:
+            try:
+                info, sections = read_sections(path, within)
+                outcome = (info, sections, names_of(sections))
+            except InputError as exc:
+                outcome = exc
+        if progress is not None:
+            base += sizes[n]
+            within(sizes[n])
+        yield outcome
+
+
+def _names_of_file(path: str):
+    """Step 1 in a worker: what was read, with each section's names (not the sections)."""
+    try:
+        info, sections = read_sections(path)
+    except InputError as exc:
+        return exc
+    return info, None, names_of(sections)
+
+
+def _groups(count: int, files_per_device: list[list[int]]) -> list[list[int]]:
+    """The files (by index) of devices that share files, grouped, in the order of the
+    devices given: each group is what one device or several must be read together for."""
+    parent = list(range(count))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for files in files_per_device:
+        for other in files[1:]:
+            a, b = find(files[0]), find(other)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    out: dict[int, list[int]] = {}
+    for files in files_per_device:
+        root = find(files[0])
+        if root not in out:
+            out[root] = []
+    for i in range(count):
+        root = find(i)
+        if root in out:
+            out[root].append(i)
+    return list(out.values())
+
+
+def _judge_groups(plan: _Plan, owners, groups: list[list[int]], wanted: set[str], fixed, workers,
+                  rules: RuleBook):
+    """Step 2: the judged devices of the groups, batch by batch (in worker processes when
+    there are workers, except for what only this process holds: standard input)."""
+    most = BATCH_FILES
+    if workers is not None:  # at least four batches per worker, so that all keep busy
+        most = max(1, min(BATCH_FILES, -(-len(plan.paths) // (workers.jobs * 4))))
+    batches: list[list[int]] = []
+    for files in groups:
+        if batches and len(batches[-1]) + len(files) <= most:
+            batches[-1].extend(files)
+        else:
+            batches.append(list(files))
+    tasks = []
+    for files in batches:
+        tasks.append(([(plan.paths[i], owners[i], plan.kept.get(plan.paths[i])) for i in files], wanted, fixed))
+    if workers is None:
+        for task in tasks:
+            yield judge_batch(*task, rules=rules)
+            for path, _, _ in task[0]:
+                if path != "-":
+                    plan.kept.pop(path, None)
+        return
+    local = [t for t in tasks if any(sections is not None for _, _, sections in t[0])]
+    remote = [t for t in tasks if not any(sections is not None for _, _, sections in t[0])]
+    for task in local:
+        yield judge_batch(*task, rules=rules)
+    yield from workers.map(_judge_in_worker, [(files, {k for k in wanted if _has(files, k)}, fixed)
+                                              for files, _, fixed in remote])
+
+
+def _has(files, key: str) -> bool:
+    return any(k == key for _, placed, _ in files for k, _ in placed)
+
+
+def _judge_in_worker(task) -> list[_Judged]:
+    return judge_batch(*task, rules=parallel.worker_rules())
+
+
+def judge_batch(files: list[tuple[str, list, list | None]], wanted: set[str], fixed, rules: RuleBook
+                ) -> list[_Judged]:
+    """Read, parse, build and judge the devices of some files: ``files`` holds, per file,
+    its path, each section's (device key, name), and its sections when kept from step 1.
+
+    ``fixed`` is the clock to judge every device at, as ``(time, source)``; without it a
+    device is judged at its own clock, and one with none is left waiting for the run's.
+    """
+    staged = []
+    for path, placed, sections in files:
+        if sections is None:
+            try:
+                _, sections = read_sections(path)
+            except InputError:
+                sections = []  # gone since step 1: the device is judged on what is left
+            if len(sections) != len(placed):
+                sections = []  # changed since step 1: its sections no longer match the plan
+                placed = []
+        staged.append((path, sections, placed))
+    todo = sorted((s for _, sections, _ in staged for s in sections), key=_parser_of)
+    facts = dict(zip(map(id, todo), parse(todo)))  # each command's sections together
+    devices = build([(path, section, facts[id(section)], owner)
+                     for path, sections, placed in staged
+                     for section, owner in zip(sections, placed)])
+    out = []
+    for key, dev in devices.items():
+        if key in wanted:
+            out.append(_judge(rules, dev, fixed))
+    return out
+
+
+def _parser_of(section) -> str:
+    return section.spec.parser
+
+
+def _judge(rules: RuleBook, dev: Device, fixed) -> _Judged:
+    from diag.engine import judge
+
+    settle(dev)
+    own = capture_clock(dev) if fixed is None or fixed[1] != "option" else None
+    if fixed is None and own is None:
+        return _Judged(dev.key)
+    (dev.now, dev.now_source), estimate = device_time(dev, own, *(fixed or (None, "capture")))
+    return _Judged(dev.key, dev.summary(own), judge(rules, dev, dev.now), estimate)
 
 
 def _run_time(clocks: dict, options: Options, system_now: dt.datetime) -> tuple[dt.datetime, str, str]:
@@ -494,20 +366,36 @@ def parse_only(paths: list[str]) -> tuple[list[InputInfo], list[Device], list[tu
             unread.append((given, "folder holds no file to check"))
     for path, named in expand_inputs(paths or ["-"]):
         try:
-            info, sections = read_input(path)
+            info, sections = read_sections(path)
         except InputError as exc:
             if named or not ("binary" in exc.problem or "empty" in exc.problem):
                 unread.append((path, exc.problem))
             continue
         infos.append(info)
-        parsed.append((path, sections))
+        parsed.append((path, list(zip(sections, parse(sections)))))
     if not infos and len(unread) == 1:
         raise InputError(*unread[0])
-    _refuse_if_nothing_recognised(infos, unread)
+    refuse_if_nothing_recognised(infos, unread)
     devices = group(parsed)
     for dev in devices:
         settle(dev)
     return infos, devices, unread
+
+
+def devices(paths: list[str], rules: RuleBook | None = None, system_now: dt.datetime | None = None
+            ) -> list[Device]:
+    """The devices of some captures with every fact, the derived ones included, each
+    concluded at the time the device would be judged at (for rule authors and tests)."""
+    from diag.engine import derive
+
+    rules = rules or load_rules()
+    _, found, _ = parse_only(paths)
+    clocks = {dev.key: capture_clock(dev) for dev in found}
+    now, source, _ = _run_time(clocks, Options(), system_now or _utcnow())
+    for dev in found:
+        (dev.now, dev.now_source), _ = device_time(dev, clocks[dev.key], now, source)
+        derive(rules, dev, dev.now)
+    return found
 
 
 def display_path(path: str) -> str:

@@ -154,7 +154,7 @@ def check(paths, fmt, fail_on, now, rules_dirs, select, ignore, config_path, no_
         now=_parse_now(now), rules_dirs=(), select=tuple(select) or conf.select,
         ignore=tuple(ignore) or conf.ignore, fail_on=fail_on, severity=dict(conf.severity),
         baseline=None if write_baseline else (baseline or conf.baseline), context=tuple(context),
-        jobs=_jobs(jobs), summaries=fmt != "markdown",
+        jobs=_jobs(jobs),
     )
     for name, value in (("--baseline", baseline), ("--write-baseline", write_baseline)):
         if value is not None and (not value.strip() or value == "-" or value.endswith(("/", os.sep))

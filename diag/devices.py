@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from diag.facts import Fact, FactStore, declare
+from diag.model import LICENSING_KINDS, DeviceSummary
 from diag.types import ZONES
 from diag.version import Release, licensing_mode_for
 
@@ -60,21 +61,25 @@ class Device:
     mode: str = "unknown"
     now: dt.datetime | None = None
     now_source: str = "system"
-    now_detail: str = ""
-    listed: list[str] | None = None  # the commands of a summary without its sections (see summary)
 
     @property
     def commands(self) -> list[str]:
-        if self.listed is not None:
-            return self.listed
         return sorted({s.command for s in self.sections if not s.command.startswith("(")})
 
-    def summary(self) -> "Device":
-        """What the reports other than markdown show of the device, without its sections
-        and facts: what a ``--jobs`` worker sends back of a device it evaluated."""
-        return Device(self.key, self.name, list(self.inputs), platform=self.platform, release=self.release,
-                      mode=self.mode, now=self.now, now_source=self.now_source, now_detail=self.now_detail,
-                      listed=self.commands)
+    def summary(self, clock: tuple[dt.datetime, str] | None = None) -> DeviceSummary:
+        """What the reports keep of the device once judged (``clock``: its own reading)."""
+        licensing: dict[str, dict[str, object]] = {}
+        for kind in LICENSING_KINDS:
+            facts = self.store.get(kind)
+            if facts:
+                fields: dict[str, object] = {}
+                for fact in facts:
+                    for name, value in fact.fields.items():
+                        if value is not None:
+                            fields.setdefault(name, value)
+                licensing[kind] = fields
+        return DeviceSummary(self.key, self.name, list(self.inputs), self.platform, self.release, self.mode,
+                             self.commands, self.now, self.now_source, clock, licensing)
 
 
 class _Names:
@@ -125,41 +130,41 @@ class _Names:
         return self.display[self._names.get(root, root)]
 
 
-_NAMING = ("show running-config", "show version")  # the only outputs that declare a name
+# The names a section declares for its device: 'hostname' and 'switchname' lines at the
+# top level of a running-config (as its template reads them: hostnames first, then
+# switchnames), and the last 'Device name:' line of show version. Read from the text, so
+# that devices can be placed before any output is parsed; tests hold this to the parsers.
+_CONFIG_NAME = re.compile(r"(hostname|switchname) [ \t]*(\S+)[ \t]*$")
+_DEVICE_NAME = re.compile(r"\s*Device name:\s+(\S+)\s*$")
 
 
-def _declared_names(section, facts: list[Fact]) -> list[str]:
-    if section.command not in _NAMING:
-        return []
-    names = []
-    for fact in facts:
-        if fact.kind == "config.hostname" or (fact.kind == "version" and fact.get("device_name")):
-            name = fact.get("name") if fact.kind == "config.hostname" else fact.get("device_name")
-            if name:
-                names.append(str(name))
-    return names
+def declared_names(section) -> list[str]:
+    command = section.spec.name
+    if command == "show running-config":
+        found = [m.groups() for _, text in section.lines
+                 if text[:1] in ("h", "s") and (m := _CONFIG_NAME.match(text))]
+        return [name for word, name in found if word == "hostname"] + [
+            name for word, name in found if word == "switchname"]
+    if command == "show version":
+        for _, text in reversed(section.lines):
+            if "Device name:" in text and (m := _DEVICE_NAME.match(text)):
+                return [m.group(1)]
+    return []
 
 
 def group(parsed: list[tuple[str, list[tuple[object, list[Fact]]]]]) -> list[Device]:
-    """``parsed`` is, per input path, its sections with their facts, in input order.
-
-    Names are equated per file first: a prompt ``switch#`` above ``hostname leaf01``
-    makes that file's ``switch`` sections leaf01's. Across files, sections join by
-    declared name; a prompt that no declared name explains in its own file joins the
-    device it names elsewhere only when that is unambiguous: ``switch#`` above
-    ``hostname leaf01`` in one file and above ``hostname leaf02`` in another are two
-    devices, and a third file with a bare ``switch#`` belongs to neither.
-    """
-    owners = place([(path, names_of(sections)) for path, sections in parsed])
+    """``parsed`` is, per input path, its sections with their facts, in input order: the
+    devices they make up, in report order (see ``place``)."""
+    owners = place([(path, names_of([section for section, _ in sections])) for path, sections in parsed])
     devices = build([(path, section, facts, owner)
                      for (path, sections), placed in zip(parsed, owners)
                      for (section, facts), owner in zip(sections, placed)])
     return ordered(devices.values())
 
 
-def names_of(sections: list[tuple[object, list[Fact]]]) -> list[tuple[str | None, list[str]]]:
+def names_of(sections) -> list[tuple[str | None, list[str]]]:
     """What naming needs of a file's sections: each one's prompt and declared names."""
-    return [(section.host, _declared_names(section, facts)) for section, facts in sections]
+    return [(section.host, declared_names(section)) for section in sections]
 
 
 def ordered(devices):
@@ -168,9 +173,15 @@ def ordered(devices):
 
 
 def place(files: list[tuple[str, list[tuple[str | None, list[str]]]]]) -> list[list[tuple[str, str]]]:
-    """The device (key, name) of every section, from ``names_of`` each file (see ``group``).
+    """The device (key, name) of every section, from ``names_of`` each file.
 
-    Only names take part: ``--jobs`` workers send these up and keep their facts.
+    Names are equated per file first: a prompt ``switch#`` above ``hostname leaf01``
+    makes that file's ``switch`` sections leaf01's. Across files, sections join by
+    declared name; a prompt that no declared name explains in its own file joins the
+    device it names elsewhere only when that is unambiguous: ``switch#`` above
+    ``hostname leaf01`` in one file and above ``hostname leaf02`` in another are two
+    devices, and a third file with a bare ``switch#`` belongs to neither. A section with
+    neither belongs to its file's one device, else to a device named after the file.
     """
     names = _Names()  # global: declared names and unexplained prompt names
     # per file: the local group of each section, and each group's names
@@ -238,8 +249,8 @@ def place(files: list[tuple[str, list[tuple[str | None, list[str]]]]]) -> list[l
 
 def build(placement: list[tuple[str, object, list[Fact], tuple[str, str]]]) -> dict[str, Device]:
     """Devices from ``(path, section, facts, (key, name))`` in input order, by key, in the
-    order they first appear. A device's facts depend only on its own sections, so a worker
-    holding all of them builds the same device."""
+    order they first appear. A device's facts depend only on its own sections: the
+    devices of part of a run are built alike from that part."""
     devices: dict[str, Device] = {}
     commands: dict[str, set[str]] = {}  # device key -> commands already placed
     known: dict[tuple, dict[str, set]] = {}  # (command, filtered, device key) -> kind -> what its facts say

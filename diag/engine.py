@@ -3,103 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
 from diag.commands import RUNNING_CONFIG, covers, scope_collect
 from diag.conditions import UNKNOWN, Binding, Ctx, bound
 from diag.facts import CATALOGUE
-from diag.rulebook import SEVERITY_RANK, Rule, RuleBook
-
-MAX_EVIDENCE = 8
-
-
-@dataclass(frozen=True)
-class Evidence:
-    path: str
-    line: int
-    text: str
-
-    def to_json(self) -> dict:
-        return {"path": self.path, "line": self.line, "text": self.text}
-
-
-@dataclass(frozen=True)
-class Finding:
-    rule_id: str
-    severity: str
-    confidence: str
-    title: str
-    message: str
-    device: str
-    path: str
-    line: int
-    end_line: int
-    evidence: tuple[Evidence, ...]
-    fix: str
-    verify: tuple[str, ...]
-    references: tuple[str, ...]
-    verify_expect: tuple[tuple[str, str | None], ...] = ()  # every verify command with what it should show
-
-    def sort_key(self) -> tuple:
-        return (self.device.lower(), self.path, self.line, self.rule_id)
-
-    def to_json(self) -> dict:
-        return {
-            "rule_id": self.rule_id, "severity": self.severity, "confidence": self.confidence,
-            "title": self.title, "message": self.message, "device": self.device,
-            "path": self.path, "line": self.line, "end_line": self.end_line,
-            "evidence": [e.to_json() for e in self.evidence],
-            "fix": self.fix, "verify": list(self.verify), "references": list(self.references),
-            "verify_output": [{"command": c, "expect": e} for c, e in self.verify_expect],
-        }
-
-
-@dataclass(frozen=True)
-class NotEvaluated:
-    rule_id: str
-    device: str
-    needs: tuple[str, ...]
-    severity: str
-    key: str = ""  # the device's key: two devices may share a name (a file and a hostname)
-
-    def to_json(self) -> dict:
-        return {"rule_id": self.rule_id, "device": self.device, "needs": list(self.needs)}
-
-
-@dataclass(frozen=True)
-class Collect:
-    device: str
-    command: str
-    settles: tuple[str, ...]
-    scope: str
-    key: str = ""  # the device's key (see NotEvaluated)
-
-    def sort_key(self) -> tuple[str, str]:
-        return self.device.lower(), self.key
-
-    def to_json(self) -> dict:
-        return {"device": self.device, "command": self.command, "settles": list(self.settles)}
-
-
-@dataclass
-class Outcome:
-    findings: list[Finding] = field(default_factory=list)
-    not_evaluated: list[NotEvaluated] = field(default_factory=list)
-    collect_next: list[Collect] = field(default_factory=list)
-
-    @classmethod
-    def joined(cls, parts) -> "Outcome":
-        """The outcomes of parts of a run, given as (findings, not evaluated, collect-next)
-        in device order, in report order (stable: each device's entries keep theirs)."""
-        out = cls()
-        for findings, not_evaluated, collect in parts:
-            out.findings.extend(findings)
-            out.not_evaluated.extend(not_evaluated)
-            out.collect_next.extend(collect)
-        out.findings.sort(key=Finding.sort_key)
-        out.not_evaluated.sort(key=lambda n: (n.device.lower(), n.rule_id))
-        out.collect_next.sort(key=Collect.sort_key)
-        return out
+from diag.model import MAX_EVIDENCE, SEVERITY_RANK, Collect, Evidence, Finding, NotEvaluated, Outcome
+from diag.rulebook import Rule, RuleBook
 
 
 def _expand(pairs) -> list[tuple]:
@@ -352,14 +261,10 @@ def _command_for(scope: str, dev) -> str:
     return f"telnet {host} 443 vrf {vrf}"
 
 
-def evaluate(rules: RuleBook, devices, nows: dict[str, dt.datetime], tick=None) -> Outcome:
-    """Every rule on every device; ``tick(n)``, when given, is told how many devices are done."""
+def judge(rules: RuleBook, dev, now: dt.datetime) -> Outcome:
+    """Every rule on one device judged at ``now``: its findings, the rules it leaves not
+    evaluated, and what to collect next from it."""
     out = Outcome()
-    for n, dev in enumerate(devices, 1):
-        evaluate_device(rules, dev, nows[dev.key], out)
-        if tick is not None:
-            tick(n)
-    out.findings.sort(key=Finding.sort_key)
-    out.not_evaluated.sort(key=lambda n: (n.device.lower(), n.rule_id))
-    out.collect_next = collect_next(out.not_evaluated, devices)
+    evaluate_device(rules, dev, now, out)
+    out.collect_next = collect_next(out.not_evaluated, [dev])
     return out

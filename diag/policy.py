@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from diag.engine import Finding
+from diag.model import Finding
 from diag.errors import DiagError
 from diag.split import Suppression
 

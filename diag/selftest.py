@@ -51,12 +51,18 @@ def _evidence_problems(report, path: Path, rule_id: str) -> list[str]:
     return out
 
 
-def _run(path: Path, book, system_now, problems: list[str]):
+def _devices(path: Path, book, system_now):
+    from diag.api import devices
+
+    return devices([str(path)], book, system_now)
+
+
+def _run(path: Path, book, system_now, problems: list[str], how=_analyze):
     if not path.is_file():
         problems.append(f"no {path.name} beside the rule")
         return None
     try:
-        return _analyze(path, book, system_now)
+        return how(path, book, system_now)
     except InputError as exc:
         problems.append(f"{path.name}: {exc.problem}")
     except DiagError as exc:  # nothing recognised in the capture, and the like
@@ -87,14 +93,14 @@ def check_rule(rule, book, system_now: dt.datetime | None = None) -> Outcome:
 def check_derivation(derivation, book, system_now: dt.datetime | None = None) -> Outcome:
     problems: list[str] = []
     kind = derivation.kind
-    hit = _run(derivation.hit_example, book, system_now, problems)
-    if hit is not None and not any(d.store.get(kind) for d in hit.devices):
+    hit = _run(derivation.hit_example, book, system_now, problems, _devices)
+    if hit is not None and not any(d.store.get(kind) for d in hit):
         problems.append(f"{derivation.hit_example.name} does not derive {kind}")
-    ok = _run(derivation.ok_example, book, system_now, problems)
+    ok = _run(derivation.ok_example, book, system_now, problems, _devices)
     if ok is not None:
-        if any(d.store.get(kind) for d in ok.devices):
+        if any(d.store.get(kind) for d in ok):
             problems.append(f"{derivation.ok_example.name} derives {kind}: a near miss must not")
-        elif not all(f"derived:{kind}" in d.coverage for d in ok.devices):
+        elif not all(f"derived:{kind}" in d.coverage for d in ok):
             problems.append(f"{derivation.ok_example.name} leaves {kind} undecided: a near miss must decide it")
     return Outcome(derivation.id, derivation.path, problems)
 

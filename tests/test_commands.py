@@ -268,7 +268,7 @@ def test_scopes():
 def test_specs_cross_process_boundaries_by_name():
     import pickle
 
-    from diag.api import _COMMENTS
+    from diag.inputs import COMMENTS as _COMMENTS
     from diag.commands import BY_NAME
 
     spec = BY_NAME["show license status"]

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from conftest import SYSTEM_NOW
-from diag.api import Options, analyze
+from diag.api import Options, analyze, devices
 
 STATUS_EVAL = """  Status: UNREGISTERED
   Export-Controlled Functionality: Not Allowed
@@ -247,13 +247,13 @@ leaf-slp#
 """
     report = check(tmp_path, text, "slp.txt")
     assert [d.mode for d in report.devices] == ["slp"]
-    paths = [f for d in report.devices for f in d.store.get("licensing.path")]
+    paths = [f for d in devices([str(tmp_path / "slp.txt")]) for f in d.store.get("licensing.path")]
     assert [p.get("service") for p in paths] == ["the Smart Licensing transport"]
     assert "dns-server-missing" not in [f.rule_id for f in report.findings]
     # the same switch with Call Home as its SLP transport: Call Home is the path again
     callhome = check(tmp_path, text.replace("license smart transport smart", "license smart transport callhome"),
                      "slp-ch.txt")
-    services = {p.get("service") for d in callhome.devices for p in d.store.get("licensing.path")}
+    services = {p.get("service") for d in devices([str(tmp_path / "slp-ch.txt")]) for p in d.store.get("licensing.path")}
     assert "Call Home" in services
 
 
@@ -285,7 +285,7 @@ edge-3#
     report = check(tmp_path, text, "fragments.txt")
     ids = [f.rule_id for f in report.findings]
     assert "callhome-disabled" not in ids and "callhome-email-contact-missing" not in ids, ids
-    blocks = report.devices[0].store.get("callhome.block")
+    blocks = devices([str(tmp_path / "fragments.txt")])[0].store.get("callhome.block")
     assert [b.line for b in blocks] == [8]
     # the fragment alone proves nothing about what it hides
     alone = check(tmp_path, text.split("edge-3# show running-config | section")[0], "fragment.txt")

@@ -583,15 +583,16 @@ def test_jobs_with_bad_files_among_good_ones_give_the_same_report(workdir):
 
 
 def test_the_same_capture_repeated_adds_no_facts(workdir):
-    from diag.api import Options, analyze
+    from diag.api import Options, analyze, devices
 
     source = SAMPLES / "known-issue-1-source-interface.txt"
     once = analyze([str(source)], Options())
     path = write(workdir, "twenty.txt", source.read_text() * 20)
     many = analyze([str(path)], Options())
     assert len(many.devices) == len(once.devices) == 1
+    [one], [twenty] = devices([str(source)]), devices([str(path)])
     for kind in ("config.interface", "callhome.block", "config.http_source", "license.registration"):
-        assert len(many.devices[0].store.get(kind)) == len(once.devices[0].store.get(kind)), kind
+        assert len(twenty.store.get(kind)) == len(one.store.get(kind)), kind
     assert sorted((f.rule_id, f.line) for f in many.findings) == sorted((f.rule_id, f.line) for f in once.findings)
 
 

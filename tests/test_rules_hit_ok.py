@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import RULES, SYSTEM_NOW
-from diag.api import Options, analyze
+from diag.api import Options, analyze, devices
 from diag.capture import read_lines
 
 ALL_FILES = sorted(RULES.rglob("*.yaml"))
@@ -53,9 +53,9 @@ def test_ok_does_not_fire(rule_file: Path, rulebook):
     _check_evidence(report, ok)
 
 
-def _derived(report, kind: str):
-    facts = [f for d in report.devices for f in d.store.get(kind)]
-    decided = all(f"derived:{kind}" in d.coverage for d in report.devices)
+def _derived(found, kind: str):
+    facts = [f for d in found for f in d.store.get(kind)]
+    decided = all(f"derived:{kind}" in d.coverage for d in found)
     return facts, decided
 
 
@@ -64,9 +64,9 @@ def test_derivation_hit_and_near_miss(path: Path, rulebook):
     derivation = next(d for d in rulebook.derivations if d.id == path.stem)
     hit, ok = path.with_suffix(".hit.txt"), path.with_suffix(".ok.txt")
     assert hit.is_file() and ok.is_file(), f"{path.name} needs {hit.name} and {ok.name}"
-    facts, _ = _derived(analyze([str(hit)], Options(system_now=SYSTEM_NOW), rules=rulebook), derivation.kind)
+    facts, _ = _derived(devices([str(hit)], rulebook, SYSTEM_NOW), derivation.kind)
     assert facts, f"{hit.name} does not derive {derivation.kind}"
     for fact in facts:
         assert fact.support, "a derived fact keeps what it was concluded from"
-    facts, decided = _derived(analyze([str(ok)], Options(system_now=SYSTEM_NOW), rules=rulebook), derivation.kind)
+    facts, decided = _derived(devices([str(ok)], rulebook, SYSTEM_NOW), derivation.kind)
     assert not facts and decided, f"{ok.name} must decide {derivation.kind} and not derive it"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:  # the CLI reads FORMATS for its -f choices: importing this stays cheap
-    from diag.api import Report
+    from diag.model import Report
 
 
 def _text(report: Report, **kw) -> str:

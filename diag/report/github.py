@@ -12,7 +12,7 @@ that is not a command (the runner prints it as is).
 
 from __future__ import annotations
 
-from diag.api import Report
+from diag.model import Report
 from diag.report.sarif import relative_path
 
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from diag.api import Report
+from diag.model import Report
 from diag.types import to_json
 
 SCHEMA = "diag-report/1"

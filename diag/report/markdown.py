@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from diag.api import Report
+from diag.model import Report
 from diag.types import format_value
 
 ORDER = ("error", "warning", "info")
@@ -114,11 +114,7 @@ def dated(when, now, event: bool = False) -> str | None:
 # -- the device table ----------------------------------------------------------------
 
 def _first(dev, kind: str, name: str):
-    for fact in dev.store.get(kind):
-        value = fact.get(name)
-        if value is not None:
-            return value
-    return None
+    return dev.state(kind, name)
 
 
 def clock_used(dev, report: Report) -> str:
@@ -130,9 +126,7 @@ def clock_used(dev, report: Report) -> str:
         return f"{when} (--now)"
     if dev.now_source == "system":
         return f"{when} (this machine's clock: no clock in the capture)"
-    from diag.devices import capture_clock
-
-    own = capture_clock(dev)
+    own = dev.clock
     if own is not None and own[0] == dev.now:
         return f"{when} (capture: {own[1]})"
     if report.now_source == "capture" and report.now == dev.now:
@@ -229,7 +223,7 @@ def device_rows(dev, report: Report) -> list[list[str]]:
     ]
     if dev.mode == "slp":
         rows += _slp_rows(dev)
-    elif dev.mode == "classic" or dev.store.get("license.registration") or dev.store.get("license.summary"):
+    elif dev.mode == "classic" or "license.registration" in dev.licensing or "license.summary" in dev.licensing:
         rows += _classic_rows(dev)
     rows.append(("Clock used", clock_used(dev, report)))
     rows.append(("Inputs", ", ".join(dev.inputs)))

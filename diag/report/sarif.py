@@ -22,7 +22,7 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
-from diag.api import Report
+from diag.model import Report
 from diag.policy import baseline_key
 from diag.types import to_json
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import textwrap
 
-from diag.api import Report
+from diag.model import Report
 from diag.types import format_value
 
 WIDTH = 100

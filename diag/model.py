@@ -1,0 +1,217 @@
+"""What a run produces: findings, the rules it could not evaluate, what to collect next,
+a summary of each device, and the report that holds them with the run's options.
+
+Reporters, the policy and ``redact`` import this module, never the code that runs the
+analysis (``diag.api``): a report is data, whoever made it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from diag import __version__
+
+SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
+FAIL_ON = ("error", "warning", "info")
+MAX_EVIDENCE = 8
+
+
+@dataclass(frozen=True)
+class Evidence:
+    path: str
+    line: int
+    text: str
+
+    def to_json(self) -> dict:
+        return {"path": self.path, "line": self.line, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    severity: str
+    confidence: str
+    title: str
+    message: str
+    device: str
+    path: str
+    line: int
+    end_line: int
+    evidence: tuple[Evidence, ...]
+    fix: str
+    verify: tuple[str, ...]
+    references: tuple[str, ...]
+    verify_expect: tuple[tuple[str, str | None], ...] = ()  # every verify command with what it should show
+
+    def sort_key(self) -> tuple:
+        return (self.device.lower(), self.path, self.line, self.rule_id)
+
+    def to_json(self) -> dict:
+        return {
+            "rule_id": self.rule_id, "severity": self.severity, "confidence": self.confidence,
+            "title": self.title, "message": self.message, "device": self.device,
+            "path": self.path, "line": self.line, "end_line": self.end_line,
+            "evidence": [e.to_json() for e in self.evidence],
+            "fix": self.fix, "verify": list(self.verify), "references": list(self.references),
+            "verify_output": [{"command": c, "expect": e} for c, e in self.verify_expect],
+        }
+
+
+@dataclass(frozen=True)
+class NotEvaluated:
+    rule_id: str
+    device: str
+    needs: tuple[str, ...]
+    severity: str
+    key: str = ""  # the device's key: two devices may share a name (a file and a hostname)
+
+    def to_json(self) -> dict:
+        return {"rule_id": self.rule_id, "device": self.device, "needs": list(self.needs)}
+
+
+@dataclass(frozen=True)
+class Collect:
+    device: str
+    command: str
+    settles: tuple[str, ...]
+    scope: str
+    key: str = ""  # the device's key (see NotEvaluated)
+
+    def sort_key(self) -> tuple[str, str]:
+        return self.device.lower(), self.key
+
+    def to_json(self) -> dict:
+        return {"device": self.device, "command": self.command, "settles": list(self.settles)}
+
+
+@dataclass
+class Outcome:
+    findings: list[Finding] = field(default_factory=list)
+    not_evaluated: list[NotEvaluated] = field(default_factory=list)
+    collect_next: list[Collect] = field(default_factory=list)
+
+    @classmethod
+    def joined(cls, parts) -> "Outcome":
+        """The outcomes of the devices of a run, given in report order, in report order
+        (stable: each device's entries keep their order)."""
+        out = cls()
+        for part in parts:
+            out.findings.extend(part.findings)
+            out.not_evaluated.extend(part.not_evaluated)
+            out.collect_next.extend(part.collect_next)
+        out.findings.sort(key=Finding.sort_key)
+        out.not_evaluated.sort(key=lambda n: (n.device.lower(), n.rule_id))
+        out.collect_next.sort(key=Collect.sort_key)
+        return out
+
+
+# The licensing facts a device summary keeps, field by field (the first value each field
+# has in the device's output): what the markdown case note and the timeline show.
+LICENSING_KINDS = (
+    "license.smart", "license.registration", "license.authorization", "license.summary", "license.slp",
+    "license.transport", "license.usage_reporting", "license.trust_code",
+)
+
+
+@dataclass
+class DeviceSummary:
+    """What the reports show of a device once it has been judged and let go: its identity,
+    the clock it was judged at, and its licensing state (not its sections and facts)."""
+
+    key: str
+    name: str
+    inputs: list[str]
+    platform: str | None = None
+    release: object = None  # a diag.version.Release
+    mode: str = "unknown"
+    commands: list[str] = field(default_factory=list)
+    now: dt.datetime | None = None
+    now_source: str = "system"
+    clock: tuple[dt.datetime, str] | None = None  # the device's own clock reading, and where
+    licensing: dict[str, dict[str, object]] = field(default_factory=dict)  # kind -> field -> first value
+
+    def state(self, kind: str, name: str):
+        """The first value of a licensing field in the device's output, or None."""
+        return self.licensing.get(kind, {}).get(name)
+
+
+@dataclass
+class InputInfo:
+    path: str
+    lines: int = 0
+    sections: int = 0
+    skipped: Counter = field(default_factory=Counter)
+    skipped_lines: int = 0
+    unrecognised_lines: int = 0
+    encoding: str = "utf-8"
+    note: str | None = None  # a problem that did not stop the analysis (truncated gzip)
+    suppressions: list = field(default_factory=list)  # diag.split.Suppression
+
+    def to_json(self) -> dict:
+        out = {
+            "path": self.path, "lines": self.lines, "sections_used": self.sections,
+            "sections_skipped": sum(self.skipped.values()), "unrecognised_lines": self.unrecognised_lines,
+            "encoding": self.encoding,
+        }
+        if self.note:
+            out["note"] = self.note
+        return out
+
+
+@dataclass
+class Options:
+    now: dt.datetime | None = None
+    rules_dirs: tuple[str, ...] = ()
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    fail_on: str = "warning"
+    system_now: dt.datetime | None = None  # for tests: what "today" is
+    severity: dict[str, str] = field(default_factory=dict)  # rule id -> severity this project gives it
+    baseline: str | None = None  # findings accepted earlier: only new ones count
+    context: tuple[str, ...] = ()  # more files read only for device context (pre-commit)
+    jobs: int = 1  # worker processes that judge devices
+    progress: object = None  # a diag.progress.Progress for long runs on a terminal
+
+
+@dataclass
+class Report:
+    now: dt.datetime
+    now_source: str
+    now_detail: str
+    devices: list[DeviceSummary]
+    outcome: Outcome
+    inputs: list[InputInfo]
+    unread: list[tuple[str, str]]  # (path, problem) for inputs that could not be read
+    skipped_files: list[tuple[str, str]]  # files of a folder walk that are not text captures
+    rules: object  # the diag.rulebook.RuleBook the run used
+    version: str = __version__
+    suppressed: list = field(default_factory=list)  # policy.Suppressed: findings an inline comment silenced
+    baselined: list = field(default_factory=list)  # findings the baseline already accepts
+    context_inputs: int = 0  # files read only for device context
+    context_mode: bool = False  # a --context run (pre-commit): configurations, not sessions
+
+    @property
+    def findings(self):
+        return self.outcome.findings
+
+    def summary(self) -> dict[str, int]:
+        counts = {"error": 0, "warning": 0, "info": 0}
+        for f in self.outcome.findings:
+            counts[f.severity] += 1
+        return counts
+
+    def skipped_sections(self) -> Counter:
+        total: Counter = Counter()
+        for info in self.inputs:
+            total.update(info.skipped)
+        return total
+
+    def exit_code(self, fail_on: str = "warning") -> int:
+        if self.unread:
+            return 2
+        threshold = SEVERITY_RANK[fail_on]
+        if any(SEVERITY_RANK[f.severity] >= threshold for f in self.outcome.findings):
+            return 1
+        return 0
