@@ -318,8 +318,84 @@ def _test_rules(book, rules_dirs, fmt) -> None:
     sys.exit(1 if failed else 0)
 
 
+# docs/rules.md is the output of 'diag rules -f markdown': one section per area, in this order
+# (an area not listed here follows, by name), each rule as 'diag explain' documents it.
+AREAS = {
+    "known-issues": "Known issues of TechNote 217965",
+    "callhome": "Call Home configuration",
+    "network": "Network prerequisites",
+    "platform": "Platform and release",
+    "classic": "Classic Smart Licensing (9.3(3) to 10.1(x))",
+    "slp": "Smart Licensing Using Policy (10.2(1)F and later)",
+    "tool": "The tool itself",
+}
+
+
+def _md(text: str) -> str:
+    """Prose from a rule file as Markdown text: one line per paragraph, markup characters escaped."""
+    import re
+
+    paras = (" ".join(p.split()) for p in text.strip().split("\n\n"))
+    return "\n\n".join(re.sub(r"([\\`*_\[\]<>|])", r"\\\1", p) for p in paras if p)
+
+
+def _rules_markdown(book) -> str:
+    """The rule book as a Markdown page (docs/rules.md), from the loaded rules only."""
+    order = {area: n for n, area in enumerate(AREAS)}
+    rules = sorted(book.rules, key=lambda r: (order.get(r.area, len(order)), r.area, r.id))
+    out = ["<!-- Generated from the rule files by `diag rules -f markdown`: do not edit by hand.",
+           "     Regenerate it with: diag rules -f markdown > docs/rules.md -->", "",
+           "# Rules", "",
+           f"diag has {len(rules)} rules. `diag explain <id>` shows each one with a real capture that "
+           "fires it and what diag reports on it; `diag rules -f json` gives this table to tools.", "",
+           "Severity `a/b`: the rule reports `a`, raised to `b` when its escalation holds "
+           "(a deadline that has passed, for example). Confidence says how well public sources confirm "
+           "what the rule rests on: see [What is confirmed and what is not](knowledge.md).", "",
+           "| id | severity | confidence | area | title |", "|---|---|---|---|---|"]
+    for r in rules:
+        sev = f"{r.severity}/{r.escalate[0]}" if r.escalate else r.severity
+        out.append(f"| [`{r.id}`](#{r.id}) | {sev} | {r.confidence} | {r.area} | {_md(r.title)} |")
+    area = None
+    for r in rules:
+        if r.area != area:
+            area = r.area
+            out += ["", f"## {AREAS.get(area, area)}"]
+        needs = ["any of " + " / ".join(f"`{c}`" for c in alts) if len(alts) > 1 else f"`{alts[0]}`"
+                 for alts in r.requires]
+        sev = f"{r.severity}, raised to {r.escalate[0]} when its escalation holds" if r.escalate else r.severity
+        out += ["", f"### {r.id}", "", f"**{_md(r.title)}**", "",
+                f"- severity: {sev}", f"- confidence: {r.confidence}", f"- area: {r.area}",
+                f"- needs: {', '.join(needs) if needs else 'nothing beyond the capture itself'}"]
+        if r.modes:
+            out.append(f"- applies to: {', '.join(r.modes)} licensing")
+        for key, label in (("what", "What it checks"), ("why", "Why it matters"),
+                           ("confirm", "What would confirm it")):
+            if r.docs.get(key):
+                out += ["", f"**{label}:** {_md(r.docs[key])}"]
+        out += ["", "**Fix** (`diag check` fills in the switch's own values):", "", "```text",
+                *r.fix.text.strip("\n").splitlines(), "```", "", "**Verify:**", ""]
+        for command, expect in r.verify:
+            line = f"- `{' '.join(command.text.split())}`"
+            out.append(line + (f": expect {_md(expect.text)}" if expect is not None else ""))
+        if r.references:
+            out += ["", "**References:**", ""] + [f"- {_md(ref)}" for ref in r.references]
+    if book.derivations:
+        kinds: dict[str, list] = {}
+        for d in book.derivations:
+            kinds.setdefault(d.kind, []).append(d)
+        out += ["", "## Derived facts", "",
+                "Conclusions several rules share, drawn from other facts before the rules run "
+                "(`diag facts <kind>` lists their fields).", "",
+                "| fact kind | what it says | concluded by |", "|---|---|---|"]
+        for kind, ds in sorted(kinds.items()):
+            ids = ", ".join(f"`{d.id}`" for d in sorted(ds, key=lambda d: d.id))
+            out.append(f"| `{kind}` | {_md(ds[0].doc)} | {ids} |")
+    return "\n".join(out) + "\n"
+
+
 @cli.command("rules")
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True, help="text: a table; json: for tools; markdown: the page docs/rules.md.")
 @click.option("-r", "--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
               help="Extra folder of rule files (repeatable).")
 @click.option("--test", "test", is_flag=True,
@@ -332,6 +408,9 @@ def rules_cmd(fmt, rules_dirs, test) -> None:
     book = load_rules(rules_dirs)
     if test:
         _test_rules(book, rules_dirs, fmt)
+        return
+    if fmt == "markdown":
+        click.echo(_rules_markdown(book), nl=False)
         return
     if fmt == "json":
         import json
