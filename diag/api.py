@@ -14,7 +14,7 @@ A run goes in three steps, the same whatever the format or the number of jobs:
 3. **Report.** The run's clock, the policy (severity overrides, suppressions, the
    baseline), and the report in device order.
 
-Memory is bounded by the largest group and by what step 1 keeps (``KEEP_TEXT``), not by
+Memory is bounded by the largest group and by what step 1 keeps (``KEEP_BYTES``), not by
 the number of devices. Nothing here prints or exits.
 """
 
@@ -32,10 +32,12 @@ from diag.inputs import expand_inputs, files_of, parse, read_sections, refuse_if
 from diag.model import FAIL_ON, DeviceSummary, InputInfo, Options, Outcome, Report  # noqa: F401 - the API's types
 from diag.rulebook import RuleBook, load_rules
 
-# What step 1 may keep of the inputs for step 2 when both run in this process (text
-# characters of the sections diag reads): a fleet under it is read once; above it the
-# rest is read again when judged. Standard input is always kept (it cannot be read twice).
-KEEP_TEXT = 48 << 20
+# What step 1 may keep of the inputs for step 2 when both run in this process (bytes of
+# memory the sections diag reads take, estimated: their text, and about 140 bytes a line):
+# a fleet under it is read once; above it the rest is read again when judged. Standard
+# input is always kept (it cannot be read twice).
+KEEP_BYTES = 32 << 20
+LINE_BYTES = 140
 BATCH_FILES = 64  # files judged together: their sections are parsed command by command
 
 
@@ -46,16 +48,16 @@ class _Plan:
     paths: list[str] = field(default_factory=list)
     names: list[list] = field(default_factory=list)  # per file: each section's (prompt, declared names)
     kept: dict[str, list] = field(default_factory=dict)  # path -> its sections
-    kept_text: int = 0
+    kept_bytes: int = 0
 
     def add(self, path: str, sections: list | None, names: list, keep: bool) -> None:
         self.paths.append(path)
         self.names.append(names)
         if keep and sections is not None:
-            text = sum(len(t) for s in sections for _, t in s.lines)
-            if path == "-" or self.kept_text + text <= KEEP_TEXT:
+            cost = sum(len(t) + LINE_BYTES for s in sections for _, t in s.lines)
+            if path == "-" or self.kept_bytes + cost <= KEEP_BYTES:
                 self.kept[path] = sections
-                self.kept_text += text
+                self.kept_bytes += cost
 
 
 @dataclass
@@ -288,12 +290,9 @@ def _judge_groups(plan: _Plan, owners, groups: list[list[int]], wanted: set[str]
     remote = [t for t in tasks if not any(sections is not None for _, _, sections in t[0])]
     for task in local:
         yield judge_batch(*task, rules=rules)
-    yield from workers.map(_judge_in_worker, [(files, {k for k in wanted if _has(files, k)}, fixed)
-                                              for files, _, fixed in remote])
-
-
-def _has(files, key: str) -> bool:
-    return any(k == key for _, placed, _ in files for k, _ in placed)
+    # each batch with the keys it is to judge (not every key of the run)
+    yield from workers.map(_judge_in_worker, [(files, {k for _, placed, _ in files for k, _ in placed} & wanted,
+                                               fixed) for files, _, fixed in remote])
 
 
 def _judge_in_worker(task) -> list[_Judged]:

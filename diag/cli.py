@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
+import re
 import sys
 import traceback
 
@@ -137,7 +138,7 @@ def check(paths, fmt, fail_on, now, rules_dirs, select, ignore, config_path, no_
     from diag import config as cfg
     from diag.api import Options, analyze
     from diag.policy import write_baseline as save_baseline
-    from diag.report import render
+    from diag.report import stream
     from diag.rulebook import load_rules
 
     conf = cfg.Config()
@@ -200,7 +201,7 @@ def check(paths, fmt, fail_on, now, rules_dirs, select, ignore, config_path, no_
         save_baseline(write_baseline, report.findings)
         click.echo(f"diag: wrote {len(report.findings)} finding(s) to the baseline {write_baseline}", err=True)
     pretty = sys.stdout is not None and sys.stdout.isatty()
-    click.echo(fix(render(report, fmt, show_suppressed=show_suppressed, pretty=pretty)), nl=False)
+    _write(fix(chunk) for chunk in stream(report, fmt, show_suppressed=show_suppressed, pretty=pretty))
     for path, problem in report.unread:
         click.echo(fix(f"diag: error: {path}: {problem}"), err=True)
     for info in report.inputs:
@@ -481,6 +482,27 @@ def facts_cmd(kind) -> None:
 # them all again and again (a fifth of a fleet run's time). Collect less often; memory
 # stays the same, since nearly nothing of it is cyclic garbage.
 GC_THRESHOLD = (50_000, 20, 100)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _write(chunks) -> None:
+    """Write a report to stdout as UTF-8, piece by piece. A name that is not valid UTF-8
+    (a file name's undecodable bytes, kept as surrogate escapes) is written with U+FFFD
+    in their place, so that every format stays valid UTF-8 text."""
+    stream = sys.stdout
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None:
+        stream.flush()
+    for chunk in chunks:
+        if _SURROGATE.search(chunk):
+            chunk = _SURROGATE.sub("\ufffd", chunk)
+        if buffer is not None:
+            buffer.write(chunk.encode("utf-8"))
+        else:
+            stream.write(chunk)
+    stream.flush()
 
 
 def _quiet_stdout() -> None:

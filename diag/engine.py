@@ -136,7 +136,8 @@ def _plan(rules: RuleBook, covered: frozenset[str], mode: str) -> list[tuple[Rul
     for rule in rules.rules:
         if rule.modes and mode != "unknown" and mode not in rule.modes:
             continue
-        plan.append((rule, [alts for alts in rule.requires if not any(s in covered for s in alts)]))
+        missing = [alts for alts in rule.requires if not any(s in covered for s in alts)]
+        plan.append((rule, missing, tuple(a[0] for a in missing)))
     return plan
 
 
@@ -159,17 +160,16 @@ def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> Non
         plan = plans[key] = _plan(rules, covered, dev.mode)
 
     ctx = Ctx(dev.store, coverage, now, CATALOGUE, derived_needs)
-    for rule, missing in plan:
+    for rule, missing, needs in plan:
         if missing and not rule.fire_on_partial:
-            out.not_evaluated.append(NotEvaluated(rule.id, dev.name, tuple(a[0] for a in missing), rule.severity,
-                                                  dev.key))
+            out.not_evaluated.append(NotEvaluated(rule.id, dev.name, needs, rule.severity, dev.key))
             continue
         results = rule.when.match({}, ctx)
         bindings = [b for b in results if UNKNOWN not in b]
         if not bindings:
             undecided = set().union(*(b[UNKNOWN] for b in results)) if results else set()
             if missing or undecided:
-                needs = tuple(a[0] for a in missing) + tuple(sorted(undecided))
+                needs = needs + tuple(sorted(undecided))
                 out.not_evaluated.append(NotEvaluated(rule.id, dev.name, tuple(dict.fromkeys(needs)),
                                                       rule.severity, dev.key))
             continue

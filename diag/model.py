@@ -18,7 +18,7 @@ FAIL_ON = ("error", "warning", "info")
 MAX_EVIDENCE = 8
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     path: str
     line: int
@@ -28,7 +28,7 @@ class Evidence:
         return {"path": self.path, "line": self.line, "text": self.text}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     rule_id: str
     severity: str
@@ -59,7 +59,7 @@ class Finding:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NotEvaluated:
     rule_id: str
     device: str
@@ -71,7 +71,7 @@ class NotEvaluated:
         return {"rule_id": self.rule_id, "device": self.device, "needs": list(self.needs)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Collect:
     device: str
     command: str
@@ -115,7 +115,7 @@ LICENSING_KINDS = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class DeviceSummary:
     """What the reports show of a device once it has been judged and let go: its identity,
     the clock it was judged at, and its licensing state (not its sections and facts)."""

@@ -13,6 +13,7 @@ that is not a command (the runner prints it as is).
 from __future__ import annotations
 
 from diag.model import Report
+from diag.report import lines
 from diag.report.sarif import relative_path
 
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
@@ -52,7 +53,7 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if word == "info" or n == 1 else f"{n} {word}s"
 
 
-def render(report: Report, **kw) -> str:
+def chunks(report: Report, **kw):
     cwd = kw.get("cwd")
     out: list[str] = []
     for f in report.findings:
@@ -65,6 +66,8 @@ def render(report: Report, **kw) -> str:
                 props["endLine"] = max(f.end_line or f.line, f.line)
         props["title"] = f.rule_id
         out.append(command(COMMAND[f.severity], props, _message(f)))
+        if len(out) >= 100:
+            yield lines(out)
     counts = report.summary()
     summary = (f"diag {report.version}: {_plural(len(report.devices), 'device')}, "
                f"{_plural(counts['error'], 'error')}, {_plural(counts['warning'], 'warning')}, "
@@ -75,4 +78,4 @@ def render(report: Report, **kw) -> str:
     if report.unread:
         summary += f"; {_plural(len(report.unread), 'input')} not read: " + ", ".join(p for p, _ in report.unread)
     out.append(" ".join(summary.splitlines()))  # never a command: it starts with "diag", on one line
-    return "\n".join(out) + "\n"
+    yield lines(out)

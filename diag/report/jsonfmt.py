@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 from diag.model import Report
+from diag.report import Items, json_chunks
 from diag.types import to_json
 
 SCHEMA = "diag-report/1"
@@ -23,17 +22,19 @@ def device_json(dev) -> dict:
     }
 
 
-def as_dict(report: Report) -> dict:
+def as_dict(report: Report, lazy: bool = False) -> dict:
+    """The report as JSON data; ``lazy``: its long lists as ``Items``, to write as they come."""
+    many = Items if lazy else list
     return {
         "schema": SCHEMA,
         "tool": {"name": "diag", "version": report.version},
         "now": to_json(report.now),
         "now_source": report.now_source,
         "now_detail": report.now_detail,
-        "devices": [device_json(d) for d in report.devices],
-        "findings": [f.to_json() for f in report.findings],
-        "not_evaluated": [n.to_json() for n in report.outcome.not_evaluated],
-        "collect_next": [c.to_json() for c in report.outcome.collect_next],
+        "devices": many(device_json(d) for d in report.devices),
+        "findings": many(f.to_json() for f in report.findings),
+        "not_evaluated": many(n.to_json() for n in report.outcome.not_evaluated),
+        "collect_next": many(c.to_json() for c in report.outcome.collect_next),
         "summary": report.summary(),
         "inputs": [i.to_json() for i in report.inputs],
         "sections_skipped": dict(sorted(report.skipped_sections().items())),
@@ -44,8 +45,7 @@ def as_dict(report: Report) -> dict:
     }
 
 
-def render(report: Report, pretty: bool = True, **_) -> str:
+def chunks(report: Report, pretty: bool = True, **_):
     """Indented for a person; compact (and several times faster to write) for a program."""
-    if pretty:
-        return json.dumps(as_dict(report), indent=2, ensure_ascii=False) + "\n"
-    return json.dumps(as_dict(report), ensure_ascii=False, separators=(",", ":"), check_circular=False) + "\n"
+    yield from json_chunks(as_dict(report, lazy=True), pretty)
+    yield "\n"

@@ -19,6 +19,7 @@ import datetime as dt
 import re
 
 from diag.model import Report
+from diag.report import lines
 from diag.types import format_value
 
 ORDER = ("error", "warning", "info")
@@ -264,7 +265,7 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if word == "info" or n == 1 else f"{n} {word}s"
 
 
-def render(report: Report, **kw) -> str:
+def chunks(report: Report, **kw):
     devices = list(report.devices)
     by_device: dict[str, list] = {d.name: [] for d in devices}
     for f in report.findings:
@@ -295,8 +296,12 @@ def render(report: Report, **kw) -> str:
     out += table(["Device", "Platform", "Release", "Licensing mode", "Errors", "Warnings", "Info"], rows)
     out.append("")
 
+    summaries = {}
+    for d in devices:
+        summaries.setdefault(d.name, d)
     for name, findings in by_device.items():
-        dev = next((d for d in devices if d.name == name), None)
+        yield lines(out)
+        dev = summaries.get(name)
         out += [f"## Device {escape(name)}", ""]
         if dev is not None:
             out += table(["Field", "Value"], device_rows(dev, report))
@@ -345,5 +350,5 @@ def render(report: Report, **kw) -> str:
         notes.append(f"- {_plural(len(report.suppressed), 'finding')} suppressed by inline comments")
     if report.baselined:
         notes.append(f"- {_plural(len(report.baselined), 'finding')} already in the baseline, not shown")
-    out += notes
-    return "\n".join(out).rstrip("\n") + "\n"
+    out += notes  # never empty: the report ends with a line of text
+    yield lines(out)

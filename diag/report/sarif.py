@@ -16,7 +16,6 @@ the same log.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 from pathlib import Path
@@ -24,6 +23,7 @@ from urllib.parse import quote
 
 from diag.model import Report
 from diag.policy import baseline_key
+from diag.report import Items, json_chunks
 from diag.types import to_json
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -211,7 +211,9 @@ def _device(dev) -> dict:
     }
 
 
-def as_dict(report: Report, cwd: str | None = None, show_suppressed: bool = False) -> dict:
+def as_dict(report: Report, cwd: str | None = None, show_suppressed: bool = False, lazy: bool = False) -> dict:
+    """The SARIF log; ``lazy``: its long lists as ``Items``, to write as they come."""
+    many = Items if lazy else list
     devices = {d.name: d for d in report.devices}
     findings = list(report.findings)
     suppressed = list(report.suppressed) if show_suppressed else []
@@ -224,19 +226,20 @@ def as_dict(report: Report, cwd: str | None = None, show_suppressed: bool = Fals
         first.setdefault(f.rule_id, f)
     rules = [_descriptor(rule_id, by_id.get(rule_id), first[rule_id]) for rule_id in rule_ids]
 
-    occurrence: dict[str, int] = {}
     why_suppressed = {id(s.finding): s for s in suppressed}
-    results = []
-    for f in everything:
-        result = _result(f, index[f.rule_id], devices, cwd, occurrence)
-        s = why_suppressed.get(id(f))
-        if s is not None:
-            result["suppressions"] = [{
-                "kind": "inSource", "status": "accepted",
-                "justification": s.by.reason or "no reason given",
-                "location": {"physicalLocation": _physical(s.by.path, s.by.line, s.by.line, [], cwd)},
-            }]
-        results.append(result)
+
+    def results():
+        occurrence: dict[str, int] = {}
+        for f in everything:
+            result = _result(f, index[f.rule_id], devices, cwd, occurrence)
+            s = why_suppressed.get(id(f))
+            if s is not None:
+                result["suppressions"] = [{
+                    "kind": "inSource", "status": "accepted",
+                    "justification": s.by.reason or "no reason given",
+                    "location": {"physicalLocation": _physical(s.by.path, s.by.line, s.by.line, [], cwd)},
+                }]
+            yield result
 
     notifications = []
     for path, problem in report.unread:
@@ -265,23 +268,22 @@ def as_dict(report: Report, cwd: str | None = None, show_suppressed: bool = Fals
         },
         "invocations": [invocation],
         "originalUriBaseIds": {SRCROOT: {"uri": root, "description": {"text": "where relative paths start: the GitHub Actions workspace, or the directory diag ran in"}}},
-        "results": results,
+        "results": many(results()),
         "properties": {
-            "devices": [_device(d) for d in report.devices],
+            "devices": many(_device(d) for d in report.devices),
             "summary": report.summary(),
-            "notEvaluated": [n.to_json() for n in report.outcome.not_evaluated],
-            "collectNext": [c.to_json() for c in report.outcome.collect_next],
+            "notEvaluated": many(n.to_json() for n in report.outcome.not_evaluated),
+            "collectNext": many(c.to_json() for c in report.outcome.collect_next),
             "sectionsSkipped": sum(report.skipped_sections().values()),
             "suppressed": len(report.suppressed),
             "baselined": len(report.baselined),
         },
     }
-    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": many([run])}
 
 
-def render(report: Report, pretty: bool = True, **kw) -> str:
+def chunks(report: Report, pretty: bool = True, **kw):
     """Indented for a person, compact for a program (as ``-f json``); the content is the same."""
-    data = as_dict(report, cwd=kw.get("cwd"), show_suppressed=bool(kw.get("show_suppressed")))
-    if pretty:
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), check_circular=False) + "\n"
+    data = as_dict(report, cwd=kw.get("cwd"), show_suppressed=bool(kw.get("show_suppressed")), lazy=True)
+    yield from json_chunks(data, pretty)
+    yield "\n"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import textwrap
 
 from diag.model import Report
+from diag.report import lines
 from diag.types import format_value
 
 WIDTH = 100
@@ -40,7 +41,7 @@ def _block(text: str, indent: str) -> list[str]:
     return [f"{indent}{line}" if line.strip() else indent.rstrip() for line in text.splitlines()]
 
 
-def render(report: Report, **kw) -> str:
+def chunks(report: Report, **kw):
     out: list[str] = []
     devices = {d.name: d for d in report.devices}
     by_device: dict[str, list] = {name: [] for name in devices}
@@ -49,6 +50,7 @@ def render(report: Report, **kw) -> str:
     now_line = f"now: {format_value(report.now)} ({report.now_source}: {report.now_detail})"
     out.append(f"diag {report.version} · {_plural(len(devices), 'device')} · {now_line}")
     for name, findings in by_device.items():
+        yield lines(out)
         dev = devices.get(name)
         out.append("")
         out.append(_device_header(dev) if dev else name)
@@ -114,4 +116,4 @@ def render(report: Report, **kw) -> str:
         + (f" · {len(report.suppressed)} suppressed" if report.suppressed else "")
         + (f" · {len(report.baselined)} in the baseline" if report.baselined else "")
     )
-    return "\n".join(out) + "\n"
+    yield lines(out)
