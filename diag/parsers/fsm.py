@@ -91,10 +91,13 @@ class TrackingFSM(textfsm.TextFSM):
                 self._unparsed.append(no)
             if self._cur_state_name in ("End", "EOF"):
                 break
-        rows = self.ParseTextToDicts("")  # the end of the input: TextFSM's last record, rows as dicts
-        out = list(zip(rows, self._row_lines)), self._unparsed
-        self.Reset()  # the instance is cached per template: keep no reference to a big output's rows
-        return out
+        rows = self.ParseText("")  # the end of the input: TextFSM's implicit last record
+        header = self.header
+        out = [(dict(zip(header, row)), lines) for row, lines in zip(rows, self._row_lines)]
+        unparsed = self._unparsed
+        # the instance is cached per template: keep no reference to a big output's rows
+        self._result, self._row_lines, self._unparsed = [], [], []
+        return out, unparsed
 
 
 _TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "templates")
