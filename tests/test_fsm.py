@@ -1,8 +1,9 @@
-"""TrackingFSM joins each state's rules into one alternation: it must read exactly what TextFSM reads.
+"""TrackingFSM adds line numbers and unparsed lines to TextFSM: it must read exactly what TextFSM reads.
 
 Every TextFSM template is run, on its parser goldens' inputs and on shuffled mixes of
 their lines, by plain ``textfsm.TextFSM`` and by ``TrackingFSM``; the rows must be equal.
-Small hand-written templates pin the ``Continue`` path and the rule-by-rule fallback.
+Small hand-written templates pin the ``Continue`` path, patterns with inline flags and
+back-references, the line of each value and the lines no rule reads.
 """
 
 from __future__ import annotations
@@ -44,13 +45,6 @@ def _plain(template: str, lines: list[str]):
     return Lenient(io.StringIO(template_text(template))).ParseText("\n".join(lines) + "\n")
 
 
-@pytest.fixture(params=["joined", "rule by rule"], autouse=True)
-def matching(request, monkeypatch):
-    """Every test runs twice: rules joined from the first line, and never joined."""
-    monkeypatch.setattr(TrackingFSM, "join_after", -1 if request.param == "joined" else 10**9)
-    return request.param
-
-
 def _tracking(text: str, lines: list[str]):
     fsm = TrackingFSM(io.StringIO(text))
     rows, unparsed = fsm.run(list(enumerate(lines, 1)))
@@ -65,15 +59,6 @@ def test_same_rows_as_textfsm(template):
         assert rows == _plain(template, lines), (template, lines)
         rows_seen += len(rows)
     assert rows_seen, f"{template}: the inputs gave no row to compare"
-
-
-def test_every_template_state_is_joined(matching):
-    # a template that falls back to the slow loop should be a decision, not an accident
-    for template in TEMPLATES:
-        fsm = TrackingFSM(io.StringIO(template_text(template)))
-        for state, rules in fsm.states.items():
-            if rules:
-                assert fsm._join(state, 0) is not None, (template, state)
 
 
 CONTINUE = """\
@@ -97,7 +82,7 @@ def test_continue_reads_the_same_line_with_the_later_rules():
     assert unparsed == []
 
 
-FALLBACK = """\
+FLAGS = """\
 Value WORD (\\w+)
 Value TWICE (\\w+)
 
@@ -108,24 +93,14 @@ Start
 """
 
 
-def test_unjoinable_state_keeps_the_rule_by_rule_loop():
-    lines = ["NAME one", "ab-ab two", "junk"]
-    rows, unparsed, fsm = _tracking(FALLBACK, lines)
-    assert fsm._join("Start", 0) is None
+def test_inline_flags_and_back_references_and_an_error_rule():
+    lines = ["NAME one", "ab-ab two", "junk", "ab-cd three"]
+    rows, unparsed, _ = _tracking(FLAGS, lines)
     assert rows == [["one", ""], ["", "two"]]
-    assert unparsed == [3]
+    assert unparsed == [3, 4]  # lines only the Error rule reads are unparsed, and the parse goes on
 
 
-def test_joining_waits_for_enough_lines(monkeypatch, matching):
-    monkeypatch.setattr(TrackingFSM, "join_after", 3)
-    fsm = TrackingFSM(io.StringIO(CONTINUE))
-    fsm.run([(1, "alpha file 10"), (2, "beta dir 20")])
-    assert fsm._joined == {}  # a short section: rule by rule, nothing compiled
-    rows, _ = fsm.run([(1, "alpha file 10"), (2, "beta dir 20")])
-    assert fsm._joined and len(rows) == 2  # four lines read: the states are joined
-
-
-def test_value_lines_follow_the_joined_groups():
+def test_each_value_has_its_line():
     lines = ["x", "alpha file 10", "beta dir 20"]
     fsm = TrackingFSM(io.StringIO(CONTINUE))
     rows, unparsed = fsm.run(list(enumerate(lines, 1)))
@@ -176,3 +151,18 @@ def test_value_options_and_record_operations_match_textfsm(seed):
     rows, _, _ = _tracking(OPTIONS, lines)
     plain = Lenient(io.StringIO(OPTIONS)).ParseText("\n".join(lines) + "\n")
     assert rows == plain, lines
+
+
+def test_lines_of_list_and_filldown_values_and_unread_lines():
+    lines = ["chassis A", "port e1/1", "port e1/2 tag red", "slot 1 name one", "record", "",
+             "slot 2 name two", "junk", "record", "next", "bogus"]
+    fsm = TrackingFSM(io.StringIO(OPTIONS))
+    for _ in range(2):  # the instance is reused (cached per template): nothing of the first run remains
+        rows, unparsed = fsm.run(list(enumerate(lines, 1)))
+        assert [where for _, where in rows] == [
+            {"CHASSIS": 1, "PORTS": [2, 3], "TAGS": [3], "SLOT": 4, "NAME": 4},
+            {"CHASSIS": 1, "TAGS": [3], "SLOT": 7, "NAME": 7},  # Filldown values keep their line
+        ]
+        assert [values["PORTS"] for values, _ in rows] == [["e1/1", "e1/2"], []]
+        # no rule of Start reads line 8; Other's Error rule reads line 11; a blank line is not unparsed
+        assert unparsed == [8, 11]

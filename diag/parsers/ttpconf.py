@@ -17,22 +17,13 @@ the configuration looks.
 After parsing, ``Node`` wraps each result dictionary: ``node.get(var)`` is the
 value, ``node.line(var)`` the line it came from, ``node.has(var)`` whether its
 template line matched (for flag lines such as ``enable``).
-
-Speed: TTP costs about a quarter of a millisecond per configuration whatever its
-size, most of it building and sorting its result structures; on a fleet of
-thousands of captures that is more than all of diag's rules. ``BlockTemplate``
-reads the templates written in the subset of TTP these templates use (groups,
-nested groups, ``_start_``, ``re``, ``DIGIT``, ``WORD``, ``set``) itself, with
-TTP's regular expressions and TTP's way of filing matches into records, and
-gives the same nodes; ``run`` uses it when the template is in that subset and TTP
-otherwise. ``tests/test_ttpconf.py`` holds the two to the same results.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import logging
-import os
 import re
 from typing import Any, Iterable, Iterator
 
@@ -83,22 +74,38 @@ class MarkedTemplate:
         values: dict[str, Any] = {}
         lines: dict[str, int] = {}
         children: dict[str, Any] = {}
+        marked: list[tuple[str, int]] = []
         for key, val in result.items():
-            if key.startswith("_l") and key in self.vars and isinstance(val, str):
-                no = int(val[1:])
-                for var in self.vars[key]:
-                    lines.setdefault(var, no)
-                    flag = self.flags.get(key, {})
-                    if var in flag and var not in result:
-                        # TTP leaves set() values out of its results: the value is the
-                        # matched line's own (``duplicate-message throttle`` is True, its
-                        # ``no`` form False)
-                        values.setdefault(var, flag[var])
-                lines.setdefault(key, no)
+            if key in self.vars and isinstance(val, str):
+                marked.append((key, int(val[1:])))
             elif isinstance(val, (dict, list)):
                 children[key] = self.nodes(val)
             else:
                 values[key] = val
+        # A variable written on several template lines that all matched (``proxy_server``,
+        # with and without a port) has the value TTP files: the first of the record's last
+        # run, a run being the lines between two records of a child group.
+        starts = sorted(n.first_line() for child in children.values()
+                        for n in (child if isinstance(child, list) else [child])
+                        if isinstance(n, Node) and n.lines)
+
+        def rank(no: int) -> tuple[int, int]:  # a later run first, then an earlier line
+            return bisect.bisect(starts, no), -no
+
+        source: dict[str, tuple[str, int]] = {}  # variable -> the marker and line of its value
+        for key, no in marked:
+            lines[key] = no
+            for var in self.vars[key]:
+                have = source.get(var)
+                if have is None or rank(no) > rank(have[1]):
+                    source[var] = (key, no)
+        for var, (key, no) in source.items():
+            lines[var] = no
+            flag = self.flags.get(key)
+            if flag and var in flag and var not in result:
+                # TTP leaves set() values out of its results: the value is the matched
+                # line's own (``duplicate-message throttle`` is True, its ``no`` form False)
+                values[var] = flag[var]
         return Node(values, lines, children)
 
 
@@ -179,14 +186,6 @@ def mark(lines: Iterable[tuple[int, str]]) -> str:
 
 def run(name: str, lines: Iterable[tuple[int, str]]) -> Node:
     """Parse numbered lines with template ``name``; return the root ``Node``."""
-    fast = block_template(name)
-    if fast is not None:
-        return fast.run(lines)
-    return run_ttp(name, lines)
-
-
-def run_ttp(name: str, lines: Iterable[tuple[int, str]]) -> Node:
-    """``run`` through TTP itself (templates outside ``BlockTemplate``'s subset; tests)."""
     parser = _parser(name)
     parser.clear_result()
     parser.set_input(data=mark(lines))
@@ -197,282 +196,3 @@ def run_ttp(name: str, lines: Iterable[tuple[int, str]]) -> Node:
         tree = tree[0] if tree else {}
     node = load_template(name).nodes(tree)
     return node if isinstance(node, Node) else Node({}, {}, {})
-
-
-# -- BlockTemplate: the subset of TTP the configuration templates use ----------------
-
-_TAG = re.compile(r"^\s*<(/?)(\w+)((?:\s+\w+\s*=\s*\"[^\"]*\")*)\s*(/?)>\s*$")
-_ATTR = re.compile(r"(\w+)\s*=\s*\"([^\"]*)\"")
-_VARTEXT = re.compile(r"\{\{([\s\S]+?)\}\}")
-_RE_ARG = re.compile(r"""^re\(\s*(['"])(.*)\1\s*\)$""")
-_SET_ARG = re.compile(r"""^set\(\s*(['"]?)([^'"()]*)\1\s*\)$""")
-_PATTERNS = {"DIGIT": r"\d+", "WORD": r"\S+"}  # TTP's own patterns of these names
-
-
-class _Unsupported(Exception):
-    """The template uses TTP beyond the subset BlockTemplate reads."""
-
-
-class _Group:
-    __slots__ = ("name", "parent", "lines", "depth")
-
-    def __init__(self, name: str, parent: "_Group | None"):
-        self.name = name
-        self.parent = parent
-        self.lines: list[_Line] = []
-        self.depth = 0 if parent is None else parent.depth + 1
-
-
-class _Line:
-    """One template line: its marker key, kind (T/I), regex, variables, flags, start or not."""
-
-    __slots__ = ("key", "kind", "group", "match", "names", "flags", "start", "order", "word")
-
-    def __init__(self, key, kind, group, pattern, names, flags, start, order, word):
-        self.key, self.kind, self.group = key, kind, group
-        self.match = re.compile(pattern).match
-        self.names, self.flags, self.start, self.order = names, flags, start, order
-        self.word = word  # the literal word the text must start with, if there is one
-
-
-def _literal_re(text: str) -> str:
-    r"""A literal chunk of a template line as TTP turns it into a regex: escaped, runs of
-    spaces and tabs as ``[ \t]+``, digits as ``\d+``."""
-    out = re.escape(text)
-    out = re.sub(r"(\\ |\\\t)+", r"[ \\t]+", out)
-    return re.sub(r"\d+", r"\\d+", out)
-
-
-def _compile_line(text: str, k: int, group: _Group, order: int) -> _Line:
-    kind = "I" if text[:1].isspace() else "T"
-    body = text.strip()
-    start = bool(_START.search(body))
-    body = _START.sub("", body).rstrip()  # as MarkedTemplate: the marker carries _start_
-    parts: list[str] = []
-    names: list[str] = []
-    flags: dict[str, Any] = {}
-    pos = 0
-    cut = False
-    for m in _VARTEXT.finditer(body):
-        if m.start() > pos:
-            parts.append(_literal_re(body[pos:m.start()]))
-        pos = m.end()
-        name, *funcs = [x.strip() for x in m.group(1).split("|")]
-        if not re.fullmatch(r"[A-Za-z]\w*", name) or name in _SPECIAL:
-            raise _Unsupported(f"variable {name!r}")
-        patterns: list[str] = []
-        for fn in funcs:
-            rx, st = _RE_ARG.match(fn), _SET_ARG.match(fn)
-            if fn in _PATTERNS:
-                patterns.append(_PATTERNS[fn])
-            elif rx is not None:
-                arg = rx.group(2)
-                if arg in _PATTERNS or arg.isupper():
-                    if arg not in _PATTERNS:
-                        raise _Unsupported(f"pattern {arg}")
-                    arg = _PATTERNS[arg]
-                patterns.append(arg)
-            elif st is not None:
-                flags[name] = _literal(st.group(2))
-            else:
-                raise _Unsupported(f"function {fn!r}")
-        if name in flags:
-            # TTP cuts the regex where a conditional set() variable stands
-            if patterns or not parts:
-                raise _Unsupported("set() with a pattern, or alone on its line")
-            while parts and parts[-1].endswith("[ \\t]+"):
-                parts[-1] = parts[-1][: -len("[ \\t]+")]
-            cut = True
-            break
-        names.append(name)
-        parts.append(f"(?P<{name}>(?:{')|(?:'.join(patterns or [_PATTERNS['WORD']])}))")
-    if not cut and pos < len(body):
-        parts.append(_literal_re(body[pos:]))
-    if not parts:
-        raise _Unsupported("a line with no text")
-    pattern = "".join(parts) + r"[\t ]*$"
-    if len(set(names)) != len(names):
-        raise _Unsupported("a variable twice on one line")
-    # the word a matching text starts with (up to its first space or tab): lines are
-    # looked up by it; a line starting with a variable, a digit or a word glued to a
-    # variable is tried on every text
-    first = _VARTEXT.search(body)
-    lead = body[: first.start()] if first else body
-    tok = _LEAD.match(lead)
-    word = tok.group(0) if tok and (tok.end() < len(lead) or first is None) else None
-    if word is not None and any(c.isdigit() for c in word):
-        word = None
-    return _Line(f"_l{k}", kind, group, pattern, tuple(names), flags, start, order, word)
-
-
-class _Rec:
-    """A record being filled: values, the line of each value, children by group name."""
-
-    __slots__ = ("values", "lines", "children", "run")
-
-    def __init__(self):
-        self.values: dict[str, Any] = {}
-        self.lines: dict[str, int] = {}
-        self.children: dict[str, list[_Rec]] = {}
-        self.run: set[str] = set()  # keys set since the record started or since its last child
-
-    def node(self) -> Node:
-        return Node(self.values, self.lines, {k: [r.node() for r in v] for k, v in self.children.items()})
-
-
-class BlockTemplate:
-    """A TTP template of groups (nested one level) read without TTP, as TTP files matches.
-
-    How TTP files them, and so how this does: every top group is read on its own. A
-    line matching one of the group's start lines (its first line, or a line with
-    ``_start_``) opens a new record of the group; a line matching another of its lines
-    adds to the group's latest record (nothing before the group's first start). Within
-    a run of such lines the first value of a variable is kept; once a child group has
-    started, a later line of the parent starts a new run, whose values replace the
-    record's (TTP merges that run into the record). A child group's start line opens a
-    record under the parent's latest record. A line matched by several lines of one
-    group tree counts once: a start line first, then the template's order.
-    """
-
-    def __init__(self, text: str):
-        self.top: list[_Group] = []
-        by_word: dict[tuple[str, str], list[_Line]] = {}
-        anywhere: list[_Line] = []
-        stack: list[_Group] = []
-        in_doc = False
-        order = 0
-        for k, raw in enumerate(text.splitlines()):
-            stripped = raw.strip()
-            if in_doc:
-                if stripped.lower().startswith("</doc>"):
-                    in_doc = False
-                continue
-            if not stripped or stripped.startswith("##"):
-                continue
-            if stripped.lower().startswith("<doc>"):
-                in_doc = not stripped.lower().endswith("</doc>")
-                continue
-            tag = _TAG.match(raw)
-            if tag is not None:
-                closing, word, attrs, selfclosing = tag.groups()
-                if word != "group" or selfclosing:
-                    raise _Unsupported(f"<{word}>")
-                if closing:
-                    if not stack:
-                        raise _Unsupported("unbalanced </group>")
-                    stack.pop()
-                    continue
-                found = dict(_ATTR.findall(attrs))
-                if set(found) != {"name"} or not re.fullmatch(r"\w+\*?", found["name"]):
-                    raise _Unsupported(f"group attributes {attrs.strip()}")
-                parent = stack[-1] if stack else None
-                if parent is not None and parent.parent is not None:
-                    raise _Unsupported("groups nested more than one level")
-                group = _Group(found["name"].rstrip("*"), parent)
-                if parent is None:
-                    self.top.append(group)
-                stack.append(group)
-                continue
-            if stripped.startswith("<") or not stack:
-                raise _Unsupported("text outside a group")
-            if "{{" not in stripped:
-                continue  # TTP ignores a group line without a variable
-            group = stack[-1]
-            line = _compile_line(raw, k, group, order)
-            order += 1
-            if not group.lines:
-                line.start = True  # a group's first line starts it
-            group.lines.append(line)
-            if group.parent is not None and not line.start:
-                raise _Unsupported("a child group line that is not a start")
-            word = line.word
-            if word is None:
-                anywhere.append(line)
-            else:
-                by_word.setdefault((line.kind, word), []).append(line)
-        if stack or in_doc:
-            raise _Unsupported("unclosed group or doc")
-        self.by_word = by_word
-        self.anywhere = anywhere
-
-    def run(self, lines: Iterable[tuple[int, str]]) -> Node:
-        top: dict[str, list[_Rec]] = {g.name: [] for g in self.top}
-        latest: dict[_Group, _Rec] = {}
-        by_word, anywhere = self.by_word, self.anywhere
-        for no, text in lines:
-            body = text.strip()
-            if not body:
-                continue
-            kind = "I" if text[:1].isspace() else "T"
-            candidates = by_word.get((kind, _LEAD.match(body).group()), ())
-            if anywhere:
-                candidates = sorted([*candidates, *(x for x in anywhere if x.kind == kind)], key=_order)
-            if not candidates:
-                continue
-            chosen: dict[_Group, tuple[_Line, re.Match]] = {}  # per top group tree
-            for tl in candidates:
-                m = tl.match(body)
-                if m is None:
-                    continue
-                tree = tl.group if tl.group.parent is None else tl.group.parent
-                have = chosen.get(tree)
-                if have is None or (tl.start and not have[0].start):
-                    chosen[tree] = (tl, m)
-            for tl, m in chosen.values():
-                group = tl.group
-                if tl.start:
-                    rec = _Rec()
-                    if group.parent is None:
-                        top[group.name].append(rec)
-                    else:
-                        parent = latest.get(group.parent)
-                        if parent is None:
-                            continue  # TTP reads a child group only after its parent's first start
-                        parent.children.setdefault(group.name, []).append(rec)
-                        parent.run = set()
-                    latest[group] = rec
-                    _put(rec, tl, m, no)
-                else:
-                    rec = latest.get(group)
-                    if rec is not None:
-                        _put(rec, tl, m, no)
-        return Node({}, {}, {name: [r.node() for r in recs] for name, recs in top.items() if recs})
-
-
-_LEAD = re.compile(r"[^ \t]+")
-
-
-def _order(line: _Line) -> int:
-    return line.order
-
-
-def _put(rec: _Rec, tl: _Line, m: re.Match, no: int) -> None:
-    """File a matched line's values in ``rec`` (TTP: first value of a run wins)."""
-    run = rec.run
-    values, lines = rec.values, rec.lines
-    for name in tl.names:
-        if name in run:
-            continue
-        values[name] = m.group(name)
-        lines[name] = no
-        run.add(name)
-    for name, value in tl.flags.items():
-        if name in run:
-            continue
-        values[name] = value
-        lines[name] = no
-        run.add(name)
-    if tl.key not in run:
-        lines[tl.key] = no
-        run.add(tl.key)
-
-
-@functools.lru_cache(maxsize=None)
-def block_template(name: str) -> BlockTemplate | None:
-    """The template read by ``BlockTemplate``, or None when it needs TTP itself."""
-    if os.environ.get("DIAG_TTP") == "1":  # force TTP (comparisons, a suspected difference)
-        return None
-    try:
-        return BlockTemplate(template_text(name))
-    except (_Unsupported, re.error):
-        return None
