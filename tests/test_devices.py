@@ -441,3 +441,92 @@ def test_a_negative_offset_under_one_hour(tmp_path):
         "clock timezone NDT -0 30\nclock summer-time XX 2 Sun Mar 02:00 1 Sun Nov 02:00 99999999999\n")
     assert (now.hour, now.minute) == (10, 30) and "NDT = UTC-00:30" in where
     assert [f.get("zone") for f in dev.store.get("config.clock_zone")] == ["NDT"]  # the bad shift is left out
+
+
+# -- naming from the text, before parsing ------------------------------------------------
+
+def _names_the_parsers_read(section) -> list[str]:
+    """What the parsers declare for a section: hostname/switchname facts of a running-config
+    in fact order, the device name of show version (the names devices were placed by in 0.3.0)."""
+    from diag.parsers import parse_section
+
+    if section.command not in ("show running-config", "show version"):
+        return []
+    out = []
+    for fact in parse_section(section):
+        if fact.kind == "config.hostname" and fact.get("name"):
+            out.append(str(fact.get("name")))
+        elif fact.kind == "version" and fact.get("device_name"):
+            out.append(str(fact.get("device_name")))
+    return out
+
+
+def _every_capture() -> list[Path]:
+    from conftest import CORPUS, ROOT, SAMPLES
+
+    found = sorted(SAMPLES.iterdir()) + sorted((ROOT / "tests").rglob("*.txt"))
+    found += sorted(p for p in (ROOT / "diag").rglob("*.txt")) + sorted((ROOT / "rules").rglob("*.txt"))
+    if CORPUS.is_dir():
+        found += sorted(p for p in CORPUS.iterdir() if p.suffix in (".txt", ".log", ".cfg"))
+    return [p for p in found if p.is_file()]
+
+
+def test_names_read_from_the_text_are_the_names_the_parsers_read():
+    from diag.devices import declared_names
+    from diag.errors import InputError
+    from diag.inputs import read_sections
+
+    checked = 0
+    for path in _every_capture():
+        try:
+            _, sections = read_sections(str(path))
+        except InputError:
+            continue
+        for section in sections:
+            assert declared_names(section) == _names_the_parsers_read(section), f"{path}:{section.start}"
+            checked += section.command in ("show running-config", "show version")
+    assert checked > 50
+
+
+_WORDS = ["hostname", "switchname", "Hostname", "host", "hostname-x", "Device name:", "device name:", "Device  name:",
+          "version", "interface", "callhome", "!"]
+_GAPS = [" ", "  ", "\t", " \t", "\u00a0", "", " \u3000"]
+_NAMES = ["leaf01", "a.b-c_d", "x", "s\u00e9", "n/1", "Leaf-01!", "na me", "\u4e2d\u6587", "1", "-"]
+
+
+def _config_line(draw, words=_WORDS) -> str:
+    from hypothesis import strategies as st
+
+    lead = draw(st.sampled_from(["", "", " ", "  ", "\t"]))
+    word = draw(st.sampled_from(words))
+    gap = draw(st.sampled_from(_GAPS))
+    name = draw(st.sampled_from(_NAMES))
+    tail = draw(st.sampled_from(["", "", " ", "\t", " extra", "  ", " !"]))
+    return lead + word + gap + name + tail
+
+
+def test_names_read_from_the_text_match_the_parsers_on_reshaped_lines():
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from diag.devices import declared_names
+    from diag.split import split_lines
+
+    @st.composite
+    def capture(draw):
+        config = [_config_line(draw) for _ in range(draw(st.integers(1, 6)))]
+        version = [_config_line(draw, ["Device name:", "Device name:", "Device name :", "device name:",
+                                       "Processor Board ID"]) for _ in range(draw(st.integers(0, 3)))]
+        text = (["sw# show running-config", "!Command: show running-config", "version 9.3(5)"] + config
+                + ["sw# show version", "Cisco Nexus Operating System (NX-OS) Software",
+                   "  NXOS: version 9.3(5)"] + version + ["sw#"])
+        return text
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(capture())
+    def check(text):
+        result = split_lines(list(enumerate(text, 1)), "x.txt")
+        for section in result.sections:
+            assert declared_names(section) == _names_the_parsers_read(section), text
+
+    check()
