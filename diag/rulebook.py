@@ -23,7 +23,16 @@ from diag.commands import known_scopes
 from diag.errors import RuleError
 from diag.facts import CATALOGUE
 
-RULES_DIR = Path(__file__).parent / "rules"
+
+
+def _rules_dir(package: Path) -> Path:
+    """The built-in rules: ``diag/rules/`` once installed (the wheel maps the repository's
+    ``rules/`` there), else ``rules/`` beside the package (a source tree, an editable install)."""
+    inside = package / "rules"
+    return inside if inside.is_dir() else package.parent / "rules"
+
+
+RULES_DIR = _rules_dir(Path(__file__).parent)
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 
 

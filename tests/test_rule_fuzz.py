@@ -1,6 +1,6 @@
 """Rule loading, fuzzed: every broken rule file is refused at load with file, field and reason.
 
-The real rule files of ``diag/rules/`` are mutated (required keys deleted, types changed,
+The real rule files of ``rules/`` are mutated (required keys deleted, types changed,
 unknown operators, fact kinds and fields, invalid and catastrophic regular expressions,
 bad placeholders, wrong file names, files that are not rules at all, YAML bombs and deep
 nesting, duplicate ids across folders) and each mutant must raise ``RuleError`` naming the
