@@ -204,9 +204,10 @@ def read_file(path: Path) -> dict:
         raise RuleError(str(path), "", f"cannot read: {exc}") from None
     import yaml  # only on a rule-cache miss: a small paste never pays for it
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # in C when libyaml is there
+    from diag.yamlload import FastLoader
+
     try:
-        data = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+        data = yaml.load(text, Loader=FastLoader)  # noqa: S506 - a safe loader; a key given twice is an error
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else ""

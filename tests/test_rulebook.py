@@ -146,3 +146,71 @@ def test_escalate_must_raise_and_name_a_bound_field(tmp_path: Path):
         load_file(write(tmp_path, mutate(escalate={"to": "warning", "if": {"ch.proxy_port": {"gt": 1}}})))
     with pytest.raises(RuleError, match="not a field of a binding"):
         load_file(write(tmp_path, mutate(escalate={"to": "error", "if": {"ch.colour": {"equals": "x"}}})))
+
+
+# -- a key given twice is an error, wherever it is ------------------------------------------------
+
+SITE_RULE = """id: my-site-rule
+title: Call Home VRF is not the site standard
+area: callhome
+severity: warning{again_top}
+confidence: medium
+requires: [show running-config callhome]
+when:
+  fact: callhome.block
+  as: ch
+  where:
+    vrf: {{equals: management}}{again_where}
+message: Call Home uses the VRF {{ch.vrf}}.
+fix: callhome
+verify: [show running-config callhome]
+references: [Site standard NET-42]
+docs: {{what: Checks the VRF of Call Home., why: Only the management VRF reaches the proxy.}}
+"""
+# (label, text, line of the second key, key): a second 'severity' loaded as info before,
+# a second 'vrf' under 'where' dropped the first condition
+DUPLICATES = [
+    ("top level", SITE_RULE.format(again_top="\nseverity: info", again_where=""), 5, "severity"),
+    ("under where", SITE_RULE.format(again_top="", again_where="\n    vrf: {equals: default}"), 12, "vrf"),
+]
+
+
+@pytest.mark.parametrize("label,text,line,key", DUPLICATES, ids=[d[0] for d in DUPLICATES])
+def test_a_duplicate_key_names_file_line_and_key(tmp_path: Path, label, text, line, key):
+    path = write(tmp_path, text)
+    with pytest.raises(RuleError) as err:
+        load_file(path)
+    msg = str(err.value)
+    assert str(path) in msg and err.value.field == f"line {line}" and f"duplicate key '{key}'" in msg, msg
+    # the same rule without the second key loads: the error is the duplicate, nothing else
+    assert load_file(write(tmp_path, SITE_RULE.format(again_top="", again_where=""))).severity == "warning"
+
+
+@pytest.mark.parametrize("label,text,line,key", DUPLICATES, ids=[d[0] for d in DUPLICATES])
+def test_a_duplicate_key_through_the_cli_is_exit_2_and_one_line(tmp_path: Path, label, text, line, key):
+    from click.testing import CliRunner
+
+    from diag.cli import cli
+
+    path = write(tmp_path, text)
+    for args in (["rules", "-r", str(tmp_path)], ["check", "-r", str(tmp_path), "-"]):
+        res = CliRunner().invoke(cli, args, input="")
+        assert res.exit_code == 2, res.output
+        assert res.output.strip().splitlines() == [
+            f"diag: error: {path}: line {line}: invalid YAML: duplicate key '{key}' (first on line {line - 1})"]
+
+
+def test_yaml_merge_keys_may_be_overridden(tmp_path: Path):
+    from diag.yamlload import FastLoader, Loader
+
+    text = "base: &b {a: 1, b: 2}\nmerged:\n  <<: *b\n  b: 3\n"
+    for loader in (Loader, FastLoader):
+        assert yaml.load(text, Loader=loader)["merged"] == {"a": 1, "b": 3}
+
+
+def test_every_built_in_rule_file_is_free_of_duplicate_keys():
+    from conftest import RULES
+    from diag.yamlload import FastLoader
+
+    for path in sorted(RULES.rglob("*.yaml")):
+        yaml.load(path.read_text(encoding="utf-8"), Loader=FastLoader)  # raises on a duplicate
