@@ -1,11 +1,16 @@
 """Load rule files, validate them, compile their conditions.
 
 A rule is a YAML file whose name is its id. Loading is strict and happens
-before any input is read: the JSON Schema first, then what a schema cannot
-say (every fact kind and field exists in the catalogue, every regular
-expression compiles and cannot backtrack catastrophically, every placeholder
-in a message names a binding, every required scope is a command diag reads).
-The first problem stops the run with ``RuleError`` naming file, field, reason.
+before any input is read. A site rule (a folder of ``-r`` or of ``rules:`` in the
+configuration) is validated whole: its size and nesting, the JSON Schema, every
+regular expression (it compiles, is not too long and has none of the classic
+shapes of catastrophic backtracking). Every rule, built-in or not, is then held to
+what a schema cannot say while it is compiled (every fact kind and field exists in
+the catalogue, every placeholder in a message names a binding, every required scope
+is a command diag reads). The built-in rules skip the first part: the test suite
+checks them (schema, regular expressions, their captures), so a run never imports
+jsonschema for them. The first problem stops the run with ``RuleError`` naming
+file, field, reason.
 """
 
 from __future__ import annotations
@@ -196,8 +201,9 @@ def ensure_catalogue() -> None:
     import diag.devices  # noqa: F401 - declares the derived 'device' fact kind
 
 
-def read_file(path: Path) -> dict:
-    """The YAML mapping of a rule or derivation file, or ``RuleError``."""
+def read_file(path: Path, checked: bool = True) -> dict:
+    """The YAML mapping of a rule or derivation file, or ``RuleError``; ``checked``: refuse a
+    file too deep or too large (a site rule)."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -217,7 +223,8 @@ def read_file(path: Path) -> dict:
         raise RuleError(str(path), "", f"invalid YAML: {str(exc)[:200]}") from None
     if not isinstance(data, dict):
         raise RuleError(str(path), "", "a rule file must hold a mapping")
-    _bounded(path, data)
+    if checked:
+        _bounded(path, data)
     return data
 
 
@@ -254,6 +261,29 @@ def _bounded(path: Path, data: Any) -> None:
     size(data, 0, "(top level)")
 
 
+def _validate(path: Path, data: dict, schema: str) -> None:
+    """A site rule's checks beyond compiling it: the JSON Schema, the regular expressions."""
+    _schema_error(path, data, schema)
+    for where, pattern in [*_regexes(data.get("when"), ["when"]), *_regexes(data.get("escalate"), ["escalate"])]:
+        try:
+            cond.check_regex(pattern, where)
+        except cond.CompileError as exc:
+            raise RuleError(str(path), exc.where, exc.problem) from None
+
+
+def _regexes(node: Any, where: list) -> Iterable[tuple[str, str]]:
+    """(field path, pattern) of every ``matches`` / ``not_matches`` under ``node``, in order."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("matches", "not_matches") and isinstance(value, str):
+                yield _field_path([*where, key]), value
+            else:
+                yield from _regexes(value, [*where, key])
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _regexes(value, [*where, i])
+
+
 def _requires(path: Path, data: dict) -> list[tuple[str, ...]]:
     scopes = known_scopes()
     requires: list[tuple[str, ...]] = []
@@ -286,7 +316,8 @@ def _template(path: Path, where: str, text: str, bindings: dict[str, str]) -> co
 
 
 def load_file(path: Path) -> "Rule | Derivation":
-    """Load one rule (or derivation) file; every derived kind it uses must be declared."""
+    """Load one rule (or derivation) file, validated as a site rule; every derived kind it
+    uses must be declared."""
     ensure_catalogue()
     data = read_file(path)
     if "derives" in data:
@@ -295,8 +326,9 @@ def load_file(path: Path) -> "Rule | Derivation":
     return compile_rule(path, data)
 
 
-def compile_rule(path: Path, data: dict) -> Rule:
-    _schema_error(path, data)
+def compile_rule(path: Path, data: dict, checked: bool = True) -> Rule:
+    if checked:
+        _validate(path, data, "rule")
     if data["id"] != path.stem:
         raise RuleError(str(path), "id", f"'{data['id']}' must equal the file name '{path.stem}'")
     requires = _requires(path, data)
@@ -338,7 +370,7 @@ def compile_rule(path: Path, data: dict) -> Rule:
     )
 
 
-def declare_derived(path: Path, data: dict, loaded: set[str] | None = None) -> None:
+def declare_derived(path: Path, data: dict, loaded: set[str] | None = None, checked: bool = True) -> None:
     """Put a derivation's fact kind in the catalogue (before any condition is compiled).
 
     Several derivations may conclude the same kind (with the same fields); a kind
@@ -346,7 +378,8 @@ def declare_derived(path: Path, data: dict, loaded: set[str] | None = None) -> N
     """
     from diag.facts import declare
 
-    _schema_error(path, data, "derivation")
+    if checked:
+        _validate(path, data, "derivation")
     if data["id"] != path.stem:
         raise RuleError(str(path), "id", f"'{data['id']}' must equal the file name '{path.stem}'")
     kind = data["derives"]
@@ -436,15 +469,19 @@ def rule_files(directory: Path) -> list[Path]:
 def load_rules(extra_dirs: Iterable[str | Path] = (), builtin: bool = True) -> RuleBook:
     """Load the built-in rules and those of ``extra_dirs``; raise ``RuleError`` on the first problem.
 
-    Derivations are declared first (their fact kinds must exist before any rule
-    that uses them is compiled), then compiled in dependency order, then rules.
+    The files of ``extra_dirs`` are validated whole (site rules); the built-in ones are
+    not (the test suite does it). Derivations are declared first (their fact kinds must
+    exist before any rule that uses them is compiled), then compiled in dependency
+    order, then rules.
     """
     dirs = ([RULES_DIR] if builtin else []) + [Path(d) for d in extra_dirs]
     # the same folder named twice (in the config file and with -r, or through a link) is read once
     unique: dict[str, Path] = {}
     for directory in dirs:
         unique.setdefault(os.path.realpath(directory), directory)
-    paths = [path for directory in unique.values() for path in rule_files(directory)]
+    trusted = os.path.realpath(RULES_DIR) if builtin else None  # builtin=False: every folder is a site's
+    listed = [(path, real != trusted) for real, directory in unique.items() for path in rule_files(directory)]
+    paths = [path for path, _ in listed]
     key = rulecache.key(paths)
     cached = rulecache.read(key)
     if cached is not None:
@@ -453,20 +490,20 @@ def load_rules(extra_dirs: Iterable[str | Path] = (), builtin: bool = True) -> R
             CATALOGUE.setdefault(kind, spec)
         return book
     ensure_catalogue()
-    files = [(path, read_file(path)) for path in paths]
+    files = [(path, read_file(path, checked), checked) for path, checked in listed]
     seen: dict[str, Path] = {}
-    for path, data in files:
+    for path, data, _ in files:
         ident = data.get("id")
         if isinstance(ident, str):
             if ident in seen:
                 raise RuleError(str(path), "id", f"duplicate rule id '{ident}' (also in {seen[ident]})")
             seen[ident] = path
     loaded: set[str] = set()
-    for path, data in files:
+    for path, data, checked in files:
         if "derives" in data:
-            declare_derived(path, data, loaded)
-    derivations = [compile_derivation(path, data) for path, data in files if "derives" in data]
-    rules = [compile_rule(path, data) for path, data in files if "derives" not in data]
+            declare_derived(path, data, loaded, checked)
+    derivations = [compile_derivation(path, data) for path, data, _ in files if "derives" in data]
+    rules = [compile_rule(path, data, checked) for path, data, checked in files if "derives" not in data]
     rules.sort(key=lambda r: r.id)
     book = RuleBook(rules, _order(derivations))
     rulecache.write(key, (book, dict(CATALOGUE)))

@@ -72,6 +72,15 @@ BROKEN = [
      "when.where.vrf.matches", "backtrack catastrophically"),
     ("catastrophic regex 2", mutate(when={"fact": "callhome.block", "where": {"vrf": {"matches": "(\\w*)*x"}}}),
      "when.where.vrf.matches", "backtrack catastrophically"),
+    ("catastrophic regex 3", mutate(when={"fact": "callhome.block", "where": {"vrf": {"matches": "(a|a)*"}}}),
+     "when.where.vrf.matches", "backtrack catastrophically (a repeated group whose alternatives are the same)"),
+    ("catastrophic regex deep", mutate(when={"all": [{"fact": "callhome.block", "as": "ch"}, {
+        "fact": "callhome.destination", "where": {"url": {"any": [{"equals": "x"}, {"not_matches": "(a+)+$"}]}}}]}),
+     "when.all[1].where.url.any[1].not_matches", "(a quantified group inside a quantifier)"),
+    ("catastrophic regex in escalate", mutate(escalate={"to": "error", "if": {"ch.vrf": {"matches": "(a+)+$"}}}),
+     "escalate.if.ch.vrf.matches", "backtrack catastrophically"),
+    ("regex too long", mutate(when={"fact": "callhome.block", "where": {"vrf": {"matches": "a" * 5000}}}),
+     "when.where.vrf.matches", "regular expression of 5000 characters; at most 4096"),
     ("bad date operand", mutate(when={"fact": "license.authorization", "as": "ch",
                                       "where": {"deadline": {"lt": "soon"}}}),
      "when.where.deadline.lt", "is not a date"),
@@ -214,3 +223,64 @@ def test_every_built_in_rule_file_is_free_of_duplicate_keys():
 
     for path in sorted(RULES.rglob("*.yaml")):
         yaml.load(path.read_text(encoding="utf-8"), Loader=FastLoader)  # raises on a duplicate
+
+
+# -- built-in rules and site rules ----------------------------------------------------------------
+
+def test_a_site_rule_folder_is_validated_against_the_schema(tmp_path: Path):
+    write(tmp_path, mutate(severity="critical"))
+    with pytest.raises(RuleError) as err:
+        load_rules([tmp_path])
+    assert err.value.field == "severity" and "critical" in str(err.value)
+    write(tmp_path, mutate(when={"fact": "callhome.block", "where": {"vrf": {"matches": "^(a+)+$"}}}))
+    with pytest.raises(RuleError, match=r"when.where.vrf.matches: regular expression '\^\(a\+\)\+\$' can backtrack"):
+        load_rules([tmp_path])
+
+
+def test_built_in_rules_load_without_jsonschema_and_site_rules_with_it(tmp_path: Path):
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    write(tmp_path, VALID)
+    probe = ("import sys\nfrom diag.rulebook import load_rules\n"
+             "book = load_rules()\nprint(len(book.rules), 'jsonschema' in sys.modules)\n"
+             "book = load_rules([sys.argv[1]])\nprint(len(book.rules), 'jsonschema' in sys.modules)\n")
+    res = subprocess.run([sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True, cwd=tmp_path,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    assert res.returncode == 0, res.stderr
+    (builtin, before), (both, after) = [line.split() for line in res.stdout.splitlines()]
+    assert (before, after) == ("False", "True") and int(both) == int(builtin) + 1 > 40
+
+
+def test_the_built_in_rules_are_found_installed_or_in_a_source_tree(tmp_path: Path):
+    from diag import rulebook
+
+    from conftest import ROOT
+
+    assert rulebook.RULES_DIR.resolve() == (ROOT / "rules").resolve()  # this checkout
+    # a wheel installs them as diag/rules/ inside the package; a source tree has rules/ beside it
+    installed = tmp_path / "site-packages" / "diag"
+    (installed / "rules" / "callhome").mkdir(parents=True)
+    assert rulebook._rules_dir(installed) == installed / "rules"
+    source = tmp_path / "checkout"
+    (source / "diag").mkdir(parents=True)
+    assert rulebook._rules_dir(source / "diag") == source / "rules"
+
+
+def test_the_wheel_maps_the_rules_folder_into_the_package():
+    import tomllib
+
+    from conftest import ROOT
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    assert config["package-dir"]["diag.rules"] == "rules"
+    assert sorted(config["package-data"]["diag.rules"]) == ["*/*.txt", "*/*.yaml"]
+    # every package of diag is listed (the list is explicit, so that diag.rules can be mapped)
+    packages = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "diag").rglob("__init__.py")}
+    assert packages | {"diag.rules"} == set(config["packages"])
+    # and the rules are where the patterns find them: one folder per area
+    assert {p.relative_to(ROOT / "rules").parts[0] for p in (ROOT / "rules").glob("*/*.yaml")} >= {
+        "callhome", "classic", "derived", "known-issues", "network", "platform", "slp", "tool"}
