@@ -215,8 +215,8 @@ NEGATIVE = ("not_equals", "not_in", "not_matches")
 
 
 class Pred:
-    """A field predicate. ``ops`` is the data (pickled in the rule cache); ``test``
-    runs small specialised functions built from it on first use."""
+    """A field predicate. ``ops`` is the data; ``test`` runs small specialised functions
+    built from it on first use."""
 
     __slots__ = ("ops", "refs", "_fns")
 
@@ -240,16 +240,6 @@ class Pred:
             if not fn(value, b, ctx):
                 return False
         return True
-
-    def __getstate__(self):
-        return (self.ops, self.refs)
-
-    def __setstate__(self, state):
-        ops, refs = state
-        if not isinstance(ops, list):
-            raise TypeError("stale rule cache")  # the cache treats this as a miss
-        self.ops, self.refs = ops, refs
-        self._fns = None
 
 
 def _dynamic(arg: Any) -> bool:
@@ -388,17 +378,6 @@ class FactNode(Node):
         self.refs = frozenset().union(*(p.refs for _, p in preds)) if preds else frozenset()
         self._tests: tuple | None = None  # (field, test function) of every predicate, built on first use
         self._join: tuple | None = None  # (field, Ref) of an equality join, found with _tests
-
-    def __getstate__(self):
-        state = dict(self.__dict__)
-        state["_tests"] = None  # functions built from the predicates do not pickle (rule cache)
-        state["_join"] = None
-        return state
-
-    def __setstate__(self, state):
-        state.setdefault("_tests", None)
-        state.setdefault("_join", None)
-        self.__dict__.update(state)
 
     def match(self, b: Binding, ctx: Ctx) -> list[Binding]:
         if UNKNOWN in b and any(name not in b for name in self.refs):

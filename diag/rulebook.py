@@ -154,7 +154,7 @@ def _validator(name: str = "rule"):
     from referencing import Registry, Resource
 
     import json
-    from importlib import resources  # only when rules are compiled (a cache miss)
+    from importlib import resources  # only for a site rule
 
     schemas = {n: json.loads(resources.files("diag.schema").joinpath(f"{n}.schema.json").read_text("utf-8"))
                for n in ("rule", "derivation")}
@@ -201,14 +201,19 @@ def ensure_catalogue() -> None:
     import diag.devices  # noqa: F401 - declares the derived 'device' fact kind
 
 
-def read_file(path: Path, checked: bool = True) -> dict:
-    """The YAML mapping of a rule or derivation file, or ``RuleError``; ``checked``: refuse a
-    file too deep or too large (a site rule)."""
+def _text(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(str(path), "", f"cannot read: {exc}") from None
-    import yaml  # only on a rule-cache miss: a small paste never pays for it
+
+
+def read_file(path: Path, checked: bool = True, text: str | None = None) -> dict:
+    """The YAML mapping of a rule or derivation file (whose ``text`` may have been read),
+    or ``RuleError``; ``checked``: refuse a file too deep or too large (a site rule)."""
+    if text is None:
+        text = _text(path)
+    import yaml  # not when the rule cache has every built-in file: a small paste never pays for it
 
     from diag.yamlload import FastLoader
 
@@ -466,6 +471,31 @@ def rule_files(directory: Path) -> list[Path]:
     return found
 
 
+def _builtin_files() -> list[Path]:
+    """The built-in rule files, one folder per area (the tests hold the folder to that)."""
+    return sorted(RULES_DIR.glob("*/*.yaml")) or rule_files(RULES_DIR)  # which says what is wrong
+
+
+def _builtin_data(paths: list[Path]) -> list[dict]:
+    """The data of the built-in rule files: as the rule cache kept it for a file whose text is
+    the same, else from the YAML (and the cache is written anew)."""
+    kept = rulecache.read(RULES_DIR)
+    fresh: dict[str, list] = {}
+    changed = len(kept) != len(paths)
+    for path in paths:
+        name = path.relative_to(RULES_DIR).as_posix()
+        text = _text(path)
+        entry = kept.get(name)
+        if isinstance(entry, list) and len(entry) == 2 and entry[0] == text and isinstance(entry[1], dict):
+            fresh[name] = entry
+        else:
+            fresh[name] = [text, read_file(path, False, text)]
+            changed = True
+    if changed:
+        rulecache.write(RULES_DIR, fresh)
+    return [data for _, data in fresh.values()]
+
+
 def load_rules(extra_dirs: Iterable[str | Path] = (), builtin: bool = True) -> RuleBook:
     """Load the built-in rules and those of ``extra_dirs``; raise ``RuleError`` on the first problem.
 
@@ -480,17 +510,12 @@ def load_rules(extra_dirs: Iterable[str | Path] = (), builtin: bool = True) -> R
     for directory in dirs:
         unique.setdefault(os.path.realpath(directory), directory)
     trusted = os.path.realpath(RULES_DIR) if builtin else None  # builtin=False: every folder is a site's
-    listed = [(path, real != trusted) for real, directory in unique.items() for path in rule_files(directory)]
-    paths = [path for path, _ in listed]
-    key = rulecache.key(paths)
-    cached = rulecache.read(key)
-    if cached is not None:
-        book, catalogue = cached
-        for kind, spec in catalogue.items():
-            CATALOGUE.setdefault(kind, spec)
-        return book
+    listed = [(path, real != trusted) for real, directory in unique.items()
+              for path in (rule_files(directory) if real != trusted else _builtin_files())]
+    builtin_paths = [path for path, checked in listed if not checked]
+    builtin_data = iter(_builtin_data(builtin_paths) if builtin_paths else [])
+    files = [(path, read_file(path) if checked else next(builtin_data), checked) for path, checked in listed]
     ensure_catalogue()
-    files = [(path, read_file(path, checked), checked) for path, checked in listed]
     seen: dict[str, Path] = {}
     for path, data, _ in files:
         ident = data.get("id")
@@ -505,9 +530,7 @@ def load_rules(extra_dirs: Iterable[str | Path] = (), builtin: bool = True) -> R
     derivations = [compile_derivation(path, data) for path, data, _ in files if "derives" in data]
     rules = [compile_rule(path, data, checked) for path, data, checked in files if "derives" not in data]
     rules.sort(key=lambda r: r.id)
-    book = RuleBook(rules, _order(derivations))
-    rulecache.write(key, (book, dict(CATALOGUE)))
-    return book
+    return RuleBook(rules, _order(derivations))
 
 
 @functools.lru_cache(maxsize=4)
