@@ -29,7 +29,6 @@ from diag.errors import RuleError
 from diag.facts import CATALOGUE
 
 
-
 def _rules_dir(package: Path) -> Path:
     """The built-in rules: ``diag/rules/`` once installed (the wheel maps the repository's
     ``rules/`` there), else ``rules/`` beside the package (a source tree, an editable install)."""
@@ -510,11 +509,14 @@ def load_rules(extra_dirs: Iterable[str | Path] = (), builtin: bool = True) -> R
     for directory in dirs:
         unique.setdefault(os.path.realpath(directory), directory)
     trusted = os.path.realpath(RULES_DIR) if builtin else None  # builtin=False: every folder is a site's
-    listed = [(path, real != trusted) for real, directory in unique.items()
-              for path in (rule_files(directory) if real != trusted else _builtin_files())]
-    builtin_paths = [path for path, checked in listed if not checked]
-    builtin_data = iter(_builtin_data(builtin_paths) if builtin_paths else [])
-    files = [(path, read_file(path) if checked else next(builtin_data), checked) for path, checked in listed]
+    listed = [(real != trusted, _builtin_files() if real == trusted else rule_files(directory))
+              for real, directory in unique.items()]
+    files: list[tuple[Path, dict, bool]] = []  # (path, data, checked: a site's)
+    for checked, paths in listed:
+        if checked:
+            files += [(path, read_file(path), True) for path in paths]
+        else:
+            files += [(path, data, False) for path, data in zip(paths, _builtin_data(paths))]
     ensure_catalogue()
     seen: dict[str, Path] = {}
     for path, data, _ in files:
