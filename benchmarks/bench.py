@@ -84,7 +84,7 @@ def halves(fleet: Path) -> tuple[Path, Path]:
 
 
 def warm_cache() -> None:
-    """The compiled-rule cache and the package's bytecode are part of normal use (``pip
+    """The rule cache and the package's bytecode are part of normal use (``pip
     install`` compiles a package's modules): build both once before timing, even where
     PYTHONDONTWRITEBYTECODE would leave diag compiling its sources on every run."""
     import compileall

@@ -33,7 +33,7 @@ _SERIAL = re.compile(r"\b(FDO|FLM|SAL|FOC|JAF)[0-9A-Z]{8}\b")
 
 def _sources() -> list[Path]:
     files = sorted((ROOT / "samples").glob("*.txt")) + sorted((ROOT / "samples").glob("*.log"))
-    files += sorted((ROOT / "diag" / "rules").rglob("*.txt"))
+    files += sorted((ROOT / "rules").rglob("*.txt"))
     return files
 
 

@@ -73,20 +73,24 @@ class Ctx:
 
 
 # -- regular expressions -------------------------------------------------------
+#
+# Python's re backtracks: a pattern that can match the same text in many ways takes time
+# exponential in the length of the value. Values are cut to MAX_MATCH_LEN, which keeps a
+# single repetition cheap. A site rule's patterns are checked at load for the classic
+# shapes of exponential backtracking and for their length; this is a guard against a
+# slip, not a sandbox: site rules are the site's own code (the built-in ones are checked
+# by the test suite, which also runs every one of them on adversarial values).
 
-# A quantified group that itself ends in a quantifier, e.g. (a+)+ or (\w*)*:
-# the classic shape of exponential backtracking.
+MAX_PATTERN = 4096  # characters of a rule's regular expression
+# A quantified group that itself ends in a quantifier, e.g. (a+)+ or (\w*)*
 _NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}]\)[+*{]")
-_OVERLAP_ALT = re.compile(r"\(([^()|]+)\|\1\)[+*{]")
+# A repeated group of two identical alternatives, e.g. (a|a)* or (?:ab|ab)+
+_OVERLAP_ALT = re.compile(r"\((?:\?:)?([^()|]+)\|\1\)[+*{]")
 
 
 class LazyRegex:
-    """A checked regular expression compiled on first use.
-
-    Rules are validated once and then cached; unpickling a compiled pattern
-    compiles it again, so patterns are kept as text and compiled only when a
-    predicate actually runs.
-    """
+    """A rule's regular expression, compiled when a predicate first runs it (most of the
+    rules a small paste loads never do)."""
 
     __slots__ = ("pattern", "_compiled")
 
@@ -99,343 +103,22 @@ class LazyRegex:
             self._compiled = re.compile(self.pattern)
         return self._compiled.search(text)
 
-    def __getstate__(self):
-        return self.pattern
 
-    def __setstate__(self, state):
-        self.pattern = state
-        self._compiled = None
-
-
-def compile_regex(pattern: str, where: str) -> LazyRegex:
-    if _NESTED_QUANTIFIER.search(pattern) or _OVERLAP_ALT.search(pattern):
+def check_regex(pattern: str, where: str) -> None:
+    """Refuse a site rule's regular expression that does not compile, is too long, or has
+    a shape that backtracks catastrophically; ``CompileError`` says which."""
+    if len(pattern) > MAX_PATTERN:
+        raise CompileError(where, f"regular expression of {len(pattern)} characters; at most {MAX_PATTERN}")
+    if _NESTED_QUANTIFIER.search(pattern):
         raise CompileError(where, f"regular expression '{pattern}' can backtrack catastrophically "
                                   "(a quantified group inside a quantifier); rewrite it without nesting")
+    if _OVERLAP_ALT.search(pattern):
+        raise CompileError(where, f"regular expression '{pattern}' can backtrack catastrophically "
+                                  "(a repeated group whose alternatives are the same); keep one of them")
     try:
         re.compile(pattern)
     except (re.error, OverflowError, RecursionError) as exc:
         raise CompileError(where, f"invalid regular expression '{pattern}': {exc}") from None
-    problem = backtracking(pattern)
-    if problem:
-        raise CompileError(where, f"regular expression '{pattern}' can backtrack catastrophically ({problem})")
-    return LazyRegex(pattern)
-
-
-# -- backtracking analysis -------------------------------------------------------
-#
-# Python's re backtracks: a pattern that can match the same text in many ways takes
-# time exponential (or a high power) in the length of the value. Values are cut to
-# MAX_MATCH_LEN, which keeps a single unbounded repetition (quadratic at worst, with
-# search) cheap, but not these shapes, refused at load from the parsed pattern:
-#
-# * a repetition inside a repeated group, with nothing in the group that the inner one
-#   cannot match to delimit it: (a+)+  (\w+\s?)*  (.*a){12}  (a{1,3})+;
-# * a repeated alternation whose branches can start with the same character: (a|aa)*;
-# * two unbounded repetitions in a row that can match the same characters, with nothing
-#   between them that one of them cannot match: \w*\w*x  .*a.*a.*b;
-# * variable items in a row over the same characters whose choices multiply past 10,000:
-#   a?a?a?...a (34 times) then aaa...a, .{0,200}.{0,200}.
-#
-# Character sets are compared on a sample alphabet: ASCII, a few non-ASCII letters,
-# digits and spaces, and every character the pattern names. The analysis is
-# conservative: it may refuse a pattern that is safe, never the reverse for these shapes.
-
-from re import _constants as _sre  # noqa: E402 - Python 3.11+
-from re import _parser as _sre_parse  # noqa: E402
-
-_BIG = 256  # a repetition bound this large counts as unbounded
-_INF = float("inf")
-_SAMPLE = [chr(i) for i in range(128)] + list("\xa0\xe9\xdf\u0130\u03a3\u0663\u2028\u3000\u4e2d\U0001f600")
-_REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT)
-
-
-class _Shape:
-    """What an item can match: its length range, every character it can consume, the
-    characters a match can start and end with."""
-
-    __slots__ = ("lo", "hi", "chars", "first", "last", "fixed")
-
-    def __init__(self, lo: float, hi: float, chars: int, first: int, last: int | None = None, fixed: bool = False):
-        self.lo, self.hi, self.chars, self.first = lo, hi, chars, first
-        self.last = first if last is None else last
-        self.fixed = fixed  # possessive or atomic: never gives back what it matched
-
-    @property
-    def variable(self) -> bool:
-        return self.lo != self.hi and not self.fixed
-
-    @property
-    def unbounded(self) -> bool:
-        return self.hi >= _BIG and self.variable
-
-
-def _literals(tree) -> set[str]:
-    out: set[str] = set()
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, _sre_parse.SubPattern):
-            stack.extend(node.data)
-        elif isinstance(node, tuple) and len(node) == 2 and (node[0] is _sre.LITERAL or node[0] is _sre.NOT_LITERAL):
-            out.add(chr(node[1]))
-        elif isinstance(node, tuple) and len(node) == 2 and node[0] is _sre.RANGE:
-            out.update(chr(c) for c in node[1])
-        elif isinstance(node, (list, tuple)):
-            stack.extend(node)
-    return out
-
-
-class _Found(Exception):
-    pass
-
-
-class _Analysis:
-    def __init__(self, pattern: str):
-        tree = _sre_parse.parse(pattern)
-        self.alphabet = _SAMPLE + sorted(_literals(tree) - set(_SAMPLE))
-        self.all = (1 << len(self.alphabet)) - 1
-        self.exact: dict[str, int] = {}  # a character -> its bit
-        self.folded: dict[str, int] = {}  # a character -> the bits of the characters it matches ignoring case
-        for i, ch in enumerate(self.alphabet):
-            self.exact[ch] = 1 << i
-            for v in {ch, ch.lower(), ch.upper(), ch.casefold()}:
-                if len(v) == 1:
-                    self.folded[v] = self.folded.get(v, 0) | 1 << i
-        self.masks: dict[tuple, int] = {}
-        self.word = self._mask(("word",), lambda ch: ch.isalnum() or ch == "_", 0)
-        self.memo: dict[tuple, _Shape] = {}
-        self.problem: str | None = None
-        try:
-            self.seq(tree.data, tree.state.flags)
-        except _Found:
-            pass
-
-    # character sets, as bit masks over the alphabet
-    def _mask(self, key: tuple, test, flags: int) -> int:
-        fold = flags & _sre.SRE_FLAG_IGNORECASE
-        mask = self.masks.get((key, fold))
-        if mask is None:
-            mask = 0
-            for i, ch in enumerate(self.alphabet):
-                if test(ch) or (fold and any(len(v) == 1 and test(v) for v in (ch.lower(), ch.upper(), ch.casefold()))):
-                    mask |= 1 << i
-            self.masks[(key, fold)] = mask
-        return mask
-
-    def _char(self, code: int, flags: int) -> int:
-        ch = chr(code)
-        return self.folded.get(ch, 0) if flags & _sre.SRE_FLAG_IGNORECASE else self.exact.get(ch, 0)
-
-    @staticmethod
-    def _category(cat, flags: int):
-        narrow = bool(flags & _sre.SRE_FLAG_ASCII)
-        name = str(cat).replace("UNI_", "").replace("LOC_", "")
-        negate = "_NOT_" in name
-        if "DIGIT" in name:
-            test = str.isdecimal
-        elif "SPACE" in name:
-            test = str.isspace
-        elif "WORD" in name:
-            def test(ch: str) -> bool:
-                return ch.isalnum() or ch == "_"
-        else:  # line breaks
-            def test(ch: str) -> bool:
-                return ch in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-        return lambda ch: (test(ch) and (ch.isascii() or not narrow)) != negate
-
-    def _set(self, op, av, flags: int) -> int:
-        if op is _sre.LITERAL:
-            return self._char(av, flags)
-        if op is _sre.NOT_LITERAL:
-            return self.all & ~self._char(av, flags)
-        if op is _sre.ANY:
-            return self.all if flags & _sre.SRE_FLAG_DOTALL else self.all & ~self.exact["\n"]
-        negate, mask = False, 0
-        for sop, sav in av:  # IN
-            if sop is _sre.NEGATE:
-                negate = True
-            elif sop is _sre.RANGE:
-                mask |= self._mask(("range", *sav), lambda ch, lo=sav[0], hi=sav[1]: lo <= ord(ch) <= hi, flags)
-            elif sop is _sre.CATEGORY:
-                mask |= self._mask(("category", sav, flags & _sre.SRE_FLAG_ASCII), self._category(sav, flags), flags)
-            else:
-                mask |= self._set(sop, sav, flags)
-        return self.all & ~mask if negate else mask
-
-    def fail(self, problem: str) -> None:
-        self.problem = problem
-        raise _Found
-
-    # shapes, and the checks, once per node
-    def seq(self, items, flags: int) -> _Shape:
-        shapes = [self.item(op, av, flags) for op, av in items]
-        self._in_a_row(items, shapes)
-        self._splits(items, shapes)
-        lo = hi = 0.0
-        chars = first = last = 0
-        nullable = True
-        for shape in shapes:
-            lo, hi, chars = lo + shape.lo, hi + shape.hi, chars | shape.chars
-            if nullable:
-                first |= shape.first
-                nullable = shape.lo == 0
-        for shape in reversed(shapes):
-            last |= shape.last
-            if shape.lo:
-                break
-        return _Shape(lo, hi, chars, first, last)
-
-    def item(self, op, av, flags: int) -> _Shape:
-        key = (op, id(av), flags)
-        shape = self.memo.get(key)
-        if shape is None:
-            shape = self.memo[key] = self._item(op, av, flags)
-        return shape
-
-    def _item(self, op, av, flags: int) -> _Shape:
-        if op in (_sre.LITERAL, _sre.NOT_LITERAL, _sre.ANY, _sre.IN):
-            mask = self._set(op, av, flags)
-            return _Shape(1, 1, mask, mask)
-        if op is _sre.SUBPATTERN:
-            _, add, delete, body = av
-            return self.seq(body.data, (flags | add) & ~delete)
-        if op is _sre.ATOMIC_GROUP:
-            inner = self.seq(av.data, flags)
-            return _Shape(inner.lo, inner.hi, inner.chars, inner.first, inner.last, fixed=True)
-        if op is _sre.BRANCH:
-            shapes = [self.seq(b.data, flags) for b in av[1]]
-            return _Shape(min(s.lo for s in shapes), max(s.hi for s in shapes),
-                          _union(s.chars for s in shapes), _union(s.first for s in shapes),
-                          _union(s.last for s in shapes))
-        if op in _REPEATS or op is _sre.POSSESSIVE_REPEAT:
-            lo, hi, body = av
-            inner = self.seq(body.data, flags)
-            top = _INF if hi == _sre.MAXREPEAT else hi
-            if op in _REPEATS and top > 1:  # a possessive repetition never gives back
-                self._repeated(body.data, flags, top)
-            return _Shape(lo * inner.lo, top * inner.hi if inner.hi else 0, inner.chars, inner.first, inner.last,
-                          fixed=op is _sre.POSSESSIVE_REPEAT)
-        if op in (_sre.ASSERT, _sre.ASSERT_NOT):
-            self.seq(av[1].data, flags)
-            return _Shape(0, 0, 0, 0)
-        if op is _sre.GROUPREF_EXISTS:
-            shapes = [self.seq(b.data, flags) for b in av[1:] if b is not None]
-            return _Shape(0, max(s.hi for s in shapes), _union(s.chars for s in shapes),
-                          _union(s.first for s in shapes), _union(s.last for s in shapes))
-        if op is _sre.GROUPREF:
-            return _Shape(0, _INF, self.all, self.all)
-        return _Shape(0, 0, 0, 0)  # anchors and boundaries
-
-    def _in_a_row(self, items, shapes: list[_Shape]) -> None:
-        runs = [j for j, s in enumerate(shapes) if s.unbounded]
-        for n, i in enumerate(runs):
-            for j in runs[n + 1:]:
-                a, b = shapes[i], shapes[j]
-                if not a.last & b.chars or not b.first & a.chars:
-                    continue  # where the first one can end, or the second begin, is fixed
-                if any(self._separates(items[k], shapes[k], a, b) for k in range(i + 1, j)):
-                    continue
-                self.fail("two unbounded repetitions in a row can match the same characters; bound one "
-                          "({0,80}) or put between them a character that one of them cannot match")
-
-    def _splits(self, items, shapes: list[_Shape]) -> None:
-        """Variable items in a row over the same characters (``a?a?a?...aaa``, ``.{0,200}.{0,200}``)
-        can share a text between them in as many ways as the product of their choices."""
-        ways, prev = 1.0, None
-        for j, b in enumerate(shapes):
-            if not b.variable:
-                continue
-            a = shapes[prev] if prev is not None else None
-            joined = (a is not None and a.last & b.chars and b.first & a.chars
-                      and not any(self._separates(items[k], shapes[k], a, b) for k in range(prev + 1, j)))
-            # an unbounded item on its own is the business of the checks above (and of the
-            # cut to MAX_MATCH_LEN): here it neither adds choices nor breaks the row
-            choices = 1 if b.unbounded else b.hi - b.lo + 1
-            ways = ways * choices if joined else choices
-            prev = j
-            if ways > 10_000:
-                self.fail("many variable items in a row can match the same characters, in more than "
-                          "10,000 ways; make them fixed, or separate them by characters they cannot match")
-
-    def _separates(self, item, shape: _Shape, a: _Shape, b: _Shape) -> bool:
-        op, av = item
-        if op is _sre.AT and av in (_sre.AT_BOUNDARY, _sre.AT_NON_BOUNDARY):
-            # a word boundary fixes where a run of word (or of non-word) characters ends
-            return not (a.chars & self.word) or not (a.chars & ~self.word & self.all)
-        return shape.lo >= 1 and (not shape.chars & a.chars or not shape.chars & b.chars)
-
-    def _repeated(self, items, flags: int, top: float) -> None:
-        """Checks of a group that repeats up to ``top`` times."""
-        while len(items) == 1 and items[0][0] is _sre.SUBPATTERN:
-            flags = (flags | items[0][1][1]) & ~items[0][1][2]
-            items = items[0][1][3].data
-        shapes = [self.item(op, av, flags) for op, av in items]
-        for k, (op, av) in enumerate(items):
-            for inner in self._repetitions(op, av, flags):
-                if not inner.variable or not inner.chars:
-                    continue
-                if any(i != k and s.lo >= 1 and not s.chars & inner.chars for i, s in enumerate(shapes)):
-                    continue  # each round ends on a character the inner repetition cannot match
-                if top >= _BIG or inner.hi >= _BIG or (inner.hi - inner.lo + 1) ** top > 10_000:
-                    self.fail("a repetition inside a repeated group, with nothing in the group to delimit it; "
-                              "use one repetition, or end each round with a character the inner one cannot match")
-        # where one round ends and the next begins: (\s*,\s*)* can share the spaces between rounds
-        n = len(items)
-        twice, doubled = items + items, shapes + shapes
-        for i in range(n):
-            for j in range(n, n + i + 1):
-                a, b = doubled[i], doubled[j]
-                if not a.variable or not b.variable or not a.last & b.chars or not b.first & a.chars:
-                    continue
-                if not any(self._separates(twice[k], doubled[k], a, b) for k in range(i + 1, j)):
-                    self.fail("the end of one round of a repeated group and the start of the next can match the "
-                              "same characters; end each round with a character the start cannot match")
-        if (top >= _BIG or 2 ** top > 10_000) and any(op is _sre.BRANCH for op, _ in items):
-            for op, av in items:
-                if op is _sre.BRANCH:
-                    branches = [self.seq(b.data, flags) for b in av[1]]
-                    firsts = [b.first for b in branches]
-                    if sum(b.lo == 0 for b in branches) > 1 or any(
-                            firsts[i] & firsts[j] for i in range(len(firsts)) for j in range(i + 1, len(firsts))):
-                        self.fail("a repeated alternation whose branches can start with the same character; "
-                                  "make the branches start differently")
-
-    def _repetitions(self, op, av, flags: int):
-        """The shapes of the parts of an item that can match more or less (repetitions,
-        alternatives of different lengths), the item included."""
-        if op in _REPEATS:
-            yield self.item(op, av, flags)
-            children, flags2 = [av[2]], flags
-        elif op is _sre.SUBPATTERN:
-            children, flags2 = [av[3]], (flags | av[1]) & ~av[2]
-        elif op is _sre.BRANCH:
-            yield self.item(op, av, flags)
-            children, flags2 = list(av[1]), flags
-        else:  # a single character, an anchor, or an atomic group (which never gives back)
-            return
-        for child in children:
-            for cop, cav in child.data:
-                yield from self._repetitions(cop, cav, flags2)
-
-
-def _union(masks) -> int:
-    out = 0
-    for m in masks:
-        out |= m
-    return out
-
-
-MAX_PATTERN = 4096  # characters of a rule's regular expression
-
-
-def backtracking(pattern: str) -> str | None:
-    """Why ``pattern`` can backtrack catastrophically (see above), or None."""
-    if len(pattern) > MAX_PATTERN:
-        return f"longer than {MAX_PATTERN} characters, too long to check"
-    try:
-        return _Analysis(pattern).problem
-    except (re.error, RecursionError, OverflowError):
-        return None  # re.compile says what is wrong with it
 
 
 # -- operands ------------------------------------------------------------------
@@ -532,8 +215,8 @@ NEGATIVE = ("not_equals", "not_in", "not_matches")
 
 
 class Pred:
-    """A field predicate. ``ops`` is the data (pickled in the rule cache); ``test``
-    runs small specialised functions built from it on first use."""
+    """A field predicate. ``ops`` is the data; ``test`` runs small specialised functions
+    built from it on first use."""
 
     __slots__ = ("ops", "refs", "_fns")
 
@@ -557,16 +240,6 @@ class Pred:
             if not fn(value, b, ctx):
                 return False
         return True
-
-    def __getstate__(self):
-        return (self.ops, self.refs)
-
-    def __setstate__(self, state):
-        ops, refs = state
-        if not isinstance(ops, list):
-            raise TypeError("stale rule cache")  # the cache treats this as a miss
-        self.ops, self.refs = ops, refs
-        self._fns = None
 
 
 def _dynamic(arg: Any) -> bool:
@@ -661,7 +334,7 @@ def compile_pred(spec: dict, ftype: str, where: str, bindings: dict[str, str], c
     for op, arg in spec.items():
         w = f"{where}.{op}"
         if op in ("matches", "not_matches"):
-            ops.append((op, compile_regex(arg, w)))
+            ops.append((op, LazyRegex(arg)))
         elif op in ("in", "not_in"):
             ops.append((op, [_typed_operand(a, ftype, f"{w}[{i}]", bindings, catalogue) for i, a in enumerate(arg)]))
         elif op == "exists":
@@ -705,17 +378,6 @@ class FactNode(Node):
         self.refs = frozenset().union(*(p.refs for _, p in preds)) if preds else frozenset()
         self._tests: tuple | None = None  # (field, test function) of every predicate, built on first use
         self._join: tuple | None = None  # (field, Ref) of an equality join, found with _tests
-
-    def __getstate__(self):
-        state = dict(self.__dict__)
-        state["_tests"] = None  # functions built from the predicates do not pickle (rule cache)
-        state["_join"] = None
-        return state
-
-    def __setstate__(self, state):
-        state.setdefault("_tests", None)
-        state.setdefault("_join", None)
-        self.__dict__.update(state)
 
     def match(self, b: Binding, ctx: Ctx) -> list[Binding]:
         if UNKNOWN in b and any(name not in b for name in self.refs):

@@ -120,8 +120,12 @@ def load(path: Path) -> Config:
     else:
         import yaml
 
+        from diag.yamlload import DuplicateKeyError, Loader
+
         try:
-            data = yaml.safe_load(text) or {}
+            data = yaml.load(text, Loader=Loader) or {}  # noqa: S506 - a safe loader
+        except DuplicateKeyError as exc:
+            raise DiagError(f"{where}: line {exc.line}: invalid YAML: {exc.problem}") from None
         except yaml.YAMLError as exc:
             problem = " ".join(str(getattr(exc, "problem", None) or exc).split())  # one line
             raise DiagError(f"{where}: invalid YAML: {problem}") from None

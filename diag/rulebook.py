@@ -1,11 +1,16 @@
 """Load rule files, validate them, compile their conditions.
 
 A rule is a YAML file whose name is its id. Loading is strict and happens
-before any input is read: the JSON Schema first, then what a schema cannot
-say (every fact kind and field exists in the catalogue, every regular
-expression compiles and cannot backtrack catastrophically, every placeholder
-in a message names a binding, every required scope is a command diag reads).
-The first problem stops the run with ``RuleError`` naming file, field, reason.
+before any input is read. A site rule (a folder of ``-r`` or of ``rules:`` in the
+configuration) is validated whole: its size and nesting, the JSON Schema, every
+regular expression (it compiles, is not too long and has none of the classic
+shapes of catastrophic backtracking). Every rule, built-in or not, is then held to
+what a schema cannot say while it is compiled (every fact kind and field exists in
+the catalogue, every placeholder in a message names a binding, every required scope
+is a command diag reads). The built-in rules skip the first part: the test suite
+checks them (schema, regular expressions, their captures), so a run never imports
+jsonschema for them. The first problem stops the run with ``RuleError`` naming
+file, field, reason.
 """
 
 from __future__ import annotations
@@ -23,7 +28,15 @@ from diag.commands import known_scopes
 from diag.errors import RuleError
 from diag.facts import CATALOGUE
 
-RULES_DIR = Path(__file__).parent / "rules"
+
+def _rules_dir(package: Path) -> Path:
+    """The built-in rules: ``diag/rules/`` once installed (the wheel maps the repository's
+    ``rules/`` there), else ``rules/`` beside the package (a source tree, an editable install)."""
+    inside = package / "rules"
+    return inside if inside.is_dir() else package.parent / "rules"
+
+
+RULES_DIR = _rules_dir(Path(__file__).parent)
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 
 
@@ -140,7 +153,7 @@ def _validator(name: str = "rule"):
     from referencing import Registry, Resource
 
     import json
-    from importlib import resources  # only when rules are compiled (a cache miss)
+    from importlib import resources  # only for a site rule
 
     schemas = {n: json.loads(resources.files("diag.schema").joinpath(f"{n}.schema.json").read_text("utf-8"))
                for n in ("rule", "derivation")}
@@ -187,17 +200,24 @@ def ensure_catalogue() -> None:
     import diag.devices  # noqa: F401 - declares the derived 'device' fact kind
 
 
-def read_file(path: Path) -> dict:
-    """The YAML mapping of a rule or derivation file, or ``RuleError``."""
+def _text(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(str(path), "", f"cannot read: {exc}") from None
-    import yaml  # only on a rule-cache miss: a small paste never pays for it
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # in C when libyaml is there
+
+def read_file(path: Path, checked: bool = True, text: str | None = None) -> dict:
+    """The YAML mapping of a rule or derivation file (whose ``text`` may have been read),
+    or ``RuleError``; ``checked``: refuse a file too deep or too large (a site rule)."""
+    if text is None:
+        text = _text(path)
+    import yaml  # not when the rule cache has every built-in file: a small paste never pays for it
+
+    from diag.yamlload import FastLoader
+
     try:
-        data = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+        data = yaml.load(text, Loader=FastLoader)  # noqa: S506 - a safe loader; a key given twice is an error
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else ""
@@ -207,7 +227,8 @@ def read_file(path: Path) -> dict:
         raise RuleError(str(path), "", f"invalid YAML: {str(exc)[:200]}") from None
     if not isinstance(data, dict):
         raise RuleError(str(path), "", "a rule file must hold a mapping")
-    _bounded(path, data)
+    if checked:
+        _bounded(path, data)
     return data
 
 
@@ -244,6 +265,29 @@ def _bounded(path: Path, data: Any) -> None:
     size(data, 0, "(top level)")
 
 
+def _validate(path: Path, data: dict, schema: str) -> None:
+    """A site rule's checks beyond compiling it: the JSON Schema, the regular expressions."""
+    _schema_error(path, data, schema)
+    for where, pattern in [*_regexes(data.get("when"), ["when"]), *_regexes(data.get("escalate"), ["escalate"])]:
+        try:
+            cond.check_regex(pattern, where)
+        except cond.CompileError as exc:
+            raise RuleError(str(path), exc.where, exc.problem) from None
+
+
+def _regexes(node: Any, where: list) -> Iterable[tuple[str, str]]:
+    """(field path, pattern) of every ``matches`` / ``not_matches`` under ``node``, in order."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("matches", "not_matches") and isinstance(value, str):
+                yield _field_path([*where, key]), value
+            else:
+                yield from _regexes(value, [*where, key])
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _regexes(value, [*where, i])
+
+
 def _requires(path: Path, data: dict) -> list[tuple[str, ...]]:
     scopes = known_scopes()
     requires: list[tuple[str, ...]] = []
@@ -276,7 +320,8 @@ def _template(path: Path, where: str, text: str, bindings: dict[str, str]) -> co
 
 
 def load_file(path: Path) -> "Rule | Derivation":
-    """Load one rule (or derivation) file; every derived kind it uses must be declared."""
+    """Load one rule (or derivation) file, validated as a site rule; every derived kind it
+    uses must be declared."""
     ensure_catalogue()
     data = read_file(path)
     if "derives" in data:
@@ -285,8 +330,9 @@ def load_file(path: Path) -> "Rule | Derivation":
     return compile_rule(path, data)
 
 
-def compile_rule(path: Path, data: dict) -> Rule:
-    _schema_error(path, data)
+def compile_rule(path: Path, data: dict, checked: bool = True) -> Rule:
+    if checked:
+        _validate(path, data, "rule")
     if data["id"] != path.stem:
         raise RuleError(str(path), "id", f"'{data['id']}' must equal the file name '{path.stem}'")
     requires = _requires(path, data)
@@ -328,7 +374,7 @@ def compile_rule(path: Path, data: dict) -> Rule:
     )
 
 
-def declare_derived(path: Path, data: dict, loaded: set[str] | None = None) -> None:
+def declare_derived(path: Path, data: dict, loaded: set[str] | None = None, checked: bool = True) -> None:
     """Put a derivation's fact kind in the catalogue (before any condition is compiled).
 
     Several derivations may conclude the same kind (with the same fields); a kind
@@ -336,7 +382,8 @@ def declare_derived(path: Path, data: dict, loaded: set[str] | None = None) -> N
     """
     from diag.facts import declare
 
-    _schema_error(path, data, "derivation")
+    if checked:
+        _validate(path, data, "derivation")
     if data["id"] != path.stem:
         raise RuleError(str(path), "id", f"'{data['id']}' must equal the file name '{path.stem}'")
     kind = data["derives"]
@@ -423,44 +470,69 @@ def rule_files(directory: Path) -> list[Path]:
     return found
 
 
+def _builtin_files() -> list[Path]:
+    """The built-in rule files, one folder per area (the tests hold the folder to that)."""
+    return sorted(RULES_DIR.glob("*/*.yaml")) or rule_files(RULES_DIR)  # which says what is wrong
+
+
+def _builtin_data(paths: list[Path]) -> list[dict]:
+    """The data of the built-in rule files: as the rule cache kept it for a file whose text is
+    the same, else from the YAML (and the cache is written anew)."""
+    kept = rulecache.read(RULES_DIR)
+    fresh: dict[str, list] = {}
+    changed = len(kept) != len(paths)
+    for path in paths:
+        name = path.relative_to(RULES_DIR).as_posix()
+        text = _text(path)
+        entry = kept.get(name)
+        if isinstance(entry, list) and len(entry) == 2 and entry[0] == text and isinstance(entry[1], dict):
+            fresh[name] = entry
+        else:
+            fresh[name] = [text, read_file(path, False, text)]
+            changed = True
+    if changed:
+        rulecache.write(RULES_DIR, fresh)
+    return [data for _, data in fresh.values()]
+
+
 def load_rules(extra_dirs: Iterable[str | Path] = (), builtin: bool = True) -> RuleBook:
     """Load the built-in rules and those of ``extra_dirs``; raise ``RuleError`` on the first problem.
 
-    Derivations are declared first (their fact kinds must exist before any rule
-    that uses them is compiled), then compiled in dependency order, then rules.
+    The files of ``extra_dirs`` are validated whole (site rules); the built-in ones are
+    not (the test suite does it). Derivations are declared first (their fact kinds must
+    exist before any rule that uses them is compiled), then compiled in dependency
+    order, then rules.
     """
     dirs = ([RULES_DIR] if builtin else []) + [Path(d) for d in extra_dirs]
     # the same folder named twice (in the config file and with -r, or through a link) is read once
     unique: dict[str, Path] = {}
     for directory in dirs:
         unique.setdefault(os.path.realpath(directory), directory)
-    paths = [path for directory in unique.values() for path in rule_files(directory)]
-    key = rulecache.key(paths)
-    cached = rulecache.read(key)
-    if cached is not None:
-        book, catalogue = cached
-        for kind, spec in catalogue.items():
-            CATALOGUE.setdefault(kind, spec)
-        return book
+    trusted = os.path.realpath(RULES_DIR) if builtin else None  # builtin=False: every folder is a site's
+    listed = [(real != trusted, _builtin_files() if real == trusted else rule_files(directory))
+              for real, directory in unique.items()]
+    files: list[tuple[Path, dict, bool]] = []  # (path, data, checked: a site's)
+    for checked, paths in listed:
+        if checked:
+            files += [(path, read_file(path), True) for path in paths]
+        else:
+            files += [(path, data, False) for path, data in zip(paths, _builtin_data(paths))]
     ensure_catalogue()
-    files = [(path, read_file(path)) for path in paths]
     seen: dict[str, Path] = {}
-    for path, data in files:
+    for path, data, _ in files:
         ident = data.get("id")
         if isinstance(ident, str):
             if ident in seen:
                 raise RuleError(str(path), "id", f"duplicate rule id '{ident}' (also in {seen[ident]})")
             seen[ident] = path
     loaded: set[str] = set()
-    for path, data in files:
+    for path, data, checked in files:
         if "derives" in data:
-            declare_derived(path, data, loaded)
-    derivations = [compile_derivation(path, data) for path, data in files if "derives" in data]
-    rules = [compile_rule(path, data) for path, data in files if "derives" not in data]
+            declare_derived(path, data, loaded, checked)
+    derivations = [compile_derivation(path, data) for path, data, _ in files if "derives" in data]
+    rules = [compile_rule(path, data, checked) for path, data, checked in files if "derives" not in data]
     rules.sort(key=lambda r: r.id)
-    book = RuleBook(rules, _order(derivations))
-    rulecache.write(key, (book, dict(CATALOGUE)))
-    return book
+    return RuleBook(rules, _order(derivations))
 
 
 @functools.lru_cache(maxsize=4)

@@ -1,31 +1,28 @@
-"""A cache of compiled rule sets, so that a small paste is checked in milliseconds.
+"""What YAML gives for each built-in rule file, kept between runs as JSON.
 
-Validating and compiling the rules (YAML, JSON Schema, conditions) costs far more
-than checking a short capture. The compiled rule set and the fact catalogue are
-kept in a pickle under the user's cache folder, keyed by the contents of every
-rule file, diag's version and the modification stamps of the modules that
-compile rules. Any change gives a new key; an unreadable or unwritable cache is
-simply not used. ``DIAG_CACHE_DIR`` moves it, ``DIAG_NO_CACHE=1`` turns it off.
+Importing the YAML library and parsing some sixty rule files costs a small paste more
+than checking it. This cache keeps, for each built-in rule file, its text and the data
+YAML gave for it, in one JSON file under the user's cache folder; a file whose text
+differs from the one kept is parsed again (and the cache rewritten). Only plain data is
+kept, and only data that JSON gives back exactly: the rules are compiled from it on
+every run, as from the YAML. The folder and the file must be the user's own and
+writable by no one else, or the cache is not used. ``DIAG_CACHE_DIR`` moves it,
+``DIAG_NO_CACHE=1`` turns it off.
 """
 
 from __future__ import annotations
 
 import os
-import pickle
-import sys
+import stat
 from pathlib import Path
-from typing import Any
 
 from diag import __version__
 
-_PACKAGE = Path(__file__).parent
-# modules whose code decides what a compiled rule is: a change to any of them changes the key
-_CODE = ("conditions.py", "rulebook.py", "facts.py", "commands.py", "types.py", "version.py", "devices.py",
-         "parsers", "schema")
+KEEP = 8  # cache files kept (one per installed rules folder); older ones are removed on a write
 
 
 def folder() -> Path | None:
-    if os.environ.get("DIAG_NO_CACHE"):
+    if os.environ.get("DIAG_NO_CACHE") or not hasattr(os, "getuid"):
         return None
     base = os.environ.get("DIAG_CACHE_DIR")
     if base:
@@ -34,87 +31,74 @@ def folder() -> Path | None:
     return (Path(xdg) if xdg else Path.home() / ".cache") / "diag"
 
 
-def _stamp(path: Path) -> str:
+def _ours(info: os.stat_result) -> bool:
+    """Owned by this user and writable by no one else."""
+    return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _file(base: Path, rules: Path) -> Path:
+    import zlib  # (diag.capture has loaded it already)
+
+    return base / f"rules-{zlib.crc32(os.fsencode(os.path.realpath(rules))):08x}.json"
+
+
+def _trusted_folder(base: Path) -> bool:
     try:
-        st = path.stat()
+        info = os.lstat(base)
     except OSError:
-        return "-"
-    return f"{st.st_size}:{st.st_mtime_ns}"
+        return False
+    return stat.S_ISDIR(info.st_mode) and _ours(info)
 
 
-def _code_stamp() -> str:
-    parts = []
-    for name in _CODE:
-        target = _PACKAGE / name
-        if target.is_dir():
-            parts += [f"{sub.name}={_stamp(sub)}" for sub in sorted(target.iterdir())]
-        else:
-            parts.append(f"{name}={_stamp(target)}")
-    return ";".join(parts)
-
-
-# Taken when diag is imported, so that it describes the code this process runs, not
-# files edited on disk since (a process must never file its rules under newer code).
-_CODE_STAMP = _code_stamp()
-KEEP = 8  # cache files kept; older ones are removed when a new one is written
-
-
-def _hasher():
-    """BLAKE2 without hashlib: importing hashlib loads OpenSSL, a tenth of a small run."""
-    try:
-        from _blake2 import blake2b
-    except ImportError:  # pragma: no cover - another Python implementation
-        from hashlib import blake2b
-    return blake2b(digest_size=16)
-
-
-def key(rule_files: list[Path]) -> str:
-    h = _hasher()
-    h.update(f"{__version__}|{sys.version_info[:2]}|{_CODE_STAMP}|".encode())
-    for path in rule_files:
-        h.update(os.fsencode(path) + b"\0")  # any file name, not only UTF-8 ones
-        try:
-            h.update(path.read_bytes())
-        except OSError:
-            h.update(b"<unreadable>")  # the real load will report it
-        h.update(b"\0")
-    return h.hexdigest()[:32]
-
-
-def read(k: str) -> Any | None:
+def read(rules: Path) -> dict[str, list]:
+    """File name (relative to ``rules``) -> [text, data], as kept; {} when nothing is kept or to be trusted."""
     base = folder()
-    if base is None:
-        return None
+    if base is None or not _trusted_folder(base):
+        return {}
     try:
-        with open(base / f"rules-{k}.pickle", "rb") as fh:
-            value = pickle.load(fh)  # noqa: S301 - written by diag itself, in the user's own cache
-    except Exception:  # a missing, partial or stale cache is just a miss
-        return None
-    from diag.rulebook import RuleBook  # (imported here: rulebook imports this module)
+        fd = os.open(_file(base, rules), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with open(fd, "rb") as fh:
+            info = os.fstat(fh.fileno())
+            if not (stat.S_ISREG(info.st_mode) and _ours(info)):
+                return {}
+            import json
 
-    if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], RuleBook)
-            and isinstance(value[1], dict)):
-        return None  # a file of another shape under our name: a miss too
-    return value
+            value = json.loads(fh.read())
+    except (OSError, ValueError, RecursionError):  # missing, unreadable, not JSON: nothing kept
+        return {}
+    if not (isinstance(value, dict) and value.get("diag") == __version__ and isinstance(value.get("files"), dict)):
+        return {}
+    return value["files"]
 
 
-def write(k: str, value: Any) -> None:
+def write(rules: Path, files: dict[str, list]) -> None:
+    """Keep ``files`` (as ``read`` gives them) for ``rules``; quietly nothing when it cannot."""
     base = folder()
     if base is None:
         return
+    tmp = None
     try:
-        base.mkdir(parents=True, exist_ok=True)
-        import tempfile  # only when the cache is written
+        import json
 
-        fd, tmp = tempfile.mkstemp(dir=base, prefix=".rules-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, base / f"rules-{k}.pickle")
-        olds = sorted(base.glob("rules-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        text = json.dumps({"diag": __version__, "files": files}, ensure_ascii=False, allow_nan=False)
+        if json.loads(text)["files"] != files:
+            return  # a value JSON does not give back as it was (a key that is not text)
+        base.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _trusted_folder(base):
+            return
+        import tempfile
+
+        fd, tmp = tempfile.mkstemp(dir=base, prefix=".rules-", suffix=".tmp")  # mode 0600
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, _file(base, rules))
+        tmp = None
+        olds = sorted(base.glob("rules-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in olds[KEEP:]:
             old.unlink(missing_ok=True)
-    except Exception:  # read-only home, full disk, unpicklable site rule: run without a cache
-        try:
-            os.unlink(tmp)  # type: ignore[possibly-undefined]
-        except Exception:
-            pass
+    except (OSError, TypeError, ValueError, RecursionError):  # read-only home, full disk, a date in a rule
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass

@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus" / "public"
-RULES = ROOT / "diag" / "rules"
+RULES = ROOT / "rules"
 SAMPLES = ROOT / "samples"
 PARSER_CASES = ROOT / "tests" / "parsers"
 UPDATE = os.environ.get("DIAG_UPDATE_GOLDENS") == "1"

@@ -307,7 +307,8 @@ License Authorization:
 
 def test_a_small_paste_loads_only_what_it_needs(tmp_path):
     # start-up is most of a small paste's time: modules a plain check does not need stay unloaded
-    # (the rule set comes from the cache, warmed by the first run)
+    # (the built-in rules' data comes from the rule cache, as JSON, warmed by the first run:
+    # neither YAML nor the JSON Schema)
     paste = tmp_path / "status.txt"
     paste.write_text(STATUS_PASTE)
     probe = ("import sys, diag.cli; sys.argv = ['diag', 'check', sys.argv[1]]\n"
@@ -315,7 +316,7 @@ def test_a_small_paste_loads_only_what_it_needs(tmp_path):
              "from diag.cli import main\n"
              "try:\n    main()\nexcept SystemExit:\n    pass\n"
              "heavy = ['yaml', 'jsonschema', 'multiprocessing', 'concurrent.futures', 'tomllib', 'hashlib', "
-             "'gzip', 'json', 'importlib.resources', 'tempfile', 'ttp']\n"
+             "'gzip', 'importlib.resources', 'tempfile', 'ttp', 'pickle']\n"
              "print('LOADED', [m for m in heavy if m in sys.modules], file=sys.stderr)")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     subprocess.run([sys.executable, "-m", "diag", "check", str(paste)], capture_output=True, env=env, timeout=120)

@@ -441,7 +441,7 @@ def _report_or_refusal(rulebook, path: Path, data: bytes) -> None:
     _check_report(report, str(path), data)
 
 
-RULE_EXAMPLES = sorted(p for p in (Path(__file__).parent.parent / "diag" / "rules").rglob("*.txt"))
+RULE_EXAMPLES = sorted(p for p in (Path(__file__).parent.parent / "rules").rglob("*.txt"))
 
 
 @st.composite

@@ -42,6 +42,21 @@ def test_rules_folder_holds_only_rules_and_their_captures():
             assert (path.parent / f"{stem}.yaml").is_file(), f"{path.name} has no rule beside it"
 
 
+def test_built_in_rules_pass_what_a_site_rule_is_checked_for():
+    """A run loads the built-in rules without the JSON Schema and regular-expression checks
+    a site rule folder gets: here they get them, every file (size and nesting too)."""
+    from diag.facts import CATALOGUE
+    from diag.rulebook import load_rules
+
+    saved = dict(CATALOGUE)
+    try:
+        book = load_rules([RULES], builtin=False)
+    finally:
+        CATALOGUE.clear()
+        CATALOGUE.update(saved)
+    assert len(book.rules) + len(book.derivations) == len(list(RULES.glob("*/*.yaml")))
+
+
 def test_issue_2_rules_exist(rulebook):
     """The pipeline's rule set: the four known issues, Call Home configuration, classic states."""
     ids = {r.id for r in rulebook.rules}

@@ -124,6 +124,20 @@ def test_bad_config_is_one_clear_error(tmp_path: Path, text: str, needle: str):
     assert needle in res.output and ".diag.yaml" in res.output
 
 
+@pytest.mark.parametrize("text,first,line,key", [
+    ("fail-on: warning\nignore: [callhome-url-plain-http]\nfail-on: info\n", 1, 3, "fail-on"),
+    ("severity:\n  callhome-url-plain-http: info\n  callhome-url-plain-http: error\n", 2, 3,
+     "callhome-url-plain-http"),
+], ids=["top level", "nested"])
+def test_a_duplicate_key_in_the_config_names_file_line_and_key(tmp_path: Path, text, first, line, key):
+    path = write(tmp_path / ".diag.yaml", text)
+    for args in (["check", "--config", str(path), str(HIT)], ["check", str(HIT)]):
+        res = run(*args, cwd=tmp_path)
+        assert res.exit_code == 2, res.output
+        assert res.output.strip().splitlines() == [
+            f"diag: error: {path}: line {line}: invalid YAML: duplicate key '{key}' (first on line {first})"]
+
+
 def test_pyproject_unknown_key_names_the_table(tmp_path: Path):
     write(tmp_path / "pyproject.toml", "[tool.diag]\nfailon = 'error'\n")
     with pytest.raises(DiagError, match=r"\[tool.diag\]: unknown key 'failon'"):

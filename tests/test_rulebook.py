@@ -72,6 +72,15 @@ BROKEN = [
      "when.where.vrf.matches", "backtrack catastrophically"),
     ("catastrophic regex 2", mutate(when={"fact": "callhome.block", "where": {"vrf": {"matches": "(\\w*)*x"}}}),
      "when.where.vrf.matches", "backtrack catastrophically"),
+    ("catastrophic regex 3", mutate(when={"fact": "callhome.block", "where": {"vrf": {"matches": "(a|a)*"}}}),
+     "when.where.vrf.matches", "backtrack catastrophically (a repeated group whose alternatives are the same)"),
+    ("catastrophic regex deep", mutate(when={"all": [{"fact": "callhome.block", "as": "ch"}, {
+        "fact": "callhome.destination", "where": {"url": {"any": [{"equals": "x"}, {"not_matches": "(a+)+$"}]}}}]}),
+     "when.all[1].where.url.any[1].not_matches", "(a quantified group inside a quantifier)"),
+    ("catastrophic regex in escalate", mutate(escalate={"to": "error", "if": {"ch.vrf": {"matches": "(a+)+$"}}}),
+     "escalate.if.ch.vrf.matches", "backtrack catastrophically"),
+    ("regex too long", mutate(when={"fact": "callhome.block", "where": {"vrf": {"matches": "a" * 5000}}}),
+     "when.where.vrf.matches", "regular expression of 5000 characters; at most 4096"),
     ("bad date operand", mutate(when={"fact": "license.authorization", "as": "ch",
                                       "where": {"deadline": {"lt": "soon"}}}),
      "when.where.deadline.lt", "is not a date"),
@@ -146,3 +155,132 @@ def test_escalate_must_raise_and_name_a_bound_field(tmp_path: Path):
         load_file(write(tmp_path, mutate(escalate={"to": "warning", "if": {"ch.proxy_port": {"gt": 1}}})))
     with pytest.raises(RuleError, match="not a field of a binding"):
         load_file(write(tmp_path, mutate(escalate={"to": "error", "if": {"ch.colour": {"equals": "x"}}})))
+
+
+# -- a key given twice is an error, wherever it is ------------------------------------------------
+
+SITE_RULE = """id: my-site-rule
+title: Call Home VRF is not the site standard
+area: callhome
+severity: warning{again_top}
+confidence: medium
+requires: [show running-config callhome]
+when:
+  fact: callhome.block
+  as: ch
+  where:
+    vrf: {{equals: management}}{again_where}
+message: Call Home uses the VRF {{ch.vrf}}.
+fix: callhome
+verify: [show running-config callhome]
+references: [Site standard NET-42]
+docs: {{what: Checks the VRF of Call Home., why: Only the management VRF reaches the proxy.}}
+"""
+# (label, text, line of the second key, key): a second 'severity' loaded as info before,
+# a second 'vrf' under 'where' dropped the first condition
+DUPLICATES = [
+    ("top level", SITE_RULE.format(again_top="\nseverity: info", again_where=""), 5, "severity"),
+    ("under where", SITE_RULE.format(again_top="", again_where="\n    vrf: {equals: default}"), 12, "vrf"),
+]
+
+
+@pytest.mark.parametrize("label,text,line,key", DUPLICATES, ids=[d[0] for d in DUPLICATES])
+def test_a_duplicate_key_names_file_line_and_key(tmp_path: Path, label, text, line, key):
+    path = write(tmp_path, text)
+    with pytest.raises(RuleError) as err:
+        load_file(path)
+    msg = str(err.value)
+    assert str(path) in msg and err.value.field == f"line {line}" and f"duplicate key '{key}'" in msg, msg
+    # the same rule without the second key loads: the error is the duplicate, nothing else
+    assert load_file(write(tmp_path, SITE_RULE.format(again_top="", again_where=""))).severity == "warning"
+
+
+@pytest.mark.parametrize("label,text,line,key", DUPLICATES, ids=[d[0] for d in DUPLICATES])
+def test_a_duplicate_key_through_the_cli_is_exit_2_and_one_line(tmp_path: Path, label, text, line, key):
+    from click.testing import CliRunner
+
+    from diag.cli import cli
+
+    path = write(tmp_path, text)
+    for args in (["rules", "-r", str(tmp_path)], ["check", "-r", str(tmp_path), "-"]):
+        res = CliRunner().invoke(cli, args, input="")
+        assert res.exit_code == 2, res.output
+        assert res.output.strip().splitlines() == [
+            f"diag: error: {path}: line {line}: invalid YAML: duplicate key '{key}' (first on line {line - 1})"]
+
+
+def test_yaml_merge_keys_may_be_overridden(tmp_path: Path):
+    from diag.yamlload import FastLoader, Loader
+
+    text = "base: &b {a: 1, b: 2}\nmerged:\n  <<: *b\n  b: 3\n"
+    for loader in (Loader, FastLoader):
+        assert yaml.load(text, Loader=loader)["merged"] == {"a": 1, "b": 3}
+
+
+def test_every_built_in_rule_file_is_free_of_duplicate_keys():
+    from conftest import RULES
+    from diag.yamlload import FastLoader
+
+    for path in sorted(RULES.rglob("*.yaml")):
+        yaml.load(path.read_text(encoding="utf-8"), Loader=FastLoader)  # raises on a duplicate
+
+
+# -- built-in rules and site rules ----------------------------------------------------------------
+
+def test_a_site_rule_folder_is_validated_against_the_schema(tmp_path: Path):
+    write(tmp_path, mutate(severity="critical"))
+    with pytest.raises(RuleError) as err:
+        load_rules([tmp_path])
+    assert err.value.field == "severity" and "critical" in str(err.value)
+    write(tmp_path, mutate(when={"fact": "callhome.block", "where": {"vrf": {"matches": "^(a+)+$"}}}))
+    with pytest.raises(RuleError, match=r"when.where.vrf.matches: regular expression '\^\(a\+\)\+\$' can backtrack"):
+        load_rules([tmp_path])
+
+
+def test_built_in_rules_load_without_jsonschema_and_site_rules_with_it(tmp_path: Path):
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    write(tmp_path, VALID)
+    probe = ("import sys\nfrom diag.rulebook import load_rules\n"
+             "book = load_rules()\nprint(len(book.rules), 'jsonschema' in sys.modules)\n"
+             "book = load_rules([sys.argv[1]])\nprint(len(book.rules), 'jsonschema' in sys.modules)\n")
+    res = subprocess.run([sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True, cwd=tmp_path,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    assert res.returncode == 0, res.stderr
+    (builtin, before), (both, after) = [line.split() for line in res.stdout.splitlines()]
+    assert (before, after) == ("False", "True") and int(both) == int(builtin) + 1 > 40
+
+
+def test_the_built_in_rules_are_found_installed_or_in_a_source_tree(tmp_path: Path):
+    from diag import rulebook
+
+    from conftest import ROOT
+
+    assert rulebook.RULES_DIR.resolve() == (ROOT / "rules").resolve()  # this checkout
+    # a wheel installs them as diag/rules/ inside the package; a source tree has rules/ beside it
+    installed = tmp_path / "site-packages" / "diag"
+    (installed / "rules" / "callhome").mkdir(parents=True)
+    assert rulebook._rules_dir(installed) == installed / "rules"
+    source = tmp_path / "checkout"
+    (source / "diag").mkdir(parents=True)
+    assert rulebook._rules_dir(source / "diag") == source / "rules"
+
+
+def test_the_wheel_maps_the_rules_folder_into_the_package():
+    import tomllib
+
+    from conftest import ROOT
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    assert config["package-dir"]["diag.rules"] == "rules"
+    assert sorted(config["package-data"]["diag.rules"]) == ["*/*.txt", "*/*.yaml"]
+    # every package of diag is listed (the list is explicit, so that diag.rules can be mapped)
+    packages = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "diag").rglob("__init__.py")}
+    assert packages | {"diag.rules"} == set(config["packages"])
+    # and the rules are where the patterns find them: one folder per area
+    assert {p.relative_to(ROOT / "rules").parts[0] for p in (ROOT / "rules").glob("*/*.yaml")} >= {
+        "callhome", "classic", "derived", "known-issues", "network", "platform", "slp", "tool"}

@@ -64,7 +64,7 @@ def test_whole_samples_folder_runs(rulebook):
 
 
 def _captures() -> list[Path]:
-    rules = ROOT / "diag" / "rules"
+    rules = ROOT / "rules"
     return sorted(SAMPLES.glob("*.txt")) + sorted(SAMPLES.glob("*.log")) + sorted(rules.rglob("*.hit.txt"))
 
 

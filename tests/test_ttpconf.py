@@ -124,7 +124,7 @@ def held_values(lines: list[tuple[int, str]], node: ttpconf.Node) -> list[str]:
 
 
 def _configs():
-    files = [p for folder in (SAMPLES, PARSER_CASES, ROOT / "diag" / "rules", ROOT / "tests" / "data", SHARED)
+    files = [p for folder in (SAMPLES, PARSER_CASES, ROOT / "rules", ROOT / "tests" / "data", SHARED)
              if folder.is_dir() for p in sorted(folder.rglob("*")) if p.is_file() and p.suffix in
              (".txt", ".log", ".raw", ".cfg", ".conf", "")]
     for path in files:
