@@ -276,23 +276,24 @@ def _judge_groups(plan: _Plan, owners, groups: list[list[int]], wanted: set[str]
             batches[-1].extend(files)
         else:
             batches.append(list(files))
-    tasks = []
-    for files in batches:
-        tasks.append(([(plan.paths[i], owners[i], plan.kept.get(plan.paths[i])) for i in files], wanted, fixed))
+
+    def task(files: list[int]):
+        # what was kept is handed over (and let go here): standard input stays, for the
+        # devices judged at the run's clock in a second round
+        kept = [plan.kept.get(p) if p == "-" else plan.kept.pop(p, None) for p in (plan.paths[i] for i in files)]
+        return [(plan.paths[i], owners[i], sections) for i, sections in zip(files, kept)]
+
     if workers is None:
-        for task in tasks:
-            yield judge_batch(*task, rules=rules)
-            for path, _, _ in task[0]:
-                if path != "-":
-                    plan.kept.pop(path, None)
+        for files in batches:
+            yield judge_batch(task(files), wanted, fixed, rules)
         return
-    local = [t for t in tasks if any(sections is not None for _, _, sections in t[0])]
-    remote = [t for t in tasks if not any(sections is not None for _, _, sections in t[0])]
-    for task in local:
-        yield judge_batch(*task, rules=rules)
-    # each batch with the keys it is to judge (not every key of the run)
+    here = [files for files in batches if any(plan.paths[i] in plan.kept for i in files)]
+    for files in here:
+        yield judge_batch(task(files), wanted, fixed, rules)
+    # the other batches in workers, each with the keys it is to judge (not every key of the run)
+    there = [task(files) for files in batches if not any(plan.paths[i] in plan.kept for i in files)]
     yield from workers.map(_judge_in_worker, [(files, {k for _, placed, _ in files for k, _ in placed} & wanted,
-                                               fixed) for files, _, fixed in remote])
+                                               fixed) for files in there])
 
 
 def _judge_in_worker(task) -> list[_Judged]:

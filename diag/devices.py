@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from diag.facts import Fact, FactStore, declare
-from diag.model import LICENSING_KINDS, DeviceSummary
+from diag.model import LICENSING_FIELDS, DeviceSummary
 from diag.types import ZONES
 from diag.version import Release, licensing_mode_for
 
@@ -69,14 +69,14 @@ class Device:
     def summary(self, clock: tuple[dt.datetime, str] | None = None) -> DeviceSummary:
         """What the reports keep of the device once judged (``clock``: its own reading)."""
         licensing: dict[str, dict[str, object]] = {}
-        for kind in LICENSING_KINDS:
+        for kind, names in LICENSING_FIELDS.items():
             facts = self.store.get(kind)
             if facts:
                 fields: dict[str, object] = {}
-                for fact in facts:
-                    for name, value in fact.fields.items():
-                        if value is not None:
-                            fields.setdefault(name, value)
+                for name in names:
+                    value = next((v for f in facts if (v := f.get(name)) is not None), None)
+                    if value is not None:
+                        fields[name] = value
                 licensing[kind] = fields
         return DeviceSummary(self.key, self.name, list(self.inputs), self.platform, self.release, self.mode,
                              self.commands, self.now, self.now_source, clock, licensing)
@@ -232,6 +232,7 @@ def place(files: list[tuple[str, list[tuple[str | None, list[str]]]]]) -> list[l
         per_file.append((path, [glob[r] if r is not None else None for r in roots]))
 
     out: list[list[tuple[str, str]]] = []
+    device: dict[str, tuple[str, str]] = {}  # one (key, name) per device, shared by its sections
     for path, keys in per_file:
         roots = {names.find(k) for k in keys if k is not None}
         default = next(iter(roots)) if len(roots) == 1 else None
@@ -242,7 +243,9 @@ def place(files: list[tuple[str, list[tuple[str | None, list[str]]]]]) -> list[l
                 placed.append((f"file:{path}", path))
             else:
                 root = names.find(key)
-                placed.append((f"name:{root}", names.name(root)))
+                if root not in device:
+                    device[root] = (f"name:{root}", names.name(root))
+                placed.append(device[root])
         out.append(placed)
     return out
 

@@ -107,12 +107,23 @@ class Outcome:
         return out
 
 
-# The licensing facts a device summary keeps, field by field (the first value each field
-# has in the device's output): what the markdown case note and the timeline show.
-LICENSING_KINDS = (
-    "license.smart", "license.registration", "license.authorization", "license.summary", "license.slp",
-    "license.transport", "license.usage_reporting", "license.trust_code",
-)
+# The licensing fields a device summary keeps (the first value each has in the device's
+# output): the states and dates the markdown case note and the timeline show.
+LICENSING_FIELDS = {
+    "license.smart": ("enabled",),
+    "license.registration": ("status", "smart_account", "virtual_account", "initial_date", "last_renewal_result",
+                             "last_renewal_date", "next_renewal", "expires"),
+    "license.authorization": ("status", "date", "eval_remaining", "last_comm_result", "last_comm_date",
+                              "comm_failure_reason", "next_comm", "deadline"),
+    "license.summary": ("enabled", "registration_status", "smart_account", "virtual_account", "authorization_status",
+                        "authorization_date", "eval_remaining", "last_comm_result", "last_renewal_result",
+                        "next_renewal", "registration_expires", "next_comm", "deadline"),
+    "license.slp": ("enabled",),
+    "license.transport": ("type", "url", "cslu"),
+    "license.usage_reporting": ("last_ack", "last_ack_text", "next_ack_deadline", "push_interval", "next_push",
+                                "last_push"),
+    "license.trust_code": ("installed",),
+}
 
 
 @dataclass(slots=True)
