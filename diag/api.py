@@ -23,7 +23,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from diag import parallel, policy
 from diag.devices import Device, build, capture_clock, device_time, group, names_of, place, settle
@@ -207,10 +206,7 @@ def _read_all(paths: list[str], workers, progress, sizes: list[int]):
     for n, path in enumerate(paths):
         within = None
         if progress is not None:
-            note = f"file {n + 1} of {len(paths)}" if len(paths) > 1 else ""
-
-            def within(pos: int, _base=base, _size=sizes[n], _note=note) -> None:
-                progress.update(_base + min(pos, _size), _note)
+            within = _ticker(progress, base, sizes[n], f"file {n + 1} of {len(paths)}" if len(paths) > 1 else "")
         if results is not None and path != "-":
             # standard input belongs to this process (workers get none): read here, in its place
             outcome = next(results)
@@ -220,10 +216,15 @@ def _read_all(paths: list[str], workers, progress, sizes: list[int]):
                 outcome = (info, sections, names_of(sections))
             except InputError as exc:
                 outcome = exc
-        if progress is not None:
-            base += sizes[n]
+        if within is not None:
             within(sizes[n])
+            base += sizes[n]
         yield outcome
+
+
+def _ticker(progress, base: int, size: int, note: str):
+    """What tells ``progress`` the bytes of a file read so far (after ``base`` bytes)."""
+    return lambda pos: progress.update(base + min(pos, size), note)
 
 
 def _names_of_file(path: str):
@@ -397,7 +398,3 @@ def devices(paths: list[str], rules: RuleBook | None = None, system_now: dt.date
         derive(rules, dev, dev.now)
     return found
 
-
-def display_path(path: str) -> str:
-    """Paths as given on the command line, with the OS separator normalised."""
-    return path if path == "-" else str(Path(path))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 ARG = "<arg>"
 FREE = None  # the rest of the line is free-form arguments
@@ -140,17 +140,6 @@ class CommandSpec:
     # A working switch never leaves this output empty (unfiltered): an empty one is a
     # capture cut short, which proves nothing about the switch.
     never_empty: bool = False
-
-    def __reduce__(self):
-        # A section crossing a process boundary (--jobs) names its command instead of
-        # carrying the whole spec: smaller pickles, and the same object on the other side.
-        if BY_NAME.get(self.name) is self:
-            return (_spec_named, (self.name,))
-        return (CommandSpec, tuple(getattr(self, f.name) for f in fields(self)))
-
-
-def _spec_named(name: str) -> "CommandSpec":
-    return BY_NAME[name]
 
 
 SPECS: tuple[CommandSpec, ...] = (

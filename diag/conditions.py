@@ -210,7 +210,6 @@ def _comparable(value: Any) -> Any:
 
 # -- predicates ------------------------------------------------------------------
 
-POSITIVE = ("equals", "in", "matches", "lt", "le", "gt", "ge")
 NEGATIVE = ("not_equals", "not_in", "not_matches")
 
 

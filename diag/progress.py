@@ -10,7 +10,6 @@ line. It never writes when stderr is not a terminal (a pipe, a file, CI logs), w
 from __future__ import annotations
 
 import os
-import sys
 import time
 from typing import Callable, TextIO
 
@@ -95,6 +94,3 @@ class Progress:
             self.shown = 0
 
 
-def for_stderr() -> Progress | None:
-    """A ``Progress`` on ``sys.stderr`` when it is a terminal, else ``None``."""
-    return Progress(sys.stderr) if wanted(sys.stderr) else None

@@ -62,7 +62,7 @@ from typing import Callable, Iterable, Iterator
 from diag.capture import ReadStats, open_binary, read_lines, refused_as_binary
 from diag.commands import resolve
 from diag.errors import DiagError, InputError
-from diag.split import _PROMPT, _is_prompt
+from diag.split import prompt
 
 MAP_SCHEMA = "diag-redact-map/1"
 
@@ -680,8 +680,8 @@ class Redactor:
         return "".join(parts)
 
     def _prompt(self, text: str, state: _FileState, put) -> int:
-        m = _PROMPT.match(text)
-        if not m or not _is_prompt(m, state.known_hosts):
+        m = prompt(text, state.known_hosts)
+        if m is None:
             return 0
         host = m.group("host")
         if host:
@@ -913,7 +913,7 @@ def plan(paths: list[str]) -> list[Job]:
     Output paths are relative to the output folder the way ``cp -r`` places things: a
     folder keeps its own name and the relative paths below it, a file its name.
     """
-    from diag.api import expand_inputs
+    from diag.inputs import expand_inputs
 
     jobs: list[Job] = []
     for given in paths:
@@ -1186,7 +1186,7 @@ def staged_for_check(paths: list[str], context: Iterable[str] = (), key: str | N
     the same lines; device names, messages, evidence and fixes come out of redacted text
     and cannot carry an original value, whatever the report format prints.
     """
-    from diag.api import expand_inputs
+    from diag.inputs import expand_inputs
 
     redactor = Redactor(key)
     with tempfile.TemporaryDirectory(prefix="diagredact") as tmp:

@@ -83,9 +83,6 @@ class Rule(_Examples):
                 return to
         return self.severity
 
-    def collect_scopes(self) -> list[str]:
-        return [alts[0] for alts in self.requires]
-
 
 @dataclass
 class FieldRule:
@@ -534,8 +531,4 @@ def load_rules(extra_dirs: Iterable[str | Path] = (), builtin: bool = True) -> R
     rules.sort(key=lambda r: r.id)
     return RuleBook(rules, _order(derivations))
 
-
-@functools.lru_cache(maxsize=4)
-def cached_rules(extra: tuple[str, ...] = ()) -> RuleBook:
-    return load_rules(extra)
 

@@ -90,24 +90,6 @@ class Section:
     def end(self) -> int:
         return self.lines[-1][0] if self.lines else self.start
 
-    def compact(self, facts) -> None:
-        """Keep only the lines facts point at: what a report can quote.
-
-        Used before a section crosses a process boundary (``--jobs``): the output
-        itself is no longer needed once it has been parsed.
-        """
-        keep: set[int] = {self.start}  # a finding of pure absence points at the section's start
-        for fact in facts:
-            keep.add(fact.line)
-            for value in fact.lines.values():
-                if isinstance(value, int):
-                    keep.add(value)
-            if "last" in fact.lines:  # an unparsed run quotes its lines
-                keep.update(range(fact.line, min(fact.lines["last"], fact.line + 16) + 1))
-        end = self.end
-        self.lines = [(no, text) for no, text in self.lines if no in keep or no == end]
-        self._index = None
-
     def text(self, no: int) -> str:
         if self._index is None:
             self._index = dict(self.lines)
@@ -160,6 +142,14 @@ def _suppression(path: str, no: int, text: str, body: str, host: str | None) -> 
     ids, sep, reason = body.partition("--")
     rules = tuple(r.lower() for r in re.split(r"[,\s]+", ids.strip()) if r)  # ids are lower case
     return Suppression(path, no, rules, reason.strip() or None if sep else None, text.strip(), host)
+
+
+def prompt(text: str, known_hosts: set[str]) -> re.Match | None:
+    """The prompt a line starts with (``leaf01# show clock``, ``leaf01(config)#``): its
+    groups ``host``, ``mode`` and ``cmd``; None when the line is not a prompt. A host named
+    in ``known_hosts`` (seen earlier in the capture) is a prompt whatever follows it."""
+    m = _PROMPT.match(text)
+    return m if m and _is_prompt(m, known_hosts) else None
 
 
 def _is_prompt(m: re.Match, known_hosts: set[str]) -> bool:
@@ -281,8 +271,8 @@ class Splitter:
                 self._open(resolve(m.group("cmd")), "showtech", no, text)
                 return
         if "#" in text:
-            m = _PROMPT.match(text)
-            if m and _is_prompt(m, self.known_hosts):
+            m = prompt(text, self.known_hosts)
+            if m is not None:
                 self._prompt(m, no)
                 return
         if "%" in text and SYSLOG.match(text) and not (

@@ -263,17 +263,3 @@ def test_scopes():
     assert set(BY_NAME) <= known_scopes()
     assert scope_collect("show license status") == "show license status"
     assert scope_collect("show running-config callhome") == "show running-config callhome"
-
-
-def test_specs_cross_process_boundaries_by_name():
-    import pickle
-
-    from diag.inputs import COMMENTS as _COMMENTS
-    from diag.commands import BY_NAME
-
-    spec = BY_NAME["show license status"]
-    blob = pickle.dumps(spec)
-    assert pickle.loads(blob) is spec
-    assert len(blob) < 100  # the name, not the signatures and patterns
-    copy = pickle.loads(pickle.dumps(_COMMENTS))  # a spec of no command is carried whole
-    assert copy == _COMMENTS and copy is not _COMMENTS

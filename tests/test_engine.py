@@ -251,7 +251,7 @@ leaf-slp#
     assert [p.get("service") for p in paths] == ["the Smart Licensing transport"]
     assert "dns-server-missing" not in [f.rule_id for f in report.findings]
     # the same switch with Call Home as its SLP transport: Call Home is the path again
-    callhome = check(tmp_path, text.replace("license smart transport smart", "license smart transport callhome"),
+    check(tmp_path, text.replace("license smart transport smart", "license smart transport callhome"),
                      "slp-ch.txt")
     services = {p.get("service") for d in devices([str(tmp_path / "slp-ch.txt")]) for p in d.store.get("licensing.path")}
     assert "Call Home" in services
