@@ -292,7 +292,7 @@ def parse(paths) -> None:
     }
     import json
 
-    click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+    _write([json.dumps(out, indent=2, ensure_ascii=False), "\n"])
     for path, problem in unread:
         click.echo(f"diag: error: {path}: {problem}", err=True)
     sys.exit(2 if unread else 0)

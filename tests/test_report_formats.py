@@ -499,3 +499,25 @@ def test_relative_path_helper(tmp_path):
     assert sarif.relative_path(str(tmp_path / "a" / "b.txt"), str(tmp_path)) == "a/b.txt"
     assert sarif.relative_path(str(tmp_path.parent / "x.txt"), str(tmp_path)) is None
     assert sarif.relative_path(os.path.join("samples", "x.txt")) == "samples/x.txt"
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_a_file_name_that_is_not_utf8_leaves_every_format_valid_utf8(tmp_path, fmt):
+    # a capture saved under a Latin-1 name (b"\xe9" is not UTF-8): the name reaches the
+    # report as surrogate escapes, which must not be written as the invalid bytes
+    import subprocess
+    import sys
+
+    folder = os.fsencode(tmp_path)
+    name = folder + b"/leaf-caf\xe9.txt"
+    with open(name, "wb") as fh:
+        fh.write(HIT.read_bytes())
+    res = subprocess.run([sys.executable, "-m", "diag", "check", "-f", fmt, os.fsdecode(folder)],
+                         capture_output=True, timeout=120, cwd=tmp_path)
+    assert res.returncode == 1, res.stderr
+    text = res.stdout.decode("utf-8")  # raises on invalid UTF-8
+    assert "leaf-caf\ufffd.txt" in text or "leaf-caf%EF%BF%BD.txt" in text, text[:500]
+    if fmt in ("json", "sarif"):
+        json.loads(text)
+    if fmt == "sarif":
+        validate(json.loads(text))
