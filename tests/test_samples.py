@@ -87,3 +87,23 @@ def test_the_report_is_the_same_whatever_is_kept_batched_or_spread(fmt, monkeypa
     monkeypatch.setattr(api, "BATCH_FILES", 1)
     assert render(analyze(paths, Options(system_now=SYSTEM_NOW)), fmt) == usual
     assert render(analyze(paths, Options(system_now=SYSTEM_NOW, jobs=2)), fmt) == usual
+
+
+def _die(task):
+    import os
+
+    os._exit(9)
+
+
+def test_a_worker_that_dies_stops_the_run(monkeypatch, tmp_path):
+    # a --jobs worker killed (out of memory, a signal): the run fails loudly, never hangs
+    # and never reports the devices it did not judge as clean
+    from concurrent.futures.process import BrokenProcessPool
+
+    from diag import api
+
+    for i, path in enumerate(_captures()[:12]):
+        (tmp_path / f"c{i}.txt").write_bytes(path.read_bytes())
+    monkeypatch.setattr(api, "_judge_in_worker", _die)
+    with pytest.raises(BrokenProcessPool):
+        analyze([str(tmp_path)], Options(system_now=SYSTEM_NOW, jobs=2))
