@@ -134,18 +134,22 @@ def _evidence(b: Binding) -> list[Evidence]:
     return out[:MAX_EVIDENCE]
 
 
-def _finding(rule: Rule, b: Binding, ctx: Ctx, device: str) -> Finding:
+def _place(rule: Rule, b: Binding) -> tuple[str, int, int]:
+    """Where a finding of this binding points: path, line, end line."""
     primary_name = rule.at if rule.at in b else next((name for name, _ in bound(b)), None)
+    if primary_name is None:
+        return "", 0, 0
+    fact, fields = b[primary_name]
+    own = [fact.line_of(f) for f in fields] or [fact.line]
+    line, end_line = min(own), max(own)
+    if fact.kind == "capture.unparsed":
+        end_line = fact.lines.get("last", line)
+    return fact.path, line, end_line
+
+
+def _finding(rule: Rule, b: Binding, ctx: Ctx, device: str) -> Finding:
     evidence = _evidence(b)
-    if primary_name is not None:
-        fact, fields = b[primary_name]
-        path = fact.path
-        own = [fact.line_of(f) for f in fields] or [fact.line]
-        line, end_line = min(own), max(own)
-        if fact.kind == "capture.unparsed":
-            end_line = fact.lines.get("last", line)
-    else:
-        path, line, end_line = "", 0, 0
+    path, line, end_line = _place(rule, b)
     verify = tuple((command.render(b, ctx, device).strip(),
                     expect.render(b, ctx, device).strip() if expect is not None else None)
                    for command, expect in rule.verify)
@@ -275,6 +279,8 @@ def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> Non
         for b in bindings:
             if not b:
                 b = _fallback_anchor(rule, dev)
+            if seen and _place(rule, b)[:2] in seen:
+                continue  # reported already: not worth rendering (thousands of log lines)
             finding = _finding(rule, b, ctx, dev.name)
             keys = {(finding.path, finding.line), finding.message}
             if keys & seen:
