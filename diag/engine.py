@@ -147,7 +147,7 @@ def _place(rule: Rule, b: Binding) -> tuple[str, int, int]:
     return fact.path, line, end_line
 
 
-def _finding(rule: Rule, b: Binding, ctx: Ctx, device: str) -> Finding:
+def _finding(rule: Rule, b: Binding, ctx: Ctx, device: str, message: str | None = None) -> Finding:
     evidence = _evidence(b)
     path, line, end_line = _place(rule, b)
     verify = tuple((command.render(b, ctx, device).strip(),
@@ -155,7 +155,7 @@ def _finding(rule: Rule, b: Binding, ctx: Ctx, device: str) -> Finding:
                    for command, expect in rule.verify)
     return Finding(
         rule_id=rule.id, severity=rule.severity_for(b, ctx), confidence=rule.confidence, title=rule.title,
-        message=rule.message.render(b, ctx, device).strip(),
+        message=rule.message.render(b, ctx, device).strip() if message is None else message,
         device=device, path=path, line=line, end_line=end_line, evidence=tuple(evidence),
         fix=rule.fix.render(b, ctx, device).strip("\n"),
         verify=tuple(c for c, _ in verify), references=tuple(rule.references), verify_expect=verify,
@@ -279,14 +279,15 @@ def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> Non
         for b in bindings:
             if not b:
                 b = _fallback_anchor(rule, dev)
-            if seen and _place(rule, b)[:2] in seen:
-                continue  # reported already: not worth rendering (thousands of log lines)
-            finding = _finding(rule, b, ctx, dev.name)
-            keys = {(finding.path, finding.line), finding.message}
-            if keys & seen:
+            # what is reported already is not rendered whole (thousands of copies of a line)
+            place = _place(rule, b)[:2]
+            if place in seen:
                 continue
-            seen |= keys
-            out.findings.append(finding)
+            message = rule.message.render(b, ctx, dev.name).strip()
+            if message in seen:
+                continue
+            seen |= {place, message}
+            out.findings.append(_finding(rule, b, ctx, dev.name, message))
 
 
 def collect_next(not_evaluated: list[NotEvaluated], devices) -> list[Collect]:
