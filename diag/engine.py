@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
+from diag import limits
 from diag.commands import RUNNING_CONFIG, covers, scope_collect
 from diag.conditions import UNKNOWN, Binding, Ctx, bound
 from diag.facts import CATALOGUE
@@ -276,7 +278,8 @@ def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> Non
         # One problem, one finding: the same line, or the same message (the same output
         # captured twice, e.g. show license status and show license all), is reported once.
         seen: set = set()
-        for b in bindings:
+        reported = 0
+        for i, b in enumerate(bindings):
             if not b:
                 b = _fallback_anchor(rule, dev)
             # what is reported already is not rendered whole (thousands of copies of a line)
@@ -286,8 +289,17 @@ def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> Non
             message = rule.message.render(b, ctx, dev.name).strip()
             if message in seen:
                 continue
+            if reported == limits.MAX_FINDINGS:
+                # a rule matching thousands of distinct lines of one device (a hostile
+                # input): the last finding reported says that the rest are not
+                last = out.findings[-1]
+                out.findings[-1] = dataclasses.replace(last, message=(
+                    f"{last.message} (diag reports at most {limits.MAX_FINDINGS:,} findings of a rule on a "
+                    f"device: {len(bindings) - i:,} more match(es) of this rule on {dev.name} are not listed)"))
+                break
             seen |= {place, message}
             out.findings.append(_finding(rule, b, ctx, dev.name, message))
+            reported += 1
 
 
 def collect_next(not_evaluated: list[NotEvaluated], devices) -> list[Collect]:

@@ -476,9 +476,9 @@ def test_a_huge_line_is_cut_and_the_capture_after_it_still_read(workdir):
 
 
 def test_bounded_cuts_only_lines_longer_than_the_limit(monkeypatch):
-    from diag import capture
+    from diag import capture, limits
 
-    monkeypatch.setattr(capture, "MAX_LINE_BYTES", 8)
+    monkeypatch.setattr(limits, "MAX_LINE_BYTES", 8)
     chunks = [b"short\nabcdefghij", b"klmnop", b"qr\nok\n", b"0123456789abc"]
     out = b"".join(capture._bounded(iter(chunks), b"\n"))
     assert out.split(b"\n") == [b"short", b"abcdefgh", b"ok", b"01234567"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
+from diag import limits
 from diag.commands import RUNNING_CONFIG
 from diag.facts import Fact, declare
 from diag.parsers import ttpconf
@@ -225,6 +226,12 @@ class RunningConfigParser:
         keep, callhome_lines = _relevant(section.lines, fragment=bool(getattr(section, "filtered", False)))
         if not keep:
             return []
+        budget = getattr(section, "budget", None)
+        if budget is not None and len(keep) > limits.MAX_CONFIG_LINES:
+            # each is a record of the template before it is a fact: refused before it is read
+            budget.refuse(f"{limits.MAX_CONFIG_LINES:,} configuration lines diag reads (interfaces, vrf "
+                          "contexts, the callhome block, name servers, ...)",
+                          f"in '{section.typed}' (line {section.start})", "one configuration")
         root = ttpconf.run(TEMPLATE, keep)
         facts: list[Fact] = []
         used: set[int] = set(root.all_lines())
