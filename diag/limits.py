@@ -69,8 +69,7 @@ class Budget:
         self.reading = ""  # the output whose facts are being made: named when a limit is reached
 
     def refuse(self, what: str, where: str, scope: str = "one input") -> None:
-        raise InputError(self.path, f"too large: more than {what} (the limit for {scope}), reached {where}; "
-                                    "split the capture, or leave out the outputs diag does not read")
+        raise InputError(self.path, f"too large: more than {what} (the limit for {scope}), {where}")
 
     def kept(self, no: int, lines: int, chars: int, section=None) -> None:
         """``lines`` lines of ``chars`` characters kept, the last one at line ``no`` (in

@@ -202,9 +202,21 @@ class Splitter:
         sec = self.current
         if sec is not None:
             _finish(sec)
+            if sec.spec.name == RUNNING_CONFIG and len(sec.lines) > limits.MAX_CONFIG_LINES:
+                self._check_config(sec)
             self.result.sections.append(sec)
         self.current = None
         self.skipping = None
+
+    def _check_config(self, sec: Section) -> None:
+        """Refuse a configuration whose lines its parser reads are past the limit (each is a
+        template record of about a kilobyte): only one with more lines than that is counted."""
+        from diag.parsers.running_config import read_lines
+
+        if read_lines(sec) > limits.MAX_CONFIG_LINES:
+            self.budget.refuse(f"{limits.MAX_CONFIG_LINES:,} configuration lines diag reads (interfaces, "
+                               "vrf contexts, callhome, ...)", f"in '{sec.typed}' (line {sec.start})",
+                               "one configuration")
 
     def _open(self, res: Resolved, origin: str, no: int, head: str = "") -> None:
         self._close()

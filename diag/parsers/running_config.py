@@ -13,7 +13,6 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from diag import limits
 from diag.commands import RUNNING_CONFIG
 from diag.facts import Fact, declare
 from diag.parsers import ttpconf
@@ -197,6 +196,12 @@ def _relevant(lines: list[tuple[int, str]], fragment: bool = False
     return keep, callhome
 
 
+def read_lines(section) -> int:
+    """How many lines of the section the parser reads (gives the template): each becomes a
+    record, then a fact. The splitter checks it against ``limits.MAX_CONFIG_LINES``."""
+    return len(_relevant(section.lines, fragment=bool(getattr(section, "filtered", False)))[0])
+
+
 def _fact(kind: str, node: ttpconf.Node, section, fields: dict, names: dict[str, str] | None = None) -> Fact:
     """A fact whose field lines come from the TTP node (``names`` maps field -> TTP var)."""
     lines: dict[str, int] = {}
@@ -226,12 +231,6 @@ class RunningConfigParser:
         keep, callhome_lines = _relevant(section.lines, fragment=bool(getattr(section, "filtered", False)))
         if not keep:
             return []
-        budget = getattr(section, "budget", None)
-        if budget is not None and len(keep) > limits.MAX_CONFIG_LINES:
-            # each is a record of the template before it is a fact: refused before it is read
-            budget.refuse(f"{limits.MAX_CONFIG_LINES:,} configuration lines diag reads (interfaces, vrf "
-                          "contexts, the callhome block, name servers, ...)",
-                          f"in '{section.typed}' (line {section.start})", "one configuration")
         root = ttpconf.run(TEMPLATE, keep)
         facts: list[Fact] = []
         used: set[int] = set(root.all_lines())
