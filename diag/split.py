@@ -150,6 +150,7 @@ class SplitResult:
 
 
 _KEEP: dict[str, object] = {}
+_NAMING = ("show running-config", "show version")  # the outputs that name a switch (devices._NAMING)
 
 
 def _keep(spec: CommandSpec):
@@ -226,6 +227,8 @@ class Splitter:
             return
         assert res.spec is not None
         self.budget.section(no)
+        if self.host is None and res.spec.name in _NAMING:
+            self.budget.device(no)  # may name a switch of its own (under a prompt, the prompt's)
         self.current = Section(
             self.path, res.spec, res.typed, origin, self.host, no, [],
             res.coverage, res.args, dict(res.params), res.filtered, head=head, budget=self.budget,
@@ -243,6 +246,8 @@ class Splitter:
         self._close()
         spec = BY_NAME[name]
         self.budget.section(no)
+        if self.host is None and name in _NAMING:
+            self.budget.device(no)
         self.current = Section(self.path, spec, name, "content", self.host, no, [],
                                frozenset({spec.name, *spec.also_covers}), budget=self.budget)
 
@@ -374,6 +379,7 @@ class Splitter:
         if host:
             self.host = host
             if host not in self.known_hosts:
+                self.budget.device(no)
                 self.budget.kept(no, 1, len(host))  # kept twice, as a line is: counted as one
                 self.known_hosts.add(host)
                 self.result.hosts.append(host)

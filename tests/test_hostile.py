@@ -855,6 +855,10 @@ LIMITED = {
                                                                for i in range(100))),
                       "more than 100 configuration lines diag reads (interfaces, vrf contexts, callhome, ...) "
                       "(the limit for one configuration), in 'show running-config' (line 1)"),
+    "devices": ("MAX_DEVICES", 5, "".join(f"leaf{i}# show clock\n10:15:02.117 UTC Tue May 16 2023\n"
+                                          for i in range(10)) + TEXT,
+                "more than 5 switches (names in prompts, configurations and show version outputs) "
+                "(the limit for one input), at line 11"),
     "suppressions": ("MAX_SUPPRESSIONS", 5, TEXT + "! diag: ignore ntp-missing -- lab switch\n" * 10,
                      "more than 5 '! diag: ignore' comments (the limit for one input), at line 66"),
 }
