@@ -380,7 +380,6 @@ class Splitter:
             self.host = host
             if host not in self.known_hosts:
                 self.budget.device(no)
-                self.budget.kept(no, 1, len(host))  # kept twice, as a line is: counted as one
                 self.known_hosts.add(host)
                 self.result.hosts.append(host)
         cmd = m.group("cmd").strip()
