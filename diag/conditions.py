@@ -701,6 +701,7 @@ class Node:
 
 
 INDEX_MIN = 64  # facts of one kind in a device above which equality joins use an index
+ASK_ONCE_MIN = 16  # bindings of an 'all' above which a child is asked once per distinct question (_Answers)
 
 
 class FactNode(Node):
@@ -785,7 +786,7 @@ class AllNode(Node):
         current = [b]
         for child in self.children:
             joined: list[Binding] = []
-            answers = _Answers(child) if len(current) > 1 else None
+            answers = _Answers(child) if len(current) > ASK_ONCE_MIN else None
             for cb in current:
                 joined.extend(child.match(cb, ctx) if answers is None else answers.match(cb, ctx))
                 if len(joined) > MAX_BINDINGS:
