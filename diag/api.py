@@ -164,11 +164,14 @@ def _analyze(paths, options: Options, rules: RuleBook, known, main, unread, skip
     if progress is not None:
         progress.stage("evaluating", len(order), "devices")
     judged: dict[str, _Judged] = {}
-    for part in _judge_groups(plan, owners, groups, wanted, fixed, workers, rules):
+    refused: dict[str, str] = {}
+    for part, gone in _judge_groups(plan, owners, groups, wanted, fixed, workers, rules):
         for j in part:
             judged[j.key] = j
+        refused.update(gone)
         if progress is not None:
             progress.update(len(judged))
+    order = [key for key in order if key in judged]  # all of whose files a limit refused: none
 
     clocks = {key: judged[key].summary.clock if judged[key].summary else None for key in order}
     now, source, detail = _run_time(clocks, options, system_now)
@@ -177,9 +180,16 @@ def _analyze(paths, options: Options, rules: RuleBook, known, main, unread, skip
         # devices with no clock of their own are judged at the run's (read again)
         keys = set(waiting)
         again = _groups(len(plan.paths), [files_of_key[k] for k in waiting])
-        for part in _judge_groups(plan, owners, again, keys, (now, source), workers, rules):
+        for part, gone in _judge_groups(plan, owners, again, keys, (now, source), workers, rules):
             for j in part:
                 judged[j.key] = j
+            refused.update(gone)
+    if refused:  # past a limit once parsed: unread, as a file refused while it was read
+        unread.extend((path, problem) for path, problem in refused.items() if (path, problem) not in unread)
+        infos = [info for info in infos if info.path not in refused]
+        if not infos and len(unread) == 1 and len(paths or ["-"]) == 1:
+            raise InputError(*unread[0])
+        order = [key for key in order if judged[key].summary is not None]
     if len(order) == 1 and judged[order[0]].estimate is not None:
         now, source, detail = judged[order[0]].estimate[0], "capture", judged[order[0]].estimate[1]
 
@@ -302,9 +312,10 @@ def _judge_in_worker(task) -> list[_Judged]:
 
 
 def judge_batch(files: list[tuple[str, list, list | None]], wanted: set[str], fixed, rules: RuleBook
-                ) -> list[_Judged]:
+                ) -> tuple[list[_Judged], list[tuple[str, str]]]:
     """Read, parse, build and judge the devices of some files: ``files`` holds, per file,
     its path, each section's (device key, name), and its sections when kept from step 1.
+    Returns the judged devices, and the inputs refused for a limit their facts passed.
 
     ``fixed`` is the clock to judge every device at, as ``(time, source)``; without it a
     device is judged at its own clock, and one with none is left waiting for the run's.
@@ -320,16 +331,22 @@ def judge_batch(files: list[tuple[str, list, list | None]], wanted: set[str], fi
                 sections = []  # changed since step 1: its sections no longer match the plan
                 placed = []
         staged.append((path, sections, placed))
-    todo = sorted((s for _, sections, _ in staged for s in sections), key=_parser_of)
-    facts = dict(zip(map(id, todo), parse(todo)))  # each command's sections together
+    refused: list[tuple[str, str]] = []
+    while True:
+        todo = sorted((s for _, sections, _ in staged for s in sections), key=_parser_of)
+        for section in todo:
+            if section.budget is not None:
+                section.budget.facts = 0
+        try:
+            facts = dict(zip(map(id, todo), parse(todo)))  # each command's sections together
+            break
+        except InputError as exc:  # an input past a limit (diag.limits): refused, the others read
+            refused.append((exc.path, exc.problem))
+            staged = [(path, [], []) if path == exc.path else (path, s, p) for path, s, p in staged]
     devices = build([(path, section, facts[id(section)], owner)
                      for path, sections, placed in staged
                      for section, owner in zip(sections, placed)])
-    out = []
-    for key, dev in devices.items():
-        if key in wanted:
-            out.append(_judge(rules, dev, fixed))
-    return out
+    return [_judge(rules, dev, fixed) for key, dev in devices.items() if key in wanted], refused
 
 
 def _parser_of(section) -> str:
@@ -368,12 +385,13 @@ def parse_only(paths: list[str]) -> tuple[list[InputInfo], list[Device], list[tu
     for path, named in expand_inputs(paths or ["-"]):
         try:
             info, sections = read_sections(path)
+            facts = parse(sections)
         except InputError as exc:
             if named or not ("binary" in exc.problem or "empty" in exc.problem):
                 unread.append((path, exc.problem))
             continue
         infos.append(info)
-        parsed.append((path, list(zip(sections, parse(sections)))))
+        parsed.append((path, list(zip(sections, facts))))
     if not infos and len(unread) == 1:
         raise InputError(*unread[0])
     refuse_if_nothing_recognised(infos, unread)

@@ -27,6 +27,7 @@ import zlib
 from dataclasses import dataclass, field
 from typing import BinaryIO, Callable, Iterator
 
+from diag import limits
 from diag.errors import InputError
 
 CHUNK = 1 << 20
@@ -277,13 +278,11 @@ def _prepare(stream: BinaryIO, path: str, stats: ReadStats) -> tuple[Iterator[by
     return (chunks if encoding is not None else _bounded(chunks, sep)), encoding, sep
 
 
-MAX_LINE_BYTES = 8 << 20  # a longer line is cut here: memory stays bounded whatever the input
-
-
 def _bounded(chunks: Iterator[bytes], sep: bytes) -> Iterator[bytes]:
-    """``chunks`` with every line cut to ``MAX_LINE_BYTES`` (the rest of it dropped up to
-    its end of line), so that a 300 MB line is never gathered whole. Chunks are at most
+    """``chunks`` with every line cut to ``limits.MAX_LINE_BYTES`` (the rest of it dropped up
+    to its end of line), so that a 300 MB line is never gathered whole. Chunks are at most
     ``CHUNK`` bytes, smaller than the limit: only a line crossing chunks can be too long."""
+    MAX_LINE_BYTES = limits.MAX_LINE_BYTES  # noqa: N806 - the limit in force (a test lowers it)
     run = 0  # bytes of the current line already passed on
     dropping = False
     for chunk in chunks:
@@ -544,12 +543,20 @@ def _iter_sep(chunks: Iterator[bytes], sep: bytes, stats: ReadStats) -> Iterator
 
 def _iter_wide(chunks: Iterator[bytes], encoding: str, path: str, stats: ReadStats) -> Iterator[tuple[int, str]]:
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    limit = limits.MAX_LINE_BYTES  # characters here: a longer line is cut, as _bounded cuts bytes
     no = 0
     carry = ""
     carry_cr = False
+    dropping = False  # the line in ``carry`` was cut: its rest is skipped up to its end
     sep: str | None = None
     for chunk in chunks:
-        text = carry + decoder.decode(chunk)
+        new = decoder.decode(chunk)
+        if dropping:
+            ends = [i for i in (new.find("\n"), new.find("\r") if sep == "\r" else -1) if i >= 0]
+            if not ends:
+                continue
+            new, dropping, carry_cr = new[min(ends):], False, False
+        text = carry + new
         if sep is None:  # as for UTF-8: bare carriage returns end lines only when there is no \n
             sep = "\r" if "\n" not in text and "\r" in text else "\n"
         if sep == "\r":  # as _iter_sep: later \n and \r\n end lines too
@@ -560,10 +567,13 @@ def _iter_wide(chunks: Iterator[bytes], encoding: str, path: str, stats: ReadSta
             text = text.replace("\r\n", "\r").replace("\n", "\r")
         parts = text.split(sep)
         carry = parts.pop()
+        if len(carry) > limit:
+            carry, dropping = carry[:limit], True
         for part in parts:
             no += 1
             yield no, clean_line(part)
-    carry += decoder.decode(b"", final=True)
+    if not dropping:
+        carry += decoder.decode(b"", final=True)
     if carry:
         no += 1
         yield no, clean_line(carry)

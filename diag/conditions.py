@@ -359,8 +359,21 @@ class Node:
     def kinds(self) -> set[str]:
         raise NotImplementedError
 
+    def touches(self) -> tuple[str, ...]:
+        """The binding names this node's answer can depend on or change: the names its
+        predicates refer to and the names it binds (sorted). Its answer for a binding is
+        that binding plus what it adds, whatever the binding's other names hold."""
+        names = getattr(self, "_touches", None)
+        if names is None:
+            names = self._touches = tuple(sorted(self._touched()))
+        return names
+
+    def _touched(self) -> set[str]:
+        raise NotImplementedError
+
 
 INDEX_MIN = 64  # facts of one kind in a device above which equality joins use an index
+ASK_ONCE_MIN = 16  # bindings of an 'all' above which a child is asked once per distinct question (_Answers)
 
 
 class FactNode(Node):
@@ -422,6 +435,9 @@ class FactNode(Node):
     def kinds(self) -> set[str]:
         return {self.kind}
 
+    def _touched(self) -> set[str]:
+        return set(self.refs) | {self.alias}
+
 
 class AllNode(Node):
     def __init__(self, children: list[Node]):
@@ -431,8 +447,9 @@ class AllNode(Node):
         current = [b]
         for child in self.children:
             joined: list[Binding] = []
+            answers = _Answers(child) if len(current) > ASK_ONCE_MIN else None
             for cb in current:
-                joined.extend(child.match(cb, ctx))
+                joined.extend(child.match(cb, ctx) if answers is None else answers.match(cb, ctx))
                 if len(joined) > MAX_BINDINGS:
                     # a join over many distinct copies of the same outputs: keep the first
                     # ones (in capture order), so that time and memory stay bounded; one
@@ -446,6 +463,34 @@ class AllNode(Node):
 
     def kinds(self) -> set[str]:
         return set().union(*(c.kinds() for c in self.children))
+
+    def _touched(self) -> set[str]:
+        return set().union(*(c.touches() for c in self.children))
+
+
+class _Answers:
+    """A child of an ``all`` asked about many bindings that differ only in names it neither
+    reads nor binds (a gate such as 'any COMM_FAILED message', then a scan of the log for
+    each of thousands of them): asked once per distinct value of the names it touches
+    (and of the binding's UNKNOWN marker); every other binding gets the same answer,
+    added to its own names in the same order. The answers are those a fresh evaluation
+    gives, so the join is linear in the bindings instead of bindings times facts."""
+
+    __slots__ = ("child", "names", "seen")
+
+    def __init__(self, child: Node):
+        self.child = child
+        self.names = child.touches()
+        self.seen: dict[tuple, list[dict]] = {}
+
+    def match(self, b: Binding, ctx: Ctx) -> list[Binding]:
+        key = (b.get(UNKNOWN), tuple(b.get(name) for name in self.names))
+        added = self.seen.get(key)
+        if added is None:
+            found = self.child.match(b, ctx)
+            self.seen[key] = [{k: v for k, v in r.items() if k not in b or b[k] is not v} for r in found]
+            return found
+        return [{**b, **more} for more in added]
 
 
 class AnyNode(Node):
@@ -465,6 +510,9 @@ class AnyNode(Node):
 
     def kinds(self) -> set[str]:
         return set().union(*(c.kinds() for c in self.children))
+
+    def _touched(self) -> set[str]:
+        return set().union(*(c.touches() for c in self.children))
 
 
 class NotNode(Node):
@@ -525,6 +573,9 @@ class NotNode(Node):
     def kinds(self) -> set[str]:
         return self.child.kinds()
 
+    def _touched(self) -> set[str]:
+        return set(self.child.touches())  # its own bindings are dropped; the child's refs are read
+
 
 class CapturedNode(Node):
     """Whether the device's captures cover a scope: true or false, never unknown."""
@@ -536,6 +587,9 @@ class CapturedNode(Node):
         return [b] if covers(ctx.coverage, self.scope) else []
 
     def kinds(self) -> set[str]:
+        return set()
+
+    def _touched(self) -> set[str]:
         return set()
 
 

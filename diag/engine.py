@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
+from diag import limits
 from diag.commands import RUNNING_CONFIG, covers, scope_collect
 from diag.conditions import UNKNOWN, Binding, Ctx, bound
 from diag.facts import CATALOGUE
@@ -43,24 +45,28 @@ def _evidence(b: Binding) -> list[Evidence]:
     return out[:MAX_EVIDENCE]
 
 
-def _finding(rule: Rule, b: Binding, ctx: Ctx, device: str) -> Finding:
+def _place(rule: Rule, b: Binding) -> tuple[str, int, int]:
+    """Where a finding of this binding points: path, line, end line."""
     primary_name = rule.at if rule.at in b else next((name for name, _ in bound(b)), None)
+    if primary_name is None:
+        return "", 0, 0
+    fact, fields = b[primary_name]
+    own = [fact.line_of(f) for f in fields] or [fact.line]
+    line, end_line = min(own), max(own)
+    if fact.kind == "capture.unparsed":
+        end_line = fact.lines.get("last", line)
+    return fact.path, line, end_line
+
+
+def _finding(rule: Rule, b: Binding, ctx: Ctx, device: str, message: str | None = None) -> Finding:
     evidence = _evidence(b)
-    if primary_name is not None:
-        fact, fields = b[primary_name]
-        path = fact.path
-        own = [fact.line_of(f) for f in fields] or [fact.line]
-        line, end_line = min(own), max(own)
-        if fact.kind == "capture.unparsed":
-            end_line = fact.lines.get("last", line)
-    else:
-        path, line, end_line = "", 0, 0
+    path, line, end_line = _place(rule, b)
     verify = tuple((command.render(b, ctx, device).strip(),
                     expect.render(b, ctx, device).strip() if expect is not None else None)
                    for command, expect in rule.verify)
     return Finding(
         rule_id=rule.id, severity=rule.severity_for(b, ctx), confidence=rule.confidence, title=rule.title,
-        message=rule.message.render(b, ctx, device).strip(),
+        message=rule.message.render(b, ctx, device).strip() if message is None else message,
         device=device, path=path, line=line, end_line=end_line, evidence=tuple(evidence),
         fix=rule.fix.render(b, ctx, device).strip("\n"),
         verify=tuple(c for c, _ in verify), references=tuple(rule.references), verify_expect=verify,
@@ -181,15 +187,28 @@ def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> Non
         # One problem, one finding: the same line, or the same message (the same output
         # captured twice, e.g. show license status and show license all), is reported once.
         seen: set = set()
-        for b in bindings:
+        reported = 0
+        for i, b in enumerate(bindings):
             if not b:
                 b = _fallback_anchor(rule, dev)
-            finding = _finding(rule, b, ctx, dev.name)
-            keys = {(finding.path, finding.line), finding.message}
-            if keys & seen:
+            # what is reported already is not rendered whole (thousands of copies of a line)
+            place = _place(rule, b)[:2]
+            if place in seen:
                 continue
-            seen |= keys
-            out.findings.append(finding)
+            message = rule.message.render(b, ctx, dev.name).strip()
+            if message in seen:
+                continue
+            if reported == limits.MAX_FINDINGS:
+                # a rule matching thousands of distinct lines of one device (a hostile
+                # input): the last finding reported says that the rest are not
+                last = out.findings[-1]
+                out.findings[-1] = dataclasses.replace(last, message=(
+                    f"{last.message} (diag reports at most {limits.MAX_FINDINGS:,} findings of a rule on a "
+                    f"device: {len(bindings) - i:,} more match(es) of this rule on {dev.name} are not listed)"))
+                break
+            seen |= {place, message}
+            out.findings.append(_finding(rule, b, ctx, dev.name, message))
+            reported += 1
 
 
 def collect_next(not_evaluated: list[NotEvaluated], devices) -> list[Collect]:

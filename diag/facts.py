@@ -65,9 +65,14 @@ class Fact:
     """One typed record with provenance. Treated as immutable once built."""
 
     __slots__ = ("kind", "fields", "lines", "section", "line", "support")
+    # While a parser reads a section: the budget of its input (diag.limits), told of each
+    # fact made, which refuses the input past limits.MAX_FACTS (see parsers.parse_section).
+    budget = None
 
     def __init__(self, kind: str, fields: dict[str, Any], lines: dict[str, int],
                  section: "Section", line: int | None = None, support: tuple = ()):
+        if Fact.budget is not None:
+            Fact.budget.fact()
         self.kind = kind
         # for a derived fact: the (fact, fields) it was concluded from, whose lines are its evidence
         self.support = support

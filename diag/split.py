@@ -12,7 +12,8 @@ A section starts at
 Sections of commands diag has no parser for are skipped and counted, never
 kept in memory. Syslog lines that the console prints in the middle of other
 output are moved to a ``show logging`` section of their own. The splitter is a
-single streaming pass: memory is bounded by the supported sections' size.
+single streaming pass: memory is bounded by the supported sections' size, which
+``diag.limits`` bounds (an input past a limit is refused as it is read).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from diag import limits
 from diag.commands import BY_NAME, KEYWORDS, RUNNING_CONFIG, SPECS, CommandSpec, Resolved, resolve
 
 _PROMPT = re.compile(
@@ -81,6 +83,7 @@ class Section:
     head: str = ""  # text of the start line when it is the prompt / header, not output
     empty: bool = False  # an output a switch never leaves empty, left empty (a capture cut short)
     _index: dict[int, str] | None = field(default=None, repr=False)
+    budget: limits.Budget | None = field(default=None, repr=False)  # its input's (parse_section counts facts)
 
     @property
     def command(self) -> str:
@@ -128,6 +131,7 @@ class SplitResult:
 
 
 _KEEP: dict[str, object] = {}
+_NAMING = ("show running-config", "show version")  # the outputs that name a switch (devices._NAMING)
 
 
 def _keep(spec: CommandSpec):
@@ -181,33 +185,60 @@ class Splitter:
         self.console: dict[str | None, Section] = {}
         self.banner: str | None = None  # the delimiter of a multi-line banner being read
         self.banner_left = 0
+        self.budget = limits.Budget(path)  # what is kept counts against diag.limits
 
     # -- section boundaries -------------------------------------------------
     def _close(self) -> None:
         sec = self.current
         if sec is not None:
             _finish(sec)
+            if sec.spec.name == RUNNING_CONFIG and len(sec.lines) > limits.MAX_CONFIG_LINES:
+                self._check_config(sec)
             self.result.sections.append(sec)
         self.current = None
         self.skipping = None
+
+    def _check_config(self, sec: Section) -> None:
+        """Refuse a configuration whose lines its parser reads are past the limit (each is a
+        template record of about a kilobyte): only one with more lines than that is counted."""
+        from diag.parsers.running_config import read_lines
+
+        if read_lines(sec) > limits.MAX_CONFIG_LINES:
+            self.budget.refuse(f"{limits.MAX_CONFIG_LINES:,} configuration lines diag reads (interfaces, "
+                               "vrf contexts, callhome, ...)", f"in '{sec.typed}' (line {sec.start})",
+                               "one configuration")
 
     def _open(self, res: Resolved, origin: str, no: int, head: str = "") -> None:
         self._close()
         if not res.supported:
             self.skipping = res.name
-            self.result.skipped[res.name] += 1
+            self._skipped(res.name)
             return
         assert res.spec is not None
+        self.budget.section(no)
+        if self.host is None and res.spec.name in _NAMING:
+            self.budget.device(no)  # may name a switch of its own (under a prompt, the prompt's)
         self.current = Section(
             self.path, res.spec, res.typed, origin, self.host, no, [],
-            res.coverage, res.args, dict(res.params), res.filtered, head=head,
+            res.coverage, res.args, dict(res.params), res.filtered, head=head, budget=self.budget,
         )
+
+    def _skipped(self, name: str) -> None:
+        """Count a skipped output by the name of its command (names past
+        ``limits.MAX_SKIPPED_KINDS`` are counted as one: a report lists them)."""
+        skipped = self.result.skipped
+        if name not in skipped and len(skipped) >= limits.MAX_SKIPPED_KINDS:
+            name = limits.OTHER_SKIPPED
+        skipped[name] += 1
 
     def _open_content(self, name: str, no: int) -> None:
         self._close()
         spec = BY_NAME[name]
+        self.budget.section(no)
+        if self.host is None and name in _NAMING:
+            self.budget.device(no)
         self.current = Section(self.path, spec, name, "content", self.host, no, [],
-                               frozenset({spec.name, *spec.also_covers}))
+                               frozenset({spec.name, *spec.also_covers}), budget=self.budget)
 
     def _relabel(self, name: str) -> None:
         sec = self.current
@@ -231,12 +262,16 @@ class Splitter:
         assert cur is not None
         keep = _keep(cur.spec)
         numbered = zip(range(no, no + len(texts)), [t.rstrip() for t in texts])
+        before = len(cur.lines)
         if keep is None:
             cur.lines.extend(numbered)
+            self.budget.kept(no + len(texts) - 1, len(texts), sum(map(len, texts)), cur)
             return
-        before = len(cur.lines)
         cur.lines.extend(pair for pair in numbered if keep(pair[1]) is not None)
-        self.result.dropped_lines += len(texts) - (len(cur.lines) - before)
+        added = len(cur.lines) - before
+        self.result.dropped_lines += len(texts) - added
+        if added:
+            self.budget.kept(cur.lines[-1][0], added, sum(len(t) for _, t in cur.lines[before:]), cur)
 
     def skip(self, count: int) -> None:
         """``count`` lines of a skipped section that cannot end it (see capture.feed)."""
@@ -247,6 +282,7 @@ class Splitter:
         if "!" in text:
             m = _SUPPRESS.match(text)
             if m:
+                self.budget.suppression(no)
                 self.result.suppressions.append(_suppression(self.path, no, text, m.group("body"), self.host))
             else:
                 cut = _trailing_suppression(text)
@@ -254,6 +290,7 @@ class Splitter:
                     # a suppression at the end of the line it is about: recorded, and cut off
                     # so that the line reads as it would without it
                     at, body = cut
+                    self.budget.suppression(no)
                     self.result.suppressions.append(_suppression(self.path, no, text[at:], body, self.host))
                     text = text[:at].rstrip()
         if self.banner is not None or (text.startswith("banner ") and self.current is not None
@@ -262,6 +299,7 @@ class Splitter:
                 # a banner's text is the configuration's, whatever it looks like (a prompt, a
                 # show license status output pasted into a motd): no section starts there
                 self.current.lines.append((no, text))  # type: ignore[union-attr]
+                self.budget.kept(no, 1, len(text), self.current)
                 return
         if text.startswith("`") or text.startswith("----"):
             if _FENCE.match(text):
@@ -295,6 +333,7 @@ class Splitter:
                 self.result.dropped_lines += 1
                 return
             self.current.lines.append((no, text))
+            self.budget.kept(no, 1, len(text), self.current)
             return
         if self.skipping is not None:
             self.result.skipped_lines += 1
@@ -303,6 +342,7 @@ class Splitter:
         if m:
             self._open_content(_SIG_NAMES[m.lastgroup or ""], no)
             self.current.lines.append((no, text))  # type: ignore[union-attr]
+            self.budget.kept(no, 1, len(text), self.current)
             return
         if text.strip():
             self.result.unrecognised_lines += 1
@@ -328,6 +368,7 @@ class Splitter:
         if host:
             self.host = host
             if host not in self.known_hosts:
+                self.budget.device(no)
                 self.known_hosts.add(host)
                 self.result.hosts.append(host)
         cmd = m.group("cmd").strip()
@@ -348,7 +389,7 @@ class Splitter:
             # a configuration statement (shutdown, callhome, ...), not an exec command
             self._close()
             self.skipping = "(configuration commands)"
-            self.result.skipped["(configuration commands)"] += 1
+            self._skipped("(configuration commands)")
             return
         self._open(resolve(cmd), "prompt", no, m.string)
 
@@ -359,10 +400,12 @@ class Splitter:
             return
         sec = self.console.get(self.host)
         if sec is None:
+            self.budget.section(no)
             sec = Section(self.path, BY_NAME["show logging"], "(console messages)", "console",
-                          self.host, no, [], frozenset())
+                          self.host, no, [], frozenset(), budget=self.budget)
             self.console[self.host] = sec
         sec.lines.append((no, text))
+        self.budget.kept(no, 1, len(text), sec)
 
     def finish(self) -> SplitResult:
         self._close()

@@ -17,6 +17,7 @@ against hangs (a FIFO). Nothing here asserts a duration.
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import gzip
 import json
 import os
@@ -476,9 +477,9 @@ def test_a_huge_line_is_cut_and_the_capture_after_it_still_read(workdir):
 
 
 def test_bounded_cuts_only_lines_longer_than_the_limit(monkeypatch):
-    from diag import capture
+    from diag import capture, limits
 
-    monkeypatch.setattr(capture, "MAX_LINE_BYTES", 8)
+    monkeypatch.setattr(limits, "MAX_LINE_BYTES", 8)
     chunks = [b"short\nabcdefghij", b"klmnop", b"qr\nok\n", b"0123456789abc"]
     out = b"".join(capture._bounded(iter(chunks), b"\n"))
     assert out.split(b"\n") == [b"short", b"abcdefgh", b"ok", b"01234567"]
@@ -736,3 +737,248 @@ def test_an_input_named_twice_is_read_once(workdir):
     path = write(workdir, "once.txt", TEXT)
     run = check(path, path, workdir / "." / "once.txt")
     assert [i["path"] for i in json.loads(run.out)["inputs"]] == [str(path)]
+
+
+# -- hostile sizes stay bounded: diag.limits ---------------------------------------------------
+#
+# Each limit is proven twice: in process with the limit lowered (the input is refused with one
+# line naming it and the limit, and read whole under the real limit), and for the shapes of the
+# issue, through the command line at their real size under an address-space limit.
+
+COMM_FAILED = ("2023 Mar 16 09:{:02d}:{:02d} leaf01 %LICMGR-3-LOG_SMART_LIC_COMM_FAILED: Communications "
+               "failure with the Cisco Smart Software Manager (CSSM) : Unable to resolve server hostname\n")
+
+
+def _comm_failed_log(n: int) -> str:
+    return ("leaf01# show logging logfile\n"
+            + "".join(COMM_FAILED.format((i // 60) % 60, i % 60) for i in range(n)) + "leaf01#\n")
+
+
+def _scanned(monkeypatch, path: Path):
+    """The report on ``path`` and how many facts the rules' fact patterns looked at."""
+    from diag import conditions
+    from diag.api import Options, analyze
+
+    count = [0]
+    match = conditions.FactNode.match
+
+    def counting(self, b, ctx):
+        count[0] += len(ctx.store.get(self.kind))
+        return match(self, b, ctx)
+
+    monkeypatch.setattr(conditions.FactNode, "match", counting)
+    report = analyze([str(path)], Options())
+    monkeypatch.undo()
+    return report, count[0]
+
+
+def test_twenty_thousand_comm_failed_lines_cost_linear_work(workdir, monkeypatch):
+    # every rule that gates on 'a COMM_FAILED message exists' had one binding per message, and
+    # each scanned the whole log again: 16,000 lines took 37 s. Now each distinct question is
+    # asked once: ten times the lines, about ten times the facts looked at (not a hundred)
+    small, big = 2_000, 20_000
+    few, few_work = _scanned(monkeypatch, write(workdir, "comm-failed-2k.txt", _comm_failed_log(small)))
+    many, many_work = _scanned(monkeypatch, write(workdir, "comm-failed-20k.txt", _comm_failed_log(big)))
+    assert many_work <= 12 * few_work, (few_work, many_work)
+    assert many_work < 60 * big  # a pairwise comparison would be 2,000 bindings x 20,000 facts
+    fired = [f for f in many.findings if f.rule_id == "smart-comm-failed-log"]
+    assert len(fired) == 1 and f"logged {big} Smart Licensing" in fired[0].message
+    newest = max(range(big), key=lambda i: (i % 3600, i))  # the latest timestamp, then the last printed
+    assert fired[0].line == newest + 2
+    assert sorted(f.rule_id for f in few.findings) == sorted(f.rule_id for f in many.findings)
+
+
+def test_an_all_asked_once_per_distinct_question_answers_as_before(monkeypatch):
+    # the join of an 'all' asks a child once per distinct value of the names the child reads
+    # or binds: with every fact of every rule's capture doubled (many bindings that differ
+    # only in names a later child does not read), every report is what asking each binding gives
+    from diag import conditions, engine
+    from diag.api import Options, analyze
+    from diag.facts import Fact
+
+    class Plain:  # ask the child for every binding, as before
+        def __init__(self, child):
+            self.child = child
+
+        def match(self, b, ctx):
+            return self.child.match(b, ctx)
+
+    evaluate = engine.evaluate_device
+
+    def doubled(rules, dev, now, out):
+        for kind, facts in list(dev.store.by_kind.items()):
+            dev.store.by_kind[kind] = facts + [Fact(f.kind, dict(f.fields), dict(f.lines), f.section, f.line,
+                                                    f.support) for f in facts for _ in range(2)]
+        return evaluate(rules, dev, now, out)
+
+    monkeypatch.setattr(engine, "evaluate_device", doubled)
+    monkeypatch.setattr(conditions, "ASK_ONCE_MIN", 1)  # every join of two bindings or more asks once
+
+    def report(path: Path) -> tuple:
+        r = analyze([str(path)], Options(system_now=dt.datetime(2026, 12, 7, tzinfo=dt.timezone.utc)))
+        return ([f.to_json() for f in r.findings], [n.to_json() for n in r.outcome.not_evaluated],
+                [c.to_json() for c in r.outcome.collect_next])
+
+    captures = sorted((ROOT / "rules").rglob("*.hit.txt"))
+    assert len(captures) > 40
+    asked_once = [report(p) for p in captures]
+    monkeypatch.setattr(conditions, "_Answers", Plain)
+    for path, once in zip(captures, asked_once):
+        assert report(path) == once, path.name
+
+
+def _invoke(*args: str, stdin: bytes | None = None):
+    from click.testing import CliRunner
+
+    from diag.cli import cli
+
+    return CliRunner().invoke(cli, ["check", "-f", "json", "--no-config", *args], input=stdin)
+
+
+def _config(body: str) -> str:
+    return ("leaf01# show running-config\n\n!Command: show running-config\n!Time: Thu Mar 16 09:41:33 2023\n\n"
+            "version 9.3(5)\nhostname leaf01\n" + body + "leaf01#\n")
+
+
+# (limit, lowered value, what the input holds, words of the refusal)
+LIMITED = {
+    "lines": ("MAX_READ_LINES", 1_000, TEXT.replace("Smart License Conversion:\n",
+                                                    "Smart License Conversion:\n" + "~\n" * 2_000),
+              "more than 1,000 lines of the outputs diag reads (the limit for one input), at line "),
+    "bytes": ("MAX_READ_BYTES", 4096, _config("".join(f"interface Ethernet1/{i}\n  description {'x' * 60}\n"
+                                                      for i in range(100))),
+              "more than 4096 bytes of text in the outputs diag reads (the limit for one input)"),
+    "sections": ("MAX_SECTIONS", 50, "switch# show clock\n" * 100 + TEXT,
+                 "more than 50 outputs of commands diag reads (the limit for one input), at line 51"),
+    "facts": ("MAX_FACTS", 100, _config("ip name-server " + " ".join(f"10.0.0.{i}" for i in range(1, 250)) + "\n"),
+              "more than 100 facts read from the outputs diag reads (the limit for one input), "
+              "in 'show running-config' (line 1)"),
+    "configuration": ("MAX_CONFIG_LINES", 100, _config("".join(f"interface Ethernet1/{i}\n  vrf member management\n"
+                                                               for i in range(100))),
+                      "more than 100 configuration lines diag reads (interfaces, vrf contexts, callhome, ...) "
+                      "(the limit for one configuration), in 'show running-config' (line 1)"),
+    "devices": ("MAX_DEVICES", 5, "".join(f"leaf{i}# show clock\n10:15:02.117 UTC Tue May 16 2023\n"
+                                          for i in range(10)) + TEXT,
+                "more than 5 switches (names in prompts, configurations and show version outputs) "
+                "(the limit for one input), at line 11"),
+    "suppressions": ("MAX_SUPPRESSIONS", 5, TEXT + "! diag: ignore ntp-missing -- lab switch\n" * 10,
+                     "more than 5 '! diag: ignore' comments (the limit for one input), at line 66"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LIMITED))
+def test_an_input_past_a_limit_is_refused_in_one_line(workdir, monkeypatch, case):
+    from diag import limits
+
+    name, lowered, text, words = LIMITED[case]
+    path = write(workdir, f"limit-{case}.txt", text)
+    read = _invoke(str(path))
+    assert read.exit_code in (0, 1) and json.loads(read.stdout)["findings"], read.stderr  # read whole as it is
+    monkeypatch.setattr(limits, name, lowered)
+    run = _invoke(str(path))
+    assert run.exit_code == 2 and run.stdout == "", run.stdout
+    assert run.stderr == f"diag: error: {path}: too large: {words}" + run.stderr.split(words, 1)[1], run.stderr
+    assert len(run.stderr.splitlines()) == 1 and "Traceback" not in run.stderr
+
+
+def test_an_input_past_a_limit_is_listed_unread_among_others(workdir, monkeypatch):
+    from diag import limits
+
+    monkeypatch.setattr(limits, "MAX_CONFIG_LINES", 100)
+    good = write(workdir, "good-among-big.txt", TEXT)
+    big = write(workdir, "big-among-good.txt", LIMITED["configuration"][2])
+    for jobs in ("1", "2"):
+        run = _invoke("-j", jobs, str(good), str(big))
+        data = json.loads(run.stdout)
+        assert run.exit_code == 2 and {(f["rule_id"], f["line"]) for f in data["findings"]} == EXPECTED
+        assert [u["path"] for u in data["unread"]] == [str(big)] and "too large" in data["unread"][0]["problem"]
+
+
+def test_findings_of_one_rule_on_one_device_are_cut_and_say_so(workdir, monkeypatch):
+    from diag import limits
+
+    lines = "".join(f"~unreadable {i}\n  Status: EVAL MODE\n" for i in range(20))
+    path = write(workdir, "many-unread.txt", TEXT.replace("Smart License Conversion:\n",
+                                                          "Smart License Conversion:\n" + lines, 1))
+    unread = [f for f in json.loads(_invoke(str(path)).stdout)["findings"] if f["rule_id"] == "unparsed-output"]
+    assert len(unread) == 20
+    monkeypatch.setattr(limits, "MAX_FINDINGS", 5)
+    data = json.loads(_invoke(str(path)).stdout)
+    cut = [f for f in data["findings"] if f["rule_id"] == "unparsed-output"]
+    assert [f["line"] for f in cut] == [f["line"] for f in unread[:5]]
+    assert cut[-1]["message"].endswith("(diag reports at most 5 findings of a rule on a device: 15 more "
+                                       "match(es) of this rule on DC-DMZ are not listed)")
+    assert [f["message"] for f in cut[:4]] == [f["message"] for f in unread[:4]]
+
+
+def test_kinds_of_skipped_commands_are_listed_up_to_a_limit(workdir, monkeypatch):
+    from diag import limits
+
+    monkeypatch.setattr(limits, "MAX_SKIPPED_KINDS", 3)
+    path = write(workdir, "many-kinds.txt", "".join(f"DC-DMZ# show xyz{i}\nout\n" for i in range(10)) + TEXT)
+    skipped = json.loads(_invoke(str(path)).stdout)["sections_skipped"]
+    assert sum(skipped.values()) == 10 + 1 and limits.OTHER_SKIPPED in skipped and len(skipped) == 4
+
+
+def test_a_long_utf16_line_is_cut_like_a_utf8_one(monkeypatch):
+    from diag import capture, limits
+
+    monkeypatch.setattr(limits, "MAX_LINE_BYTES", 10)
+    monkeypatch.setattr(capture, "CHUNK", 16)
+    text = "short\n" + "x" * 100 + "\nafter\n" + "y" * 30 + "\r\nlast"
+    data = codecs.BOM_UTF16_LE + text.encode("utf-16-le")
+    chunks = [data[i:i + 16] for i in range(2, len(data), 16)]
+    lines = list(capture._iter_wide(iter(chunks), "utf-16-le", "<t>", capture.ReadStats()))
+    assert lines == [(1, "short"), (2, "x" * 10), (3, "after"), (4, "y" * 10), (5, "last")]
+
+
+def test_a_huge_configuration_in_a_small_gzip_is_refused_within_bounds(workdir):
+    # 0.3.0 kept every line of a 1 GB one: 7.9 GB, then MemoryError
+    block = b"interface Ethernet1/1\n  description uplink\n  no shutdown\nroute-map OUT permit 10\n  set community 1:1\n"
+    path = workdir / "huge-config.cfg.gz"
+    with gzip.open(path, "wb", compresslevel=1) as fh:
+        fh.write(_config("").rsplit("leaf01#", 1)[0].encode())
+        fh.write(block * ((128 << 20) // len(block)))  # 128 MB, 6.7 million lines
+    assert path.stat().st_size < 2 << 20
+    assert_refused(check(path, bounded=True), str(path), "too large: more than 2,000,000 lines")
+
+
+def test_interface_blocks_and_callhome_lines_past_the_limit_are_refused_within_bounds(workdir):
+    # each is a template record, then a fact: a million of them were GBs
+    interfaces = write(workdir, "many-interfaces.cfg", _config("".join(
+        f"interface Ethernet{i // 48 + 1}/{i % 48 + 1}\n" for i in range(250_000))))
+    assert_refused(check(interfaces, bounded=True), str(interfaces), "more than 200,000 configuration lines")
+    destinations = write(workdir, "many-destinations.cfg", _config("callhome\n" + "".join(
+        f"  destination-profile CiscoTAC-1 index 1 http http://10.{i >> 16}.{i >> 8 & 255}.{i & 255}/x\n"
+        for i in range(250_000))))
+    assert_refused(check(destinations, bounded=True), str(destinations), "more than 200,000 configuration lines")
+
+
+def test_prompts_with_nothing_after_them_are_refused_within_bounds():
+    # 50 MB of them on standard input were 2.6 million sections: 2.3 GB
+    assert_refused(check("-", bounded=True, stdin=b"switch# show clock\n" * 1_000_000),
+                   "-: too large: more than 100,000 outputs of commands diag reads")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_input_past_the_facts_limit_is_unread_and_the_others_judged(monkeypatch, tmp_path, jobs):
+    # the facts limit is reached while parsing, after the input was planned: the input is
+    # listed unread (exit 2) and every other input is judged as usual
+    from diag import limits
+    from diag.api import Options, analyze
+
+    small = SAMPLES / "known-issue-2-plain-http.txt"
+    for i in range(8):  # enough inputs for --jobs 2 to use workers
+        (tmp_path / f"small{i}.txt").write_text(small.read_text().replace("DC-DMZ", f"DC-DMZ{i}"))
+    big = tmp_path / "big.txt"
+    big.write_text("big-01# show logging logfile\n" + "".join(
+        f"2023 Mar 16 09:{i // 60 % 60:02d}:{i % 60:02d} big-01 %LICMGR-3-LOG_SMART_LIC_COMM_FAILED: "
+        "Communications failure with the Cisco Smart Software Manager (CSSM) : Fail to send out Call Home "
+        "HTTP message\n" for i in range(300)))
+    monkeypatch.setattr(limits, "MAX_FACTS", 200)
+    report = analyze([str(tmp_path)], Options(jobs=jobs))
+    assert [p for p, _ in report.unread] == [str(big)]
+    assert "facts" in report.unread[0][1]
+    assert sorted(d.name for d in report.devices) == [f"DC-DMZ{i}" for i in range(8)]
+    assert str(big) not in [i.path for i in report.inputs]
+    assert report.exit_code() == 2

@@ -12,6 +12,7 @@ import operator
 from functools import lru_cache
 from typing import Protocol
 
+from diag import limits
 from diag.commands import SPECS
 from diag.facts import Fact
 
@@ -62,18 +63,32 @@ def load_all() -> dict[str, Parser]:
     return {spec.parser: get_parser(spec.parser) for spec in SPECS}
 
 
-# No NX-OS output line comes near this length. A longer line (a binary blob, a paste gone
-# wrong, a hostile input) is reported as unparsed and never given to a template: one
-# 5 MB line would cost seconds in every template regex, and a config line of a million
-# name servers a million facts.
-MAX_LINE = 8192
+# No NX-OS output line comes near limits.MAX_LINE characters. A longer line (a binary blob,
+# a paste gone wrong, a hostile input) is reported as unparsed and never given to a
+# template: one 5 MB line would cost seconds in every template regex, and a config line of
+# a million name servers a million facts.
 _text = operator.itemgetter(1)
 
 
 def parse_section(section) -> list[Fact]:
+    """The facts of a section. The facts its parser makes count against the limit of its
+    input (``limits.MAX_FACTS``, when the splitter gave the section its input's budget)."""
     if section.rejected:
         return []
+    budget = getattr(section, "budget", None)
+    if budget is None:
+        return _parse(section)
+    budget.reading = f"'{section.typed}' (line {section.start})"
+    Fact.budget = budget
+    try:
+        return _parse(section)
+    finally:
+        Fact.budget = None
+
+
+def _parse(section) -> list[Fact]:
     parser = get_parser(section.spec.parser)
+    MAX_LINE = limits.MAX_LINE  # noqa: N806
     if not section.lines or max(map(len, map(_text, section.lines))) <= MAX_LINE:
         return parser.parse(section)
     from diag.parsers.base import unparsed_facts

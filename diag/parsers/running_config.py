@@ -196,6 +196,12 @@ def _relevant(lines: list[tuple[int, str]], fragment: bool = False
     return keep, callhome
 
 
+def read_lines(section) -> int:
+    """How many lines of the section the parser reads (gives the template): each becomes a
+    record, then a fact. The splitter checks it against ``limits.MAX_CONFIG_LINES``."""
+    return len(_relevant(section.lines, fragment=bool(getattr(section, "filtered", False)))[0])
+
+
 def _fact(kind: str, node: ttpconf.Node, section, fields: dict, names: dict[str, str] | None = None) -> Fact:
     """A fact whose field lines come from the TTP node (``names`` maps field -> TTP var)."""
     lines: dict[str, int] = {}
