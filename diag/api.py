@@ -35,7 +35,7 @@ from diag.rulebook import RuleBook, load_rules
 # memory the sections diag reads take, estimated: their text, and about 140 bytes a line):
 # a fleet under it is read once; above it the rest is read again when judged. Standard
 # input is always kept (it cannot be read twice).
-KEEP_BYTES = 32 << 20
+KEEP_BYTES = 48 << 20
 LINE_BYTES = 140
 BATCH_FILES = 64  # files judged together: their sections are parsed command by command
 
