@@ -46,7 +46,7 @@ def _once(cmd: list[str], env: dict) -> tuple[float, float]:
             "e = time.perf_counter() - t;"
             "m = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss;"
             "print(e, m, p.returncode)")
-    res = subprocess.run([sys.executable, "-c", code, *cmd], capture_output=True, text=True, env=env, cwd=ROOT)
+    res = subprocess.run([sys.executable, "-c", code, *cmd], capture_output=True, text=True, env=env, cwd=OUT)
     elapsed, peak, rc = res.stdout.split()
     if int(rc) not in (0, 1):
         raise SystemExit(f"command failed ({rc}): {' '.join(cmd)}")
@@ -103,8 +103,9 @@ def main() -> None:
     base_env.update(DIAG_CACHE_DIR=cache, DIAG_NO_PROGRESS="1")
     old_env = dict(base_env)
     new_env = {**base_env, "PYTHONPATH": str(ROOT)}
-    old = [old_python, "-m", "diag"]
-    new = [old_python, "-m", "diag"]  # the same interpreter and libraries; diag from this checkout
+    # -P: the working directory is not put on the module path (each imports its own diag)
+    old = [old_python, "-P", "-m", "diag"]
+    new = [old_python, "-P", "-m", "diag"]  # the same interpreter and libraries; diag from this checkout
     r = args.repeat
     rows: list[dict] = []
 

@@ -51,8 +51,8 @@ os.environ["DIAG_NO_PROGRESS"] = "1"
 for key, args in cases:
     buf, err = io.BytesIO(), io.StringIO()
     stdout, stderr = sys.stdout, sys.stderr
-    sys.stdout = io.TextIOWrapper(buf, encoding="utf-8", errors="surrogateescape", newline="\n")
-    sys.stderr = err
+    wrapper = io.TextIOWrapper(buf, encoding="utf-8", errors="surrogateescape", newline="\n")
+    sys.stdout, sys.stderr = wrapper, err
     code = 0
     try:
         cli.main(args, prog_name="diag", standalone_mode=False)
@@ -61,7 +61,8 @@ for key, args in cases:
     except Exception as exc:
         code = f"raised {type(exc).__name__}: {exc}"
     finally:
-        sys.stdout.flush()
+        wrapper.flush()
+        wrapper.detach()  # buf stays open when the wrapper goes
         sys.stdout, sys.stderr = stdout, stderr
     with open(os.path.join(out, key), "wb") as fh:
         fh.write(buf.getvalue())
@@ -114,8 +115,10 @@ def run(python: Path, env: dict, todo, dest: Path) -> None:
     dest.mkdir(parents=True, exist_ok=True)
     for old in dest.iterdir():
         old.unlink()
-    subprocess.run([str(python), "-c", RUNNER, json.dumps(todo), str(dest), SYSTEM_NOW],
-                   cwd=BASE_DIR / "src", env=env, check=True)
+    # -P: the folder of inputs (0.3.0's source tree, diag/ included) is not put on the
+    # module path: each version imports its own diag
+    subprocess.run([str(python), "-P", "-c", RUNNER + "\nprint(diag.__file__, file=sys.stderr)",
+                    json.dumps(todo), str(dest), SYSTEM_NOW], cwd=BASE_DIR / "src", env=env, check=True)
 
 
 def main() -> int:
