@@ -7,7 +7,8 @@
 virtual environment under benchmarks/out/ (made once). Both versions run every case in
 one process each, through their own command line, with the system clock fixed, from the
 same folder of inputs (0.3.0's own samples and rule captures); the outputs are compared
-byte for byte, the version string aside. Exit status 1 names the cases that differ.
+byte for byte, the version string aside. The public corpus of real outputs (``../shared/corpus/public``) is compared too when it is
+there. Exit status 1 names the cases that differ.
 """
 
 from __future__ import annotations
@@ -102,6 +103,11 @@ def cases(quick: bool, fleet: Path | None) -> list[tuple[str, list[str]]]:
         for fmt in ("text", "json"):
             out.append((f"rule-{p.name}.{fmt}", ["check", "-f", fmt, str(rel)]))
     out.append(("rules-table", ["rules"]))
+    corpus = ROOT.parent / "shared" / "corpus" / "public"  # real outputs published by others, when here
+    if corpus.is_dir():
+        for fmt in ("json", "markdown"):
+            out.append((f"corpus.{fmt}", ["check", "-f", fmt, str(corpus)]))
+        out.append(("corpus-j2.json", ["check", "-f", "json", "--jobs", "2", str(corpus)]))
     if fleet is not None:
         for jobs in ("1", "2"):
             out.append((f"fleet-j{jobs}.json", ["check", "-f", "json", "--jobs", jobs, str(fleet)]))
