@@ -160,7 +160,14 @@ def _analyze(paths, options: Options, rules: RuleBook, known, main, unread, skip
     groups = _groups(len(plan.paths), [files_of_key[k] for k in order])
 
     system_now = options.system_now or _utcnow()
-    fixed = (options.now, "option") if options.now is not None else None
+    if options.now is not None:
+        fixed = (options.now, "option")
+    elif len(order) == 1:
+        # one device: no other device's clock can be the run's, so the run's clock is its
+        # own or this machine's, and it is judged at once (a pasted output, read once)
+        fixed = (system_now, "system")
+    else:
+        fixed = None  # each device at its own clock; one with none waits for the run's
     if progress is not None:
         progress.stage("evaluating", len(order), "devices")
     judged: dict[str, _Judged] = {}
@@ -193,7 +200,7 @@ def _analyze(paths, options: Options, rules: RuleBook, known, main, unread, skip
     if len(order) == 1 and judged[order[0]].estimate is not None:
         now, source, detail = judged[order[0]].estimate[0], "capture", judged[order[0]].estimate[1]
 
-    devices = [judged[key].summary for key in order]
+    summaries = [judged[key].summary for key in order]
     outcome = Outcome.joined(judged[key].outcome for key in order)
     findings = policy.override_severity(outcome.findings, options.severity)
     suppressions = [s for info in infos for s in info.suppressions] + context_suppressions
@@ -202,7 +209,7 @@ def _analyze(paths, options: Options, rules: RuleBook, known, main, unread, skip
     if known is not None:
         findings, baselined = policy.apply_baseline(findings, known)
     outcome.findings = findings
-    return Report(now, source, detail, devices, outcome, infos, unread, skipped_files, rules,
+    return Report(now, source, detail, summaries, outcome, infos, unread, skipped_files, rules,
                   suppressed=suppressed, baselined=baselined, context_inputs=context_inputs,
                   context_mode=bool(options.context))
 
@@ -217,15 +224,8 @@ def _read_all(paths: list[str], workers, progress, sizes: list[int]):
         within = None
         if progress is not None:
             within = _ticker(progress, base, sizes[n], f"file {n + 1} of {len(paths)}" if len(paths) > 1 else "")
-        if results is not None and path != "-":
-            # standard input belongs to this process (workers get none): read here, in its place
-            outcome = next(results)
-        else:
-            try:
-                info, sections = read_sections(path, within)
-                outcome = (info, sections, names_of(sections))
-            except InputError as exc:
-                outcome = exc
+        # standard input belongs to this process (workers get none): read here, in its place
+        outcome = next(results) if results is not None and path != "-" else _read_one(path, within)
         if within is not None:
             within(sizes[n])
             base += sizes[n]
@@ -237,13 +237,19 @@ def _ticker(progress, base: int, size: int, note: str):
     return lambda pos: progress.update(base + min(pos, size), note)
 
 
-def _names_of_file(path: str):
-    """Step 1 in a worker: what was read, with each section's names (not the sections)."""
+def _read_one(path: str, within=None):
+    """Step 1 for one input: ``(info, sections, names)``, or the ``InputError``."""
     try:
-        info, sections = read_sections(path)
+        info, sections = read_sections(path, within)
     except InputError as exc:
         return exc
-    return info, None, names_of(sections)
+    return info, sections, names_of(sections)
+
+
+def _names_of_file(path: str):
+    """Step 1 in a worker: what was read, with each section's names (not the sections)."""
+    outcome = _read_one(path)
+    return outcome if isinstance(outcome, InputError) else (outcome[0], None, outcome[2])
 
 
 def _groups(count: int, files_per_device: list[list[int]]) -> list[list[int]]:
@@ -317,8 +323,10 @@ def judge_batch(files: list[tuple[str, list, list | None]], wanted: set[str], fi
     its path, each section's (device key, name), and its sections when kept from step 1.
     Returns the judged devices, and the inputs refused for a limit their facts passed.
 
-    ``fixed`` is the clock to judge every device at, as ``(time, source)``; without it a
-    device is judged at its own clock, and one with none is left waiting for the run's.
+    ``fixed`` is ``(time, source)``: the clock to judge every device at (``--now``), or the
+    one for a device without a clock of its own (this machine's, when it is the run's only
+    device). Without it a device is judged at its own clock, and one with none is left
+    waiting for the run's.
     """
     staged = []
     for path, placed, sections in files:
@@ -379,10 +387,7 @@ def _run_time(clocks: dict, options: Options, system_now: dt.datetime) -> tuple[
 def parse_only(paths: list[str]) -> tuple[list[InputInfo], list[Device], list[tuple[str, str]]]:
     """Facts per device, for ``diag parse``."""
     infos, parsed, unread = [], [], []
-    for given in paths:
-        if given != "-" and os.path.isdir(given) and not expand_inputs([given]):
-            unread.append((given, "folder holds no file to check"))
-    for path, named in expand_inputs(paths or ["-"]):
+    for path, named in files_of(paths, unread):
         try:
             info, sections = read_sections(path)
             facts = parse(sections)
@@ -395,10 +400,10 @@ def parse_only(paths: list[str]) -> tuple[list[InputInfo], list[Device], list[tu
     if not infos and len(unread) == 1:
         raise InputError(*unread[0])
     refuse_if_nothing_recognised(infos, unread)
-    devices = group(parsed)
-    for dev in devices:
+    found = group(parsed)
+    for dev in found:
         settle(dev)
-    return infos, devices, unread
+    return infos, found, unread
 
 
 def devices(paths: list[str], rules: RuleBook | None = None, system_now: dt.datetime | None = None

@@ -131,7 +131,7 @@ class SplitResult:
 
 
 _KEEP: dict[str, object] = {}
-_NAMING = ("show running-config", "show version")  # the outputs that name a switch (devices._NAMING)
+_NAMING = ("show running-config", "show version")  # the outputs that name a switch (devices.declared_names)
 
 
 def _keep(spec: CommandSpec):

@@ -107,3 +107,20 @@ def test_a_worker_that_dies_stops_the_run(monkeypatch, tmp_path):
     monkeypatch.setattr(api, "_judge_in_worker", _die)
     with pytest.raises(BrokenProcessPool):
         analyze([str(tmp_path)], Options(system_now=SYSTEM_NOW, jobs=2))
+
+
+def test_a_capture_of_one_switch_is_parsed_once(monkeypatch, tmp_path):
+    # a paste without a clock (most are) belongs to the run's only device: judged at once,
+    # never left waiting for other devices' clocks and parsed again
+    import diag.parsers
+
+    calls = []
+    real = diag.parsers.parse_section
+    monkeypatch.setattr(diag.parsers, "parse_section", lambda section: calls.append(section) or real(section))
+    paste = tmp_path / "paste.txt"
+    paste.write_text("leaf01# show license status\nSmart Licensing is ENABLED\n\nRegistration:\n"
+                     "  Status: UNREGISTERED\n\nLicense Authorization:\n  Status: EVAL MODE\n"
+                     "  Evaluation Period Remaining: 61 days, 3 hours, 2 minutes, 30 seconds\n")
+    report = analyze([str(paste)], Options(system_now=SYSTEM_NOW))
+    assert len(report.devices) == 1 and report.now_source == "system"
+    assert len(calls) == len({id(s) for s in calls}) == sum(i.sections for i in report.inputs)
