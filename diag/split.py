@@ -82,6 +82,9 @@ class Section:
     rejected: str | None = None  # the switch refused the command
     head: str = ""  # text of the start line when it is the prompt / header, not output
     empty: bool = False  # an output a switch never leaves empty, left empty (a capture cut short)
+    # of a filtered output: the fact kinds (and their fields) it would have printed, whose
+    # absence it proves (diag.filters.shows); empty when it proves none
+    shows: dict = field(default_factory=dict)
     _index: dict[int, str] | None = field(default=None, repr=False)
     budget: limits.Budget | None = field(default=None, repr=False)  # its input's (parse_section counts facts)
 
@@ -221,6 +224,7 @@ class Splitter:
         self.current = Section(
             self.path, res.spec, res.typed, origin, self.host, no, [],
             res.coverage, res.args, dict(res.params), res.filtered, head=head, budget=self.budget,
+            shows=res.shows,
         )
 
     def _skipped(self, name: str) -> None:
@@ -408,6 +412,11 @@ class Splitter:
         self.budget.kept(no, 1, len(text), sec)
 
     def finish(self) -> SplitResult:
+        cur = self.current
+        if cur is not None and cur.shows and not any(t.strip() for _, t in cur.lines):
+            # a filtered command with no output at the very end of the input: no prompt
+            # after it says that the switch printed nothing (the capture may stop there)
+            cur.shows = {}
         self._close()
         for sec in self.console.values():
             self.result.sections.append(sec)
@@ -430,11 +439,13 @@ def _finish(sec: Section) -> None:
     if is_empty_output(sec):
         sec.empty = True
         sec.coverage = frozenset()
+        sec.shows = {}
         return
     for _, text in sec.lines[:3]:
         if _SWITCH_ERROR.match(text) and sec.spec.name not in ("ping", "telnet"):
             sec.rejected = text.strip()
             sec.coverage = frozenset()
+            sec.shows = {}
             return
         if text.strip() and not _CARET.match(text):
             break
@@ -451,7 +462,8 @@ def _finish(sec: Section) -> None:
         tops = {t.split()[0] for _, t in sec.lines if t and not t[0].isspace() and t.split()}
         if "version" in tops and tops & {"hostname", "switchname"}:
             sec.coverage = frozenset({RUNNING_CONFIG})
-        elif any(t.rstrip() == "callhome" for _, t in sec.lines):
+            return
+        if any(t.rstrip() == "callhome" for _, t in sec.lines):
             sec.coverage = frozenset({RUNNING_CONFIG + " callhome"})
         else:
             sec.coverage = frozenset()
