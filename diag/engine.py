@@ -153,9 +153,21 @@ def partial_scopes(reads: dict[str, frozenset[str]], scopes, dev) -> tuple[froze
     return frozenset(extra), sources, tuple(shown)
 
 
+HEADERLESS = ("{path} (line {line}) holds a configuration without a 'version' line or a '!Command:' header, "
+              "so diag does not take it for a whole running-config; if it is one, declare it: 'whole-config: "
+              "[\"<glob>\"]' in .diag.yaml or [tool.diag], or 'diag check --whole-config <glob>'")
+
+
 def _not_evaluated(rule: Rule, dev, needs: tuple[str, ...]) -> NotEvaluated:
-    """A rule not evaluated on a device."""
-    return NotEvaluated(rule.id, dev.name, needs, rule.severity, dev.key)
+    """A rule not evaluated on a device; when what it needs is the whole configuration and
+    the device has one without a header (``Section.headerless``), the reason says how to
+    declare it whole."""
+    reason = ""
+    if any(n == RUNNING_CONFIG or n.startswith(RUNNING_CONFIG + " ") for n in needs):
+        headerless = next((s for s in dev.sections if getattr(s, "headerless", False)), None)
+        if headerless is not None:
+            reason = HEADERLESS.format(path=headerless.path, line=headerless.start)
+    return NotEvaluated(rule.id, dev.name, needs, rule.severity, dev.key, reason)
 
 
 def derive(rules: RuleBook, dev, now: dt.datetime) -> dict[str, frozenset[str]]:

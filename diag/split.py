@@ -85,6 +85,9 @@ class Section:
     # of a filtered output: the fact kinds (and their fields) it would have printed, whose
     # absence it proves (diag.filters.shows); empty when it proves none
     shows: dict = field(default_factory=dict)
+    # a configuration recognised by its content, with a hostname but neither a 'version'
+    # line nor a '!Command:' header: whole or not, only its owner can say (whole-config)
+    headerless: bool = False
     _index: dict[int, str] | None = field(default=None, repr=False)
     budget: limits.Budget | None = field(default=None, repr=False)  # its input's (parse_section counts facts)
 
@@ -463,10 +466,21 @@ def _finish(sec: Section) -> None:
         if "version" in tops and tops & {"hostname", "switchname"}:
             sec.coverage = frozenset({RUNNING_CONFIG})
             return
+        sec.headerless = bool(tops & {"hostname", "switchname"})
         if any(t.rstrip() == "callhome" for _, t in sec.lines):
             sec.coverage = frozenset({RUNNING_CONFIG + " callhome"})
         else:
             sec.coverage = frozenset()
+
+
+def declare_whole(sec: Section) -> bool:
+    """Take a headerless configuration (``Section.headerless``) for a whole running-config,
+    as its owner declared (``whole-config``); True when it was one to take."""
+    if not sec.headerless:
+        return False
+    sec.coverage = frozenset({RUNNING_CONFIG})
+    sec.headerless = False
+    return True
 
 
 def split_lines(lines: Iterable[tuple[int, str]], path: str) -> SplitResult:
