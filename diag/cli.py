@@ -311,6 +311,7 @@ def parse(paths) -> None:
             {**device_json(d), "coverage": sorted(d.coverage),
              "sections": [{"command": s.command, "typed": s.typed, "origin": s.origin, "path": s.path,
                            "line": s.start, "end_line": s.end, "coverage": sorted(s.coverage),
+                           **({"shows": {k: sorted(v) for k, v in sorted(s.shows.items())}} if s.shows else {}),
                            **({"rejected": s.rejected} if s.rejected else {})} for s in d.sections],
              "facts": [f.to_json() for f in d.store.all()]}
             for d in devices
