@@ -52,8 +52,15 @@ def glob_patterns(globs, base: Path | str, where: str) -> tuple[str, ...]:
                         "[\"configs/**/*.cfg\"]")
     import os
 
-    return tuple(os.path.normpath(os.path.join(os.path.abspath(base), g.strip())).replace(os.sep, "/")
-                 for g in globs)
+    out = tuple(os.path.normpath(os.path.join(os.path.abspath(base), g.strip())).replace(os.sep, "/")
+                for g in globs)
+    for given, pattern in zip(globs, out):
+        try:
+            _compiled_glob(pattern)
+        except (re.error, RecursionError, OverflowError):
+            raise DiagError(f"{where}: 'whole-config': '{given}' is not a valid file pattern "
+                            "(a '[...]' set that holds no character?)") from None
+    return out
 
 
 def _glob_regex(pattern: str) -> re.Pattern:

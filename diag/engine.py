@@ -185,11 +185,13 @@ def derive(rules: RuleBook, dev, now: dt.datetime) -> dict[str, frozenset[str]]:
     needs: dict[str, frozenset[str]] = {}
     last = {d.kind: i for i, d in enumerate(rules.derivations)}
     reading = rules.reading
+    filtered = any(s.shows for s in dev.sections)
     for i, d in enumerate(rules.derivations):
         coverage, sources = dev.coverage, None
-        extra, sources, _ = partial_scopes(*reading[id(d)], dev)
-        if extra:
-            coverage = dev.coverage | extra
+        if filtered:
+            extra, sources, _ = partial_scopes(*reading[id(d)], dev)
+            if extra:
+                coverage = dev.coverage | extra
         missing = [alts for alts in d.requires if not any(covers(coverage, s) for s in alts)]
         if missing:
             needs[d.kind] = needs.get(d.kind, frozenset()) | frozenset(a[0] for a in missing)

@@ -108,6 +108,7 @@ def test_context_runs_and_workers_see_the_declaration(repo: Path):
     ("whole-config: 3\n", "'whole-config' must be a list of file patterns"),
     ('whole-config: [""]\n', "'whole-config' must be a list of file patterns"),
     ("whole-config: [{a: 1}]\n", "'whole-config' must be a list of file patterns"),
+    ('whole-config: ["configs/[!]x"]\n', "is not a valid file pattern"),
 ])
 def test_a_bad_whole_config_is_one_clear_error(tmp_path: Path, text: str, needle: str):
     (tmp_path / ".diag.yaml").write_text(text)
