@@ -16,6 +16,9 @@ from diag.split import Section, Splitter
 # Inline suppression comments become facts of a section of their own (the line they
 # stand on may lie outside any command output, e.g. above a config's first line).
 COMMENTS = CommandSpec("(inline suppressions)", (), "", "")
+# The newest dated timestamp a terminal logger put in front of a device's lines: a clock
+# reading of the machine that logged the session (diag.reshape), in a section of its own.
+LOGGER_CLOCK = CommandSpec("(terminal logger timestamps)", (), "", "")
 
 
 def _special(path: str) -> str | None:
@@ -114,6 +117,13 @@ def read_sections(path: str, progress=None) -> tuple[InputInfo, list[Section]]:
     for sup in result.suppressions:
         sections.append(Section(path, COMMENTS, COMMENTS.name, "comment", sup.host, sup.line,
                                 [(sup.line, sup.text)], params={"suppression": sup}))
+    deco = stats.decoration
+    if deco is not None and result.sections:
+        for host, (when, no, text) in deco.clocks.items():
+            if host is None and result.hosts:
+                continue  # stamped before the session's first prompt: no device of its own
+            sections.append(Section(path, LOGGER_CLOCK, LOGGER_CLOCK.name, "logger", host, no, [(no, text)],
+                                    params={"now": when}))
     return info, sections
 
 
@@ -125,6 +135,9 @@ def parse(sections: list[Section]) -> list[list[Fact]]:
     for section in sections:
         if section.spec is COMMENTS:
             out.append([_suppression_fact(section)])
+        elif section.spec is LOGGER_CLOCK:
+            out.append([Fact("clock", {"now": section.params["now"]}, {"now": section.start}, section,
+                             section.start)])
         else:
             out.append(parse_section(section))
     return out

@@ -204,7 +204,7 @@ def test_line_ends_and_encodings_keep_the_decoration_found(encoding):
     assert stats.decoration is not None
 
 
-# -- helpers ------------------------------------------------------------------------
+# -- the clock of a terminal logger ------------------------------------------------------
 
 STATUS = """\
 leaf01# show license status
@@ -232,6 +232,65 @@ def _check(tmp_path: Path, text: str, **options):
     path = tmp_path / "cap.txt"
     path.write_text(text)
     return analyze([str(path)], Options(system_now=SYSTEM_NOW, **options)), str(path)
+
+
+def test_dated_stamps_give_the_capture_its_clock(tmp_path):
+    # no clock printed by the switch: without the stamps it is judged at its newest event
+    # (its next attempts are past on this machine's clock, 2031)
+    clean, _ = _check(tmp_path, STATUS)
+    assert clean.now == dt.datetime(2026, 1, 3, 12, 46, 2, tzinfo=UTC)
+    assert "communication-deadline-near" not in [f.rule_id for f in clean.findings]
+    times = [f"2026-03-07 03:05:{i:02d}" for i in range(len(STATUS.splitlines()))]
+    times[4] = "2026-03-07 03:06:59"  # the newest is not the last
+    report, path = _check(tmp_path, _stamped(STATUS, times))
+    assert report.now == dt.datetime(2026, 3, 7, 3, 6, 59, tzinfo=UTC)
+    assert report.now_source == "capture"
+    assert f"terminal logger timestamp ({path}:5)" in report.devices[0].clock[1]
+    near = [f for f in report.findings if f.rule_id == "communication-deadline-near"]
+    assert near and near[0].evidence[-1].text == "Communication Deadline: Apr 01 12:40:31 2026 UTC"
+
+
+def test_a_zone_in_the_stamp_is_honoured(tmp_path):
+    report, _ = _check(tmp_path, _stamped(STATUS, ["2026-03-07T04:05:20+01:00"], "{} "))
+    assert report.now == dt.datetime(2026, 3, 7, 3, 5, 20, tzinfo=UTC)
+
+
+def test_the_switch_clock_wins_over_the_stamps(tmp_path):
+    text = STATUS + "leaf01# show clock\nTime source is NTP\n10:15:02.117 UTC Tue Mar 10 2026\n"
+    report, path = _check(tmp_path, _stamped(text, ["2026-03-07 03:05:20"]))
+    assert report.now == dt.datetime(2026, 3, 10, 10, 15, 2, 117000, tzinfo=UTC)
+    assert report.devices[0].clock[1] == f"show clock ({path}:16)"
+
+
+def test_the_stamps_win_over_the_newest_log_line(tmp_path):
+    # a log line is when something happened, not when the capture was taken
+    text = STATUS + "leaf01# show logging last 1\n2026 Mar  1 08:00:00 leaf01 %LICMGR-6-X: y\n"
+    report, _ = _check(tmp_path, _stamped(text, ["2026-03-07 03:05:20"]))
+    assert report.now == dt.datetime(2026, 3, 7, 3, 5, 20, tzinfo=UTC)
+
+
+def test_undated_or_unsure_stamps_give_no_clock(tmp_path):
+    clean, _ = _check(tmp_path, STATUS)
+    for fmt, stamp in (("{} ", "03:05:20"), ("{} ", "Mar 07 03:05:20"), ("[{}] ", "03/07/2026 03:05:20")):
+        report, _ = _check(tmp_path, _stamped(STATUS, [stamp], fmt))
+        assert report.now == clean.now, stamp
+        assert [d.commands for d in report.devices] == [["show license status"]], stamp  # read all the same
+
+
+def test_each_device_of_a_session_gets_its_own_stamps(tmp_path):
+    second = STATUS.replace("leaf01#", "leaf02#")
+    text = _stamped(STATUS, ["2026-03-07 03:05:20"]) + _stamped(second, ["2026-03-09 11:00:00"])
+    report, _ = _check(tmp_path, text)
+    clocks = {d.name: d.now for d in report.devices}
+    assert clocks == {"leaf01": dt.datetime(2026, 3, 7, 3, 5, 20, tzinfo=UTC),
+                      "leaf02": dt.datetime(2026, 3, 9, 11, 0, tzinfo=UTC)}
+
+
+def test_stamps_before_any_prompt_make_no_device(tmp_path):
+    text = "[2026-03-09 11:00:00] ssh admin@leaf01\n" + _stamped(STATUS, ["2026-03-07 03:05:20"])
+    report, _ = _check(tmp_path, text)
+    assert [d.name for d in report.devices] == ["leaf01"]
+    assert report.now == dt.datetime(2026, 3, 7, 3, 5, 20, tzinfo=UTC)
 
 
 # -- the CLI on the two shapes reported --------------------------------------------------
