@@ -11,13 +11,14 @@ import io
 import re
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import RULES, SAMPLES, SYSTEM_NOW
+from conftest import RULES, SAMPLES, SYSTEM_NOW, corpus_files
 from diag import capture
 from diag.api import Options, analyze
 from diag.capture import ReadStats, clean_line, iter_lines, lines_from_text
@@ -133,6 +134,28 @@ def test_what_is_not_a_decoration_stays(text):
     stats = ReadStats()
     assert list(iter_lines(io.BytesIO(text.encode()), "<t>", stats)) == lines_from_text(text)
     assert stats.decoration is None
+
+
+@pytest.mark.parametrize("prefix, described", [
+    ("> ", "quoted with '> '"),
+    ("Dec 07 03:05:21 ", "timestamped 'Mon DD hh:mm:ss '"),
+    ("[2026-12-07 03:05:21] ", "timestamped '[YYYY-MM-DD hh:mm:ss] '"),
+])
+def test_console_messages_alone_are_a_capture_too(prefix, described):
+    # a quoted or logged run of syslog lines: the decoration goes, the messages' own dates stay
+    text = "\n".join(f"2026 Dec  7 03:05:{i:02d} leaf01 %LICMGR-3-LOG_SMART_LIC_COMM_FAILED: x"
+                     for i in range(5)) + "\n"
+    deco = sniff(_lines(_decorate(text, prefix)))
+    assert deco is not None and deco.describe() == described
+    assert [deco.strip(t)[0] for t in _lines(_decorate(text, prefix))] == _lines(text)
+
+
+def test_a_syslog_server_file_keeps_its_own_stamps():
+    # a remote syslog server's file: its ISO dates are the messages', and what follows
+    # them is no console message diag reads as such
+    text = "\n".join(f"2026-12-07T03:05:{i:02d}.000+00:00 10.1.1.{i} %LICMGR-3-LOG_SMART_LIC_COMM_FAILED: x"
+                     for i in range(5)) + "\n"
+    assert sniff(_lines(text)) is None
 
 
 def test_a_syslog_file_keeps_its_dates_even_with_a_prompt_among_them():
@@ -453,13 +476,18 @@ layer_st = st.one_of(
 )
 
 
-def _assert_same(path: Path, layers: list[tuple[str, object]], blank_too: bool, line_ends: str, rulebook):
-    want, now, clocks = _clean(path, rulebook)
+def _shaped(path: Path, layers: list[tuple[str, object]], blank_too: bool, line_ends: str, rulebook,
+            clocks: dict, now: dt.datetime):
     data = _reshape(_text_of(path), [_layer(k, a, blank_too) for k, a in layers], line_ends, clocks, now)
     shaped = _WORK / "shaped.txt"
     shaped.write_bytes(data)
-    report = analyze([str(shaped)], Options(system_now=SYSTEM_NOW), rules=rulebook)
-    got = _outcome(report, str(shaped))
+    return analyze([str(shaped)], Options(system_now=SYSTEM_NOW), rules=rulebook), str(shaped)
+
+
+def _assert_same(path: Path, layers: list[tuple[str, object]], blank_too: bool, line_ends: str, rulebook):
+    want, now, clocks = _clean(path, rulebook)
+    report, shaped = _shaped(path, layers, blank_too, line_ends, rulebook, clocks, now)
+    got = _outcome(report, shaped)
     label = f"{path.name} {layers} blank={blank_too} {line_ends}"
     assert got[0] == want[0], label
     assert got[1] == want[1], label
@@ -486,6 +514,23 @@ COMBINATIONS = [
 def test_every_capture_reads_the_same_decorated(index, rulebook):
     layers, blank_too, line_ends = COMBINATIONS[index % len(COMBINATIONS)]
     _assert_same(CAPTURES[index], layers, blank_too, line_ends, rulebook)
+
+
+CORPUS_FILES = corpus_files("*.txt")
+
+
+@pytest.mark.parametrize("index", range(len(CORPUS_FILES)), ids=[p.name for p in CORPUS_FILES])
+def test_public_captures_read_the_same_decorated(index, rulebook):
+    # other people's real outputs (../shared, when present), each with one combination
+    path = CORPUS_FILES[index]
+    layers, blank_too, line_ends = COMBINATIONS[(index * 7) % len(COMBINATIONS)]
+    try:
+        _clean(path, rulebook)
+    except DiagError:  # nothing diag reads in it: decorated, it is refused alike
+        with pytest.raises(DiagError, match="no Smart Licensing or Call Home output recognised"):
+            _shaped(path, layers, blank_too, line_ends, rulebook, {}, SYSTEM_NOW)
+        return
+    _assert_same(path, layers, blank_too, line_ends, rulebook)
 
 
 @settings(max_examples=60, deadline=None, derandomize=True, database=None,
@@ -516,3 +561,44 @@ def test_stamp_forms_of_the_property_are_all_recognised():
         assert got[0] == "leaf01# show clock", name
         if re.search(r"\d{4}", form(when)):
             assert got[1] is not None and abs(got[1] - when) < dt.timedelta(seconds=1), name
+
+
+# -- hostile decorations -----------------------------------------------------------------
+
+_PREFIXES = st.sampled_from([
+    "", " ", "\t", "> ", ">", ">>", "[2026-12-07 03:05:20] ", "[9999-12-31 23:59:59-14:00] ",
+    "[0000-00-00 99:99:99] ", "2026-02-30T25:61:61.1234567890+9999 ", "[03:05:20] ", "03:05:20: ",
+    "13/13/2026 13:13:13 PM - ", "31.02.2026 00:00:00 | ", "Feb 30 03:05:20 ", "[Mon Feb 31 03:05:20.1 2999] ",
+    "(", "[", "[]", "> [", "99999999_999999 ",
+])
+_BODIES = st.sampled_from([
+    "leaf01# show clock", "10:15:02.117 UTC Tue May 16 2023", "leaf01# show license status",
+    "Smart Licensing is ENABLED", "  Status: REGISTERED", "  Communication Deadline: Apr 01 12:40:31 2026 UTC",
+    "callhome", "  destination-profile CiscoTAC-1 index 1 http http://x", "!Command: show running-config callhome",
+    "", "`show version`", "---- show clock ----", "2026 Dec  7 03:05:20 leaf01 %LICMGR-3-LOG_SMART_LIC_COMM_FAILED: x",
+    "\x1b[K--More--\r        \r  enable", "leaf01(config)# callhome",
+])
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(_PREFIXES, _BODIES), min_size=1, max_size=30), st.sampled_from(["\n", "\r\n", "\r"]),
+       st.sampled_from([(1 << 16, 1 << 20), (16, 7)]))
+def test_any_decoration_reads_without_error_and_alike_both_ways(lines, end, sizes):
+    from diag.split import Splitter, split_lines
+
+    data = "".join(p + b + end for p, b in lines).encode()
+    with mock.patch.object(capture, "SNIFF", sizes[0]), mock.patch.object(capture, "CHUNK", sizes[1]):
+        stats = ReadStats()
+        got = list(iter_lines(io.BytesIO(data), "<t>", stats))
+        assert [no for no, _ in got] == list(range(1, len(got) + 1))
+        slow = split_lines(got, "<t>")
+        splitter = Splitter("<t>")
+        fed = ReadStats()
+        capture.feed(io.BytesIO(data), "<t>", splitter, fed)
+        fast = splitter.finish()
+    assert [(s.command, s.start, s.lines) for s in fast.sections] == [(s.command, s.start, s.lines)
+                                                                     for s in slow.sections]
+    if fed.decoration is not None:
+        for when, no, _ in fed.decoration.clocks.values():
+            assert when.tzinfo is not None and 1 <= no <= len(got)
