@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from conftest import RULES, SAMPLES, SYSTEM_NOW, corpus_files
 from diag import capture
 from diag.api import Options, analyze
-from diag.capture import ReadStats, clean_line, iter_lines, lines_from_text
+from diag.capture import ReadStats, clean_line, iter_lines
 from diag.cli import cli
 from diag.errors import DiagError
 from diag.reshape import sniff
@@ -132,7 +132,7 @@ def test_what_is_not_a_decoration_stays(text):
     lines = _lines(text)
     assert sniff(lines) is None
     stats = ReadStats()
-    assert list(iter_lines(io.BytesIO(text.encode()), "<t>", stats)) == lines_from_text(text)
+    assert [t for _, t in iter_lines(io.BytesIO(text.encode()), "<t>", stats)] == lines
     assert stats.decoration is None
 
 
@@ -203,9 +203,12 @@ def test_the_sniff_does_not_depend_on_how_the_input_is_read(monkeypatch):
 
 def test_only_the_sniffed_start_decides(monkeypatch):
     # the decoration is decided from the first SAMPLE_LINES non-blank lines
-    monkeypatch.setattr("diag.reshape.SAMPLE_LINES", 5)
     text = "\n".join(f"note {i}" for i in range(10)) + "\n" + _decorate(SESSION, " ")
-    assert list(iter_lines(io.BytesIO(text.encode()), "<t>")) == lines_from_text(text)
+    read = [t for _, t in iter_lines(io.BytesIO(text.encode()), "<t>")]
+    assert read[10:] == CLEAN
+    monkeypatch.setattr("diag.reshape.SAMPLE_LINES", 5)
+    read = [t for _, t in iter_lines(io.BytesIO(text.encode()), "<t>")]
+    assert read == _lines(text)
 
 
 @pytest.mark.parametrize("encoding", ["crlf", "mixed", "cr", "utf-16"])
