@@ -320,14 +320,18 @@ def _done(no: int, path: str, stats: ReadStats) -> None:
         stats.encoding = "utf-8 with cp1252/latin-1 fallback"
 
 
-def iter_lines(stream: BinaryIO, path: str, stats: ReadStats | None = None) -> Iterator[tuple[int, str]]:
-    """Yield ``(line_number, clean_text)`` for every line of ``stream``.
+def iter_lines(stream: BinaryIO, path: str, stats: ReadStats | None = None,
+               decorated: bool = False) -> Iterator[tuple[int, str]]:
+    """Yield ``(line_number, clean_text)`` for every line of ``stream``, without what a paste
+    added to every line (``diag.reshape``) unless ``decorated`` (a redacted copy keeps it).
 
     Raises ``InputError`` before the first line when the input is empty or binary.
     """
     stats = stats if stats is not None else ReadStats()
     chunks, encoding, sep = _prepare(stream, path, stats)
-    chunks, deco = _decoration(chunks, encoding, sep)
+    deco = None
+    if not decorated:
+        chunks, deco = _decoration(chunks, encoding, sep)
     stats.decoration = deco
     if stats.progress is not None:
         chunks = _told(chunks, stream, stats.progress)
@@ -673,11 +677,12 @@ def open_binary(path: str) -> BinaryIO:
     return buffered  # type: ignore[return-value]
 
 
-def read_lines(path: str, stats: ReadStats | None = None) -> Iterator[tuple[int, str]]:
-    """Open and stream the lines of ``path``; the file is closed when iteration ends."""
+def read_lines(path: str, stats: ReadStats | None = None, decorated: bool = False) -> Iterator[tuple[int, str]]:
+    """Open and stream the lines of ``path`` (see ``iter_lines``); the file is closed when
+    iteration ends."""
     stream = open_binary(path)
     try:
-        yield from iter_lines(stream, path, stats)
+        yield from iter_lines(stream, path, stats, decorated)
     finally:
         if path != "-":
             stream.close()

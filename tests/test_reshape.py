@@ -605,3 +605,22 @@ def test_any_decoration_reads_without_error_and_alike_both_ways(lines, end, size
     if fed.decoration is not None:
         for when, no, _ in fed.decoration.clocks.values():
             assert when.tzinfo is not None and 1 <= no <= len(got)
+
+
+def test_a_redacted_copy_keeps_the_decoration_and_its_clock(tmp_path):
+    # redaction writes every line back as it was, stamps included: the copy is judged alike
+    text = _stamped(STATUS, ["2026-03-07 03:05:20"])
+    path = tmp_path / "logged.txt"
+    path.write_text(text)
+    res = CliRunner().invoke(cli, ["redact", str(path)], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    copy = tmp_path / "copy.txt"
+    copy.write_text(res.stdout)
+    lines = res.stdout.splitlines()
+    assert len(lines) == len(text.splitlines())
+    assert all(line.startswith("[2026-03-07 03:05:20]") for line in lines)
+    original = analyze([str(path)], Options(system_now=SYSTEM_NOW))
+    redacted = analyze([str(copy)], Options(system_now=SYSTEM_NOW))
+    assert redacted.now == original.now == dt.datetime(2026, 3, 7, 3, 5, 20, tzinfo=UTC)
+    assert [(f.rule_id, f.line) for f in redacted.findings] == [(f.rule_id, f.line) for f in original.findings]
+    assert original.findings
