@@ -30,7 +30,8 @@ from typing import BinaryIO, Callable, Iterator
 
 from diag import limits
 from diag.errors import InputError
-from diag.reshape import SAMPLE_BYTES, SAMPLE_LINES, Decoration, sniff
+from diag import reshape
+from diag.reshape import Decoration
 
 CHUNK = 1 << 20
 SNIFF = 1 << 16
@@ -349,7 +350,8 @@ def iter_lines(stream: BinaryIO, path: str, stats: ReadStats | None = None,
 def _decoration(chunks: Iterator[bytes], encoding: str | None, sep: bytes) -> tuple[Iterator[bytes], Decoration | None]:
     """The decoration of the input (``diag.reshape.sniff``) from its first clean lines, and its
     chunks again, the ones read ahead to find them included. The sniff reads whole lines up
-    to ``SAMPLE_LINES`` non-blank ones or ``SAMPLE_BYTES``, whatever the chunk sizes."""
+    to ``reshape.SAMPLE_LINES`` non-blank ones or ``reshape.SAMPLE_BYTES``, whatever the chunk
+    sizes."""
     taken: list[bytes] = []
     lines: list[str] = []
     nonblank = used = 0
@@ -361,12 +363,12 @@ def _decoration(chunks: Iterator[bytes], encoding: str | None, sep: bytes) -> tu
     def add(raw) -> bool:
         nonlocal nonblank, used
         used += len(raw) + 1
-        if used > SAMPLE_BYTES:
+        if used > reshape.SAMPLE_BYTES:
             return False
         text = clean_line(raw if isinstance(raw, str) else _decode(raw, scratch))
         lines.append(text)
         nonblank += bool(text.strip())
-        return nonblank < SAMPLE_LINES
+        return nonblank < reshape.SAMPLE_LINES
 
     more = True
     for chunk in chunks:
@@ -383,13 +385,12 @@ def _decoration(chunks: Iterator[bytes], encoding: str | None, sep: bytes) -> tu
             data = data.replace(b"\r\n", b"\r").replace(b"\n", b"\r")  # type: ignore[union-attr]
         parts = data.split(nl) if nl is not None else [data]  # type: ignore[arg-type]
         carry = parts.pop()
-        more = all(add(raw) for raw in parts) and len(carry) <= SAMPLE_BYTES
+        more = all(add(raw) for raw in parts) and len(carry) <= reshape.SAMPLE_BYTES
         if not more:
             break
     if more and carry:
         add(carry)
-    deco = sniff(lines)
-    return itertools.chain(taken, chunks), deco
+    return itertools.chain(taken, chunks), reshape.sniff(lines)
 
 
 class _Scan:

@@ -550,7 +550,7 @@ def test_any_decorated_capture_reads_as_the_clean_one(path, layers, blank_too, l
 @pytest.mark.parametrize("layers", [[("indent", " ")], [("quote", "> ")], [("stamp", "iso bracketed")]])
 def test_the_property_can_fail(layers, rulebook, monkeypatch):
     # with the decoration left on, the same check fails: it has teeth
-    monkeypatch.setattr(capture, "sniff", lambda lines: None)
+    monkeypatch.setattr("diag.reshape.sniff", lambda lines: None)
     with pytest.raises((AssertionError, DiagError)):
         _assert_same(SAMPLES / "known-issue-2-plain-http.txt", layers, False, "lf", rulebook)
 
