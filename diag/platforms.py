@@ -58,7 +58,7 @@ MARKERS: tuple[Marker, ...] = (
     Marker("IOS XE", "a Catalyst license name (network- or dna-advantage, -essentials)",
            r"\s*(?:License:\s*)?(?:network|dna)-(?:advantage|essentials)\b"),
     Marker("IOS XE", "a Catalyst entitlement tag (show license summary or usage)",
-           r"\s*(?:[^(\s][^(]{0,60})?\(C9[2-6]\d\d[A-Z]{0,3}-(?:\d\d|NW|DNA)\b"),
+           r"\s*(?:C9[2-6]\d\d[^(]{0,60})?\(C9[2-6]\d\d[A-Z]{0,3}-(?:\d\d|NW|DNA)\b"),
     Marker("IOS XE", "a log line in the IOS format (month first, milliseconds, no host name)",
            r"(?:\d{6}: )?\*?[A-Z][a-z]{2} +\d{1,2}(?: \d{4})? \d\d:\d\d:\d\d\.\d{3}(?: [A-Za-z]{2,5})?: %[A-Z]"),
 )
@@ -69,6 +69,28 @@ TYPED = Marker("IOS XE", "a command NX-OS does not have (show call-home; NX-OS h
 
 MARKER = re.compile("|".join(f"(?P<m{i}>{m.pattern})" for i, m in enumerate(MARKERS)))
 TYPED_COMMAND = re.compile(TYPED.pattern)
+# Cheap tests every marker passes (tests/test_platforms.py holds each marker to them), so that
+# the lines of a long output cost a C scan or a short match each, not the markers' alternation:
+# text every marker holds (for runs of lines joined), and how every marker starts (for one line).
+NEEDLES = ("Cisco ", "CPU", "Load for", "Current ", "Profile mode", "Reporting Data", "call-home", "Building",
+           "PID:", "-advantage", "-essentials", "(C9", ": %")
+_START = re.compile(r"[ \t]*(?:Cisco |Current |Load for|Profile mode|Reporting Data|call-home|Building|RP/|LC/|UDI"
+                    r"|Active|Standby|Member|network-|dna-|License:|\(C9|C9\d|\d{6}: |\*?[A-Z][a-z]{2} +\d)")
+
+
+# The long outputs: past their first HEAD_LINES lines, only these markers can show in them (the
+# call-home block of a configuration, a log line in the IOS or IOS XR format); the banners and
+# headers other platforms print come first, and their licensing outputs are short.
+HEAD_LINES = 8
+BULK = {"show running-config": ("call-home",), "show logging": (": %", "CPU")}
+
+
+def may_mark(text: str, needles: tuple[str, ...] = NEEDLES) -> bool:
+    """False when ``text`` (lines joined) holds no marker for sure."""
+    for needle in needles:
+        if needle in text:
+            return True
+    return False
 
 # Lines only NX-OS prints: a device that shows one is judged as NX-OS whatever else its
 # capture holds (a paste of two switches' outputs without prompts).
@@ -83,6 +105,8 @@ _NXOS = re.compile(
 
 def marker_of(text: str) -> Marker | None:
     """The marker ``text`` is a line of, if any."""
+    if _START.match(text) is None:
+        return None
     m = MARKER.match(text)
     return MARKERS[int((m.lastgroup or "m0")[1:])] if m else None
 

@@ -308,7 +308,7 @@ class Splitter:
         header, fence or banner: what ``feed`` would do with each of them, at once."""
         cur = self.current
         assert cur is not None
-        self._mark_lines(no, texts)
+        self._mark_lines(no, texts, cur)
         keep = _keep(cur.spec)
         numbered = zip(range(no, no + len(texts)), [t.rstrip() for t in texts])
         before = len(cur.lines)
@@ -333,25 +333,33 @@ class Splitter:
         if old is None or platforms.better(marker, old.marker):
             self.marks[self.host] = Mark(self.path, no, text, marker, self.host)
 
-    def _mark_lines(self, no: int, texts: list[str]) -> None:
-        match = platforms.MARKER.match
-        if any(map(match, texts)):
-            for i, text in enumerate(texts):
-                marker = platforms.marker_of(text)
-                if marker is not None:
-                    self._mark(no + i, text, marker)
+    def _mark_lines(self, no: int, texts: list[str], sec: Section) -> None:
+        """``_mark`` the lines of a run of plain lines of ``sec`` (before they join it)."""
+        bulk = platforms.BULK.get(sec.spec.name)
+        head = len(texts) if bulk is None else max(0, platforms.HEAD_LINES - len(sec.lines))
+        runs = [(0, texts[:head], platforms.NEEDLES)]
+        if head < len(texts):
+            runs.append((head, texts[head:], bulk))
+        for start, run, needles in runs:
+            if run and platforms.may_mark("\n".join(run), needles):
+                for i, text in enumerate(run, start=no + start):
+                    marker = platforms.marker_of(text)
+                    if marker is not None:
+                        self._mark(i, text, marker)
 
     def _probed(self, text: str) -> bool:
         """The first line after a command only another platform has (``show call-home``):
-        output marks the switch as that platform; NX-OS's "% Invalid command" does not.
-        Blank lines are waited through (True: the line is done with)."""
+        output marks the switch as that platform; NX-OS's "% Invalid command" does not, nor
+        a prompt, the start of an output diag reads or a line only NX-OS prints (the command
+        printed nothing). Blank lines are waited through (True: the line is done with)."""
         if not text.strip():
             self.result.skipped_lines += 1
             return True
         no, typed, skipping = self.probe  # type: ignore[misc]
         self.probe = None
         self.skipping = skipping
-        if not (_SWITCH_ERROR.match(text) or _CARET.match(text) or _PROMPT.match(text)):
+        if not (_SWITCH_ERROR.match(text) or _CARET.match(text) or _PROMPT.match(text) or _SIGNATURE.match(text)
+                or platforms.is_nxos_line(text)):
             self._mark(no, typed, platforms.TYPED)
         return False
 

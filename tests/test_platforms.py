@@ -19,7 +19,7 @@ from diag.capture import lines_from_text
 from diag.cli import cli
 from diag.errors import DiagError
 from diag.inputs import read_sections
-from diag.platforms import MARKERS, is_nxos_line, marker_of
+from diag.platforms import _START, BULK, MARKERS, NEEDLES, is_nxos_line, marker_of, may_mark
 from diag.split import split_lines
 
 
@@ -187,10 +187,36 @@ def test_nxos_and_shared_lines_are_no_marker(line: str):
     assert marker_of(line) is None, line
 
 
-def test_every_marker_has_an_example_above():
-    """Each kind of line in diag.platforms is tested by one of the lines above."""
-    covered = {marker_of(line) for line, _ in test_lines_only_another_platform_prints.pytestmark[0].args[1]}
+def test_every_marker_has_an_example_above_and_passes_the_cheap_tests():
+    """Each kind of line in diag.platforms is tested by one of the lines above, and each passes
+    the tests that spare the other lines the markers' pattern (a needle, how it starts)."""
+    examples = [line for line, _ in test_lines_only_another_platform_prints.pytestmark[0].args[1]]
+    covered = {marker_of(line) for line in examples}
     assert set(MARKERS) <= covered, [m.what for m in set(MARKERS) - covered]
+    for line in examples:
+        assert may_mark(line) and _START.match(line), line
+        assert may_mark("some line before\n" + line + "\nsome line after")
+    for needles in BULK.values():
+        assert set(needles) <= set(NEEDLES)
+
+
+def test_marks_deep_in_long_outputs_read_in_runs(tmp_path):
+    """Lines given to the splitter in runs (a long configuration, a log) are looked at too."""
+    config = ["!Command: show running-config", "version 9.3(8)"] + [f"interface Ethernet1/{i}" for i in range(1, 400)]
+    path = write(tmp_path, "big.txt", "leaf01# show running-config\n" + "\n".join(config) + "\n")
+    assert read_sections(path)[0].foreign is None
+    path = write(tmp_path, "big.txt", "dist-sw2#show running-config\nBuilding configuration...\n\n"
+                 + "\n".join(config[2:]) + "\ncall-home\n contact-email-addr noc@contoso.example\n")
+    assert read_sections(path)[0].foreign.startswith('Cisco IOS XE output (line 2: "Building configuration..."')
+    path = write(tmp_path, "big.txt", "dist-sw2#show running-config\n" + "\n".join(config[2:])
+                 + "\ncall-home\n contact-email-addr noc@contoso.example\n")
+    assert read_sections(path)[0].foreign.startswith(f'Cisco IOS XE output (line {len(config)}: "call-home"')
+    log = [f"2023 Mar  3 09:12:{i % 60:02d} leaf01 %LICMGR-6-X: licensing event {i}" for i in range(300)]
+    path = write(tmp_path, "log.txt", "leaf01# show logging logfile\n" + "\n".join(log) + "\n")
+    assert read_sections(path)[0].foreign is None
+    path = write(tmp_path, "log.txt", "leaf01# show logging logfile\n" + "\n".join(log)
+                 + "\n*Mar  3 09:13:02.770: %SMART_LIC-6-AGENT_ENABLED: Smart Agent for Licensing is enabled\n")
+    assert read_sections(path)[0].foreign.startswith(f"Cisco IOS XE output (line {len(log) + 2}: ")
 
 
 def test_no_capture_of_the_project_shows_another_platform():
@@ -257,6 +283,10 @@ def test_a_command_only_another_platform_has_is_a_mark_once_answered():
         leaf13# show call-home
         leaf13# show callhome
         callhome enabled
+        leaf13# show call-home
+        Smart Licensing is ENABLED
+        leaf13# show call-home
+        Cisco Nexus Operating System (NX-OS) Software
         """)
     assert rejected == []
 
@@ -322,7 +352,9 @@ def test_a_device_that_also_shows_nxos_lines_is_judged_as_nxos(tmp_path):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.sampled_from(NEAR_MISSES + ["", "Registration:", "  Status: AUTHORIZED"]), min_size=1, max_size=30))
+@given(st.lists(st.sampled_from([line for line in NEAR_MISSES if "#" not in line]
+                                + ["", "Registration:", "  Status: AUTHORIZED", "leaf01# show license status"]),
+                min_size=1, max_size=30))
 def test_nxos_looking_text_is_never_called_another_platform(lines):
     result = split_lines(list(enumerate(lines, start=1)), "cap.txt")
     assert result.marks == []
