@@ -23,9 +23,10 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Marker:
     """A kind of line only ``platform`` prints. ``rank`` says how well it names the
-    platform: 2 for the platform's own banner or node name, 1 for an output a family shares
-    (IOS, IOS XE and the ASA all have ``show call-home``; named after its most common member
-    here), 0 for a command typed at a prompt (the switch's answer is better evidence)."""
+    platform: 2 for the platform's own show version banner, 1 for other lines (an IOS XR
+    node name; an output a family shares: IOS, IOS XE and the ASA all have ``show call-home``,
+    named after its most common member here), 0 for a command typed at a prompt (the
+    switch's answer is better evidence)."""
 
     platform: str
     what: str
@@ -38,7 +39,7 @@ MARKERS: tuple[Marker, ...] = (
     Marker("IOS", "the first line of an IOS show version", r"Cisco IOS Software\b", 2),
     Marker("IOS XR", "the first line of an IOS XR show version", r"Cisco IOS XR Software\b", 2),
     Marker("IOS XR", "an IOS XR node name (RP/0/RP0/CPU0:), as its prompts and log lines start",
-           r"(?:RP|LC)/\d+/(?:RP|RSP|LC)?\d+/CPU\d+:", 2),
+           r"(?:RP|LC)/\d+/(?:RP|RSP|LC)?\d+/CPU\d+:"),
     Marker("ASA", "the first line of an ASA show version",
            r"Cisco Adaptive Security Appliance Software Version\b", 2),
     Marker("FXOS", "the first line of an FXOS show version", r"Cisco Firepower Extensible Operating System\b", 2),
