@@ -134,6 +134,8 @@ def _transport(section, facts: list[Fact], rows: Rows) -> list[Fact]:
         if "PROXY_KEY" in lines:
             fact.fields["proxy_shown"] = True
             fact.lines["proxy_shown"] = lines["PROXY_KEY"]
+            # a server printed unset: its line is the evidence that there is none
+            fact.lines.setdefault("proxy_server", lines["PROXY_KEY"])
     return facts
 
 
