@@ -34,6 +34,7 @@ EXPECTED = {
     "callhome-disabled--show-callhome": "callhome disabled",
     "callhome-vrf-missing--show-ip-route": "callhome",
     "cisco-unreachable--route-not-found": "Route not found",
+    "quovadis-root-ca-fn72115--profile-ciscotac1": "https://tools.cisco.com/its/service/oddce/services/DDCEService",
     "callhome-mts-stuck-dns-cscvv67469--show-outputs":
         "sup/1397/recv   4811930     0x601    27      0x601    1397    8204    0x2b10f3    212      0x0         0x4c01204",
 }
