@@ -8,12 +8,16 @@ shows several):
 * the whole table of a VRF (no prefix asked, no filter) without ``0.0.0.0/0``: absent.
 
 A lookup of another prefix or address, and a filtered output, prove no absence: they
-give a fact only when the default route is on screen. Other routes are read (each line
+give a fact only when the default route is on screen. An output pasted without its
+command (recognised by its header) is taken for whole tables, except a table of exactly
+one route: that is what a lookup prints, and it proves nothing. Other routes are read (each line
 must be understood) but make no fact. The kind's absence proves nothing either (a VRF
 that was not shown has no fact): rules read ``present``.
 """
 
 from __future__ import annotations
+
+import re
 
 from diag.facts import Fact, declare
 from diag.parsers.base import unparsed_facts
@@ -22,6 +26,8 @@ from diag.parsers.fsm import load_fsm
 COMMAND = "show ip route"
 TEMPLATE = "cisco_nxos_show_ip_route.textfsm"
 DEFAULT = "0.0.0.0/0"
+_HEADER = re.compile(r'^\s*IP\s+Route\s+Table\s+for\s+(?:VRF|Context)\s+"')
+_ROUTE = re.compile(r"^\s*\d+\.\d+\.\d+\.\d+/\d+,\s")
 
 declare("route.default", "Whether a VRF has a default route (show ip route): one fact per route table shown", {
     "vrf": ("text", "the VRF of the table ('IP Route Table for VRF \"<vrf>\"'; else the command's vrf, "
@@ -35,6 +41,19 @@ declare("route.default", "Whether a VRF has a default route (show ip route): one
     "said": ("text", "what the output says, in a few words: '0.0.0.0/0 via 10.48.0.1 (mgmt0, static)', "
                      "'Route not found', or 'no 0.0.0.0/0 in the route table of VRF <vrf>'"),
 }, proven_by=(), produced_by=(COMMAND,))
+
+
+def _routes_per_table(section) -> dict[int, int]:
+    """How many routes each table of the section lists, by the line of its header."""
+    counts: dict[int, int] = {}
+    header = None
+    for no, text in section.lines:
+        if _HEADER.match(text):
+            header = no
+            counts[header] = 0
+        elif header is not None and _ROUTE.match(text):
+            counts[header] += 1
+    return counts
 
 
 def _said(hops: list[tuple[str, str | None, str]]) -> str:
@@ -54,6 +73,9 @@ class RouteParser:
         whole = asked is None and not section.filtered  # the whole table of each VRF shown
         lookup = asked in (DEFAULT,) and not section.filtered
         command_vrf = section.params.get("vrf")
+        # pasted without its command: a table of one route may be a lookup's answer
+        single = ({h for h, n in _routes_per_table(section).items() if n == 1}
+                  if section.origin == "content" else set())
         facts: list[Fact] = []
         table: dict | None = None  # the table being read: its VRF, header line, what it said
 
@@ -61,7 +83,7 @@ class RouteParser:
             if table is None:
                 return
             vrf, header, answered = table["vrf"], table["line"], table["answered"]
-            if not answered and whole and header is not None:
+            if not answered and whole and header is not None and header not in single:
                 facts.append(Fact("route.default", {
                     "vrf": vrf, "present": False, "said": f"no {DEFAULT} in the route table of VRF {vrf}",
                 }, {"vrf": header, "present": header, "said": header}, section, header))
