@@ -242,3 +242,19 @@ def test_mts_details_stand_in_for_the_summary():
     (finding,) = [f for f in report.findings if f.rule_id == "callhome-mts-stuck-dns-cscvv67469"]
     assert "SAP 1397" in finding.message and "holds 2 message(s)" in finding.message
     assert "VRF management" in finding.message
+
+
+def test_the_whole_profile_list_stands_for_a_filtered_configuration(tmp_path):
+    """A '| include' of the configuration shows part of the callhome block; the whole profile
+    list shows every URL: its destinations are the evidence, the fragment's give way."""
+    fragment = ("sw3# show running-config | include destination-profile\n"
+                "  destination-profile CiscoTAC-1 index 1 http http://tools.cisco.com/its/service/oddce/services/DDCEService\n")
+    listing = (DATA / "callhome-url-missing--all-profiles.ok.txt").read_text().replace("ber-sp-01", "sw3")
+    path = tmp_path / "both.txt"
+    path.write_text(fragment + listing)
+    (dev,) = devices([str(path)])
+    assert [f.get("scheme") for f in dev.store.get("callhome.destination")] == ["https"]
+    assert "callhome-url-plain-http" not in [f.rule_id for f in _analyze(path).findings]
+    # without the list, the fragment is the evidence
+    path.write_text(fragment)
+    assert "callhome-url-plain-http" in [f.rule_id for f in _analyze(path).findings]
