@@ -36,8 +36,9 @@ TRANSPORT_COMMAND = "show callhome transport"
 _BUILTIN = {"full_txt": "full-txt-destination", "short_txt": "short-txt-destination"}
 _ACTIVE = {"ACTIVE", "ENABLED", "ENABLE", "TRUE", "YES", "UP"}
 _INACTIVE = {"INACTIVE", "DISABLED", "DISABLE", "FALSE", "NO", "DOWN"}
-# An index printed before a URL: '1 http://...', 'index 1: http://...', '1) http://...'
-_INDEX = re.compile(r"^\s*(?:index\s*)?(\d+)\s*[:.)]?\s+$", re.I)
+# An index printed before a URL: '1 http://...', 'index 1: http://...', 'index:1 http://...',
+# '1) http://...'
+_INDEX = re.compile(r"^\s*(?:index\s*[:=]?\s*)?(\d+)\s*[:.)]?\s+$", re.I)
 # What an unset value prints as, beyond the placeholders every parser knows (types.to_text)
 _UNSET = re.compile(r"^(?:not\s+(?:yet\s+)?(?:configured|set(?:\s*up)?)|none|n/a|-+)$", re.I)
 
