@@ -245,6 +245,7 @@ def collect_next(not_evaluated: list[NotEvaluated], devices) -> list[Collect]:
 
 
 MTS_SUMMARY = "show system internal mts buffers summary"
+MTS_DETAILS = "show system internal mts buffers details"
 
 
 def _probe_target(dev) -> tuple[str, str]:
@@ -272,7 +273,7 @@ def _command_for(scope: str, dev) -> str:
         if queues:
             busiest = max(queues, key=lambda f: f.get("recv_q"))
             return command.replace("<sapno>", str(busiest.get("sap")))
-        if not covers(dev.coverage, MTS_SUMMARY):
+        if not (covers(dev.coverage, MTS_SUMMARY) or covers(dev.coverage, MTS_DETAILS)):
             # the SAP number comes from the buffers summary: that is the command to run first
             return scope_collect(MTS_SUMMARY)
         return command
