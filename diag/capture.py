@@ -436,10 +436,10 @@ class _Scan:
 
 
 # While the splitter skips a section of a command diag does not read, only lines that
-# could end the skip matter: a show-tech header (` or - at the start), a prompt (#), a
-# console syslog line (%), a suppression comment (diag:). The rest is counted, never
-# decoded.
-_SKIP_ANYWHERE, _SKIP_STARTS = (b"#", b"%", b"diag:"), (b"`", b"-")
+# could end the skip matter: a show-tech header (` or - at the start), a prompt (#, or '>'
+# before a space or the line's end), a console syslog line (%), a suppression comment
+# (diag:). The rest is counted, never decoded.
+_SKIP_ANYWHERE, _SKIP_STARTS = (b"#", b"%", b"diag:", b"> ", b">\n", b">\r"), (b"`", b"-")
 # Clean-up can change how a line starts (and join "di<NUL>ag:"): control characters and
 # escapes are removed, a carriage return or cursor move overwrites, a pager prompt at the
 # start is dropped, and a line that is not UTF-8 nor cp1252 is read as Latin-1, where bytes
@@ -450,10 +450,10 @@ _RISKY = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x81\x8d\x8f\x90\x9d]|\r(?
 
 
 # Lines a splitter reading a section must look at one by one: any that holds a prompt's
-# '#', a console message's '%' or a comment's '!' (suppressions), or that starts a
+# '#' or '>', a console message's '%' or a comment's '!' (suppressions), or that starts a
 # show-tech header, a Markdown fence or a banner. Between two of them, plain lines only
 # join the section (Splitter.feed_lines).
-_STATEFUL_ANYWHERE, _STATEFUL_STARTS = ("!", "#", "%"), ("`", "-", "banner ")
+_STATEFUL_ANYWHERE, _STATEFUL_STARTS = ("!", "#", "%", ">"), ("`", "-", "banner ")
 _SMALL = 1 << 18  # bytes: a chunk this small is checked for plain text at its first line
 
 

@@ -133,13 +133,16 @@ def derive(rules: RuleBook, dev, now: dt.datetime) -> dict[str, frozenset[str]]:
     return needs
 
 
-def _plan(rules: RuleBook, covered: frozenset[str], mode: str) -> list[tuple[Rule, list]]:
+def _plan(rules: RuleBook, covered: frozenset[str], mode: str, foreign: bool = False) -> list[tuple[Rule, list]]:
     """The rules that apply to a device of this mode, each with the alternatives of its
     ``requires`` that the device leaves missing (``covered``: the scopes it proves). Devices
     of a fleet share a few of these (the same commands captured): ``evaluate_device``
-    keeps the plans it made."""
+    keeps the plans it made. Another platform's device (``foreign``) gets the tool's rules
+    only (the capture itself), none about NX-OS."""
     plan = []
     for rule in rules.rules:
+        if foreign and rule.area != "tool":
+            continue
         if rule.modes and mode != "unknown" and mode not in rule.modes:
             continue
         missing = [alts for alts in rule.requires if not any(s in covered for s in alts)]
@@ -150,7 +153,8 @@ def _plan(rules: RuleBook, covered: frozenset[str], mode: str) -> list[tuple[Rul
 
 
 def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> None:
-    derived_needs = derive(rules, dev, now)
+    foreign = getattr(dev, "foreign", None) is not None  # another platform's: no NX-OS conclusion
+    derived_needs = derive(rules, dev, now) if not foreign else {}
     coverage = dev.coverage
     plans = rules.plans  # kept with the rule book: gone with it
     # what the plan depends on: the required scopes the device covers (the whole
@@ -158,12 +162,12 @@ def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> Non
     covered = rules.scopes.intersection(coverage)
     if RUNNING_CONFIG in coverage:
         covered |= rules.config_parts
-    key = (covered, dev.mode)
+    key = (covered, dev.mode, foreign)
     plan = plans.get(key)
     if plan is None:
         if len(plans) > 1024:
             plans.clear()
-        plan = plans[key] = _plan(rules, covered, dev.mode)
+        plan = plans[key] = _plan(rules, covered, dev.mode, foreign)
 
     ctx = Ctx(dev.store, coverage, now, CATALOGUE, derived_needs)
     for rule, missing, needs in plan:
@@ -241,6 +245,7 @@ def collect_next(not_evaluated: list[NotEvaluated], devices) -> list[Collect]:
 
 
 MTS_SUMMARY = "show system internal mts buffers summary"
+MTS_DETAILS = "show system internal mts buffers details"
 
 
 def _probe_target(dev) -> tuple[str, str]:
@@ -268,7 +273,7 @@ def _command_for(scope: str, dev) -> str:
         if queues:
             busiest = max(queues, key=lambda f: f.get("recv_q"))
             return command.replace("<sapno>", str(busiest.get("sap")))
-        if not covers(dev.coverage, MTS_SUMMARY):
+        if not (covers(dev.coverage, MTS_SUMMARY) or covers(dev.coverage, MTS_DETAILS)):
             # the SAP number comes from the buffers summary: that is the command to run first
             return scope_collect(MTS_SUMMARY)
         return command

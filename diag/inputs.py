@@ -11,6 +11,7 @@ from diag.commands import CommandSpec
 from diag.errors import DiagError
 from diag.facts import Fact
 from diag.model import InputInfo
+from diag.platforms import refusal
 from diag.split import Section, Splitter
 
 # Inline suppression comments become facts of a section of their own (the line they
@@ -19,6 +20,9 @@ COMMENTS = CommandSpec("(inline suppressions)", (), "", "")
 # The newest dated timestamp a terminal logger put in front of a device's lines: a clock
 # reading of the machine that logged the session (diag.reshape), in a section of its own.
 LOGGER_CLOCK = CommandSpec("(terminal logger timestamps)", (), "", "")
+# A line only another platform prints (split.Mark) is a section of its own, under its switch's
+# prompt: settling the device reads it (devices.settle), no parser does.
+PLATFORM = CommandSpec("(other platform)", (), "", "")
 
 
 def _special(path: str) -> str | None:
@@ -114,6 +118,11 @@ def read_sections(path: str, progress=None) -> tuple[InputInfo, list[Section]]:
     info.sections = len(result.sections)
     info.suppressions = result.suppressions
     sections = list(result.sections)
+    if result.marks:
+        info.foreign = result.marks[0].describe()
+    for mark in result.marks:
+        sections.append(Section(path, PLATFORM, PLATFORM.name, "platform", mark.host, mark.line,
+                                [(mark.line, mark.text)], params={"mark": mark}))
     for sup in result.suppressions:
         sections.append(Section(path, COMMENTS, COMMENTS.name, "comment", sup.host, sup.line,
                                 [(sup.line, sup.text)], params={"suppression": sup}))
@@ -138,6 +147,8 @@ def parse(sections: list[Section]) -> list[list[Fact]]:
         elif section.spec is LOGGER_CLOCK:
             out.append([Fact("clock", {"now": section.params["now"]}, {"now": section.start}, section,
                              section.start)])
+        elif section.spec is PLATFORM:
+            out.append([])
         else:
             out.append(parse_section(section))
     return out
@@ -163,6 +174,9 @@ def size(path: str) -> int:
 def refuse_if_nothing_recognised(infos: list[InputInfo], unread: list) -> None:
     """Inputs were read and none holds an output diag knows: an error, not an empty report."""
     if infos and not any(info.sections for info in infos) and not unread:
+        foreign = [(i.path, i.foreign) for i in infos if i.foreign]
+        if foreign:
+            raise DiagError(refusal(foreign))
         names = ", ".join(i.path for i in infos[:3]) + (" ..." if len(infos) > 3 else "")
         raise DiagError(f"{names}: no Smart Licensing or Call Home output recognised "
                         "(expected show license status, show running-config, show version, ...)")

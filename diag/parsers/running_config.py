@@ -48,20 +48,27 @@ _declare("callhome.block", "The callhome configuration block (one per configurat
     "proxy_port": ("int", "transport http proxy server ... port"),
     "proxy_enabled": ("bool", "True when 'transport http proxy enable' is configured"),
 }, proven_by=CALLHOME)
-_declare("callhome.destination", "An HTTP destination URL of a destination profile", {
-    "profile": ("text", "destination profile name, e.g. CiscoTAC-1"),
-    "index": ("int", "the index NX-OS gives the URL (absent in the un-indexed form)"),
-    "url": ("url", "the URL as configured"),
-    "scheme": ("text", "http or https"),
-    "host": ("text", "the host part of the URL"),
-    "path": ("text", "the path part of the URL"),
-    "host_is_ip": ("bool", "True when the host is an IPv4/IPv6 literal"),
-}, proven_by=CALLHOME)
-_declare("callhome.method", "destination-profile <name> transport-method <method>", {
-    "profile": ("text", "destination profile name"),
-    "method": ("text", "http or email"),
-    "negated": ("bool", "True for a 'no destination-profile ... transport-method' line"),
-}, proven_by=CALLHOME)
+# Kinds that show callhome destination-profile gives too (parsers/callhome_profiles.py)
+DESTINATION = ("callhome.destination", "An HTTP destination URL of a destination profile (the "
+               "configuration's 'destination-profile <name> [index <n>] http <url>', or a URL "
+               "listed by show callhome destination-profile)", {
+                   "profile": ("text", "destination profile name, e.g. CiscoTAC-1"),
+                   "index": ("int", "the index NX-OS gives the URL (absent in the un-indexed form, and "
+                                    "when show callhome destination-profile prints none)"),
+                   "url": ("url", "the URL as configured"),
+                   "scheme": ("text", "http or https"),
+                   "host": ("text", "the host part of the URL"),
+                   "path": ("text", "the path part of the URL"),
+                   "host_is_ip": ("bool", "True when the host is an IPv4/IPv6 literal"),
+               })
+METHOD = ("callhome.method", "destination-profile <name> transport-method <method> (or the "
+          "transport-method show callhome destination-profile prints, one fact per method)", {
+              "profile": ("text", "destination profile name"),
+              "method": ("text", "http or email"),
+              "negated": ("bool", "True for a 'no destination-profile ... transport-method' line"),
+          })
+_declare(*DESTINATION, proven_by=CALLHOME)
+_declare(*METHOD, proven_by=CALLHOME)
 _declare("config.interface", "An interface and the VRF it is a member of", {
     "name": ("text", "interface name as configured"),
     "key": ("text", "normalised interface name for comparisons"),
