@@ -233,12 +233,15 @@ def _peel(text: str) -> list[tuple[tuple[Layer, ...], str]]:
 
 def _recognised(text: str) -> bool:
     """Whether a line starts a capture: a prompt, a show tech-support header, a console
-    message, or a line only a supported output starts with (where diag.split opens a section)."""
+    message, a line only a supported output starts with (where diag.split opens a section),
+    or a line only another platform prints (diag.platforms: a decorated IOS XE paste is
+    recognised as one when its decoration is off)."""
+    from diag import platforms
     from diag.split import _DASHED, _SHOWTECH, _SIGNATURE, SYSLOG, prompt
 
     return (prompt(text, set()) is not None or _SIGNATURE.match(text) is not None
             or _SHOWTECH.match(text) is not None or _DASHED.match(text) is not None
-            or ("%" in text and SYSLOG.match(text) is not None))
+            or ("%" in text and SYSLOG.match(text) is not None) or platforms.marker_of(text) is not None)
 
 
 def _carries(layers: tuple[Layer, ...], text: str) -> bool:
