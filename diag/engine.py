@@ -86,14 +86,14 @@ def _place(rule: Rule, b: Binding) -> tuple[str, int, int]:
 def _finding(rule: Rule, b: Binding, ctx: Ctx, device: str, message: str | None = None) -> Finding:
     evidence = _evidence(b)
     path, line, end_line = _place(rule, b)
-    verify = tuple((command.render(b, ctx, device).strip(),
-                    expect.render(b, ctx, device).strip() if expect is not None else None)
+    verify = tuple((command.render(b, ctx, device, guard=True).strip(),
+                    expect.render(b, ctx, device, guard=True).strip() if expect is not None else None)
                    for command, expect in rule.verify)
     return Finding(
         rule_id=rule.id, severity=rule.severity_for(b, ctx), confidence=rule.confidence, title=rule.title,
         message=rule.message.render(b, ctx, device).strip() if message is None else message,
         device=device, path=path, line=line, end_line=end_line, evidence=tuple(evidence),
-        fix=rule.fix.render(b, ctx, device).strip("\n"),
+        fix=rule.fix.render(b, ctx, device, guard=True).strip("\n"),
         verify=tuple(c for c, _ in verify), references=tuple(rule.references), verify_expect=verify,
     )
 

@@ -97,9 +97,9 @@ class Section:
     head: str = ""  # text of the start line when it is the prompt / header, not output
     empty: bool = False  # an output a switch never leaves empty, left empty (a capture cut short)
     # filled by its parser (diag.parsers.layout): a hard-wrapped line joined back -> the numbers
-    # of its other pieces (quoted in the evidence), and lines whose last value looks cut
+    # of its other pieces (quoted in the evidence); a line whose last value looks cut -> that value
     joined: dict[int, tuple[int, ...]] = field(default_factory=dict, repr=False)
-    cut: set[int] = field(default_factory=set, repr=False)
+    cut: dict[int, str] = field(default_factory=dict, repr=False)
     _index: dict[int, str] | None = field(default=None, repr=False)
     budget: limits.Budget | None = field(default=None, repr=False)  # its input's (parse_section counts facts)
 

@@ -105,7 +105,7 @@ class Reflowed:
 
     lines: list[tuple[int, str]]
     joined: dict[int, tuple[int, ...]] = field(default_factory=dict)  # first piece -> the others
-    cut: set[int] = field(default_factory=set)  # lines whose last value looks cut
+    cut: dict[int, str] = field(default_factory=dict)  # line -> its last value, which looks cut
 
     def numbers(self, no: int) -> list[int]:
         """Every original line of the (possibly joined) line ``no``."""
@@ -127,7 +127,7 @@ def join(lines: list[tuple[int, str]], stands: Callable[[int, str, bool, str], b
     """
     out: list[tuple[int, str]] = []
     joined: dict[int, tuple[int, ...]] = {}
-    cut: set[int] = set()
+    cut: dict[int, str] = {}
     widths = _widths(lines)
     physical = ""  # the last piece as it was printed, to know whether it filled the width
     for no, text in lines:
@@ -148,15 +148,35 @@ def join(lines: list[tuple[int, str]], stands: Callable[[int, str, bool, str], b
                 out[-1] = (head_no, whole)
                 joined[head_no] = joined.get(head_no, ()) + (no,)
                 physical = text
-                cut.discard(head_no)
+                cut.pop(head_no, None)
                 if looks_cut(text):
-                    cut.add(head_no)
+                    cut[head_no] = whole.split()[-1]
                 continue
         out.append((no, text))
         physical = text
         if looks_cut(text):
-            cut.add(no)
+            cut[no] = text.split()[-1]
     return Reflowed(out, joined, cut)
+
+
+def cut_value(section, line: int | None, value) -> bool:
+    """Whether ``value``, read from ``line`` of ``section``, may be cut short: it ends the
+    value that ends a line which filled the terminal, with no piece after it."""
+    cut = getattr(section, "cut", None)
+    token = cut.get(line) if cut and line is not None else None
+    return bool(token) and isinstance(value, str) and bool(value) and token.endswith(value)
+
+
+def url_fields(url: str, cut: bool) -> tuple[str, str | None, str | None]:
+    """``(scheme, host, path)`` of a URL; of a URL that may be cut short, only the parts
+    it shows whole (the host when a '/' follows it, the scheme when '://' does)."""
+    from diag.types import url_parts
+
+    scheme, host, path = url_parts(url)
+    if not cut:
+        return scheme, host, path
+    rest = url.split("://", 1)[1] if "://" in url else ""
+    return scheme, (host if "/" in rest else None), None
 
 
 def _valued(rows) -> set[int]:
@@ -183,6 +203,8 @@ def read_fsm(fsm, lines: list[tuple[int, str]], section=None, bare: bool = False
     are recorded on ``section`` (``Section.joined``) for the evidence.
     """
     rows, unparsed = fsm.run(lines)
+    if section is not None:
+        section.cut.update((no, text.split()[-1]) for no, text in lines if looks_cut(text))
     unread = set(unparsed)
     pieces = set(unread)
     if bare:
@@ -216,6 +238,11 @@ def read_fsm(fsm, lines: list[tuple[int, str]], section=None, bare: bool = False
     flowed, rows, unparsed = tried
     if section is not None:
         section.joined.update(flowed.joined)
+        for head, tails in flowed.joined.items():  # a joined value is cut only if its last piece is
+            section.cut.pop(head, None)
+            for tail in tails:
+                section.cut.pop(tail, None)
+        section.cut.update(flowed.cut)
     return rows, unparsed
 
 

@@ -18,7 +18,7 @@ from diag.facts import Fact, declare
 from diag.parsers import layout, ttpconf
 from diag.parsers.clock import ZONE_FIELDS
 from diag.parsers.base import unparsed_facts
-from diag.types import to_datetime, to_release, url_parts
+from diag.types import to_datetime, to_release
 
 COMMAND = RUNNING_CONFIG
 TEMPLATE = "cisco_nxos_show_running-config.ttp"
@@ -363,11 +363,13 @@ class RunningConfigParser:
             out.append(block)
         for dest in node.child("destinations"):
             url = dest.get("url") or ""
-            scheme, host, path = url_parts(url)
+            # a URL cut at the terminal width with no piece after it: only what it shows whole
+            scheme, host, path = layout.url_fields(url, layout.cut_value(section, dest.line("url"), url))
             out.append(_fact("callhome.destination", dest, section, {
                 "profile": dest.get("profile"),
                 "index": int(dest.get("index")) if dest.get("index") else None,
-                "url": url, "scheme": scheme, "host": host, "path": path, "host_is_ip": _is_ip(host),
+                "url": url, "scheme": scheme, "host": host, "path": path,
+                "host_is_ip": _is_ip(host) if host is not None else None,
             }, {"scheme": "url", "host": "url", "path": "url", "host_is_ip": "url"}))
         for meth in node.child("methods"):
             out.append(_fact("callhome.method", meth, section, {
