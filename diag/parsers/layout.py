@@ -207,6 +207,9 @@ def read_fsm(fsm, lines: list[tuple[int, str]], section=None, bare: bool = False
         section.cut.update((no, text.split()[-1]) for no, text in lines if looks_cut(text))
     unread = set(unparsed)
     pieces = set(unread)
+    # a line the template reads may be the rest of an unread line above it (a mail client
+    # moved a URL off the line of its index)
+    pieces |= {no for (before, _), (no, _) in zip(lines, lines[1:]) if before in unread}
     if bare:
         valued = _valued(rows)
         pieces |= {no for no, text in lines if text.strip() and no not in valued}
@@ -249,9 +252,13 @@ def read_fsm(fsm, lines: list[tuple[int, str]], section=None, bare: bool = False
 # -- lost indentation -------------------------------------------------------------------
 
 
+_FIRST_WORDS: set[str] = {"no"}  # of every grammar line below: all are keywords
+
+
 def _words(*alternatives: str) -> re.Pattern:
     """A line that starts with one of ``alternatives`` (keywords separated by spaces),
     optionally in its ``no`` form, followed by the end of the line or a space."""
+    _FIRST_WORDS.update(a.split()[0] for a in alternatives)
     body = "|".join(a.replace(" ", r"\s+") for a in alternatives)
     return re.compile(rf"^(?:no\s+)?(?:{body})(?:\s|$)")
 
@@ -327,7 +334,7 @@ KEYWORDS = frozenset("""
     session-limit set sflow shutdown site-id snmp snmp-server spanning-tree speed ssh storm-control
     streetaddress switch-priority switchname switchport system tacacs-server telemetry terminal track
     transport udld update-source username version vdc vlan vni vpc vrf vrrp vsan zone zoneset
-""".split())
+""".split()) | _FIRST_WORDS
 
 
 def header_kind(text: str) -> str | None:
@@ -357,8 +364,9 @@ def config_line_stands(no: int, tail: str, at_width: bool, head: str = "") -> bo
     word = text.split(None, 1)[0]
     if not _KEYWORD.fullmatch(word):
         return False
-    if tail[:1].isspace():
-        return True  # indented: a child line, never a piece (a cut before a space keeps it)
+    if tail[:1].isspace() and not at_width:
+        return True  # indented: a child line (after a line that filled the terminal, the
+        # rest of a line cut right before a space is indented by it too)
     return word in KEYWORDS or not (at_width or _FREE_TEXT.match(head))
 
 
