@@ -232,9 +232,15 @@ def read_fsm(fsm, lines: list[tuple[int, str]], section=None, bare: bool = False
         first = join(lines, lambda no, *_: no not in pieces,
                      lambda head, no: head in unread and no in unread)
         kept: set[int] = set()
-        for tails in list(first.joined.values())[:32]:  # a few wraps per output at most
-            if attempt(set(tails)) is not None:
-                kept.update(tails)
+        budget = 32  # runs of the template: a few wraps per output at most
+        for tails in first.joined.values():
+            for k in range(len(tails), 0, -1):  # the most pieces that read (a line after them may not be one)
+                if budget == 0:
+                    break
+                budget -= 1
+                if attempt(kept | set(tails[:k])) is not None:
+                    kept.update(tails[:k])
+                    break
         tried = attempt(kept) if kept else None
         if tried is None:
             return rows, unparsed
