@@ -427,10 +427,13 @@ class Splitter:
         then the comment is read whole, and the line is its own (no output's)."""
         index, last, physical, comment = self.wrapped  # type: ignore[misc]
         self.wrapped = None
-        whole = piece_of(physical, comment, text) if last == no - 1 else None
+        if last != no - 1 or text.startswith(("`", "----")) or prompt(text, self.known_hosts):
+            return False  # a prompt or a section header is never the rest of a comment
+        whole = piece_of(physical, comment, text)
         m = _SUPPRESS.match(whole) if whole is not None else None
         if m is None:
             return False
+        self.result.dropped_lines += 1  # read into the suppression, no output's line
         sup = self.result.suppressions[index]
         again = _suppression(self.path, sup.line, whole, m.group("body"), sup.host)
         self.result.suppressions[index] = dataclasses.replace(again, text=sup.text, pieces=sup.pieces + ((no, text),))

@@ -131,7 +131,9 @@ def join(lines: list[tuple[int, str]], stands: Callable[[int, str, bool, str], b
     widths = _widths(lines)
     physical = ""  # the last piece as it was printed, to know whether it filled the width
     for no, text in lines:
-        if out and physical and text.strip():
+        # most lines are short: two that together fit a mail client's line were not wrapped
+        if (out and physical and (len(physical) >= 60 or len(physical) + len(text) >= MAIL_FILLS
+                                  or in_spaces is not None) and text.strip()):
             head_no, head = out[-1]
             glue = _fills(physical, widths)
             if glue is None and _value_goes_on(physical, text):
@@ -154,7 +156,7 @@ def join(lines: list[tuple[int, str]], stands: Callable[[int, str, bool, str], b
                 continue
         out.append((no, text))
         physical = text
-        if looks_cut(text):
+        if len(text) in widths and looks_cut(text):
             cut[no] = text.split()[-1]
     return Reflowed(out, joined, cut)
 
