@@ -303,18 +303,18 @@ BLOCKS = (
     Block(
         "interface", re.compile(r"^interface\s+\S"),
         _words("description", "vrf member", "shutdown", "mtu", "switchport", "speed", "duplex",
-               "channel-group", "ip address", "ipv6 address", "ip router", "ip ospf", "ip pim", "ip igmp",
-               "ip redirects", "ip unreachables", "ip proxy-arp", "ip local-proxy-arp", "ip dhcp",
-               "ip access-group", "ip port", "ip flow", "ip arp", "ip verify", "ip directed-broadcast",
-               "ip policy", "ip forward", "ipv6 link-local", "ipv6 nd", "ipv6 router", "ipv6 traffic-filter",
-               "ipv6 redirects", "bandwidth", "delay", "load-interval", "medium", "mode", "negotiate", "vpc",
-               "hsrp", "vrrp", "fabric forwarding", "lldp", "cdp", "storm-control", "link", "beacon",
-               "inherit", "encapsulation", "management", "autostate", "udld", "lacp", "flowcontrol",
-               "carrier-delay", "rate-mode", "member vni", "source-interface", "host-reachability",
-               "evpn multihoming", "ethernet-segment", "service-policy", "spanning-tree port",
-               "spanning-tree bpduguard", "spanning-tree bpdufilter", "spanning-tree guard",
-               "spanning-tree cost", "spanning-tree link-type", "priority-flow-control mode"),
-        _words("logging event", "snmp trap"),
+               "channel-group", "ip address", "ipv6 address", "ip router", "ip ospf", "ip redirects",
+               "ip unreachables", "ip proxy-arp", "ip local-proxy-arp", "ip port", "ip verify",
+               "ip directed-broadcast", "ip policy", "ipv6 link-local", "ipv6 traffic-filter", "ipv6 redirects",
+               "bandwidth", "delay", "load-interval", "medium", "mode", "negotiate", "fabric forwarding",
+               "storm-control", "link", "beacon", "inherit", "encapsulation", "autostate", "flowcontrol",
+               "carrier-delay", "rate-mode", "member vni", "host-reachability", "ethernet-segment",
+               "priority-flow-control mode"),
+        # also global commands: 'lacp system-priority', 'udld aggressive', 'vpc domain 1',
+        # 'spanning-tree port type edge bpduguard default', 'ip pim rp-address', ...
+        _words("logging event", "snmp trap", "lacp", "udld", "lldp", "cdp", "vpc", "hsrp", "vrrp",
+               "spanning-tree", "service-policy", "source-interface", "evpn", "ip pim", "ip igmp", "ip dhcp",
+               "ip arp", "ip flow", "ip access-group", "ip forward", "ipv6 nd", "ipv6 router", "ipv6 dhcp"),
     ),
 )
 _BY_KIND = {b.kind: b for b in BLOCKS}
@@ -446,7 +446,7 @@ def renest(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return out
 
 
-_LOOKAHEAD = 64  # lines: no NX-OS block the parser reads is longer when flattened
+_LOOKAHEAD = 64  # lines looked at after a line whose block is in doubt (a decisive line comes sooner)
 
 
 def _known(text: str) -> bool:
