@@ -340,3 +340,20 @@ def test_a_wrapped_failure_reason_is_read_whole(tmp, how):
     assert findings(report, mapping) == findings(clean_report, {n: n for n in range(1, len(lines) + 2)})
     reasons = [f for f in report.findings if "Couldn't resolve host name tools.cisco.com" in f.message]
     assert reasons, [f.message for f in report.findings]
+
+
+@pytest.mark.parametrize("how", ["terminal", "mail"])
+def test_a_wrapped_suppression_comment_still_suppresses(tmp, how):
+    lines = FLAT_CALLHOME.splitlines()
+    lines[8:15] = ["  " + line for line in lines[8:15]]
+    comment = ("  ! diag: ignore callhome-url-plain-http -- lab switch: plain HTTP to the on-prem "
+               "satellite is accepted until change CHG-5521 closes")
+    lines.insert(12, comment)  # right above the destination line
+    new, _ = terminal(lines) if how == "terminal" else mail(lines)
+    assert len(new) > len(lines) + 1  # the comment is two lines now, the URL too
+    report = check(tmp, f"suppressed-{how}.txt", "\n".join(new) + "\n")
+    ids = {f.rule_id for f in report.findings}
+    assert "callhome-url-plain-http" not in ids and "suppression-without-reason" not in ids
+    assert "unparsed-output" not in ids and "callhome-disabled" not in ids
+    [gone] = [s for s in report.suppressed if s.finding.rule_id == "callhome-url-plain-http"]
+    assert gone.by.reason.endswith("until change CHG-5521 closes") and gone.by.line == 13
