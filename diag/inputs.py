@@ -124,8 +124,12 @@ def read_sections(path: str, progress=None) -> tuple[InputInfo, list[Section]]:
         sections.append(Section(path, PLATFORM, PLATFORM.name, "platform", mark.host, mark.line,
                                 [(mark.line, mark.text)], params={"mark": mark}))
     for sup in result.suppressions:
-        sections.append(Section(path, COMMENTS, COMMENTS.name, "comment", sup.host, sup.line,
-                                [(sup.line, sup.text)], params={"suppression": sup}))
+        section = Section(path, COMMENTS, COMMENTS.name, "comment", sup.host, sup.line,
+                          [(sup.line, sup.text)], params={"suppression": sup})
+        if sup.pieces:  # a comment hard-wrapped over several lines: the evidence quotes each
+            section.lines.extend(sup.pieces)
+            section.joined = {sup.line: tuple(no for no, _ in sup.pieces)}
+        sections.append(section)
     deco = stats.decoration
     if deco is not None and result.sections:
         for host, (when, no, text) in deco.clocks.items():

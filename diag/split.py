@@ -18,6 +18,7 @@ single streaming pass: memory is bounded by the supported sections' size, which
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from typing import Iterable
 
 from diag import limits, platforms
 from diag.commands import BY_NAME, KEYWORDS, RUNNING_CONFIG, SPECS, CommandSpec, Resolved, resolve
+from diag.parsers.layout import may_continue, piece_of
 
 _PROMPT = re.compile(
     r"^(?P<node>(?:RP|LC)/\d+/(?:RP|RSP|LC)?\d+/CPU\d+:)?"  # IOS XR: RP/0/RP0/CPU0:router#
@@ -94,6 +96,10 @@ class Section:
     rejected: str | None = None  # the switch refused the command
     head: str = ""  # text of the start line when it is the prompt / header, not output
     empty: bool = False  # an output a switch never leaves empty, left empty (a capture cut short)
+    # filled by its parser (diag.parsers.layout): a hard-wrapped line joined back -> the numbers
+    # of its other pieces (quoted in the evidence); a line whose last value looks cut -> that value
+    joined: dict[int, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    cut: dict[int, str] = field(default_factory=dict, repr=False)
     _index: dict[int, str] | None = field(default=None, repr=False)
     budget: limits.Budget | None = field(default=None, repr=False)  # its input's (parse_section counts facts)
 
@@ -126,6 +132,7 @@ class Suppression:
     reason: str | None
     text: str
     host: str | None = None
+    pieces: tuple[tuple[int, str], ...] = ()  # the rest of a hard-wrapped comment: (line, text)
 
     def applies_to(self, rule_id: str) -> bool:
         return rule_id in self.rules or "all" in self.rules
@@ -168,6 +175,19 @@ def _keep(spec: CommandSpec):
     if found is False:
         found = _KEEP[spec.name] = re.compile(spec.keep).search if spec.keep else None
     return found
+
+
+# The start of a log message of its own (a date, a %FACILITY-N-MNEMONIC, 'process[pid]:')
+_LOG_START = re.compile(r"^\s*(?:\*?(?:\d{4}\s+)?[A-Z][a-z]{2}\s+\d{1,2}\s+\d|%[A-Z]|\S+\[\d+\]:)")
+
+
+def _kept(keep, lines: list[tuple[int, str]], no: int, text: str) -> bool:
+    """Whether a line of an output with a keep pattern (a log) is kept: it matches, or it
+    may be the hard-wrapped rest of the kept line right above it (the parser joins them)."""
+    if keep(text) is not None:
+        return True
+    return (bool(lines) and lines[-1][0] == no - 1 and _LOG_START.match(text) is None
+            and may_continue(lines[-1][1], text))
 
 
 def _suppression(path: str, no: int, text: str, body: str, host: str | None) -> Suppression:
@@ -232,6 +252,9 @@ class Splitter:
         self.probe: tuple[int, str, str] | None = None  # an other platform's command, until its output shows
         self.marks: dict[str | None, Mark] = {}  # the best other platform's line of each switch
         self.budget = limits.Budget(path)  # what is kept counts against diag.limits
+        # the suppression comment just read, whose rest a hard wrap may have put on the
+        # next line: (its index in the result, its last line, that line as printed, the comment)
+        self.wrapped: tuple[int, int, str, str] | None = None
 
     # -- section boundaries -------------------------------------------------
     def _close(self) -> None:
@@ -306,6 +329,10 @@ class Splitter:
     def feed_lines(self, no: int, texts: list[str]) -> None:
         """Plain lines numbered from ``no`` that hold no '!', '#' or '%' and start no
         header, fence or banner: what ``feed`` would do with each of them, at once."""
+        while texts and self.wrapped is not None and self._comment_piece(no, texts[0]):
+            no, texts = no + 1, texts[1:]
+        if not texts:
+            return
         cur = self.current
         assert cur is not None
         self._mark_lines(no, texts, cur)
@@ -316,7 +343,9 @@ class Splitter:
             cur.lines.extend(numbered)
             self.budget.kept(no + len(texts) - 1, len(texts), sum(map(len, texts)), cur)
             return
-        cur.lines.extend(pair for pair in numbered if keep(pair[1]) is not None)
+        for n, text in numbered:
+            if _kept(keep, cur.lines, n, text):
+                cur.lines.append((n, text))
         added = len(cur.lines) - before
         self.result.dropped_lines += len(texts) - added
         if added:
@@ -393,8 +422,28 @@ class Splitter:
         self.result.skipped_lines += len(lines)
 
     # -- per line -----------------------------------------------------------
+    def _comment_piece(self, no: int, text: str) -> bool:
+        """Whether line ``no`` is the hard-wrapped rest of the suppression comment above it:
+        then the comment is read whole, and the line is its own (no output's)."""
+        index, last, physical, comment = self.wrapped  # type: ignore[misc]
+        self.wrapped = None
+        if last != no - 1 or text.startswith(("`", "----")) or prompt(text, self.known_hosts):
+            return False  # a prompt or a section header is never the rest of a comment
+        whole = piece_of(physical, comment, text)
+        m = _SUPPRESS.match(whole) if whole is not None else None
+        if m is None:
+            return False
+        self.result.dropped_lines += 1  # read into the suppression, no output's line
+        sup = self.result.suppressions[index]
+        again = _suppression(self.path, sup.line, whole, m.group("body"), sup.host)
+        self.result.suppressions[index] = dataclasses.replace(again, text=sup.text, pieces=sup.pieces + ((no, text),))
+        self.wrapped = (index, no, text, whole)
+        return True
+
     def feed(self, no: int, text: str) -> None:
         if self.probe is not None and self._probed(text):
+            return
+        if self.wrapped is not None and self._comment_piece(no, text):
             return
         self._feed(no, text)
         marker = platforms.marker_of(text)
@@ -407,6 +456,7 @@ class Splitter:
             if m:
                 self.budget.suppression(no)
                 self.result.suppressions.append(_suppression(self.path, no, text, m.group("body"), self.host))
+                self.wrapped = (len(self.result.suppressions) - 1, no, text, text)
             else:
                 cut = _trailing_suppression(text)
                 if cut is not None:
@@ -415,6 +465,7 @@ class Splitter:
                     at, body = cut
                     self.budget.suppression(no)
                     self.result.suppressions.append(_suppression(self.path, no, text[at:], body, self.host))
+                    self.wrapped = (len(self.result.suppressions) - 1, no, text, text[at:])
                     text = text[:at].rstrip()
         if self.banner is not None or (text.startswith("banner ") and self.current is not None
                                        and self.current.spec.name == "show running-config"):
@@ -456,7 +507,7 @@ class Splitter:
                     else:
                         self._open_content(name, no)
             keep = _keep(self.current.spec)
-            if keep is not None and keep(text) is None:
+            if keep is not None and not _kept(keep, self.current.lines, no, text):
                 self.result.dropped_lines += 1
                 return
             self.current.lines.append((no, text))

@@ -28,7 +28,7 @@ import re
 from diag.facts import Fact, declare
 from diag.parsers import running_config  # declares callhome.destination / callhome.method first
 from diag.parsers.base import FactMap, Rows, TextFSMParser
-from diag.types import url_parts
+from diag.parsers.layout import cut_value, url_fields
 
 PROFILE_COMMAND = "show callhome destination-profile"
 TRANSPORT_COMMAND = "show callhome transport"
@@ -55,9 +55,15 @@ def _is_ip(host: str) -> bool:
         return False
 
 
-def _index(text: str, url: str) -> int | None:
-    """The index printed before ``url`` on its line, if any."""
+def _index(text: str, url: str, wrapped: bool = False) -> int | None:
+    """The index printed before ``url`` on its line, if any. Of a URL hard-wrapped over
+    several lines (``wrapped``), ``text`` is the first piece: the URL starts in it, or
+    on the next line when a mail client moved it there whole."""
     at = text.find(url)
+    if at < 0 and wrapped:
+        at = text.rfind(url[:8])
+        if at < 0:
+            text, at = text.rstrip() + " ", len(text.rstrip()) + 1
     if at <= 0:
         return None
     m = _INDEX.match(text[:at])
@@ -109,9 +115,11 @@ def _profiles(section, facts: list[Fact], rows: Rows) -> list[Fact]:
         out.append(fact)
         # one callhome.destination fact per URL, each pointing at its own line
         for url, no in zip(urls, where):
-            scheme, host, path = url_parts(url)
-            fields = {"profile": profile, "index": _index(section.text(no), url), "url": url,
-                      "scheme": scheme, "host": host, "path": path, "host_is_ip": _is_ip(host)}
+            # a URL cut at the terminal width with no piece after it: only what it shows whole
+            scheme, host, path = url_fields(url, cut_value(section, no, url))
+            fields = {"profile": profile, "index": _index(section.text(no), url, no in section.joined), "url": url,
+                      "scheme": scheme, "host": host, "path": path,
+                      "host_is_ip": _is_ip(host) if host is not None else None}
             fields = {k: v for k, v in fields.items() if v is not None}
             out.append(Fact("callhome.destination", fields, {k: no for k in fields}, section))
     return sorted(out + [f for f in facts if f.kind != "callhome.profile"], key=lambda f: f.line)
