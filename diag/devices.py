@@ -437,11 +437,15 @@ STALE_MARGIN = dt.timedelta(days=2)
 
 
 def capture_clock(dev: Device) -> tuple[dt.datetime, str] | None:
-    """The newest clock reading in the device's own output, and where it was read."""
+    """The newest clock reading in the device's own output, and where it was read: a clock
+    the switch printed, else the newest dated timestamp a terminal logger gave its lines,
+    else the newest log line."""
     best: tuple[dt.datetime, str] | None = None
     # 'show clock' names its zone; the '!Time:' line of a configuration is local time
     # without one (read as UTC): east of UTC it would run hours ahead. A zoned reading wins.
-    clocks = dev.store.get("clock")
+    # A terminal logger's timestamp (diag.reshape) is the clock of the machine that logged the
+    # session: it counts only when the switch printed none.
+    clocks = [f for f in dev.store.get("clock") if f.section.origin != "logger"]
     zoned = [f for f in clocks if f.section.command == "show clock"]
     for fact in zoned or clocks:
         now = fact.get("now")
@@ -452,6 +456,12 @@ def capture_clock(dev: Device) -> tuple[dt.datetime, str] | None:
             now, where = _site_zone(dev, fact, now, where)
         if best is None or now > best[0]:
             best = (now, where)
+    if best is not None:
+        return best
+    for fact in dev.store.get("clock"):
+        now = fact.get("now")
+        if fact.section.origin == "logger" and isinstance(now, dt.datetime) and (best is None or now > best[0]):
+            best = (now, f"newest terminal logger timestamp ({fact.path}:{fact.line})")
     if best is not None:
         return best
     for fact in dev.store.get("log.event"):

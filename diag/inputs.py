@@ -17,6 +17,9 @@ from diag.split import Section, Splitter
 # Inline suppression comments become facts of a section of their own (the line they
 # stand on may lie outside any command output, e.g. above a config's first line).
 COMMENTS = CommandSpec("(inline suppressions)", (), "", "")
+# The newest dated timestamp a terminal logger put in front of a device's lines: a clock
+# reading of the machine that logged the session (diag.reshape), in a section of its own.
+LOGGER_CLOCK = CommandSpec("(terminal logger timestamps)", (), "", "")
 # A line only another platform prints (split.Mark) is a section of its own, under its switch's
 # prompt: settling the device reads it (devices.settle), no parser does.
 PLATFORM = CommandSpec("(other platform)", (), "", "")
@@ -127,6 +130,13 @@ def read_sections(path: str, progress=None) -> tuple[InputInfo, list[Section]]:
             section.lines.extend(sup.pieces)
             section.joined = {sup.line: tuple(no for no, _ in sup.pieces)}
         sections.append(section)
+    deco = stats.decoration
+    if deco is not None and result.sections:
+        for host, (when, no, text) in deco.clocks.items():
+            if host is None and result.hosts:
+                continue  # stamped before the session's first prompt: no device of its own
+            sections.append(Section(path, LOGGER_CLOCK, LOGGER_CLOCK.name, "logger", host, no, [(no, text)],
+                                    params={"now": when}))
     return info, sections
 
 
@@ -138,6 +148,9 @@ def parse(sections: list[Section]) -> list[list[Fact]]:
     for section in sections:
         if section.spec is COMMENTS:
             out.append([_suppression_fact(section)])
+        elif section.spec is LOGGER_CLOCK:
+            out.append([Fact("clock", {"now": section.params["now"]}, {"now": section.start}, section,
+                             section.start)])
         elif section.spec is PLATFORM:
             out.append([])
         else:
