@@ -350,7 +350,8 @@ RUNNING_CONFIG_SHAPES: dict[str, dict[str, list]] = {
                                "  transport http proxy server proxy.example.net"),
         "proxy_port": _child(CALLHOME, "  transport http proxy server 192.0.2.10 port 3128",
                              "  transport http proxy server proxy.example.net port 8080"),
-        "proxy_enabled": _child(CALLHOME, "  transport http proxy enable"),
+        # without its 'callhome' line, a block read from its other lines never says False
+        "proxy_enabled": _under(CALLHOME, "  transport http proxy enable"),
     },
     "callhome.destination": {
         field: _child(CALLHOME, *(f"  destination-profile {profile} {index}http {url}"

@@ -214,7 +214,6 @@ def test_ki4_is_not_evaluated_when_the_filter_hides_the_callhome_vrf(tmp_path):
     assert open_rule(report, "callhome-mts-stuck-dns-cscvv67469") is not None
 
 
-@pytest.mark.xfail(strict=True, reason="needs orphan config lines (regrammar branch)")
 def test_ki4_fires_on_the_lines_a_filter_shows_without_their_callhome_parent(tmp_path):
     """'| include name-server|domain-lookup|http' shows the CiscoTAC-1 URL and 'transport http
     use-vrf' without the 'callhome' line: read as the callhome block's, they settle the VRF."""

@@ -97,14 +97,14 @@ def test_each_golden_filtered_to_its_fields_keeps_them(raw: Path):
     """``| include :`` drops the block headers' context (each field line stays, without the
     lines between): every field of the blocks whose fields are named keeps its value and
     line, and a failure reason still goes to the attempt above it."""
-    from diag.filters import apply, parse_pipes
+    from test_filters import run_filter
 
     lines = list(read_lines(str(raw)))
     typed: list[tuple[int, str]] = []
     for section in split_lines(iter(lines), raw.name).sections:
         if section.spec.name != STATUS or section.origin != "prompt":
             pytest.skip("a golden without a prompt")
-        shown = apply(parse_pipes(("include :",)), [text for _, text in section.lines])
+        shown = run_filter(STATUS, [text for _, text in section.lines], ("include :",))
         typed.append((section.start, section.head.rstrip() + " | include :"))
         typed.extend(section.lines[i] for i in shown)
     typed.append((lines[-1][0] + 1, "switch#"))
