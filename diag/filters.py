@@ -249,6 +249,10 @@ class Chain:
 
     lines: tuple[str, ...]
     needed: tuple[bool, ...]
+    # the parser reads the line under its parent only by its indentation (a line also valid
+    # at the top level, such as 'ip name-server' under a 'vrf context'): an output that
+    # shows no indented line at all may have lost it, and proves nothing with this chain
+    indented: bool = False
 
     @property
     def read(self) -> tuple[str, ...]:
@@ -313,6 +317,11 @@ def _under(parent: str, *children: str) -> list[Chain]:
     return [Chain((parent, child), (True, True)) for child in children]
 
 
+def _nested(parent: str, *children: str) -> list[Chain]:
+    """Children read only with their parent, and only by their indentation."""
+    return [Chain((parent, child), (True, True), indented=True) for child in children]
+
+
 def _child(parent: str, *children: str) -> list[Chain]:
     """Children read with or without their parent."""
     return [Chain((parent, child), (False, True)) for child in children]
@@ -322,15 +331,21 @@ def _lines(*lines: str) -> list[Chain]:
     return [Chain((line,), (True,)) for line in lines]
 
 
+# Values of every kind, among them one of each from no pool a pattern typed for another
+# switch would name (zq-7.invalid, 203.0.113.77, VRF-Q7): a pattern that passes for a
+# keyword only by naming the values it saw ('| include 10\\.|cisco') proves nothing.
 _URLS = ("https://tools.cisco.com/its/service/oddce/services/DDCEService",
          "http://10.20.30.40/Transportgateway/services/DeviceRequestHandler",
-         "https://ssm-onprem.example.net:443/Transportgateway/services/DeviceRequestHandler")
+         "https://ssm-onprem.example.net:443/Transportgateway/services/DeviceRequestHandler",
+         "https://zq-7.invalid/zq")
 _DATES = ("Mar 01 10:00:00 2023 UTC", "Dec 24 23:59:59 2024 CET", "Jul 04 08:15:00 2025 EDT")
 
+_INTERFACES = ("mgmt0", "Vlan27", "loopback0", "Ethernet1/49", "port-channel10", "nve1", "Tunnel7")
+
 RUNNING_CONFIG_SHAPES: dict[str, dict[str, list]] = {
-    "config.version": {field: [("version 9.3(8) Bios:version 05.45",), ("version 10.2(5)",)]
+    "config.version": {field: [("version 9.3(8) Bios:version 05.45",), ("version 10.2(5)",), ("version 7.0(3)I7(9)",)]
                        for field in ("", "release")},
-    "config.hostname": {field: [("hostname leaf01",), ("switchname spine-2",)] for field in ("", "name")},
+    "config.hostname": {field: [("hostname leaf01",), ("switchname spine-2",), ("hostname zq-7",)] for field in ("", "name")},
     # the callhome block's lines, but for 'enable', exist nowhere else: shown without their
     # parent (| include use-vrf) they still belong to it, when the parser reads them so
     # (tests/test_filters.py holds each chain to the parser: read alone, it gives its field
@@ -338,24 +353,28 @@ RUNNING_CONFIG_SHAPES: dict[str, dict[str, list]] = {
     "callhome.block": {
         "": [(CALLHOME,)],
         "enabled": _under(CALLHOME, "  enable"),
-        "email": _child(CALLHOME, "  email-contact sch-smart-licensing@cisco.com", "  email-contact noc@example.net"),
-        "phone": _child(CALLHOME, "  phone-contact +1-408-555-0100", "  phone-contact +33-1-70-00-00-00"),
-        "street": _child(CALLHOME, "  streetaddress 170 West Tasman Dr, San Jose CA", "  streetaddress Bldg 4, Hall B"),
-        "contract_id": _child(CALLHOME, "  contract-id 91234567", "  contract-id SVC-CNT-77"),
-        "customer_id": _child(CALLHOME, "  customer-id ACME-42", "  customer-id 100200"),
-        "site_id": _child(CALLHOME, "  site-id DC2", "  site-id 3301"),
+        "email": _child(CALLHOME, "  email-contact sch-smart-licensing@cisco.com", "  email-contact noc@example.net",
+                        "  email-contact zq7@zq-7.invalid"),
+        "phone": _child(CALLHOME, "  phone-contact +1-408-555-0100", "  phone-contact +33-1-70-00-00-00", "  phone-contact 77"),
+        "street": _child(CALLHOME, "  streetaddress 170 West Tasman Dr, San Jose CA", "  streetaddress Bldg 4, Hall B",
+                         "  streetaddress Zq 7"),
+        "contract_id": _child(CALLHOME, "  contract-id 91234567", "  contract-id SVC-CNT-77", "  contract-id zq7"),
+        "customer_id": _child(CALLHOME, "  customer-id ACME-42", "  customer-id 100200", "  customer-id zq7"),
+        "site_id": _child(CALLHOME, "  site-id DC2", "  site-id 3301", "  site-id zq7"),
         "vrf": _child(CALLHOME, "  transport http use-vrf management", "  transport http use-vrf default",
-                      "  transport http use-vrf OOB-MGMT"),
+                      "  transport http use-vrf OOB-MGMT", "  transport http use-vrf VRF-Q7"),
         "proxy_server": _child(CALLHOME, "  transport http proxy server 192.0.2.10 port 8080",
-                               "  transport http proxy server proxy.example.net"),
+                               "  transport http proxy server proxy.example.net",
+                               "  transport http proxy server zq-7.invalid port 77"),
         "proxy_port": _child(CALLHOME, "  transport http proxy server 192.0.2.10 port 3128",
-                             "  transport http proxy server proxy.example.net port 8080"),
+                             "  transport http proxy server proxy.example.net port 8080",
+                             "  transport http proxy server 203.0.113.77 port 77"),
         # without its 'callhome' line, a block read from its other lines never says False
         "proxy_enabled": _under(CALLHOME, "  transport http proxy enable"),
     },
     "callhome.destination": {
         field: _child(CALLHOME, *(f"  destination-profile {profile} {index}http {url}"
-                                  for profile in ("CiscoTAC-1", "full_txt") for index in ("", "index 1 ")
+                                  for profile in ("CiscoTAC-1", "full_txt", "ZQ-7") for index in ("", "index 1 ")
                                   for url in _URLS))
         for field in ("", "profile", "index", "url", "scheme", "host", "path", "host_is_ip")
     },
@@ -363,42 +382,44 @@ RUNNING_CONFIG_SHAPES: dict[str, dict[str, list]] = {
         field: _child(CALLHOME, "  destination-profile CiscoTAC-1 transport-method http",
                       "  destination-profile CiscoTAC-1 transport-method email",
                       "  no destination-profile CiscoTAC-1 transport-method email",
-                      "  destination-profile short_txt transport-method email")
+                      "  destination-profile short_txt transport-method email",
+                      "  destination-profile ZQ-7 transport-method http")
         for field in ("", "profile", "method", "negated")
     },
     "config.interface": {
-        "": [("interface mgmt0",), ("interface Vlan27",), ("interface loopback0",), ("interface Ethernet1/49",),
-             ("interface port-channel10",)],
-        "name": [("interface mgmt0",), ("interface Vlan27",), ("interface Ethernet1/49",)],
-        "key": [("interface mgmt0",), ("interface Vlan27",), ("interface Ethernet1/49",)],
-        "vrf": [("interface mgmt0",), *_under("interface Vlan27", "  vrf member PROD"),
+        **{field: _lines(*(f"interface {name}" for name in _INTERFACES)) for field in ("", "name", "key")},
+        "vrf": [*_lines(*(f"interface {name}" for name in _INTERFACES)),
+                *_under("interface Vlan27", "  vrf member PROD"),
                 *_under("interface loopback0", "  vrf member management"),
-                *_under("interface Ethernet1/49", "  vrf member default")],
+                *_under("interface Ethernet1/49", "  vrf member default"),
+                *_under("interface nve1", "  vrf member VRF-Q7")],
     },
     "config.http_source": {
         field: [("ip http source-interface mgmt0",), ("ip http source-interface Vlan27",),
-                ("ip http source-interface loopback0 vrf management",)]
+                ("ip http source-interface loopback0 vrf management",), ("ip http source-interface Tunnel7 vrf VRF-Q7",)]
         for field in ("", "interface", "key", "vrf")
     },
     "config.name_server": {
         field: [("ip name-server 192.0.2.53",), ("ip name-server 2001:db8::53 198.51.100.53 use-vrf management",),
-                *_under("vrf context management", "  ip name-server 192.0.2.53 198.51.100.53"),
-                *_under("vrf context PROD", "  ip name-server 10.1.1.53")]
+                *_nested("vrf context management", "  ip name-server 192.0.2.53 198.51.100.53"),
+                *_nested("vrf context PROD", "  ip name-server 10.1.1.53"),
+                ("ip name-server 203.0.113.77 use-vrf VRF-Q7",), *_nested("vrf context VRF-Q7", "  ip name-server 203.0.113.77")]
         for field in ("", "server", "vrf")
     },
     "config.domain_lookup": {
         field: [("ip domain-lookup",), ("no ip domain-lookup",),
-                *_under("vrf context management", "  no ip domain-lookup")]
+                *_nested("vrf context management", "  no ip domain-lookup"),
+                *_nested("vrf context VRF-Q7", "  no ip domain-lookup")]
         for field in ("", "enabled", "vrf")
     },
     "config.ip_host": {
         field: [("ip host tools.cisco.com 72.163.4.38",), ("ip host smartreceiver.cisco.com 146.112.59.25",),
-                ("ip host ssm-onprem 10.20.30.40",)]
+                ("ip host ssm-onprem 10.20.30.40",), ("ip host zq-7.invalid 203.0.113.77",)]
         for field in ("", "name", "addresses")
     },
     "config.ntp_server": {
         field: [("ntp server 192.0.2.123",), ("ntp server 2001:db8::123 prefer use-vrf management",),
-                ("ntp server time.example.net key 1 use-vrf default",)]
+                ("ntp server time.example.net key 1 use-vrf default",), ("ntp server 203.0.113.77 use-vrf VRF-Q7",)]
         for field in ("", "server", "vrf", "prefer")
     },
     "config.license_smart_enable": {"": [("license smart enable",)], "enabled": [("license smart enable",)]},
@@ -406,14 +427,15 @@ RUNNING_CONFIG_SHAPES: dict[str, dict[str, list]] = {
         field: [("license smart transport smart",), ("license smart transport callhome",),
                 ("license smart url smart https://smartreceiver.cisco.com/licservice/license",),
                 ("license smart url cslu http://cslu.example.net:8182/cslu/v1/pi",),
-                ("license smart vrf management",), ("license smart proxy address 192.0.2.10 port 8080",)]
+                ("license smart vrf management",), ("license smart proxy address 192.0.2.10 port 8080",),
+                ("license smart url cslu https://zq-7.invalid/zq",), ("license smart vrf VRF-Q7",)]
         for field in ("", "setting", "value", "url")
     },
-    "config.vrf_context": {"": [("vrf context management",), ("vrf context PROD",)],
-                           "name": [("vrf context management",), ("vrf context PROD",)]},
+    "config.vrf_context": {field: [("vrf context management",), ("vrf context PROD",), ("vrf context VRF-Q7",)]
+                           for field in ("", "name")},
     "config.clock_zone": {
         field: [("clock timezone CET 1 0",), ("clock timezone PST -8 0",),
-                ("clock summer-time CEST 5 Sun Mar 02:00 5 Sun Oct 03:00 60",)]
+                ("clock summer-time CEST 5 Sun Mar 02:00 5 Sun Oct 03:00 60",), ("clock timezone ZQT 5 30",)]
         for field in ("", "zone", "offset_minutes", "summer")
     },
 }
@@ -434,7 +456,7 @@ def _attempt(name: str) -> list:
 
 def _reason(name: str) -> list:
     return [(f"  {name}: FAILED on {d}", f"    Failure reason: {r}") for d in _DATES
-            for r in ("Fail to send out Call Home HTTP message.", "{\"token\":[\"The token has expired.\"]}")]
+            for r in ("Fail to send out Call Home HTTP message.", "{\"token\":[\"The token has expired.\"]}", "zq7")]
 
 
 def _dated(name: str) -> list:
@@ -445,8 +467,10 @@ LICENSE_STATUS_SHAPES: dict[str, dict[str, list]] = {
     "license.smart": {"enabled": _status_lines("Smart Licensing is ENABLED", "Smart Licensing is DISABLED")},
     "license.registration": {
         "status": _REG_STATUS,
-        "smart_account": _status_lines("  Smart Account: Acme Networks", "  Smart Account: Paris DC As of Jun 03"),
-        "virtual_account": _status_lines("  Virtual Account: DC-Fabric", "  Virtual Account: Campus-East"),
+        "smart_account": _status_lines("  Smart Account: Acme Networks", "  Smart Account: Paris DC As of Jun 03",
+                                       "  Smart Account: zq7"),
+        "virtual_account": _status_lines("  Virtual Account: DC-Fabric", "  Virtual Account: Campus-East",
+                                         "  Virtual Account: zq7"),
         "export_control": _status_lines("  Export-Controlled Functionality: Allowed",
                                         "  Export-Controlled Functionality: Not Allowed"),
         "initial_result": _attempt("Initial Registration"),
@@ -500,6 +524,20 @@ SHAPES: dict[str, dict[str, dict[str, list[Chain]]]] = {
     "show running-config": _chains(RUNNING_CONFIG_SHAPES),
     "show license status": _chains(_any_line(LICENSE_STATUS_SHAPES)),
 }
+
+
+def unindented(command: str, shown: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+    """What a filtered output that holds no indented line proves (``shows`` gave ``shown``):
+    the same, but for the fields of chains read by their indentation (``Chain.indented``).
+    Such an output may be a paste that lost its indentation, where a 'vrf context' child
+    reads as a global line."""
+    table = SHAPES.get(command, {})
+    out = {}
+    for kind, fields in shown.items():
+        kept = frozenset(f for f in fields if not any(c.indented for c in table.get(kind, {}).get(f, ())))
+        if kept:
+            out[kind] = kept
+    return out
 
 
 @functools.lru_cache(maxsize=1024)

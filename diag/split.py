@@ -641,6 +641,10 @@ def _finish(sec: Section) -> None:
             return
         if text.strip() and not _CARET.match(text):
             break
+    if sec.shows and not any(t[:1].isspace() and t.strip() for _, t in sec.lines):
+        from diag.filters import unindented
+
+        sec.shows = unindented(sec.spec.name, sec.shows)
     if sec.spec.name != RUNNING_CONFIG:
         return
     for _, text in sec.lines[:6]:

@@ -10,6 +10,7 @@ and field ``shows`` claims the same facts as the unfiltered output.
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -222,6 +223,11 @@ def test_each_shape_is_read_as_its_fact(command, kind, field, chain):
         offset = len(chain.lines) - len(chain.read)  # the lines left out come first
         assert [f.lines.get(field) for f in alone] == [
             None if f.lines.get(field) is None else f.lines[field] - offset for f in whole]
+    if field and len(chain.read) > 1 and not chain.indented:
+        # read without its indentation (a paste that lost it), it reads the same: only a
+        # chain marked 'indented' depends on it
+        flat = _facts(command, [line.lstrip() for line in chain.read], True, kind)
+        assert [f.get(field) for f in flat] == [f.get(field) for f in alone], f"{chain} needs its indentation"
 
 
 # -- shows, held to the switch ----------------------------------------------------------
@@ -250,17 +256,22 @@ def run_filter(command: str, lines: list[str], pipes: tuple[str, ...]) -> list[i
     return None if shown is None else sorted(i for g in shown for i in groups[g])
 
 
-def _facts_by_claim(command: str, lines: list[str], shown: list[int] | None, pipes: tuple[str, ...]):
-    """Per kind ``shows`` claims (with the singleton rule of engine._shows): the claimed
-    fields of each fact, from the filtered output and from the whole one."""
+def _facts_by_claim(command: str, lines: list[str], shown: list[int] | None, pipes: tuple[str, ...],
+                    flattened: bool = False):
+    """Per kind the filtered output proves (its Section.shows, with the singleton rule of
+    engine._shows): the claimed fields of each fact, from the filtered output (pasted
+    without its indentation when ``flattened``) and from the whole one."""
     whole_sec = _section(command, lines, False, 1)
-    kept = [lines[i] for i in shown]
-    part = Section("x", BY_NAME[command], f"{command} | x", "prompt", "leaf01", 0,
-                   [(i + 1, lines[i]) for i in shown], frozenset(), filtered=True)
+    kept = [lines[i].lstrip() if flattened else lines[i] for i in shown]
+    typed = f"leaf01# {command} | " + " | ".join(pipes)
+    numbered = [(1, typed)] + [(i + 2, text) for i, text in zip(shown, kept)] + [(len(lines) + 2, "leaf01#")]
+    [part] = [s for s in split_lines(iter(numbered), "x").sections if s.spec.name == command]
     whole_facts = parse_section(whole_sec)
     part_facts = parse_section(part)
+    for f in part_facts:  # back to the whole output's numbering
+        f.lines = {k: v - 1 for k, v in f.lines.items()}
     out = []
-    for kind, fields in shows(command, pipes).items():
+    for kind, fields in part.shows.items():
         mine = [f for f in part_facts if f.kind == kind]
         if "" not in fields and not (kind in SINGLETONS and mine):
             continue
@@ -302,6 +313,8 @@ _IF = st.sampled_from(["mgmt0", "Vlan27", "loopback0", "Ethernet1/1", "port-chan
 def config_strategy(draw):
     blocks: list[list[str]] = []
     blocks.append([f"{draw(st.sampled_from(['hostname', 'switchname']))} leaf01"])
+    # a switch always prints indented lines somewhere: its output is no flattened paste
+    blocks.append(["vdc leaf01 id 1", "  limit-resource vlan minimum 16 maximum 4094"])
     if draw(st.booleans()):
         blocks.append([draw(st.sampled_from(["version 9.3(8) Bios:version 05.45", "version 10.2(5)"]))])
     for _ in range(draw(st.integers(0, 3))):
@@ -357,15 +370,16 @@ def config_strategy(draw):
 
 
 @fuzz(300)
-@given(config_strategy(), pipes_strategy())
-def test_what_a_filter_claims_about_a_configuration_holds(lines, pipes):
+@given(config_strategy(), pipes_strategy(), st.booleans())
+def test_what_a_filter_claims_about_a_configuration_holds(lines, pipes, flattened):
+    """``flattened``: the filtered output pasted where it lost its indentation."""
     ensure_catalogue()
     shown = apply(parse_pipes(pipes), lines)
     if shown is None:  # a pipe diag cannot follow ('egrep -id': an option it does not know)
         assert shows(RC, pipes) == {}
         return
-    for kind, part, whole, kept in _facts_by_claim(RC, lines, shown, pipes):
-        assert part == whole, f"{kind} after {pipes}: shown {kept}"
+    for kind, part, whole, kept in _facts_by_claim(RC, lines, shown, pipes, flattened):
+        assert part == whole, f"{kind} after {pipes}{' (flattened)' if flattened else ''}: shown {kept}"
 
 
 STATUS_RAWS = sorted((PARSER_CASES / "show_license_status").glob("*.raw"))
@@ -379,8 +393,8 @@ STATUS_WORDS = ["Status", "Attempt", "Failure", "Deadline", "Registration", "Com
        st.sampled_from(["include", "exclude", "section", "begin", "egrep"]))
 def test_what_a_filter_claims_about_a_status_output_holds(raw, words, op):
     ensure_catalogue()
-    lines = [t for _, t in read_lines(str(raw))][1:]  # the output without its prompt line
-    lines = [t for t in lines if not t.rstrip().endswith("#")]
+    first = split_lines(read_lines(str(raw)), raw.name).sections[0]  # its first output
+    lines = [t for _, t in first.lines if not t.rstrip().endswith("#")]
     pipes = (f"{op} {'|'.join(words)}",)
     shown = run_filter(LS, lines, pipes)
     if shown is None:
@@ -400,3 +414,21 @@ def test_survives_is_a_lower_bound_of_what_is_shown():
     assert survives(parse_pipes(("include use-vrf",)), orphan)
     assert not survives(parse_pipes(("include use-vrf",)), filters.Chain(orphan.lines, (True, True)))
     assert Step("same").op == "same" and filters.OPAQUE.op == "opaque"
+
+
+@fuzz(300)
+@given(config_strategy(), st.data())
+def test_a_filter_naming_values_of_the_configuration_claims_nothing_false(lines, data):
+    """Patterns built from the configuration's own words (an address, a VRF, a host name),
+    as an engineer narrows an output: what they claim holds too."""
+    ensure_catalogue()
+    words = sorted({w for line in lines for w in line.split()})
+    alts = data.draw(st.lists(st.sampled_from(words + WORDS), min_size=1, max_size=4))
+    op = data.draw(st.sampled_from(["include", "exclude", "section", "begin"]))
+    pipes = (f"{op} " + "|".join(re.escape(a) for a in alts),)
+    shown = apply(parse_pipes(pipes), lines)
+    if shown is None:
+        assert shows(RC, pipes) == {}
+        return
+    for kind, part, whole, kept in _facts_by_claim(RC, lines, shown, pipes, data.draw(st.booleans())):
+        assert part == whole, f"{kind} after {pipes}: shown {kept}"

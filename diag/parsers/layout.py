@@ -416,7 +416,9 @@ def renest(lines: list[tuple[int, str]], filtered: bool = False) -> list[tuple[i
     A ``filtered`` output (``| include``) with no indented line is no sign of a lost
     indentation: the filter may have shown no child at all, and a global line after a
     ``vrf context`` header it shows (NX-OS prints global ``ip route`` lines after the
-    vrf contexts) stays global unless the block shows otherwise.
+    vrf contexts) stays global unless the block shows otherwise; nor is an indented line
+    after it a child of that block (an orphan of a block the filter hid, such as an
+    interface's 'vrf member'): only a line that exists only inside the block is.
     """
     # nothing indented at all
     flat = not filtered and not any(text[:1].isspace() and text.strip() for _, text in lines)
@@ -438,7 +440,8 @@ def renest(lines: list[tuple[int, str]], filtered: bool = False) -> list[tuple[i
                 out.append((no, "  " + text))
                 lost = True
                 continue
-            if block.shared is not None and block.shared.match(text) and (lost or _followed(lines, i, block, True)):
+            if block.shared is not None and block.shared.match(text) and (
+                    lost or _followed(lines, i, block, not filtered)):
                 out.append((no, "  " + text))
                 lost = True
                 continue
