@@ -56,12 +56,14 @@ import stat
 import sys
 import tempfile
 import zlib
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
-from diag.capture import ReadStats, open_binary, read_lines, refused_as_binary
+from diag.capture import GZIP_MAGIC, ReadStats, open_binary, read_lines, refused_as_binary
 from diag.commands import resolve
 from diag.errors import DiagError, InputError
+from diag.inputs import expand_inputs
 from diag.split import prompt
 
 MAP_SCHEMA = "diag-redact-map/1"
@@ -98,6 +100,10 @@ _PREFIX = {
     "unknown-secret": "secret", "license-key": "license", "cert-name": "name",
 }
 _HEX_LEN = {"token": 8, "secret": 8, "unknown-secret": 8, "license-key": 8}
+# Kinds whose values share placeholders (a name seen as a host and as a device is one
+# name), and kinds whose values are told apart exactly as written (case, spaces).
+_FAMILY = {"device": "name", "host": "name", "domain": "name", "unknown-secret": "secret"}
+_VERBATIM = {"secret", "unknown-secret", "token", "license-key", "ipv4", "ipv6"}
 
 # Every placeholder shape this module writes (except addresses and phone numbers, which
 # are recognised by value): kept as they are, so a second run changes nothing.
@@ -318,6 +324,11 @@ _ZONE = _c(r"^(?:UTC|GMT|Z|[A-Z]{1,3}[SD]?T|[A-Z]{2,4}ST|[A-Z]{2,4}DT):?$")  # U
 _SHOWTECH = _c(r"^`(?P<cmd>[a-z][^`]{2,200})`\s*$")
 
 
+def _fold(value: str) -> str:
+    """How a value is compared: case and runs of white space do not count."""
+    return " ".join(value.split()).casefold()
+
+
 def _valid_name(value: str) -> bool:
     return (bool(_NAME_OK.match(value)) and any(c.isalpha() for c in value) and not _MAC.match(value)
             and ".." not in value)
@@ -386,24 +397,12 @@ class Redactor:
             return f"{prefix}-{hx[:n]}.example"
         return f"{prefix}-{hx[:n]}"
 
-    def _family(self, kind: str) -> str:
-        if kind in ("device", "host", "domain"):
-            return "name"
-        if kind == "unknown-secret":
-            return "secret"
-        return kind
-
-    def _norm(self, kind: str, value: str) -> str:
-        if kind in ("secret", "unknown-secret", "token", "license-key"):
-            return value
-        if kind in ("device", "host", "domain"):
-            return value.rstrip(".").lower()
-        if kind in ("ipv4", "ipv6"):
-            return value
-        return " ".join(value.split()).casefold()
-
     def _placeholder(self, kind: str, value: str) -> str:
-        family, norm = self._family(kind), self._norm(kind, value)
+        family = _FAMILY.get(kind, kind)
+        if kind in _VERBATIM:
+            norm = value
+        else:
+            norm = value.rstrip(".").lower() if family == "name" else _fold(value)
         entry = self._entries.get((family, norm))
         rank = {"device": 3, "domain": 2, "host": 1}
         if entry is not None:
@@ -433,11 +432,9 @@ class Redactor:
         raise DiagError("redaction: could not find a free placeholder (too many values)")  # pragma: no cover
 
     def _learn(self, value: str, entry: Entry) -> None:
-        if entry.kind in ("ipv4", "ipv6"):
-            return  # found by their pattern everywhere
-        if entry.kind == "unknown-secret":
-            return  # a guess is replaced where it was found, never everywhere
-        low = " ".join(value.split()).casefold()
+        if entry.kind in ("ipv4", "ipv6", "unknown-secret"):
+            return  # addresses are found by their pattern everywhere; a guess only where it was found
+        low = _fold(value)
         if len(low) < _LEARN_MIN or low in _COMMON or low in _NOT_SECRET:
             return
         if low.isdigit() and len(low) < 6:
@@ -456,19 +453,14 @@ class Redactor:
         """
         self.learning = False
         if self._learned:
-            alts = sorted(self._learned, key=len, reverse=True)
-
-            def alt(lit: str) -> str:
-                body = r"\s+".join(re.escape(w) for w in lit.split())
-                if _distinctive(lit):
-                    return r"(?<![A-Za-z0-9])" + body + r"(?![A-Za-z0-9])"
-                return r"(?<![\w-])" + body + r"(?![\w-]|\.\w)"
-
-            self._learned_re = re.compile("|".join(alt(lit) for lit in alts), re.I)
+            alts = [(lit, r"\s+".join(re.escape(w) for w in lit.split()))
+                    for lit in sorted(self._learned, key=len, reverse=True)]
+            self._learned_re = re.compile("|".join(
+                r"(?<![A-Za-z0-9])" + body + r"(?![A-Za-z0-9])" if _distinctive(lit)
+                else r"(?<![\w-])" + body + r"(?![\w-]|\.\w)" for lit, body in alts), re.I)
             # in a file name, '-' and '.' separate words: leaf21-extra.log names leaf21
-            self._learned_path_re = re.compile("|".join(
-                r"(?<![A-Za-z0-9])" + r"\s+".join(re.escape(w) for w in lit.split()) + r"(?![A-Za-z0-9])"
-                for lit in alts), re.I)
+            self._learned_path_re = re.compile(
+                "|".join(r"(?<![A-Za-z0-9])" + body + r"(?![A-Za-z0-9])" for _, body in alts), re.I)
 
     # -- what a value becomes -----------------------------------------------------
     def value(self, kind: str, value: str) -> str | None:
@@ -498,24 +490,14 @@ class Redactor:
             return self._placeholder("contact", v)
         if kind in ("ipv4", "ipv6"):
             return self._ip(v)
-        if kind == "serial":
-            if v.upper() in ("N/A", "NA", "NONE") or len(v) < 3:
-                return None
-            return self._placeholder("serial", v)
-        if kind == "cert-name":
-            if _PUBLIC_CA.search(v):
-                return None
-            if "." in v and _valid_name(v) and " " not in v:
-                return self._name("host", v)
-            return self._placeholder("cert-name", v)
-        if kind in ("secret", "unknown-secret", "token", "license-key"):
-            if v.isdigit() and len(v) <= 3:
-                return None
-            return self._placeholder(kind, v)
-        if kind == "username":
-            if not re.match(r"^[\w.@\\-]+$", v):
-                return None
-            return self._placeholder("username", v)
+        if kind == "cert-name" and "." in v and _valid_name(v) and " " not in v and not _PUBLIC_CA.search(v):
+            return self._name("host", v)
+        # what is kept: no serial, a key number, a word that cannot be a user name, a public CA
+        if ((kind == "serial" and (v.upper() in ("N/A", "NA", "NONE") or len(v) < 3))
+                or (kind in ("secret", "unknown-secret", "token", "license-key") and v.isdigit() and len(v) <= 3)
+                or (kind == "username" and not re.match(r"^[\w.@\\-]+$", v))
+                or (kind == "cert-name" and _PUBLIC_CA.search(v))):
+            return None
         return self._placeholder(kind, v)
 
     def _name(self, kind: str, v: str) -> str | None:
@@ -636,7 +618,7 @@ class Redactor:
         if self._learned_re is not None:
             for lm in self._learned_re.finditer(text):
                 if free(lm.start(), lm.end()):
-                    entry = self._learned[" ".join(lm.group().split()).casefold()]
+                    entry = self._learned[_fold(lm.group())]
                     entry.count += 1
                     spans.append((lm.start(), lm.end(), entry.placeholder))
         if "." in text:
@@ -666,18 +648,7 @@ class Redactor:
                     continue
                 put(bm.start(), bm.end(), "unknown-secret", val)
 
-        out = [(s, e, r) for s, e, r in spans if r is not None]
-        if not out:
-            return text
-        out.sort()
-        parts: list[str] = []
-        pos = 0
-        for s, e, r in out:
-            parts.append(text[pos:s])
-            parts.append(r)
-            pos = e
-        parts.append(text[pos:])
-        return "".join(parts)
+        return _splice(text, [span for span in spans if span[2] is not None])
 
     def _prompt(self, text: str, state: _FileState, put) -> int:
         m = prompt(text, state.known_hosts)
@@ -768,30 +739,18 @@ class Redactor:
             spans.append((pos, um.end(), None))
 
     # -- results --------------------------------------------------------------------
-    def summary(self) -> dict[str, tuple[int, int]]:
-        """kind -> (distinct values replaced, occurrences replaced), for the values seen."""
-        out: dict[str, list[int]] = {}
-        for entry in self._entries.values():
-            if entry.count == 0:
-                continue
-            kind = "hostname" if entry.kind in ("device", "host") else entry.kind
-            slot = out.setdefault(kind, [0, 0])
-            slot[0] += 1
-            slot[1] += entry.count
-        return {k: (v[0], v[1]) for k, v in sorted(out.items())}
+    def replaced(self) -> list[tuple[str, Entry]]:
+        """(kind as reported, entry) of each value replaced at least once (a value seen only
+        while learning was replaced as something else, or not at all)."""
+        return [("hostname" if e.kind in ("device", "host") else e.kind, e) for e in self._entries.values() if e.count]
 
     def table(self) -> list[dict]:
-        rows = []
-        for entry in sorted(self._entries.values(), key=lambda e: (e.kind, e.original.lower())):
-            if entry.count == 0:
-                continue  # seen while learning, replaced as something else (or not at all)
-            kind = "hostname" if entry.kind in ("device", "host") else entry.kind
-            rows.append({"kind": kind, "original": entry.original, "placeholder": entry.placeholder,
-                         "occurrences": entry.count})
-        return rows
+        return [{"kind": kind, "original": e.original, "placeholder": e.placeholder, "occurrences": e.count}
+                for kind, e in sorted(self.replaced(), key=lambda ke: (ke[1].kind, ke[1].original.lower()))]
 
     def path(self, path: str) -> str:
-        """A path with the values this run redacts replaced in its names (separators kept)."""
+        """A path with the values this run redacts replaced in its names (separators kept);
+        after ``freeze``, as the lines."""
         if path == "-":
             return path
         parts = re.split(r"([/\\])", path)
@@ -803,35 +762,34 @@ class Redactor:
             return self._path_part(name[:m.start()]) + m.group()
         if "_" in name:  # a separator in file names, a word character to the patterns
             return "_".join(self._path_part(piece) for piece in name.split("_"))
-        was = self.learning
-        self.learning = False
-        try:
-            spans: list[tuple[int, int, str]] = []
+        spans: list[tuple[int, int, str]] = []
 
-            def add(s: int, e: int, rep: str | None) -> None:
-                if rep and all(e <= a or s >= b for a, b, _ in spans):
-                    spans.append((s, e, rep))
+        def add(s: int, e: int, rep: str | None) -> None:
+            if rep and all(e <= a or s >= b for a, b, _ in spans):
+                spans.append((s, e, rep))
 
-            if self._learned_path_re is not None:
-                for lm in self._learned_path_re.finditer(name):
-                    add(lm.start(), lm.end(), self._learned[" ".join(lm.group().split()).casefold()].placeholder)
-            for em in _EMAIL.finditer(name):
-                add(em.start(), em.end(), self.value("email", em.group()))
-            for im in _IPV4_IN_NAME.finditer(name):  # glued to words too: x-10.40.1.53.txt
-                add(im.start(), im.end(), self._ip(im.group()))
-            out, pos = [], 0
-            for s, e, r in sorted(spans):
-                out.append(name[pos:s])
-                out.append(r)
-                pos = e
-            out.append(name[pos:])
-            return "".join(out)
-        finally:
-            self.learning = was
+        if self._learned_path_re is not None:
+            for lm in self._learned_path_re.finditer(name):
+                add(lm.start(), lm.end(), self._learned[_fold(lm.group())].placeholder)
+        for em in _EMAIL.finditer(name):
+            add(em.start(), em.end(), self.value("email", em.group()))
+        for im in _IPV4_IN_NAME.finditer(name):  # glued to words too: x-10.40.1.53.txt
+            add(im.start(), im.end(), self._ip(im.group()))
+        return _splice(name, spans)
 
 
 _SENTINEL = re.compile(r"(?i)^(?:none|n/?a|-+|empty|\(null\)|null|unknown|unset|not (?:yet )?(?:configured|set(?: up)?|"
                        r"available|applicable|specified|defined|found|present)|not configured\.?|undefined)$")
+
+
+def _splice(text: str, spans: list[tuple[int, int, str]]) -> str:
+    """``text`` with each (start, end, replacement) of ``spans`` (none overlapping) put in."""
+    parts, pos = [], 0
+    for s, e, rep in sorted(spans):
+        parts += (text[pos:s], rep)
+        pos = e
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def _is_sentinel(v: str) -> bool:
@@ -898,11 +856,8 @@ def _is_gzip(path: str) -> bool:
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
             return False  # a pipe is read once: spool_streams looks at it once copied
-    except OSError:
-        return False
-    try:
         with open(path, "rb") as fh:
-            return fh.read(2) == b"\x1f\x8b"
+            return fh.read(2) == GZIP_MAGIC
     except OSError:
         return False
 
@@ -913,8 +868,6 @@ def plan(paths: list[str]) -> list[Job]:
     Output paths are relative to the output folder the way ``cp -r`` places things: a
     folder keeps its own name and the relative paths below it, a file its name.
     """
-    from diag.inputs import expand_inputs
-
     jobs: list[Job] = []
     for given in paths:
         if given == "-":
@@ -934,9 +887,8 @@ def learn(redactor: Redactor, jobs: list[Job]) -> None:
     """First pass: read every input once and learn the values to replace."""
     for job in jobs:
         state = _FileState()
-        stats = ReadStats()
         try:
-            for _, text in read_lines(job.src, stats):
+            for _, text in read_lines(job.src):
                 redactor.line(text, state)
         except InputError as exc:
             job.problem = exc.problem
@@ -957,16 +909,10 @@ def redact_lines(redactor: Redactor, job: Job) -> Iterator[str]:
 def _eol(path: str) -> bytes:
     """The input's line ending, kept in its copy: CRLF when its first lines use it."""
     try:
-        stream = open_binary(path)
-    except InputError:
+        with open_binary(path) as stream:  # a file: stdin was copied to one
+            head = stream.read(1 << 16)
+    except (InputError, OSError, EOFError, zlib.error):
         return b"\n"
-    try:
-        head = stream.read(1 << 16)
-    except (OSError, EOFError, zlib.error):
-        return b"\n"
-    finally:
-        if path != "-":
-            stream.close()
     return b"\r\n" if b"\r\n" in head else b"\n"
 
 
@@ -977,23 +923,21 @@ def write_job(redactor: Redactor, job: Job, out: io.BufferedIOBase | None, dest:
     the input's line ending; a gzipped input gives a gzipped copy.
     """
     eol = _eol(job.src)
+
+    def write(sink) -> None:
+        for text in redact_lines(redactor, job):
+            sink.write(text.encode("utf-8", "surrogateescape") + eol)
+
     if dest is None:
         assert out is not None
-        for text in redact_lines(redactor, job):
-            out.write(text.encode("utf-8", "surrogateescape") + eol)
-        return
+        return write(out)
     os.makedirs(os.path.dirname(dest) or ".", exist_ok=True)
     tmp = dest + ".part"
     try:
-        with open(tmp, "wb") as raw:
-            if job.gz:
-                # mtime 0 and no file name in the header: the same input and key give the same bytes
-                with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
-                    for text in redact_lines(redactor, job):
-                        gz.write(text.encode("utf-8", "surrogateescape") + eol)
-            else:
-                for text in redact_lines(redactor, job):
-                    raw.write(text.encode("utf-8", "surrogateescape") + eol)
+        # gzip: mtime 0 and no file name in the header, so the same input and key give the same bytes
+        with open(tmp, "wb") as raw, (gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) if job.gz
+                                      else contextlib.nullcontext(raw)) as sink:
+            write(sink)
         os.replace(tmp, dest)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -1012,15 +956,10 @@ def _spool(stream, path: str) -> str:
     """Copy a stream to ``path``; a binary stream is cut after its first block (it will be
     refused as binary: /dev/zero must not fill the disk)."""
     with open(path, "wb") as fh:
-        first = True
-        while True:
-            block = stream.read(1 << 20)
-            if not block:
-                break
-            fh.write(block)
-            if first and refused_as_binary(block):
-                break
-            first = False
+        first = stream.read(1 << 20)
+        fh.write(first)
+        if not refused_as_binary(first):
+            shutil.copyfileobj(stream, fh, 1 << 20)
     return path
 
 
@@ -1031,15 +970,12 @@ def spool_streams(jobs: list["Job"], directory: str) -> None:
             continue
         try:
             mode = os.stat(job.src).st_mode
-        except OSError:
-            continue  # reading it says what is wrong
-        if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
-            continue
-        try:
+            if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+                continue
             with open(job.src, "rb") as stream:
                 job.src = _spool(stream, os.path.join(directory, f"stream{n}"))
         except OSError:
-            continue
+            continue  # reading it says what is wrong
         job.gz = job.gz or _is_gzip(job.src)
 
 
@@ -1059,10 +995,9 @@ def redact_to_folder(paths: list[str], outdir: str | None, key: str | None = Non
     jobs = plan(paths)
     if not jobs:
         raise DiagError("nothing to redact: the folders given hold no files")
-    to_stdout = [j for j in jobs if j.src == "-" or outdir is None]
     if outdir is None and len(jobs) > 1:
         raise DiagError("give -o OUTDIR to redact several files (only one input can go to stdout)")
-    if len([j for j in jobs if j.src == "-"]) > 1:
+    if sum(j.src == "-" for j in jobs) > 1:
         raise DiagError("stdin ('-') can be given only once")
     if outdir is not None:
         out_real = os.path.realpath(outdir)
@@ -1081,24 +1016,22 @@ def redact_to_folder(paths: list[str], outdir: str | None, key: str | None = Non
         learn(redactor, jobs)
         result = RunResult(jobs, redactor)
         for job in jobs:
+            to_stdout = outdir is None or job.rel is None  # stdin's copy goes to stdout too
             if job.problem is not None and job.problem.startswith("empty input"):
                 job.problem, job.note = None, "empty: copied as an empty file"
-                if job in to_stdout or job.rel is None:
-                    continue
-                dest = os.path.join(outdir or ".", redactor.path(job.rel))
-                os.makedirs(os.path.dirname(dest) or ".", exist_ok=True)
-                with open(dest, "wb"):
-                    pass
-                result.written.append((job.display, dest))
+                if not to_stdout:
+                    dest = os.path.join(outdir, redactor.path(job.rel))
+                    os.makedirs(os.path.dirname(dest) or ".", exist_ok=True)
+                    open(dest, "wb").close()
+                    result.written.append((job.display, dest))
                 continue
             if job.problem is not None:
                 continue
-            if job in to_stdout:
+            if to_stdout:
                 assert stdout is not None
                 write_job(redactor, job, stdout, None)
                 result.written.append((job.display, "-"))
                 continue
-            assert outdir is not None and job.rel is not None
             dest = os.path.join(outdir, redactor.path(job.rel))
             try:
                 write_job(redactor, job, None, dest)
@@ -1138,10 +1071,9 @@ def write_map(redactor: Redactor, path: str, written: list[tuple[str, str]]) -> 
     }
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            os.fchmod(fd, 0o600)  # an existing file keeps its mode through O_CREAT: make it private
-        except (AttributeError, OSError):
-            pass  # a platform or file system without POSIX modes
+        # an existing file keeps its mode through O_CREAT: make it private (where POSIX modes exist)
+        with contextlib.suppress(AttributeError, OSError):
+            os.fchmod(fd, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(data, fh, indent=2, ensure_ascii=False)
             fh.write("\n")
@@ -1150,14 +1082,16 @@ def write_map(redactor: Redactor, path: str, written: list[tuple[str, str]]) -> 
 
 
 def summary_lines(redactor: Redactor) -> list[str]:
-    rows = redactor.summary()
-    if not rows:
+    values: Counter = Counter()
+    occurrences: Counter = Counter()
+    for kind, entry in redactor.replaced():
+        values[kind] += 1
+        occurrences[kind] += entry.count
+    if not values:
         return ["nothing to redact: no value of a redacted kind was found"]
-    total = sum(v for v, _ in rows.values())
-    occ = sum(o for _, o in rows.values())
-    out = [f"replaced {total} value(s) ({occ} occurrence(s)):"]
-    for kind, (values, occurrences) in sorted(rows.items(), key=lambda kv: (-kv[1][0], kv[0])):
-        out.append(f"  {values:>5}  {KINDS.get(kind, kind)} ({occurrences} occurrence(s))")
+    out = [f"replaced {sum(values.values())} value(s) ({sum(occurrences.values())} occurrence(s)):"]
+    for kind in sorted(values, key=lambda k: (-values[k], k)):
+        out.append(f"  {values[kind]:>5}  {KINDS.get(kind, kind)} ({occurrences[kind]} occurrence(s))")
     return out
 
 
@@ -1186,13 +1120,10 @@ def staged_for_check(paths: list[str], context: Iterable[str] = (), key: str | N
     the same lines; device names, messages, evidence and fixes come out of redacted text
     and cannot carry an original value, whatever the report format prints.
     """
-    from diag.inputs import expand_inputs
-
     redactor = Redactor(key)
     with tempfile.TemporaryDirectory(prefix="diagredact") as tmp:
-        given = list(paths) + list(context)
         groups: list[tuple[str, bool, list[Job]]] = []  # (given path, is folder, jobs)
-        for i, path in enumerate(given):
+        for path in [*paths, *context]:
             if path == "-":
                 groups.append((path, False, [Job(spool_stdin(tmp), "-")]))
             elif os.path.isdir(path):
@@ -1206,26 +1137,20 @@ def staged_for_check(paths: list[str], context: Iterable[str] = (), key: str | N
         swaps: list[tuple[str, str]] = []
         for i, (path, folder, jobs) in enumerate(groups):
             root = os.path.join(tmp, f"{i}x")
-            display = redactor.path(path)
+            os.makedirs(root, exist_ok=True)
+            shown = redactor.path(path)
             if folder:
-                os.makedirs(root, exist_ok=True)
-                target = root
-                shown = display.rstrip("/\\") or display
+                target, shown = root, shown.rstrip("/\\") or shown
             else:
-                os.makedirs(root, exist_ok=True)
                 target = os.path.join(root, redactor.path(os.path.basename(path)) if path != "-" else "-")
-                shown = display
             for job in jobs:
-                dest = target if not folder else os.path.join(root, redactor.path(job.rel or ""))
-                if job.problem is not None:
-                    if os.path.isfile(job.src):  # binary or empty: let the analysis say so itself
-                        os.makedirs(os.path.dirname(dest), exist_ok=True)
-                        shutil.copyfile(job.src, dest)
-                    continue
-                try:
-                    write_job(redactor, job, None, dest)
-                except InputError:
-                    continue
+                dest = os.path.join(root, redactor.path(job.rel or "")) if folder else target
+                if job.problem is None:
+                    with contextlib.suppress(InputError):
+                        write_job(redactor, job, None, dest)
+                elif os.path.isfile(job.src):  # binary or empty: let the analysis say so itself
+                    os.makedirs(os.path.dirname(dest), exist_ok=True)
+                    shutil.copyfile(job.src, dest)
             staged.append(target)
             swaps.append((target, shown))
         swaps.sort(key=lambda s: len(s[0]), reverse=True)
