@@ -173,11 +173,8 @@ _TLD_GENERIC = ("com|net|org|edu|gov|mil|int|io|biz|info|local|localdomain|lan|c
                 "company|services|network|systems|solutions|xyz|me|tv|cc")
 
 
-def _c(pattern: str, flags: int = 0) -> re.Pattern:
-    return re.compile(pattern, flags)
-
-
 # -- patterns found anywhere ---------------------------------------------------------
+_c = re.compile
 _URL = _c(r"(?i)(?<![\w.+-])(?P<scheme>[a-z][a-z0-9+.-]{1,15})://(?:(?P<userinfo>[^\s/@'\"<>]+)@)?"
           r"(?P<host>\[[0-9a-f:.]+\]|[^\s/:?#'\"<>\[\]]+)(?::(?P<port>\d{1,5}))?(?P<rest>[^\s'\"<>]*)")
 _EMAIL = _c(r"(?<![\w.+%-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}(?![\w-])")
@@ -193,6 +190,8 @@ _FQDN = _c(r"(?i)(?<![\w.@/%$-])(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)+"
 _PHONE = _c(r"(?<![\w+])\+\d{1,3}(?:[ -]?\(?\d{1,5}\)?){2,6}(?![\w-])")
 _HEXBLOB = _c(r"(?<![\w:$])(?:0x)?[0-9A-Fa-f]{32,}(?![\w:])")
 _B64BLOB = _c(r"(?<![\w+/=%$-])[A-Za-z0-9+/%]{32,}={0,2}(?![\w+/=%-])")
+# (a character every match holds, pattern, kind): what has a shape of its own
+_SHAPES = (("@", _EMAIL, "email"), ("$", _CRYPT, "secret"), (".", _IPV4, "ipv4"), (":", _IPV6, "ipv6"))
 # Secret-looking keyword followed by a value: label style ("Password: x", "token=x") in
 # any case, and configuration style (lower case keyword, optional algorithm and type).
 _SECRET_LABEL = _c(r"(?i)(?<![\w-])(?:[a-z0-9]+[-_])*(?:password|passwd|pwd|secret|passphrase|token|idtoken|"
@@ -202,107 +201,109 @@ _SECRET_CONF = _c(r"(?<![\w-])(?:[a-z0-9]+[-_])*(?:password|passwd|secret|passph
                   r"pre-shared-key|psk)\s+(?:(?:md5|sha\d*|sha-\d+|aes-\d+|des|3des|cleartext|encrypted|"
                   r"hidden|unencrypted)\s+)?(?:[0-9]\s+)?(?P<v>\"[^\"]*\"|'[^']*'|[^\s,;]+)")
 
+
 # -- contexts: a line shape that says what its value is -------------------------------
+def _context(pattern: str, kinds: str | dict[str, str], *triggers: str):
+    """(pattern, {group: kind}, triggers): ``kinds`` names the kind of each named group (a
+    string: of every group). A pattern runs only on a line holding one of its triggers
+    (lower case), so that most lines of a show tech-support cost a few substring tests."""
+    rx = re.compile(pattern)
+    return rx, dict.fromkeys(rx.groupindex, kinds) if isinstance(kinds, str) else kinds, triggers
+
+
 # Applied to the line (after a prompt: to the command typed).
-# (pattern, {group: kind}, triggers): a pattern runs only on a line holding one of its
-# triggers (lower case), so that most lines of a show tech-support cost a few substring tests.
 _CONTEXTS: list[tuple[re.Pattern, dict[str, str], tuple[str, ...]]] = [
     # device names
-    (_c(r"^\s*(?:hostname|switchname)\s+(?P<d>\S+)"), {"d": "device"}, ('name',)),
-    (_c(r"^\s*vdc\s+(?P<d>[A-Za-z0-9][\w.-]*)(?=\s+id\s+\d|\s*$)"), {"d": "device"}, ('vdc',)),
-    (_c(r"\bDevice name\s*:\s*(?P<d>\S+)"), {"d": "device"}, ('device name',)),
+    _context(r"^\s*(?:hostname|switchname)\s+(?P<d>\S+)", "device", "name"),
+    _context(r"^\s*vdc\s+(?P<d>[A-Za-z0-9][\w.-]*)(?=\s+id\s+\d|\s*$)", "device", "vdc"),
+    _context(r"\bDevice name\s*:\s*(?P<d>\S+)", "device", "device name"),
     # domain and host names
-    (_c(r"^\s*(?:ip|ipv6)\s+domain-(?:name|list)\s+(?P<n>\S+)"), {"n": "domain"}, ('domain-',)),
-    (_c(r"\bDefault domain (?:for vrf:\S+ )?is\s+(?P<n>\S+)"), {"n": "domain"}, ('default domain',)),
-    (_c(r"^\s*(?:ip|ipv6)\s+host\s+(?P<h>\S+)"), {"h": "host"}, ('host',)),
-    (_c(r"\btransport\s+http\s+proxy\s+server\s+(?P<h>\S+)"), {"h": "hostish"}, ('proxy',)),
-    (_c(r"(?i)\bhttp proxy server\s*:\s*(?P<h>\S+)"), {"h": "hostish"}, ('proxy server',)),
-    (_c(r"(?i)\bsmtp server\s*:\s*(?P<h>[^\s:]+)"), {"h": "hostish"}, ('smtp',)),
-    (_c(r"\bsmtp-server\s+(?P<h>[^\s:]+)"), {"h": "hostish"}, ('smtp',)),
-    (_c(r"^\s*Address\s*:\s*(?P<h>\S+)"), {"h": "hostish"}, ('address',)),
-    (_c(r"^\s*(?:ntp|logging|tacacs-server|radius-server|snmp-server|ldap-server)\s+(?:server|host|peer)\s+"
-        r"(?P<h>[^\s,]+)"), {"h": "hostish"}, ('server', 'host', 'peer')),
-    (_c(r"^\s*license\s+smart\s+proxy\s+(?:\S+\s+)?(?P<h>[A-Za-z0-9][^\s:]*)(?=\s+port|\s*$)"), {"h": "hostish"},
-     ('proxy',)),
-    (_c(r"^\s*(?:do\s+)?(?:ping6?|telnet6?|traceroute6?|tracert|nslookup)\s+(?:-\S+\s+)*"
-        r"(?P<h>[A-Za-z0-9][\w.:-]*)"), {"h": "hostish"}, ('ping', 'telnet', 'trac', 'nslookup')),
+    _context(r"^\s*(?:ip|ipv6)\s+domain-(?:name|list)\s+(?P<n>\S+)", "domain", "domain-"),
+    _context(r"\bDefault domain (?:for vrf:\S+ )?is\s+(?P<n>\S+)", "domain", "default domain"),
+    _context(r"^\s*(?:ip|ipv6)\s+host\s+(?P<h>\S+)", "host", "host"),
+    _context(r"\btransport\s+http\s+proxy\s+server\s+(?P<h>\S+)", "hostish", "proxy"),
+    _context(r"(?i)\bhttp proxy server\s*:\s*(?P<h>\S+)", "hostish", "proxy server"),
+    _context(r"(?i)\bsmtp server\s*:\s*(?P<h>[^\s:]+)", "hostish", "smtp"),
+    _context(r"\bsmtp-server\s+(?P<h>[^\s:]+)", "hostish", "smtp"),
+    _context(r"^\s*Address\s*:\s*(?P<h>\S+)", "hostish", "address"),
+    _context(r"^\s*(?:ntp|logging|tacacs-server|radius-server|snmp-server|ldap-server)\s+(?:server|host|peer)\s+"
+             r"(?P<h>[^\s,]+)", "hostish", "server", "host", "peer"),
+    _context(r"^\s*license\s+smart\s+proxy\s+(?:\S+\s+)?(?P<h>[A-Za-z0-9][^\s:]*)(?=\s+port|\s*$)", "hostish", "proxy"),
+    _context(r"^\s*(?:do\s+)?(?:ping6?|telnet6?|traceroute6?|tracert|nslookup)\s+(?:-\S+\s+)*"
+             r"(?P<h>[A-Za-z0-9][\w.:-]*)", "hostish", "ping", "telnet", "trac", "nslookup"),
     # ssh / scp / sftp only in the user@host and -l user forms ('ssh key rsa' is configuration)
-    (_c(r"^\s*(?:do\s+)?(?:ssh6?|scp|sftp|telnet)\s+(?:-\S+\s+)*(?P<u>[\w.-]+)@(?P<h>[A-Za-z0-9][\w.:-]*)"),
-     {"u": "username", "h": "hostish"}, ('@',)),
-    (_c(r"^\s*(?:do\s+)?(?:ssh6?|scp|sftp)\s+(?:-\S+\s+)*-l\s+(?P<u>\S+)\s+(?:-\S+\s+)*"
-        r"(?P<h>[A-Za-z0-9][\w.:-]*)"), {"u": "username", "h": "hostish"}, ('-l',)),
-    (_c(r"^\s*PING\s+(?P<h>\S+)\s+\("), {"h": "hostish"}, ('ping',)),
-    (_c(r"^\s*Trying\s+(?P<h>[^\s.][^\s]*?)\.{0,3}\s*$"), {"h": "hostish"}, ('trying',)),
-    (_c(r"^\s*Connected to\s+(?P<h>\S+?)\.?\s*$"), {"h": "hostish"}, ('connected to',)),
-    (_c(r"^---\s+(?P<h>\S+)\s+ping(?:6)? statistics"), {"h": "hostish"}, ('ping',)),
-    (_c(r"(?i)%\s*(?:Invalid host/interface|Unknown host|Invalid host)\s+(?P<h>\S+)"), {"h": "hostish"}, ('host',)),
-    (_c(r"^\s*(?:Device ID|System Name)\s*:\s*(?P<h>[^\s(]+)(?:\((?P<s>[^)\s]+)\))?"),
-     {"h": "hostish", "s": "serial"}, ('device id', 'system name')),
+    _context(r"^\s*(?:do\s+)?(?:ssh6?|scp|sftp|telnet)\s+(?:-\S+\s+)*(?P<u>[\w.-]+)@(?P<h>[A-Za-z0-9][\w.:-]*)",
+             {"u": "username", "h": "hostish"}, "@"),
+    _context(r"^\s*(?:do\s+)?(?:ssh6?|scp|sftp)\s+(?:-\S+\s+)*-l\s+(?P<u>\S+)\s+(?:-\S+\s+)*"
+             r"(?P<h>[A-Za-z0-9][\w.:-]*)", {"u": "username", "h": "hostish"}, "-l"),
+    _context(r"^\s*PING\s+(?P<h>\S+)\s+\(", "hostish", "ping"),
+    _context(r"^\s*Trying\s+(?P<h>[^\s.][^\s]*?)\.{0,3}\s*$", "hostish", "trying"),
+    _context(r"^\s*Connected to\s+(?P<h>\S+?)\.?\s*$", "hostish", "connected to"),
+    _context(r"^---\s+(?P<h>\S+)\s+ping(?:6)? statistics", "hostish", "ping"),
+    _context(r"(?i)%\s*(?:Invalid host/interface|Unknown host|Invalid host)\s+(?P<h>\S+)", "hostish", "host"),
+    _context(r"^\s*(?:Device ID|System Name)\s*:\s*(?P<h>[^\s(]+)(?:\((?P<s>[^)\s]+)\))?",
+             {"h": "hostish", "s": "serial"}, "device id", "system name"),
     # users
-    (_c(r"^\s*username\s+(?:\"(?P<q>[^\"]+)\"|(?P<u>\S+))"), {"q": "username", "u": "username"}, ('username',)),
-    (_c(r"^\s*snmp-server\s+user\s+(?P<u>\S+)"), {"u": "username"}, ('snmp',)),
-    (_c(r"\buser=(?P<u>[^\s:@,;]+)"), {"u": "username"}, ('user=',)),
-    (_c(r"^\s*(?:login|Username|User name|user name)\s*:\s*(?P<u>\S+)"), {"u": "username"}, ('login', 'user')),
+    _context(r"^\s*username\s+(?:\"(?P<q>[^\"]+)\"|(?P<u>\S+))", "username", "username"),
+    _context(r"^\s*snmp-server\s+user\s+(?P<u>\S+)", "username", "snmp"),
+    _context(r"\buser=(?P<u>[^\s:@,;]+)", "username", "user="),
+    _context(r"^\s*(?:login|Username|User name|user name)\s*:\s*(?P<u>\S+)", "username", "login", "user"),
     # passwords, keys, community strings
-    (_c(r"^\s*username\s+(?:\"[^\"]+\"|\S+)\s+password\s+(?:[0-9]\s+)?(?P<s>\S+)"), {"s": "secret"}, ('username',)),
-    (_c(r"^\s*snmp-server\s+community\s+(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))"), {"q": "secret", "s": "secret"},
-     ('snmp',)),
-    (_c(r"^\s*snmp-server\s+user\s+\S+.*?\bauth\s+(?:md5|sha\S*)\s+(?P<s>\S+)"), {"s": "secret"}, ('snmp',)),
-    (_c(r"^\s*snmp-server\s+user\s+\S+.*?\bpriv\s+(?:(?:aes-128|aes-256|aes|3des|des)\s+)?(?P<s>\S+)"),
-     {"s": "secret"}, ('snmp',)),
-    (_c(r"^\s*snmp-server\s+host\s+\S+\s+(?:(?:traps|informs)\s+)?version\s+(?:1|2c|3\s+(?:auth|noauth|priv))\s+"
-        r"(?P<s>\S+)"), {"s": "secret"}, ('snmp',)),
-    (_c(r"\b(?:tacacs-server|radius-server|ldap-server|tacacs|radius)\b.*?\bkey\s+(?:[0-9]\s+)?"
-        r"(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))"), {"q": "secret", "s": "secret"}, ('key',)),
-    (_c(r"\bkey-string\s+(?:[0-9]\s+)?(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))"), {"q": "secret", "s": "secret"},
-     ('key-string',)),
-    (_c(r"\bauthentication-key\s+(?:\d+\s+md5\s+)?(?:[0-9]\s+)?(?P<s>\S+)"), {"s": "secret"}, ('authentication-key',)),
-    (_c(r"\bmessage-digest-key\s+\d+\s+md5\s+(?:[0-9]\s+)?(?P<s>\S+)"), {"s": "secret"}, ('message-digest-key',)),
+    _context(r"^\s*username\s+(?:\"[^\"]+\"|\S+)\s+password\s+(?:[0-9]\s+)?(?P<s>\S+)", "secret", "username"),
+    _context(r"^\s*snmp-server\s+community\s+(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))", "secret", "snmp"),
+    _context(r"^\s*snmp-server\s+user\s+\S+.*?\bauth\s+(?:md5|sha\S*)\s+(?P<s>\S+)", "secret", "snmp"),
+    _context(r"^\s*snmp-server\s+user\s+\S+.*?\bpriv\s+(?:(?:aes-128|aes-256|aes|3des|des)\s+)?(?P<s>\S+)",
+             "secret", "snmp"),
+    _context(r"^\s*snmp-server\s+host\s+\S+\s+(?:(?:traps|informs)\s+)?version\s+(?:1|2c|3\s+(?:auth|noauth|priv))\s+"
+             r"(?P<s>\S+)", "secret", "snmp"),
+    _context(r"\b(?:tacacs-server|radius-server|ldap-server|tacacs|radius)\b.*?\bkey\s+(?:[0-9]\s+)?"
+             r"(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))", "secret", "key"),
+    _context(r"\bkey-string\s+(?:[0-9]\s+)?(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))", "secret", "key-string"),
+    _context(r"\bauthentication-key\s+(?:\d+\s+md5\s+)?(?:[0-9]\s+)?(?P<s>\S+)", "secret", "authentication-key"),
+    _context(r"\bmessage-digest-key\s+\d+\s+md5\s+(?:[0-9]\s+)?(?P<s>\S+)", "secret", "message-digest-key"),
     # HSRP / VRRP plain-text authentication, PIM hello authentication, MACsec keys
-    (_c(r"\bauthentication\s+text\s+(?:[0-9]\s+)?(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))"), {"q": "secret", "s": "secret"},
-     ('authentication',)),
-    (_c(r"\bhello-authentication\s+ah-md5\s+(?:[0-9]\s+)?(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))"),
-     {"q": "secret", "s": "secret"}, ('hello-authentication',)),
-    (_c(r"\bkey-octet-string\s+(?:[0-9]\s+)?(?P<s>\S+)"), {"s": "secret"}, ('key-octet-string',)),
-    (_c(r"^\s*(?:password|enable secret|secret)\s+(?:[0-9]\s+)?(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))"),
-     {"q": "secret", "s": "secret"}, ('password', 'secret')),
-    (_c(r"\b(?:register|trust)\s+idtoken\s+(?P<t>\S+)"), {"t": "token"}, ('idtoken',)),
+    _context(r"\bauthentication\s+text\s+(?:[0-9]\s+)?(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))", "secret", "authentication"),
+    _context(r"\bhello-authentication\s+ah-md5\s+(?:[0-9]\s+)?(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))",
+             "secret", "hello-authentication"),
+    _context(r"\bkey-octet-string\s+(?:[0-9]\s+)?(?P<s>\S+)", "secret", "key-octet-string"),
+    _context(r"^\s*(?:password|enable secret|secret)\s+(?:[0-9]\s+)?(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))",
+             "secret", "password", "secret"),
+    _context(r"\b(?:register|trust)\s+idtoken\s+(?P<t>\S+)", "token", "idtoken"),
     # contacts
-    (_c(r"^\s*snmp-server\s+contact\s+(?P<c>.+?)\s*$"), {"c": "contact"}, ('snmp',)),
-    (_c(r"^\s*snmp-server\s+location\s+(?P<a>.+?)\s*$"), {"a": "street"}, ('snmp',)),
-    (_c(r"(?i)\bcontact person name\s*\(sysContact\)\s*:\s*(?P<c>.+?)\s*$"), {"c": "contact"}, ('contact',)),
-    (_c(r"(?i)\bcontact person's email\s*:\s*(?P<e>\S+)"), {"e": "email"}, ('contact',)),
-    (_c(r"(?i)\bcontact person's phone number\s*:\s*(?P<p>.+?)\s*$"), {"p": "phone"}, ('contact',)),
-    (_c(r"(?i)\bstreet addr(?:ess)?\s*:\s*(?P<a>.+?)\s*$"), {"a": "street"}, ('street',)),
-    (_c(r"(?i)^\s*site id\s*:\s*(?P<v>.+?)\s*$"), {"v": "site-id"}, ('site id',)),
-    (_c(r"(?i)^\s*customer id\s*:\s*(?P<v>.+?)\s*$"), {"v": "customer-id"}, ('customer id',)),
-    (_c(r"(?i)^\s*contract id\s*:\s*(?P<v>.+?)\s*$"), {"v": "contract-id"}, ('contract id',)),
-    (_c(r"^\s*email-contact\s+(?P<e>\S+)"), {"e": "email"}, ('email-contact',)),
-    (_c(r"^\s*phone-contact\s+(?P<p>\S+)"), {"p": "phone"}, ('phone-contact',)),
-    (_c(r"^\s*streetaddress\s+(?P<a>.+?)\s*$"), {"a": "street"}, ('streetaddress',)),
-    (_c(r"^\s*site-id\s+(?P<v>\S+)"), {"v": "site-id"}, ('site-id',)),
-    (_c(r"^\s*customer-id\s+(?P<v>\S+)"), {"v": "customer-id"}, ('customer-id',)),
-    (_c(r"^\s*contract-id\s+(?P<v>\S+)"), {"v": "contract-id"}, ('contract-id',)),
-    (_c(r"(?i)\b(?:from|reply[- ]to|return receipt)\s+email addr\s*:\s*(?P<e>\S+)"), {"e": "email"}, ('email addr',)),
-    (_c(r"^\s*transport\s+email\s+(?:from|reply-to)\s+(?P<e>\S+)"), {"e": "email"}, ('transport email',)),
+    _context(r"^\s*snmp-server\s+contact\s+(?P<c>.+?)\s*$", "contact", "snmp"),
+    _context(r"^\s*snmp-server\s+location\s+(?P<a>.+?)\s*$", "street", "snmp"),
+    _context(r"(?i)\bcontact person name\s*\(sysContact\)\s*:\s*(?P<c>.+?)\s*$", "contact", "contact"),
+    _context(r"(?i)\bcontact person's email\s*:\s*(?P<e>\S+)", "email", "contact"),
+    _context(r"(?i)\bcontact person's phone number\s*:\s*(?P<p>.+?)\s*$", "phone", "contact"),
+    _context(r"(?i)\bstreet addr(?:ess)?\s*:\s*(?P<a>.+?)\s*$", "street", "street"),
+    _context(r"(?i)^\s*site id\s*:\s*(?P<v>.+?)\s*$", "site-id", "site id"),
+    _context(r"(?i)^\s*customer id\s*:\s*(?P<v>.+?)\s*$", "customer-id", "customer id"),
+    _context(r"(?i)^\s*contract id\s*:\s*(?P<v>.+?)\s*$", "contract-id", "contract id"),
+    _context(r"^\s*email-contact\s+(?P<e>\S+)", "email", "email-contact"),
+    _context(r"^\s*phone-contact\s+(?P<p>\S+)", "phone", "phone-contact"),
+    _context(r"^\s*streetaddress\s+(?P<a>.+?)\s*$", "street", "streetaddress"),
+    _context(r"^\s*site-id\s+(?P<v>\S+)", "site-id", "site-id"),
+    _context(r"^\s*customer-id\s+(?P<v>\S+)", "customer-id", "customer-id"),
+    _context(r"^\s*contract-id\s+(?P<v>\S+)", "contract-id", "contract-id"),
+    _context(r"(?i)\b(?:from|reply[- ]to|return receipt)\s+email addr\s*:\s*(?P<e>\S+)", "email", "email addr"),
+    _context(r"^\s*transport\s+email\s+(?:from|reply-to)\s+(?P<e>\S+)", "email", "transport email"),
     # Smart Licensing accounts and ids (SLP appends "As of <date>": the date stays)
-    (_c(r"\bSmart Account(?: Name)?\s*:\s*(?P<v>.+?)(?=\s+As of\s|\s*$)"), {"v": "smart-account"}, ('smart account',)),
-    (_c(r"\bVirtual Account(?: Name)?\s*:\s*(?P<v>.+?)(?=\s+As of\s|\s*$)"), {"v": "virtual-account"},
-     ('virtual account',)),
-    (_c(r"\bCustom Id\s*:\s*(?P<v>.+?)\s*$"), {"v": "customer-id"}, ('custom id',)),
+    _context(r"\bSmart Account(?: Name)?\s*:\s*(?P<v>.+?)(?=\s+As of\s|\s*$)", "smart-account", "smart account"),
+    _context(r"\bVirtual Account(?: Name)?\s*:\s*(?P<v>.+?)(?=\s+As of\s|\s*$)", "virtual-account", "virtual account"),
+    _context(r"\bCustom Id\s*:\s*(?P<v>.+?)\s*$", "customer-id", "custom id"),
     # serial numbers, UDI, host id
-    (_c(r"(?i)\bProcessor board ID\s+(?P<s>\S+)"), {"s": "serial"}, ('processor',)),
-    (_c(r"\bSN\s*:\s*(?P<s>[A-Za-z0-9-]+)"), {"s": "serial"}, ('sn',)),
-    (_c(r"(?i)\bserial\s*=\s*(?P<s>[A-Za-z0-9:-]+)"), {"s": "serial"}, ('serial',)),
-    (_c(r"(?i)\b(?:system |chassis )?serial(?:[ _-](?:number|no\.?|num))?\s*[:#]\s*(?P<s>[A-Za-z0-9-]{4,})"),
-     {"s": "serial"}, ('serial',)),
-    (_c(r"\bVDH=(?P<s>[A-Za-z0-9]+)"), {"s": "serial"}, ('vdh=',)),
+    _context(r"(?i)\bProcessor board ID\s+(?P<s>\S+)", "serial", "processor"),
+    _context(r"\bSN\s*:\s*(?P<s>[A-Za-z0-9-]+)", "serial", "sn"),
+    _context(r"(?i)\bserial\s*=\s*(?P<s>[A-Za-z0-9:-]+)", "serial", "serial"),
+    _context(r"(?i)\b(?:system |chassis )?serial(?:[ _-](?:number|no\.?|num))?\s*[:#]\s*(?P<s>[A-Za-z0-9-]{4,})",
+             "serial", "serial"),
+    _context(r"\bVDH=(?P<s>[A-Za-z0-9]+)", "serial", "vdh="),
     # license keys, PAKs, license file signatures
-    (_c(r"(?i)<PAK>(?P<k>[^<]+)</PAK>"), {"k": "license-key"}, ('<pak>',)),
-    (_c(r"(?i)<LicFileID>(?P<k>[^<]+)</LicFileID>"), {"k": "license-key"}, ('<licfileid>',)),
-    (_c(r"\bPAK\s*[:=#]?\s+(?P<k>[A-Za-z0-9-]{8,})"), {"k": "license-key"}, ('pak',)),
-    (_c(r"\bSIGN2?=(?P<k>\"[^\"]*\"|\S+)"), {"k": "license-key"}, ('sign',)),
-    (_c(r"(?i)\blicen[cs]e[ _-]?key\s*[:=]?\s*(?P<k>[A-Za-z0-9-]{8,})"), {"k": "license-key"}, ('key',)),
+    _context(r"(?i)<PAK>(?P<k>[^<]+)</PAK>", "license-key", "<pak>"),
+    _context(r"(?i)<LicFileID>(?P<k>[^<]+)</LicFileID>", "license-key", "<licfileid>"),
+    _context(r"\bPAK\s*[:=#]?\s+(?P<k>[A-Za-z0-9-]{8,})", "license-key", "pak"),
+    _context(r"\bSIGN2?=(?P<k>\"[^\"]*\"|\S+)", "license-key", "sign"),
+    _context(r"(?i)\blicen[cs]e[ _-]?key\s*[:=]?\s*(?P<k>[A-Za-z0-9-]{8,})", "license-key", "key"),
 ]
 
 
@@ -543,10 +544,11 @@ class Redactor:
         def free(s: int, e: int) -> bool:
             return all(e <= a or s >= b for a, b, _ in spans)
 
-        def put(s: int, e: int, kind: str, value: str) -> None:
+        def put(s: int, e: int, kind: str) -> None:
+            """Redact text[s:e] as a value of ``kind`` unless an earlier finding covers it."""
             if s >= e or not free(s, e):
                 return
-            spans.append((s, e, self.value(kind, value)))
+            spans.append((s, e, self.value(kind, text[s:e])))
 
         if "-" in text or "SER" in text:
             for m in PLACEHOLDER.finditer(text):
@@ -555,8 +557,8 @@ class Redactor:
         body = 0
         m = _SHELL_PROMPT.match(text)
         if m:
-            put(m.start("user"), m.end("user"), "username", m.group("user"))
-            put(m.start("host"), m.end("host"), "hostish", m.group("host"))
+            put(*m.span("user"), "username")
+            put(*m.span("host"), "hostish")
             body = m.end()
             state.expect_name = False
             state.neighbors = 0
@@ -572,7 +574,7 @@ class Redactor:
             if word:
                 state.expect_name = False
                 if " " not in word and _valid_name(word):
-                    put(text.index(word), text.index(word) + len(word), "device", word)
+                    put(text.index(word), text.index(word) + len(word), "device")
         if body == 0 and state.neighbors:
             self._neighbor(text, state, put)
         if body == 0 and "%" in text:
@@ -585,36 +587,24 @@ class Redactor:
                 if not any(t in low for t in triggers):
                     continue
                 for cm in pattern.finditer(rest):
-                    for group, kind in groups.items():
-                        val = cm.group(group)
-                        if val is None:
-                            continue
-                        put(body + cm.start(group), body + cm.end(group), kind, val)
+                    for group, kind in groups.items():  # a group not matched spans (-1, -1): nothing
+                        put(body + cm.start(group), body + cm.end(group), kind)
         if "=" in text and _DN_LINE.search(text):
             for dm in _DN_ATTR.finditer(text):
                 attr, val = dm.group("attr").upper(), dm.group("v")
                 if attr == "DC" and val.lower() in _DN_KEEP_DC:
                     continue
                 kind = "email" if attr == "EMAILADDRESS" else "username" if attr == "UID" else "cert-name"
-                put(dm.start("v"), dm.end("v"), kind, val)
+                put(*dm.span("v"), kind)
 
         if "://" in text:
             for um in _URL.finditer(text):
                 self._url(um, spans, put)
-        if "@" in text:
-            for em in _EMAIL.finditer(text):
-                put(em.start(), em.end(), "email", em.group())
-        if "$" in text:
-            for cm in _CRYPT.finditer(text):
-                put(cm.start(), cm.end(), "secret", cm.group())
-        if "." in text:
-            for im in _IPV4.finditer(text):
-                if _parse_ip(im.group()) is not None:
-                    put(im.start(), im.end(), "ipv4", im.group())
-        if ":" in text:
-            for im in _IPV6.finditer(text):
-                if _parse_ip(im.group()) is not None:
-                    put(im.start(), im.end(), "ipv6", im.group())
+        for hint, pattern, kind in _SHAPES:
+            if hint in text:
+                for sm in pattern.finditer(text):
+                    if kind not in ("ipv4", "ipv6") or _parse_ip(sm.group()) is not None:
+                        put(*sm.span(), kind)
         if self._learned_re is not None:
             for lm in self._learned_re.finditer(text):
                 if free(lm.start(), lm.end()):
@@ -627,11 +617,11 @@ class Redactor:
                 tld = name.rsplit(".", 1)[-1].lower()
                 if tld in _FILE_EXT or (name.count(".") < 2 and not re.fullmatch(_TLD_GENERIC, tld)):
                     continue  # a file name (show-tech.txt.gz), or a country-code name of 2 labels
-                put(fm.start(), fm.start() + len(name), "host", name)
+                put(fm.start(), fm.start() + len(name), "host")
         if "+" in text:
             for pm in _PHONE.finditer(text):
                 if sum(c.isdigit() for c in pm.group()) >= 9:
-                    put(pm.start(), pm.end(), "phone", pm.group())
+                    put(*pm.span(), "phone")
         for pattern in (_SECRET_LABEL, _SECRET_CONF) if _SECRET_HINT.search(text) else ():
             for sm in pattern.finditer(text):
                 s, e = sm.span("v")
@@ -640,13 +630,11 @@ class Redactor:
                     s, e, val = s + 1, e - 1, val[1:-1]
                 if _keep_after_keyword(val):
                     continue
-                put(s, e, "unknown-secret", val)
+                put(s, e, "unknown-secret")
         for pattern in (_HEXBLOB, _B64BLOB) if len(text) >= 32 else ():
             for bm in pattern.finditer(text):
-                val = bm.group()
-                if pattern is _B64BLOB and not _looks_random(val):
-                    continue
-                put(bm.start(), bm.end(), "unknown-secret", val)
+                if pattern is _HEXBLOB or _looks_random(bm.group()):
+                    put(*bm.span(), "unknown-secret")
 
         return _splice(text, [span for span in spans if span[2] is not None])
 
@@ -657,7 +645,7 @@ class Redactor:
         host = m.group("host")
         if host:
             state.known_hosts.add(host)
-            put(m.start("host"), m.end("host"), "device", host)
+            put(*m.span("host"), "device")
         self._command(m.group("cmd"), state)
         return m.start("cmd")
 
@@ -686,9 +674,9 @@ class Redactor:
         first = text.split()[0]
         name, _, serial = first.partition("(")
         if _valid_name(name):
-            put(0, len(name), "hostish", name)
+            put(0, len(name), "hostish")
         if serial.endswith(")") and len(serial) > 1:
-            put(len(name) + 1, len(first) - 1, "serial", serial[:-1])
+            put(len(name) + 1, len(first) - 1, "serial")
 
     def _syslog(self, text: str, put) -> None:
         ts = _SYSLOG_TS.match(text)
@@ -708,7 +696,7 @@ class Redactor:
             ip = _parse_ip(word) is not None
             if ip or _valid_name(word):
                 s = pos + tok.start()
-                put(s, s + len(word), "hostish" if ip else "device", word)
+                put(s, s + len(word), "hostish" if ip else "device")
                 return
 
     def _url(self, um: re.Match, spans, put) -> None:
@@ -718,17 +706,16 @@ class Redactor:
         if info:
             user, sep, password = info.partition(":")
             s = um.start("userinfo")
-            put(s, s + len(user), "username", user)
+            put(s, s + len(user), "username")
             if sep and password:
-                put(s + len(user) + 1, um.end("userinfo"), "secret", password)
-        put(um.start("host"), um.end("host"), "hostish", um.group("host"))
+                put(s + len(user) + 1, um.end("userinfo"), "secret")
+        put(*um.span("host"), "hostish")
         rest_start = um.start("rest")
         rest = um.group("rest")
         for pattern in (_HEXBLOB, _B64BLOB):
             for bm in pattern.finditer(rest):
-                if pattern is _B64BLOB and not _looks_random(bm.group()):
-                    continue
-                put(rest_start + bm.start(), rest_start + bm.end(), "unknown-secret", bm.group())
+                if pattern is _HEXBLOB or _looks_random(bm.group()):
+                    put(rest_start + bm.start(), rest_start + bm.end(), "unknown-secret")
         # the scheme, the port and the path carry the diagnosis: the rest of the URL is kept
         pos = um.start()
         for s, e, _ in sorted(x for x in spans if um.start() <= x[0] < um.end()):
