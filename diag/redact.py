@@ -370,9 +370,6 @@ class Redactor:
         self._learned_path_re: re.Pattern | None = None
 
     # -- placeholders --------------------------------------------------------
-    def _digest(self, family: str, norm: str) -> bytes:
-        return hmac.new(self.key, f"{family}\x00{norm}".encode("utf-8", "surrogatepass"), hashlib.sha256).digest()
-
     def _shape(self, kind: str, value: str, digest: bytes, attempt: int) -> str:
         if attempt:
             digest = hashlib.sha256(digest + attempt.to_bytes(4, "big")).digest()
@@ -425,7 +422,7 @@ class Redactor:
         return ph
 
     def _fresh(self, kind: str, value: str, family: str, norm: str) -> str:
-        digest = self._digest(family, norm)
+        digest = hmac.new(self.key, f"{family}\x00{norm}".encode("utf-8", "surrogatepass"), hashlib.sha256).digest()
         for attempt in range(64):
             ph = self._shape(kind, value, digest, attempt)
             if ph.lower() not in self._taken:

@@ -19,7 +19,7 @@ import datetime as dt
 import re
 
 from diag.model import Report
-from diag.report import lines
+from diag.report import backticks, lines, plural
 from diag.types import format_value
 
 ORDER = ("error", "warning", "info")
@@ -50,19 +50,15 @@ def cell(text: object) -> str:
 def code(text: str) -> str:
     """An inline code span that holds any text (a longer backtick fence when the text has backticks)."""
     text = " ".join(text.splitlines())
-    ticks = "`" * (_longest_run(text, "`") + 1)
+    ticks = "`" * (backticks(text) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") or (text.startswith(" ") and text.strip()) else ""
     return f"{ticks}{pad}{text}{pad}{ticks}"
 
 
 def fenced(text: str, info: str = "text") -> list[str]:
     """A fenced code block that no line of ``text`` can close early."""
-    fence = "`" * max(3, _longest_run(text, "`") + 1)
+    fence = "`" * max(3, backticks(text) + 1)
     return [f"{fence}{info}", *text.splitlines(), fence]
-
-
-def _longest_run(text: str, char: str) -> int:
-    return max((len(m) for m in re.findall(re.escape(char) + "+", text)), default=0)
 
 
 def table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -114,10 +110,6 @@ def dated(when, now, event: bool = False) -> str | None:
 
 # -- the device table ----------------------------------------------------------------
 
-def _first(dev, kind: str, name: str):
-    return dev.state(kind, name)
-
-
 def clock_used(dev, report: Report) -> str:
     """The time a device was judged at, and where that time came from."""
     if dev.now is None:
@@ -137,78 +129,72 @@ def clock_used(dev, report: Report) -> str:
 
 def _classic_rows(dev) -> list[tuple[str, object]]:
     now = dev.now
+    reg, auth_kind = "license.registration", "license.authorization"
+
+    def state(kind: str, name: str, summary_name: str | None = None):
+        """A field of the registration or authorization block, else of show license summary."""
+        return dev.state(kind, name) or dev.state("license.summary", summary_name or name)
+
     rows: list[tuple[str, object]] = []
-    status = _first(dev, "license.registration", "status") or _first(dev, "license.summary", "registration_status")
-    smart = _first(dev, "license.smart", "enabled")
+    smart = dev.state("license.smart", "enabled")
     if smart is None:
-        smart = _first(dev, "license.summary", "enabled")
+        smart = dev.state("license.summary", "enabled")
     if smart is not None:
         rows.append(("Smart Licensing", "ENABLED" if smart else "DISABLED"))
-    rows.append(("Registration status", status))
-    account = _first(dev, "license.registration", "smart_account") or _first(dev, "license.summary", "smart_account")
-    virtual = (_first(dev, "license.registration", "virtual_account")
-               or _first(dev, "license.summary", "virtual_account"))
+    rows.append(("Registration status", state(reg, "status", "registration_status")))
+    account, virtual = state(reg, "smart_account"), state(reg, "virtual_account")
     if account or virtual:
         rows.append(("Smart Account / Virtual Account", f"{account or '?'} / {virtual or '?'}"))
-    auth = _first(dev, "license.authorization", "status") or _first(dev, "license.summary", "authorization_status")
-    auth_date = _first(dev, "license.authorization", "date") or _first(dev, "license.summary", "authorization_date")
+    auth = state(auth_kind, "status", "authorization_status")
+    auth_date = state(auth_kind, "date", "authorization_date")
     if auth and isinstance(auth_date, dt.datetime):
         auth = f"{auth} on {date(auth_date)}"
-    remaining = _first(dev, "license.authorization", "eval_remaining") or _first(dev, "license.summary",
-                                                                                  "eval_remaining")
+    remaining = state(auth_kind, "eval_remaining")
     if auth and isinstance(remaining, dt.timedelta):
         auth = f"{auth} ({format_value(remaining)} of evaluation left)"
     rows.append(("Authorization status", auth))
-    result = _first(dev, "license.authorization", "last_comm_result") or _first(dev, "license.summary",
-                                                                                "last_comm_result")
-    when = _first(dev, "license.authorization", "last_comm_date")
+    result = state(auth_kind, "last_comm_result")
+    when = dev.state(auth_kind, "last_comm_date")
     if result:
-        reason = _first(dev, "license.authorization", "comm_failure_reason")
+        reason = dev.state(auth_kind, "comm_failure_reason")
         text = result + (f" on {dated(when, now, event=True)}" if isinstance(when, dt.datetime) else "")
         rows.append(("Last communication attempt", text + (f": {reason}" if reason else "")))
-    renewal = _first(dev, "license.registration", "last_renewal_result") or _first(dev, "license.summary",
-                                                                                   "last_renewal_result")
-    renewal_date = _first(dev, "license.registration", "last_renewal_date")
+    renewal = state(reg, "last_renewal_result")
+    renewal_date = dev.state(reg, "last_renewal_date")
     if renewal:
         rows.append(("Last renewal attempt", renewal + (f" on {dated(renewal_date, now, event=True)}"
                                                         if isinstance(renewal_date, dt.datetime) else "")))
-    dates = [
-        ("Next renewal attempt", _first(dev, "license.registration", "next_renewal")
-         or _first(dev, "license.summary", "next_renewal")),
-        ("Registration expires", _first(dev, "license.registration", "expires")
-         or _first(dev, "license.summary", "registration_expires")),
-        ("Next communication attempt", _first(dev, "license.authorization", "next_comm")
-         or _first(dev, "license.summary", "next_comm")),
-        ("Communication deadline", _first(dev, "license.authorization", "deadline")
-         or _first(dev, "license.summary", "deadline")),
-    ]
-    rows += [(label, dated(value, now)) for label, value in dates]
+    dates = (("Next renewal attempt", reg, "next_renewal", None),
+             ("Registration expires", reg, "expires", "registration_expires"),
+             ("Next communication attempt", auth_kind, "next_comm", None),
+             ("Communication deadline", auth_kind, "deadline", None))
+    rows += [(label, dated(state(kind, name, other), now)) for label, kind, name, other in dates]
     return rows
 
 
 def _slp_rows(dev) -> list[tuple[str, object]]:
     now = dev.now
     rows: list[tuple[str, object]] = []
-    enabled = _first(dev, "license.slp", "enabled")
+    enabled = dev.state("license.slp", "enabled")
     if enabled is not None:
         rows.append(("Smart Licensing Using Policy", "ENABLED" if enabled else "DISABLED"))
-    transport = _first(dev, "license.transport", "type")
-    url = _first(dev, "license.transport", "url") or _first(dev, "license.transport", "cslu")
+    transport = dev.state("license.transport", "type")
+    url = dev.state("license.transport", "url") or dev.state("license.transport", "cslu")
     if transport and url:
         transport = f"{transport} ({url})"
     rows.append(("Transport", transport))
-    last_ack = _first(dev, "license.usage_reporting", "last_ack")
+    last_ack = dev.state("license.usage_reporting", "last_ack")
     rows.append(("Last ACK received", dated(last_ack, now, event=True) if isinstance(last_ack, dt.datetime)
-                 else _first(dev, "license.usage_reporting", "last_ack_text")))
-    rows.append(("Next ACK deadline", dated(_first(dev, "license.usage_reporting", "next_ack_deadline"), now)))
-    push = _first(dev, "license.usage_reporting", "push_interval")
+                 else dev.state("license.usage_reporting", "last_ack_text")))
+    rows.append(("Next ACK deadline", dated(dev.state("license.usage_reporting", "next_ack_deadline"), now)))
+    push = dev.state("license.usage_reporting", "push_interval")
     if push:
         rows.append(("Reporting push interval", push))
     for label, name in (("Next report push", "next_push"), ("Last report push", "last_push")):
-        value = _first(dev, "license.usage_reporting", name)
+        value = dev.state("license.usage_reporting", name)
         if isinstance(value, dt.datetime):
             rows.append((label, dated(value, now, event=name == "last_push")))
-    trust = _first(dev, "license.trust_code", "installed")
+    trust = dev.state("license.trust_code", "installed")
     if trust:
         rows.append(("Trust code installed", ", ".join(str(t) for t in trust) if isinstance(trust, (list, tuple))
                      else trust))
@@ -261,10 +247,6 @@ def finding_lines(f) -> list[str]:
     return out
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if word == "info" or n == 1 else f"{n} {word}s"
-
-
 def chunks(report: Report, **kw):
     devices = list(report.devices)
     by_device: dict[str, list] = {d.name: [] for d in devices}
@@ -277,12 +259,12 @@ def chunks(report: Report, **kw):
     skipped = sum(report.skipped_sections().values())
     used = sum(i.sections for i in report.inputs)
     out.append(
-        f"Generated by diag {escape(report.version)} from {_plural(len(report.inputs), 'input')} "
+        f"Generated by diag {escape(report.version)} from {plural(len(report.inputs), 'input')} "
         f"({used} command outputs read, {skipped} skipped). Dates are judged at {format_value(report.now)} "
         f"({NOW_SOURCES.get(report.now_source, report.now_source)}: {escape(report.now_detail)}).")
     out.append("")
-    out.append(f"**{_plural(counts['error'], 'error')}, {_plural(counts['warning'], 'warning')}, "
-               f"{_plural(counts['info'], 'info')}** · {_plural(len(report.outcome.not_evaluated), 'rule')} "
+    out.append(f"**{plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
+               f"{plural(counts['info'], 'info')}** · {plural(len(report.outcome.not_evaluated), 'rule')} "
                f"not evaluated (see Collect next)")
     out.append("")
 
@@ -296,9 +278,7 @@ def chunks(report: Report, **kw):
     out += table(["Device", "Platform", "Release", "Licensing mode", "Errors", "Warnings", "Info"], rows)
     out.append("")
 
-    summaries = {}
-    for d in devices:
-        summaries.setdefault(d.name, d)
+    summaries = {d.name: d for d in reversed(devices)}  # the first of a name
     for name, findings in by_device.items():
         yield lines(out)
         dev = summaries.get(name)
@@ -343,12 +323,12 @@ def chunks(report: Report, **kw):
         top = sorted(sections.items(), key=lambda kv: (-kv[1], kv[0]))
         listed = ", ".join(f"{code(command)} ×{n}" if n > 1 else code(command) for command, n in top[:10])
         more = f" and {len(top) - 10} more" if len(top) > 10 else ""
-        notes.append(f"- {_plural(skipped, 'command output')} skipped (diag has no use for them): {listed}{more}")
+        notes.append(f"- {plural(skipped, 'command output')} skipped (diag has no use for them): {listed}{more}")
     else:
         notes.append("- 0 command outputs skipped")
     if report.suppressed:
-        notes.append(f"- {_plural(len(report.suppressed), 'finding')} suppressed by inline comments")
+        notes.append(f"- {plural(len(report.suppressed), 'finding')} suppressed by inline comments")
     if report.baselined:
-        notes.append(f"- {_plural(len(report.baselined), 'finding')} already in the baseline, not shown")
+        notes.append(f"- {plural(len(report.baselined), 'finding')} already in the baseline, not shown")
     out += notes  # never empty: the report ends with a line of text
     yield lines(out)

@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 from diag.model import Report
 from diag.policy import baseline_key
-from diag.report import Items, json_chunks
+from diag.report import Items, backticks, json_chunks
 from diag.types import to_json
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -122,17 +122,13 @@ def _help(rule) -> tuple[str, str]:
         text += ["", "What would confirm it: " + docs["confirm"].strip()]
         md += ["", "**What would confirm it.** " + docs["confirm"].strip()]
     text += ["", "Fix (template; each result carries the commands for its own switch in properties.fix):", fix]
-    fence = "`" * max(3, _longest_backticks(fix) + 1)
+    fence = "`" * max(3, backticks(fix) + 1)
     md += ["", "**Fix** (template; each result carries the commands for its own switch):", "",
            f"{fence}text", fix, fence]
     if rule.references:
         text += ["", "References:"] + [f"- {r}" for r in rule.references]
         md += ["", "**References**", ""] + [f"- {r}" for r in rule.references]
     return "\n".join(text).strip() + "\n", "\n".join(md).strip() + "\n"
-
-
-def _longest_backticks(text: str) -> int:
-    return max((len(m) for m in re.findall(r"`+", text)), default=0)
 
 
 def _descriptor(rule_id: str, rule, finding) -> dict:
@@ -211,9 +207,8 @@ def _device(dev) -> dict:
     }
 
 
-def as_dict(report: Report, cwd: str | None = None, show_suppressed: bool = False, lazy: bool = False) -> dict:
-    """The SARIF log; ``lazy``: its long lists as ``Items``, to write as they come."""
-    many = Items if lazy else list
+def as_dict(report: Report, cwd: str | None = None, show_suppressed: bool = False) -> dict:
+    """The SARIF log, its long lists as ``Items``, to write as they come."""
     devices = {d.name: d for d in report.devices}
     findings = list(report.findings)
     suppressed = list(report.suppressed) if show_suppressed else []
@@ -268,22 +263,22 @@ def as_dict(report: Report, cwd: str | None = None, show_suppressed: bool = Fals
         },
         "invocations": [invocation],
         "originalUriBaseIds": {SRCROOT: {"uri": root, "description": {"text": "where relative paths start: the GitHub Actions workspace, or the directory diag ran in"}}},
-        "results": many(results()),
+        "results": Items(results()),
         "properties": {
-            "devices": many(_device(d) for d in report.devices),
+            "devices": Items(_device(d) for d in report.devices),
             "summary": report.summary(),
-            "notEvaluated": many(n.to_json() for n in report.outcome.not_evaluated),
-            "collectNext": many(c.to_json() for c in report.outcome.collect_next),
+            "notEvaluated": Items(n.to_json() for n in report.outcome.not_evaluated),
+            "collectNext": Items(c.to_json() for c in report.outcome.collect_next),
             "sectionsSkipped": sum(report.skipped_sections().values()),
             "suppressed": len(report.suppressed),
             "baselined": len(report.baselined),
         },
     }
-    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": many([run])}
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": Items([run])}
 
 
 def chunks(report: Report, pretty: bool = True, **kw):
     """Indented for a person, compact for a program (as ``-f json``); the content is the same."""
-    data = as_dict(report, cwd=kw.get("cwd"), show_suppressed=bool(kw.get("show_suppressed")), lazy=True)
+    data = as_dict(report, cwd=kw.get("cwd"), show_suppressed=bool(kw.get("show_suppressed")))
     yield from json_chunks(data, pretty)
     yield "\n"

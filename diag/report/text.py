@@ -10,7 +10,7 @@ from __future__ import annotations
 import textwrap
 
 from diag.model import Report
-from diag.report import lines
+from diag.report import lines, plural
 from diag.types import format_value
 
 WIDTH = 100
@@ -18,12 +18,6 @@ WIDTH = 100
 ORDER = {"error": 0, "warning": 1, "info": 2}
 MODE_NAMES = {"classic": "classic Smart Licensing", "slp": "Smart Licensing Using Policy",
               "traditional": "traditional licensing", "unknown": "licensing mode unknown"}
-
-
-def _plural(n: int, word: str) -> str:
-    if word == "info":
-        return f"{n} info"
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _device_header(dev) -> str:
@@ -48,7 +42,7 @@ def chunks(report: Report, **kw):
     for f in report.findings:
         by_device.setdefault(f.device, []).append(f)
     now_line = f"now: {format_value(report.now)} ({report.now_source}: {report.now_detail})"
-    out.append(f"diag {report.version} · {_plural(len(devices), 'device')} · {now_line}")
+    out.append(f"diag {report.version} · {plural(len(devices), 'device')} · {now_line}")
     for name, findings in by_device.items():
         yield lines(out)
         dev = devices.get(name)
@@ -110,8 +104,8 @@ def chunks(report: Report, **kw):
     used = sum(i.sections for i in report.inputs)
     out.append("")
     out.append(
-        f"Summary: {_plural(counts['error'], 'error')}, {_plural(counts['warning'], 'warning')}, "
-        f"{_plural(counts['info'], 'info')} · {_plural(len(report.outcome.not_evaluated), 'rule')} not evaluated"
+        f"Summary: {plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
+        f"{plural(counts['info'], 'info')} · {plural(len(report.outcome.not_evaluated), 'rule')} not evaluated"
         f" · {used} command outputs read, {skipped} skipped"
         + (f" · {len(report.suppressed)} suppressed" if report.suppressed else "")
         + (f" · {len(report.baselined)} in the baseline" if report.baselined else "")
