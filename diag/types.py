@@ -39,13 +39,9 @@ _OFFSET_TOKEN = re.compile(r"^([+-])(\d{2}):?(\d{2})$")  # +0530, -08:00 after t
 _PLACEHOLDERS = {"", "<none>", "<empty>", "none", "not configured", "n/a", "-", "never"}
 
 
-def _blank(text: str | None) -> bool:
-    return text is None or text.strip().lower() in _PLACEHOLDERS
-
-
 def blank(text: str | None) -> bool:
     """Whether a captured value is empty or a placeholder (``<none>``, ``N/A``, ``never``...)."""
-    return _blank(text)
+    return text is None or text.strip().lower() in _PLACEHOLDERS
 
 
 _EMPTY_TEXT = {"", "<none>", "<empty>", "not configured"}
@@ -76,7 +72,7 @@ _INT = re.compile(r"-?\d+")
 
 
 def to_int(text: str | None) -> int | None:
-    if _blank(text):
+    if blank(text):
         return None
     m = _INT.search(text or "")
     return int(m.group(0)) if m else None
@@ -109,7 +105,7 @@ def _to_datetime(text: str) -> dt.datetime | None:
     ``2022-06-22 16:15:41 UTC``; a zone by name or as an offset (``+0530``, ``-08:00``).
     A missing zone is read as UTC; an unknown zone abbreviation too.
     """
-    if _blank(text):
+    if blank(text):
         return None
     iso = _iso(text or "")
     if iso is not None:
@@ -219,41 +215,31 @@ def _iso(text: str) -> dt.datetime | None:
 
 MAX_DURATION = dt.timedelta(days=36500)  # a hundred years: longer is not a timer diag can judge
 _DURATION = re.compile(r"(\d+)\s*(week|day|hour|minute|min|second|sec)s?", re.I)
+_UNITS = {"wee": "weeks", "day": "days", "hou": "hours", "min": "minutes", "sec": "seconds"}  # by 3 letters
 
 
 def to_duration(text: str | None) -> dt.timedelta | None:
     """``89 days, 23 hours, 50 minutes, 7 seconds`` -> timedelta (also ``1 day(s)``, ``2 weeks``)."""
-    if _blank(text):
+    if blank(text):
         return None
     total = dt.timedelta()
     found = False
     for num, unit in _DURATION.findall(text or ""):
         found = True
-        unit = unit.lower()
         if len(num) > 7:  # more than 27,000 years in any unit: not a licence timer
             return None
-        n = int(num)
-        if unit.startswith("week"):
-            total += dt.timedelta(weeks=n)
-        elif unit.startswith("day"):
-            total += dt.timedelta(days=n)
-        elif unit.startswith("hour"):
-            total += dt.timedelta(hours=n)
-        elif unit.startswith("min"):
-            total += dt.timedelta(minutes=n)
-        else:
-            total += dt.timedelta(seconds=n)
+        total += dt.timedelta(**{_UNITS[unit[:3].lower()]: int(num)})
     if total > MAX_DURATION:
         return None
     return total if found else None
 
 
 def to_release(text: str | None) -> Release | None:
-    return None if _blank(text) else Release.parse(text or "")
+    return None if blank(text) else Release.parse(text or "")
 
 
 def to_url(text: str | None) -> str | None:
-    return None if _blank(text) else (text or "").strip()
+    return None if blank(text) else (text or "").strip()
 
 
 CONVERTERS: dict[str, Callable[[str | None], Any]] = {

@@ -83,15 +83,8 @@ class Release:
         kind = (kind or "").strip()[:1].upper()
         if kind not in ("F", "M") or kind == self.kind:
             return self
-        letters = self.tag or self.rebuild
-        train_letters = self.train_letters
-        return Release(self.text, self.major, self.minor, self.maint, letters, self.designator,
-                       self.train, self.train_rebuild, train_letters, kind)
-
-    @property
-    def train_name(self) -> str:
-        """``9.3``, ``10.2``: the major train."""
-        return f"{self.major}.{self.minor}"
+        return Release(self.text, self.major, self.minor, self.maint, self.tag or self.rebuild, self.designator,
+                       self.train, self.train_rebuild, self.train_letters, kind)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Release):
