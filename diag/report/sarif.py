@@ -89,20 +89,12 @@ def fingerprint(f) -> str:
     return hashlib.sha256(data.encode("utf-8", "surrogateescape")).hexdigest()[:32]  # a device named by its file
 
 
-def _region(line: int, end_line: int, texts: list[str]) -> dict | None:
-    if not line or line < 1:
-        return None
-    region: dict = {"startLine": line, "endLine": max(end_line or line, line)}
-    if texts:
-        region["snippet"] = {"text": "\n".join(texts)}
-    return region
-
-
 def _physical(path: str, line: int, end_line: int, texts: list[str], cwd: str | None) -> dict:
     physical: dict = {"artifactLocation": artifact_location(path, cwd)}
-    region = _region(line, end_line, texts)
-    if region is not None:
-        physical["region"] = region
+    if line and line >= 1:
+        physical["region"] = {"startLine": line, "endLine": max(end_line or line, line)}
+        if texts:
+            physical["region"]["snippet"] = {"text": "\n".join(texts)}
     return physical
 
 
@@ -216,9 +208,7 @@ def as_dict(report: Report, cwd: str | None = None, show_suppressed: bool = Fals
     by_id = report.rules.by_id
     rule_ids = sorted({f.rule_id for f in everything})
     index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
-    first = {}
-    for f in everything:
-        first.setdefault(f.rule_id, f)
+    first = {f.rule_id: f for f in reversed(everything)}  # each rule's first finding
     rules = [_descriptor(rule_id, by_id.get(rule_id), first[rule_id]) for rule_id in rule_ids]
 
     why_suppressed = {id(s.finding): s for s in suppressed}
