@@ -25,17 +25,11 @@ How it works
 * Placeholders are a keyed HMAC of the value: the same value gets the same
   placeholder in every file of a run (devices still group, cross-file rules still
   work), and the same key gives the same placeholders in another run. They keep the
-  type: an IPv4 address becomes a host address of 198.18.0.0/15 (RFC 2544, never
-  routed on the Internet), an IPv6 one an address of 2001:db8::/32, a host name a valid
-  host name, an e-mail address an address of example.com, a serial number an
-  11-character serial, a phone number a phone number.
+  type (an address stays an address, in a range never routed).
 * Placeholders are recognised and kept, so redacting a redacted file changes nothing.
 
-Kept on purpose: dates and times, Cisco's public hosts (``*.cisco.com``), URL paths,
-``sch-smart-licensing@cisco.com``, loopback, unspecified, multicast and netmask-like
-addresses, the documentation ranges (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24,
-2001:db8::/32), VRF, interface, profile and trustpoint names, license names, and every
-fixed word of an NX-OS output.
+What is replaced and what is kept, value by value, and each placeholder's shape:
+docs/redaction.md.
 
 Nothing here prints or exits; :mod:`diag.cli` does.
 """
@@ -782,17 +776,11 @@ def _is_sentinel(v: str) -> bool:
 
 
 def _keep_after_keyword(val: str) -> bool:
+    """Whether the word after a secret-looking keyword is no secret: a sentinel, a placeholder,
+    a common word, a small number (a key type or index), a bracket opening more text."""
     v = val.strip().rstrip(".,;:")
-    if not v or _is_sentinel(v) or PLACEHOLDER.fullmatch(v):
-        return True
-    low = v.lower()
-    if low in _NOT_SECRET or low in _COMMON:
-        return True
-    if v.isdigit() and len(v) <= 3:
-        return True
-    if v.endswith(":") or v.startswith(("{", "(", "[")):
-        return True
-    return False
+    return (not v or _is_sentinel(v) or bool(PLACEHOLDER.fullmatch(v)) or v.lower() in _NOT_SECRET
+            or v.lower() in _COMMON or (v.isdigit() and len(v) <= 3) or v.startswith(("{", "(", "[")))
 
 
 def _distinctive(lit: str) -> bool:

@@ -77,35 +77,23 @@ def date(when: dt.datetime) -> str:
     return _utc(when).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def relative(when: dt.datetime, now: dt.datetime | None) -> str:
-    """``in 12 days`` / ``already passed, 3 days ago`` against the device's clock, as rule messages say it."""
-    if now is None:
-        return ""
-    when, now = _utc(when), _utc(now)
-    if when >= now:
-        days = int((when - now).total_seconds() // 86400)
-        return f"in {days} day{'s' if days != 1 else ''}" if days else "in less than a day"
-    days = int((now - when).total_seconds() // 86400)
-    return f"already passed, {days} day{'s' if days != 1 else ''} ago" if days else "already passed, today"
-
-
-def ago(when: dt.datetime, now: dt.datetime | None) -> str:
-    """``today`` / ``3 days ago`` for an event that happened (or ``in ...`` if the clock says it is ahead)."""
-    if now is None:
-        return ""
-    when, now = _utc(when), _utc(now)
-    if when > now:
-        return relative(when, now)
-    days = int((now - when).total_seconds() // 86400)
-    return f"{days} day{'s' if days != 1 else ''} ago" if days else "today"
-
-
 def dated(when, now, event: bool = False) -> str | None:
-    """A date with its distance from the device's clock; ``event``: a past event, not a deadline."""
+    """A date with its distance from the device's clock, as rule messages say it: ``in 12
+    days`` / ``already passed, 3 days ago`` for a deadline, ``3 days ago`` / ``today`` for a
+    past ``event`` (one the clock says is still ahead: as a deadline)."""
     if not isinstance(when, dt.datetime):
         return None
-    rel = ago(when, now) if event else relative(when, now)
-    return f"{date(when)} ({rel})" if rel else date(when)
+    if now is None:
+        return date(when)
+    ahead = (_utc(when) - _utc(now)).total_seconds()
+    days = int(abs(ahead) // 86400)
+    if ahead > 0 or (ahead == 0 and not event):
+        rel = f"in {plural(days, 'day')}" if days else "in less than a day"
+    elif event:
+        rel = f"{plural(days, 'day')} ago" if days else "today"
+    else:
+        rel = f"already passed, {plural(days, 'day')} ago" if days else "already passed, today"
+    return f"{date(when)} ({rel})"
 
 
 # -- the device table ----------------------------------------------------------------
