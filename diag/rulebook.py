@@ -40,8 +40,22 @@ def _rules_dir(package: Path) -> Path:
 RULES_DIR = _rules_dir(Path(__file__).parent)
 
 
+class _Examples:
+    """The captures beside a rule or derivation file: one that fires it, one near miss."""
+
+    path: Path
+
+    @property
+    def hit_example(self) -> Path:
+        return self.path.with_suffix(".hit.txt")
+
+    @property
+    def ok_example(self) -> Path:
+        return self.path.with_suffix(".ok.txt")
+
+
 @dataclass
-class Rule:
+class Rule(_Examples):
     id: str
     title: str
     area: str
@@ -80,7 +94,7 @@ class FieldRule:
 
 
 @dataclass
-class Derivation:
+class Derivation(_Examples):
     """Concludes a fact kind from other facts; rules use it like a parsed fact."""
 
     id: str

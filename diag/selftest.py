@@ -70,28 +70,22 @@ def _run(path: Path, book, system_now, problems: list[str], how=_analyze):
     return None
 
 
-def examples(path: Path) -> tuple[Path, Path]:
-    """The captures beside a rule or derivation file: one that fires it, one near miss."""
-    return path.with_suffix(".hit.txt"), path.with_suffix(".ok.txt")
-
-
 def check_rule(rule, book, system_now: dt.datetime | None = None) -> Outcome:
     problems: list[str] = []
-    hit_example, ok_example = examples(rule.path)
-    hit = _run(hit_example, book, system_now, problems)
+    hit = _run(rule.hit_example, book, system_now, problems)
     if hit is not None:
         if not any(f.rule_id == rule.id for f in hit.findings):
             needs = [n.needs for n in hit.outcome.not_evaluated if n.rule_id == rule.id]
             why = f" (not evaluated: it needs {', '.join(needs[0])})" if needs else ""
-            problems.append(f"{hit_example.name} does not fire the rule{why}")
-        problems += _evidence_problems(hit, hit_example, rule.id)
-    ok = _run(ok_example, book, system_now, problems)
+            problems.append(f"{rule.hit_example.name} does not fire the rule{why}")
+        problems += _evidence_problems(hit, rule.hit_example, rule.id)
+    ok = _run(rule.ok_example, book, system_now, problems)
     if ok is not None:
         if any(f.rule_id == rule.id for f in ok.findings):
-            problems.append(f"{ok_example.name} fires the rule: a near miss must not")
+            problems.append(f"{rule.ok_example.name} fires the rule: a near miss must not")
         needs = [n.needs for n in ok.outcome.not_evaluated if n.rule_id == rule.id]
         if needs:
-            problems.append(f"{ok_example.name} leaves the rule not evaluated (it needs "
+            problems.append(f"{rule.ok_example.name} leaves the rule not evaluated (it needs "
                             f"{', '.join(needs[0])}): a near miss must be decided")
     return Outcome(rule.id, rule.path, problems)
 
@@ -99,16 +93,15 @@ def check_rule(rule, book, system_now: dt.datetime | None = None) -> Outcome:
 def check_derivation(derivation, book, system_now: dt.datetime | None = None) -> Outcome:
     problems: list[str] = []
     kind = derivation.kind
-    hit_example, ok_example = examples(derivation.path)
-    hit = _run(hit_example, book, system_now, problems, _devices)
+    hit = _run(derivation.hit_example, book, system_now, problems, _devices)
     if hit is not None and not any(d.store.get(kind) for d in hit):
-        problems.append(f"{hit_example.name} does not derive {kind}")
-    ok = _run(ok_example, book, system_now, problems, _devices)
+        problems.append(f"{derivation.hit_example.name} does not derive {kind}")
+    ok = _run(derivation.ok_example, book, system_now, problems, _devices)
     if ok is not None:
         if any(d.store.get(kind) for d in ok):
-            problems.append(f"{ok_example.name} derives {kind}: a near miss must not")
+            problems.append(f"{derivation.ok_example.name} derives {kind}: a near miss must not")
         elif not all(f"derived:{kind}" in d.coverage for d in ok):
-            problems.append(f"{ok_example.name} leaves {kind} undecided: a near miss must decide it")
+            problems.append(f"{derivation.ok_example.name} leaves {kind} undecided: a near miss must decide it")
     return Outcome(derivation.id, derivation.path, problems)
 
 

@@ -16,7 +16,6 @@ from diag.cli import cli
 from diag.config import find, load
 from diag.errors import DiagError
 from diag.rulebook import load_rules
-from diag.selftest import examples
 
 SITE = ROOT / "tests" / "data" / "site-rules"
 HIT = ROOT / "tests" / "data" / "plain_http_session.txt"
@@ -35,15 +34,14 @@ def run(*args: str, cwd: Path | None = None):
 def test_site_rule_folder_with_its_own_hit_and_ok_captures():
     book = load_rules([SITE])
     rule = book.by_id["site-callhome-proxy-port"]
-    hit_example, ok_example = examples(rule.path)
-    hit = analyze([str(hit_example)], Options(system_now=SYSTEM_NOW), rules=book)
-    ok = analyze([str(ok_example)], Options(system_now=SYSTEM_NOW), rules=book)
+    hit = analyze([str(rule.hit_example)], Options(system_now=SYSTEM_NOW), rules=book)
+    ok = analyze([str(rule.ok_example)], Options(system_now=SYSTEM_NOW), rules=book)
     fired = [f for f in hit.findings if f.rule_id == rule.id]
     assert len(fired) == 1 and fired[0].line == 12
     assert "transport http proxy server proxy.branch.example.com port 8080" in fired[0].fix
     assert rule.id not in [f.rule_id for f in ok.findings]
     assert rule.id not in [n.rule_id for n in ok.outcome.not_evaluated]
-    res = run("check", "-r", str(SITE), "--select", rule.id, str(hit_example))
+    res = run("check", "-r", str(SITE), "--select", rule.id, str(rule.hit_example))
     assert res.exit_code == 1 and rule.id in res.output
 
 

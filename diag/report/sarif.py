@@ -32,7 +32,6 @@ SRCROOT = "%SRCROOT%"
 FINGERPRINT = "diagFinding/v1"
 
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
-PRECISION = {"high": "high", "medium": "medium", "low": "low"}
 
 
 def camel_case(rule_id: str) -> str:
@@ -123,15 +122,7 @@ def _help(rule) -> tuple[str, str]:
     return "\n".join(text).strip() + "\n", "\n".join(md).strip() + "\n"
 
 
-def _descriptor(rule_id: str, rule, finding) -> dict:
-    if rule is None:  # a finding of a rule the report does not know: describe it from the finding
-        return {
-            "id": rule_id, "name": camel_case(rule_id),
-            "shortDescription": {"text": finding.title},
-            "defaultConfiguration": {"level": LEVEL[finding.severity]},
-            "properties": {"tags": ["licensing"], "precision": PRECISION.get(finding.confidence, "medium"),
-                           "confidence": finding.confidence},
-        }
+def _descriptor(rule) -> dict:
     text, markdown = _help(rule)
     return {
         "id": rule.id,
@@ -142,7 +133,7 @@ def _descriptor(rule_id: str, rule, finding) -> dict:
         "defaultConfiguration": {"level": LEVEL[rule.severity]},
         "properties": {
             "tags": sorted({"licensing", rule.area}),
-            "precision": PRECISION.get(rule.confidence, "medium"),
+            "precision": rule.confidence,  # high, medium or low: the rule schema allows no other
             "confidence": rule.confidence,
             "area": rule.area,
             "references": list(rule.references),
@@ -208,8 +199,7 @@ def as_dict(report: Report, cwd: str | None = None, show_suppressed: bool = Fals
     by_id = report.rules.by_id
     rule_ids = sorted({f.rule_id for f in everything})
     index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
-    first = {f.rule_id: f for f in reversed(everything)}  # each rule's first finding
-    rules = [_descriptor(rule_id, by_id.get(rule_id), first[rule_id]) for rule_id in rule_ids]
+    rules = [_descriptor(by_id[rule_id]) for rule_id in rule_ids]  # every finding comes from the run's rules
 
     why_suppressed = {id(s.finding): s for s in suppressed}
 
