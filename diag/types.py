@@ -49,17 +49,13 @@ _EMPTY_TEXT = {"", "<none>", "<empty>", "not configured"}
 
 def to_text(text: str | None) -> str | None:
     """Stripped text; ``<none>``, ``<empty>`` and ``Not Configured`` are ``None``."""
-    if text is None:
-        return None
-    text = text.strip()
+    text = (text or "").strip()
     return None if text.lower() in _EMPTY_TEXT else text
 
 
 def to_raw(text: str | None) -> str | None:
     """Stripped text exactly as printed, placeholders included."""
-    if text is None:
-        return None
-    return text.strip() or None
+    return (text or "").strip() or None
 
 
 def to_upper(text: str | None) -> str | None:
@@ -120,7 +116,7 @@ def _to_datetime(text: str) -> dt.datetime | None:
         if i == zone_at and tok.lower() not in ZONES and not _OFFSET_TOKEN.match(tok):
             continue  # a zone of the site's naming (MAR, SUN, PST8): not a month or a day
         low = tok.lower().rstrip(".")
-        if month is None and low.isalpha() and low[:3] in _MONTHS and (len(low) == 3 or low in _FULL_MONTHS):
+        if month is None and _month_word(tok):
             month = _MONTHS[low[:3]]
             continue
         if low[:3] in _DAYS and low.isalpha():

@@ -202,10 +202,7 @@ def device_rows(dev, report: Report) -> list[list[str]]:
         rows += _classic_rows(dev)
     rows.append(("Clock used", clock_used(dev, report)))
     rows.append(("Inputs", ", ".join(dev.inputs)))
-    out = []
-    for label, value in rows:
-        out.append([label, cell(value if value not in (None, "") else None)])
-    return out
+    return [[label, cell(value if value not in (None, "") else None)] for label, value in rows]
 
 
 # -- findings ------------------------------------------------------------------------
