@@ -29,6 +29,11 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}" if word == "info" or n == 1 else f"{n} {word}s"
 
 
+def tally(report: Report) -> str:
+    """``2 errors, 1 warning, 0 info``: a report's findings by severity."""
+    return ", ".join(plural(n, severity) for severity, n in report.summary().items())
+
+
 def backticks(text: str) -> int:
     """The longest run of backticks in ``text``: a code span or fence around it must be longer."""
     return max((len(m) for m in re.findall(r"`+", text)), default=0)

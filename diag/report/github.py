@@ -13,7 +13,7 @@ that is not a command (the runner prints it as is).
 from __future__ import annotations
 
 from diag.model import Report
-from diag.report import lines, plural
+from diag.report import lines, plural, tally
 from diag.report.sarif import relative_path
 
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
@@ -64,11 +64,8 @@ def chunks(report: Report, **kw):
         out.append(command(COMMAND[f.severity], props, _message(f)))
         if len(out) >= 100:
             yield lines(out)
-    counts = report.summary()
-    summary = (f"diag {report.version}: {plural(len(report.devices), 'device')}, "
-               f"{plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
-               f"{plural(counts['info'], 'info')}; {plural(len(report.outcome.not_evaluated), 'rule')} "
-               f"not evaluated")
+    summary = (f"diag {report.version}: {plural(len(report.devices), 'device')}, {tally(report)}; "
+               f"{plural(len(report.outcome.not_evaluated), 'rule')} not evaluated")
     if report.outcome.collect_next:
         summary += f"; {plural(len(report.outcome.collect_next), 'command')} to collect next"
     if report.unread:

@@ -19,7 +19,7 @@ import datetime as dt
 import re
 
 from diag.model import Report
-from diag.report import backticks, lines, plural
+from diag.report import backticks, lines, plural, tally
 from diag.types import format_value
 
 ORDER = ("error", "warning", "info")
@@ -237,7 +237,6 @@ def chunks(report: Report, **kw):
     by_device: dict[str, list] = {d.name: [] for d in devices}
     for f in report.findings:
         by_device.setdefault(f.device, []).append(f)
-    counts = report.summary()
     names = [d.name for d in devices]
     shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
     out = [f"# NX-OS Smart Licensing and Call Home case note: {escape(shown or 'no device')}", ""]
@@ -248,9 +247,8 @@ def chunks(report: Report, **kw):
         f"({used} command outputs read, {skipped} skipped). Dates are judged at {format_value(report.now)} "
         f"({NOW_SOURCES.get(report.now_source, report.now_source)}: {escape(report.now_detail)}).")
     out.append("")
-    out.append(f"**{plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
-               f"{plural(counts['info'], 'info')}** · {plural(len(report.outcome.not_evaluated), 'rule')} "
-               f"not evaluated (see Collect next)")
+    out.append(f"**{tally(report)}** · {plural(len(report.outcome.not_evaluated), 'rule')} not evaluated "
+               "(see Collect next)")
     out.append("")
 
     out += ["## Devices", ""]
@@ -293,27 +291,25 @@ def chunks(report: Report, **kw):
     out.append("")
 
     out += ["## Not read", ""]
-    notes: list[str] = []
     for path, problem in report.unread:
-        notes.append(f"- could not read {code(path)}: {escape(problem)}")
+        out.append(f"- could not read {code(path)}: {escape(problem)}")
     for path, reason in report.skipped_files:
-        notes.append(f"- skipped the file {code(path)}: {escape(reason)}")
+        out.append(f"- skipped the file {code(path)}: {escape(reason)}")
     for info in report.inputs:
         if info.note:
-            notes.append(f"- {code(info.path)}: {escape(info.note)}")
+            out.append(f"- {code(info.path)}: {escape(info.note)}")
         if info.unrecognised_lines:
-            notes.append(f"- {code(info.path)}: {info.unrecognised_lines} line(s) outside any recognised command output")
+            out.append(f"- {code(info.path)}: {info.unrecognised_lines} line(s) outside any recognised command output")
     sections = report.skipped_sections()
-    if sections:
+    if sections:  # either way a line: the section never ends empty
         top = sorted(sections.items(), key=lambda kv: (-kv[1], kv[0]))
         listed = ", ".join(f"{code(command)} ×{n}" if n > 1 else code(command) for command, n in top[:10])
         more = f" and {len(top) - 10} more" if len(top) > 10 else ""
-        notes.append(f"- {plural(skipped, 'command output')} skipped (diag has no use for them): {listed}{more}")
+        out.append(f"- {plural(skipped, 'command output')} skipped (diag has no use for them): {listed}{more}")
     else:
-        notes.append("- 0 command outputs skipped")
+        out.append("- 0 command outputs skipped")
     if report.suppressed:
-        notes.append(f"- {plural(len(report.suppressed), 'finding')} suppressed by inline comments")
+        out.append(f"- {plural(len(report.suppressed), 'finding')} suppressed by inline comments")
     if report.baselined:
-        notes.append(f"- {plural(len(report.baselined), 'finding')} already in the baseline, not shown")
-    out += notes  # never empty: the report ends with a line of text
+        out.append(f"- {plural(len(report.baselined), 'finding')} already in the baseline, not shown")
     yield lines(out)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import textwrap
 
 from diag.model import Report
-from diag.report import lines, plural
+from diag.report import lines, plural, tally
 from diag.types import format_value
 
 WIDTH = 100
@@ -21,11 +21,8 @@ MODE_NAMES = {"classic": "classic Smart Licensing", "slp": "Smart Licensing Usin
 
 
 def _device_header(dev) -> str:
-    parts = []
-    if dev.platform:
-        parts.append(dev.platform)
-    parts.append(f"NX-OS {dev.release}" if dev.release else "release unknown")
-    parts.append(MODE_NAMES.get(dev.mode, dev.mode))
+    parts = [dev.platform] if dev.platform else []
+    parts += [f"NX-OS {dev.release}" if dev.release else "release unknown", MODE_NAMES.get(dev.mode, dev.mode)]
     if dev.now is not None:
         parts.append(f"judged at {format_value(dev.now)}")
     return f"{dev.name}  ({', '.join(parts)})  [{', '.join(dev.inputs)}]"
@@ -99,13 +96,11 @@ def chunks(report: Report, **kw):
             f = s.finding
             reason = s.by.reason or "no reason given"
             out.append(f"  {f.rule_id} at {f.path}:{f.line} ({f.device}) by {s.by.path}:{s.by.line}: {reason}")
-    counts = report.summary()
     skipped = sum(report.skipped_sections().values())
     used = sum(i.sections for i in report.inputs)
     out.append("")
     out.append(
-        f"Summary: {plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
-        f"{plural(counts['info'], 'info')} · {plural(len(report.outcome.not_evaluated), 'rule')} not evaluated"
+        f"Summary: {tally(report)} · {plural(len(report.outcome.not_evaluated), 'rule')} not evaluated"
         f" · {used} command outputs read, {skipped} skipped"
         + (f" · {len(report.suppressed)} suppressed" if report.suppressed else "")
         + (f" · {len(report.baselined)} in the baseline" if report.baselined else "")
