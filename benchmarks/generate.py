@@ -100,8 +100,9 @@ def fleet(folder: Path, n: int, seed: int = 2026) -> Path:
 
 _UNRELATED = [
     "show interface", "show system internal sysmgr service all", "show processes cpu history", "show module",
-    "show hardware internal errors", "show ip route vrf all", "show mac address-table", "show spanning-tree",
-    "show system internal mts buffers detail", "show accounting log", "show lldp neighbors detail",
+    # outputs diag skips (show ip route and the MTS details are read: not filler any more)
+    "show hardware internal errors", "show ip arp vrf all", "show mac address-table", "show spanning-tree",
+    "show system internal mts event-history errors", "show accounting log", "show lldp neighbors detail",
 ]
 
 

@@ -29,6 +29,7 @@ from diag.devices import Device, build, capture_clock, device_time, group, names
 from diag.errors import DiagError, InputError
 from diag.inputs import expand_inputs, files_of, parse, read_sections, refuse_if_nothing_recognised, size
 from diag.model import FAIL_ON, DeviceSummary, InputInfo, Options, Outcome, Report  # noqa: F401 - the API's types
+from diag.platforms import refusal
 from diag.rulebook import RuleBook, load_rules
 
 # What step 1 may keep of the inputs for step 2 when both run in this process (bytes of
@@ -67,6 +68,7 @@ class _Judged:
     summary: DeviceSummary | None = None  # None: waiting for the run's clock
     outcome: Outcome | None = None
     estimate: tuple[dt.datetime, str] | None = None  # the clock its events gave, if any
+    foreign: tuple[str, str] | None = None  # another platform's device: its marker's path and description
 
 
 def _utcnow() -> dt.datetime:
@@ -179,6 +181,9 @@ def _analyze(paths, options: Options, rules: RuleBook, known, main, unread, skip
         if progress is not None:
             progress.update(len(judged))
     order = [key for key in order if key in judged]  # all of whose files a limit refused: none
+    if not options.context and not unread and order and all(judged[k].foreign for k in order):
+        # nothing NX-OS is left to judge: as for an input where nothing was recognised
+        raise DiagError(refusal([judged[k].foreign for k in order]))
 
     clocks = {key: judged[key].summary.clock if judged[key].summary else None for key in order}
     now, source, detail = _run_time(clocks, options, system_now)
@@ -366,10 +371,11 @@ def _judge(rules: RuleBook, dev: Device, fixed) -> _Judged:
 
     settle(dev)
     own = capture_clock(dev) if fixed is None or fixed[1] != "option" else None
+    foreign = (dev.foreign.path, dev.foreign.describe()) if dev.foreign is not None else None
     if fixed is None and own is None:
-        return _Judged(dev.key)
+        return _Judged(dev.key, foreign=foreign)
     (dev.now, dev.now_source), estimate = device_time(dev, own, *(fixed or (None, "capture")))
-    return _Judged(dev.key, dev.summary(own), judge(rules, dev, dev.now), estimate)
+    return _Judged(dev.key, dev.summary(own), judge(rules, dev, dev.now), estimate, foreign)
 
 
 def _run_time(clocks: dict, options: Options, system_now: dt.datetime) -> tuple[dt.datetime, str, str]:

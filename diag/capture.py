@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import itertools
 import os
 import re
 import sys
@@ -29,6 +30,8 @@ from typing import BinaryIO, Callable, Iterator
 
 from diag import limits
 from diag.errors import InputError
+from diag import reshape
+from diag.reshape import Decoration
 
 CHUNK = 1 << 20
 SNIFF = 1 << 16
@@ -63,6 +66,7 @@ class ReadStats:
     truncated: str | None = None  # set when a compressed stream ended early
     notes: list[str] = field(default_factory=list)
     progress: Callable[[int], None] | None = None  # told the bytes of the file read so far
+    decoration: Decoration | None = None  # what the paste added to every line (diag.reshape)
 
 
 def clean_line(text: str) -> str:
@@ -317,25 +321,76 @@ def _done(no: int, path: str, stats: ReadStats) -> None:
         stats.encoding = "utf-8 with cp1252/latin-1 fallback"
 
 
-def iter_lines(stream: BinaryIO, path: str, stats: ReadStats | None = None) -> Iterator[tuple[int, str]]:
-    """Yield ``(line_number, clean_text)`` for every line of ``stream``.
+def iter_lines(stream: BinaryIO, path: str, stats: ReadStats | None = None,
+               decorated: bool = False) -> Iterator[tuple[int, str]]:
+    """Yield ``(line_number, clean_text)`` for every line of ``stream``, without what a paste
+    added to every line (``diag.reshape``) unless ``decorated`` (a redacted copy keeps it).
 
     Raises ``InputError`` before the first line when the input is empty or binary.
     """
     stats = stats if stats is not None else ReadStats()
     chunks, encoding, sep = _prepare(stream, path, stats)
+    deco = None
+    if not decorated:
+        chunks, deco = _decoration(chunks, encoding, sep)
+    stats.decoration = deco
     if stats.progress is not None:
         chunks = _told(chunks, stream, stats.progress)
     if encoding is not None:
         stats.encoding = encoding
-        yield from _iter_wide(chunks, encoding, path, stats)
-        if not stats.lines:
-            raise InputError(path, "empty input: nothing to analyse")
-        return
     no = 0
-    for no, text in _iter_sep(chunks, sep, stats):
-        yield no, text
-    _done(no, path, stats)
+    for no, text in _iter_wide(chunks, encoding, path, stats) if encoding else _iter_sep(chunks, sep, stats):
+        yield no, text if deco is None else deco.strip(text)[0]
+    if encoding is None:
+        _done(no, path, stats)
+    elif not stats.lines:
+        raise InputError(path, "empty input: nothing to analyse")
+
+
+def _decoration(chunks: Iterator[bytes], encoding: str | None, sep: bytes) -> tuple[Iterator[bytes], Decoration | None]:
+    """The decoration of the input (``diag.reshape.sniff``) from its first clean lines, and its
+    chunks again, the ones read ahead to find them included. The sniff reads whole lines up
+    to ``reshape.SAMPLE_LINES`` non-blank ones or ``reshape.SAMPLE_BYTES``, whatever the chunk
+    sizes."""
+    taken: list[bytes] = []
+    lines: list[str] = []
+    nonblank = used = 0
+    scratch = ReadStats()  # the lines are read again for real: their counts are not kept
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace") if encoding else None
+    nl: str | bytes | None = None if decoder else sep
+    carry: str | bytes = "" if decoder else b""
+
+    def add(raw) -> bool:
+        nonlocal nonblank, used
+        used += len(raw) + 1
+        if used > reshape.SAMPLE_BYTES:
+            return False
+        text = clean_line(raw if isinstance(raw, str) else _decode(raw, scratch))
+        lines.append(text)
+        nonblank += bool(text.strip())
+        return nonblank < reshape.SAMPLE_LINES
+
+    more = True
+    for chunk in chunks:
+        taken.append(chunk)
+        if decoder is not None:
+            data = carry + decoder.decode(chunk)
+            if nl is None and data:  # as _iter_wide: bare carriage returns end lines only without \n
+                nl = "\r" if "\n" not in data and "\r" in data else "\n"
+        else:
+            data = carry + chunk
+        if nl == "\r":  # as _iter_sep and _iter_wide: a later \n or \r\n ends a line too
+            data = data.replace("\r\n", "\r").replace("\n", "\r")  # type: ignore[union-attr]
+        elif nl == b"\r":
+            data = data.replace(b"\r\n", b"\r").replace(b"\n", b"\r")  # type: ignore[union-attr]
+        parts = data.split(nl) if nl is not None else [data]  # type: ignore[arg-type]
+        carry = parts.pop()
+        more = all(add(raw) for raw in parts) and len(carry) <= reshape.SAMPLE_BYTES
+        if not more:
+            break
+    if more and carry:
+        add(carry)
+    return itertools.chain(taken, chunks), reshape.sniff(lines)
 
 
 class _Scan:
@@ -381,10 +436,10 @@ class _Scan:
 
 
 # While the splitter skips a section of a command diag does not read, only lines that
-# could end the skip matter: a show-tech header (` or - at the start), a prompt (#), a
-# console syslog line (%), a suppression comment (diag:). The rest is counted, never
-# decoded.
-_SKIP_ANYWHERE, _SKIP_STARTS = (b"#", b"%", b"diag:"), (b"`", b"-")
+# could end the skip matter: a show-tech header (` or - at the start), a prompt (#, or '>'
+# before a space or the line's end), a console syslog line (%), a suppression comment
+# (diag:). The rest is counted, never decoded.
+_SKIP_ANYWHERE, _SKIP_STARTS = (b"#", b"%", b"diag:", b"> ", b">\n", b">\r"), (b"`", b"-")
 # Clean-up can change how a line starts (and join "di<NUL>ag:"): control characters and
 # escapes are removed, a carriage return or cursor move overwrites, a pager prompt at the
 # start is dropped, and a line that is not UTF-8 nor cp1252 is read as Latin-1, where bytes
@@ -395,10 +450,10 @@ _RISKY = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x81\x8d\x8f\x90\x9d]|\r(?
 
 
 # Lines a splitter reading a section must look at one by one: any that holds a prompt's
-# '#', a console message's '%' or a comment's '!' (suppressions), or that starts a
+# '#' or '>', a console message's '%' or a comment's '!' (suppressions), or that starts a
 # show-tech header, a Markdown fence or a banner. Between two of them, plain lines only
 # join the section (Splitter.feed_lines).
-_STATEFUL_ANYWHERE, _STATEFUL_STARTS = ("!", "#", "%"), ("`", "-", "banner ")
+_STATEFUL_ANYWHERE, _STATEFUL_STARTS = ("!", "#", "%", ">"), ("`", "-", "banner ")
 _SMALL = 1 << 18  # bytes: a chunk this small is checked for plain text at its first line
 
 
@@ -447,14 +502,23 @@ def feed(stream: BinaryIO, path: str, sink, stats: ReadStats | None = None) -> N
     """
     stats = stats if stats is not None else ReadStats()
     chunks, encoding, sep = _prepare(stream, path, stats)
+    chunks, deco = _decoration(chunks, encoding, sep)
+    stats.decoration = deco
     if stats.progress is not None:
         chunks = _told(chunks, stream, stats.progress)
-    if encoding is not None or sep != b"\n":
+    if encoding is not None or sep != b"\n" or deco is not None:
+        # line by line: a wide encoding, bare carriage returns, or a decorated paste
         stats.encoding = encoding or stats.encoding
         no = 0
         for no, text in (_iter_wide(chunks, encoding, path, stats) if encoding else
                          _iter_sep(chunks, sep, stats)):
-            sink.feed(no, text)
+            if deco is not None:
+                plain, when = deco.strip(text)
+                sink.feed(no, plain)
+                if when is not None:  # the device is the one the line went to
+                    deco.note(getattr(sink, "host", None), when, no, text)
+            else:
+                sink.feed(no, text)
         _done(no if not encoding else stats.lines, path, stats)
         return
     no = 0
@@ -614,11 +678,12 @@ def open_binary(path: str) -> BinaryIO:
     return buffered  # type: ignore[return-value]
 
 
-def read_lines(path: str, stats: ReadStats | None = None) -> Iterator[tuple[int, str]]:
-    """Open and stream the lines of ``path``; the file is closed when iteration ends."""
+def read_lines(path: str, stats: ReadStats | None = None, decorated: bool = False) -> Iterator[tuple[int, str]]:
+    """Open and stream the lines of ``path`` (see ``iter_lines``); the file is closed when
+    iteration ends."""
     stream = open_binary(path)
     try:
-        yield from iter_lines(stream, path, stats)
+        yield from iter_lines(stream, path, stats, decorated)
     finally:
         if path != "-":
             stream.close()

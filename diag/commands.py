@@ -40,6 +40,13 @@ monitor mpls msdp ntp nxapi ospf ospfv3 pim pim6 port-security ptp qos radius ri
 security sla snmp spanning-tree ssh tacacs+ track udld vdc vlan vpc vrf vrrp vshd vtp
 """
 
+# 'show ip' keywords beside 'route', so that 'sh ip ro' expands and 'sh ip r' is ambiguous
+_SHOW_IP_WORDS = """
+access-lists adjacency arp bgp client community-list dhcp dns domain-list domain-lookup eigrp
+extcommunity-list fib ftp host http igmp interface load-sharing mfwd mroute msdp nat ospf pim
+policy prefix-list process rip rpf sla ssh static-route tcp traffic udp urpf
+"""
+
 
 def _words(text: str) -> dict:
     return {w: {} for w in text.split()}
@@ -67,7 +74,8 @@ def _tree() -> dict:
     show["system"] = {
         "internal": {
             "mts": {
-                "buffers": {"summary": {}, "detail": {}, "sap": FREE, "node": FREE},
+                # 'details' (the form TAC asks for); NX-OS also takes 'detail', a prefix of it
+                "buffers": {"summary": {}, "details": {}, "sap": FREE, "node": FREE},
                 "sup": {"sap": {ARG: {"description": {}, "stats": {}}}},
                 "sap": FREE, "memory": {}, "event-history": FREE, "info": FREE,
             },
@@ -81,6 +89,7 @@ def _tree() -> dict:
                    "logging-status": {}, "trusted-keys": {}, "rts-update": {}, "session": FREE,
                    "source": {}, "source-interface": {}, "pending": {}, "pending-diff": {}}
     show["tech-support"] = FREE
+    show["ip"] = {**_words(_SHOW_IP_WORDS), "route": FREE}
     return {
         "show": show,
         "ping": FREE, "ping6": FREE, "telnet": FREE, "telnet6": FREE, "traceroute": FREE,
@@ -256,10 +265,25 @@ SPECS: tuple[CommandSpec, ...] = (
         "per-service MTS message queues",
     ),
     CommandSpec(
+        "show system internal mts buffers details",
+        ("show", "system", "internal", "mts", "buffers", "details"), "show_mts_buffers_details",
+        "show system internal mts buffers details",
+        (r"^\s*Node/Sap/queue\s+Age\(ms\)\s+SrcNode\b", r"^\s*\*\*Fast Sap Buffers are not displayed below\*\*\s*$"),
+        "every message waiting in an MTS queue: its SAP, queue and age",
+    ),
+    CommandSpec(
         "show system internal mts sup sap description",
         ("show", "system", "internal", "mts", "sup", "sap", ARG, "description"), "show_mts_sap_description",
         "show system internal mts sup sap <sapno> description", (),
         "the service that owns an MTS SAP number", args=r"\d+",
+    ),
+    CommandSpec(
+        "show ip route", ("show", "ip", "route"), "show_ip_route", "show ip route 0.0.0.0/0 vrf management",
+        (r'^IP Route Table for (?:VRF|Context) "[^"]+"\s*$',),
+        "the default route of a VRF: its next hops and interfaces, or that there is none",
+        # [vrf <vrf>] [<address>[/<length>]], in either order; other forms (a protocol, an
+        # interface, summary) show part of the table and are other outputs
+        args=r"(?:vrf \S+)?|(?:vrf \S+ )?[0-9.]+(?:/\d{1,2})?(?: vrf \S+)?",
     ),
     CommandSpec(
         "ping", ("ping",), "ping", "ping tools.cisco.com vrf management",
@@ -283,9 +307,22 @@ _BY_WORDS = sorted(SPECS, key=lambda s: len(s.words), reverse=True)
 
 # Scopes rules may require, beyond the command names themselves.
 RUNNING_CONFIG = "show running-config"
+CALLHOME_PROFILES = "show callhome destination-profile"
+TAC_PROFILE = "CiscoTAC-1"
+
+
+def profile_scope(name: str) -> str:
+    """The scope of ``show callhome destination-profile profile <name>``: that profile,
+    whole (the predefined CiscoTAC-1 under its own spelling, whatever the case typed)."""
+    if name.lower() == TAC_PROFILE.lower():
+        name = TAC_PROFILE
+    return f"{CALLHOME_PROFILES} profile {name}"
+
+
 CONFIG_SCOPES = {
     "show running-config callhome": "show running-config callhome",
     "show running-config interface": "show running-config interface",
+    profile_scope(TAC_PROFILE): profile_scope(TAC_PROFILE),
 }
 
 
@@ -459,6 +496,9 @@ def _coverage(spec: CommandSpec, args: tuple[str, ...], section: str | None, fil
     if filtered and not spec.filter_keeps_coverage:
         return frozenset()
     if spec.args_narrow and args:
+        if spec.name == CALLHOME_PROFILES and len(args) == 2 and args[0].lower() == "profile":
+            # one profile, shown whole: its own scope (rules about CiscoTAC-1 may require it)
+            return frozenset({profile_scope(args[1])})
         return frozenset()
     if spec.name == RUNNING_CONFIG:
         if section is not None:
@@ -469,6 +509,10 @@ def _coverage(spec: CommandSpec, args: tuple[str, ...], section: str | None, fil
             return frozenset()
         if not args or args[0] in ("all",):
             return frozenset({RUNNING_CONFIG})
+        if args[0].lower() in ("interface", "vrf") and len(args) > 1:
+            # one interface or one VRF (show running-config interface mgmt0, vrf management):
+            # its lines are read, but it shows neither every interface nor every VRF
+            return frozenset()
         return frozenset({f"{RUNNING_CONFIG} {args[0].lower()}"})
     if section is not None:
         return frozenset()
@@ -503,6 +547,14 @@ def _params(spec: CommandSpec, args: tuple[str, ...]) -> dict:
                 if spec.name == "telnet" and "port" not in params and rest[i].isdigit():
                     params["port"] = int(rest[i])
                 i += 1
+    elif spec.name == "show ip route":
+        # show ip route [vrf <vrf>] [<prefix>] (either order): the VRF asked and the prefix looked up
+        rest = list(args)
+        for i, word in enumerate(rest):
+            if word.lower() == "vrf" and i + 1 < len(rest):
+                params["vrf"] = rest[i + 1]
+            elif i == 0 or rest[i - 1].lower() != "vrf":
+                params["prefix"] = word
     elif spec.name == "show system internal mts sup sap description" and args:
         if args[0].isdigit():
             params["sap"] = int(args[0])

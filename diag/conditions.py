@@ -749,7 +749,11 @@ class Template:
             self.parts.append((name, fld, tuple(names)))
         self.parts.append(text[pos:])
 
-    def render(self, b: Binding, ctx: Ctx, device_name: str) -> str:
+    def render(self, b: Binding, ctx: Ctx, device_name: str, guard: bool = False) -> str:
+        """The text with its placeholders filled. A value that looks cut short in the
+        capture (a hard wrap whose rest is not there: ``Section.cut``) is quoted with a note;
+        with ``guard`` (a fix, a command to run) it is not printed at all, the text says
+        where to take it whole."""
         out: list[str] = []
         for part in self.parts:
             if isinstance(part, str):
@@ -770,7 +774,24 @@ class Template:
             if value is None:
                 out.append(next((MISSING[f] for f in filters if f in MISSING), "?"))
                 continue
+            cut = _cut_line(bound[0], fld, value) if name not in SPECIALS and bound is not None else None
+            if cut is not None and guard:
+                out.append(f"<the whole {fld}: line {cut} of the capture looks cut, take it from the switch>")
+                continue
             for f in filters:
                 value = FILTERS[f](value, ctx)
             out.append(format_value(value) if not isinstance(value, str) else value)
+            if cut is not None:
+                out.append(f" (line {cut} looks cut here)")
         return "".join(out)
+
+
+def _cut_line(fact, fld: str, value: Any) -> int | None:
+    """The line of a fact's value when that value ends a line cut at the terminal width with
+    no rest in the capture (``Section.cut``, filled by diag.parsers.layout); else None."""
+    cut = getattr(fact.section, "cut", None)
+    if not cut or not isinstance(value, str) or not value:
+        return None
+    line = fact.line_of(fld)
+    token = cut.get(line)
+    return line if token and token.endswith(value) else None

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from diag import platforms
 from diag.facts import Fact, FactStore, declare
 from diag.model import LICENSING_FIELDS, DeviceSummary
 from diag.types import ZONES
@@ -25,6 +26,13 @@ declare("device", "What diag settled about a device (derived from show version, 
     "release": ("release", "NX-OS release (show version, else the config's version line)"),
     "licensing_mode": ("text", "classic, slp, traditional or unknown"),
 }, proven_by=("show version",), produced_by=("show version", "show running-config", "show license status"))
+
+declare("capture.platform", "A line of the device's capture that only another platform than NX-OS prints", {
+    "platform": ("text", "the platform that prints it: IOS XE, IOS, IOS XR, ASA or FXOS"),
+    "marker": ("text", "what the line is, e.g. the heading of show call-home"),
+    "judged": ("bool", "whether the device was still judged as NX-OS (it also shows lines only NX-OS prints)"),
+    "outcome": ("text", "what diag did with the device's outputs"),
+}, produced_by=("*",))
 
 _FAMILY = [
     (re.compile(r"Nexus\s*3550|N3550|C3550|3550-T", re.I), "N3550"),
@@ -61,6 +69,7 @@ class Device:
     mode: str = "unknown"
     now: dt.datetime | None = None
     now_source: str = "system"
+    foreign: object = None  # its capture is another platform's, not NX-OS: the line that shows it (split.Mark)
 
     @property
     def commands(self) -> list[str]:
@@ -325,8 +334,39 @@ def _first(store: FactStore, kind: str, field_name: str) -> tuple[object, Fact] 
     return None, None
 
 
+def _other_platform(dev: Device) -> None:
+    """A device whose capture holds a line only another platform prints (``split.Mark``)
+    and none only NX-OS prints is that platform's: ``dev.foreign`` says which, no NX-OS
+    rule judges it (``engine``), and lines of its outputs diag could not read are no
+    finding (they are another platform's). Either way a ``capture.platform`` fact points at
+    the line."""
+    marked = [(s, s.params["mark"]) for s in dev.sections if s.origin == "platform"]
+    if not marked:
+        return
+    section, mark = marked[0]
+    for other in marked[1:]:
+        if platforms.better(other[1].marker, mark.marker):
+            section, mark = other
+    nxos = next(((s, no) for s in dev.sections if s.origin != "platform"
+                 for no, text in s.lines if platforms.is_nxos_line(text)), None)
+    platform = mark.marker.platform
+    if nxos is None:
+        dev.foreign = mark
+        dev.platform = f"Cisco {platform}, not NX-OS"
+        dev.store.by_kind.pop("capture.unparsed", None)
+        outcome = ("no NX-OS rule judged this device, and nothing is asked of it: run diag on captures of "
+                   "Cisco Nexus switches")
+    else:
+        where, no = nxos
+        outcome = (f"the device also shows lines only NX-OS prints ({where.path}:{no}), so its outputs were "
+                   f"still judged as NX-OS: check that each output pasted here comes from the Nexus switch")
+    fields = {"platform": platform, "marker": mark.marker.what, "judged": nxos is not None, "outcome": outcome}
+    dev.store.add(Fact("capture.platform", fields, {k: mark.line for k in fields}, section, mark.line))
+
+
 def settle(dev: Device) -> None:
     """Work out release, platform and licensing mode, and add the ``device`` fact."""
+    _other_platform(dev)
     store = dev.store
     release, rel_fact = _first(store, "version", "release")
     if release is None:
@@ -334,7 +374,8 @@ def settle(dev: Device) -> None:
     platform, plat_fact = _first(store, "version", "platform")
     chassis, _ = _first(store, "version", "chassis")
     dev.release = release if isinstance(release, Release) else None
-    dev.platform = str(platform) if platform else None
+    if dev.foreign is None:
+        dev.platform = str(platform) if platform else None
     family = platform_family(" ".join(str(x) for x in (chassis, platform) if x))
 
     smart_config = store.first("config.license_smart_enable") is not None
@@ -352,6 +393,8 @@ def settle(dev: Device) -> None:
           or summary_on is not None):
         mode, mode_fact = "classic", smart_fact or summary_on_fact or rel_fact
     dev.mode = mode
+    if dev.foreign is not None:  # what the NX-OS parsers made of another platform's output
+        dev.release, dev.mode = None, "unknown"
 
     fields: dict = {"name": dev.name, "family": family, "licensing_mode": mode}
     lines: dict[str, int] = {}
@@ -394,11 +437,15 @@ STALE_MARGIN = dt.timedelta(days=2)
 
 
 def capture_clock(dev: Device) -> tuple[dt.datetime, str] | None:
-    """The newest clock reading in the device's own output, and where it was read."""
+    """The newest clock reading in the device's own output, and where it was read: a clock
+    the switch printed, else the newest dated timestamp a terminal logger gave its lines,
+    else the newest log line."""
     best: tuple[dt.datetime, str] | None = None
     # 'show clock' names its zone; the '!Time:' line of a configuration is local time
     # without one (read as UTC): east of UTC it would run hours ahead. A zoned reading wins.
-    clocks = dev.store.get("clock")
+    # A terminal logger's timestamp (diag.reshape) is the clock of the machine that logged the
+    # session: it counts only when the switch printed none.
+    clocks = [f for f in dev.store.get("clock") if f.section.origin != "logger"]
     zoned = [f for f in clocks if f.section.command == "show clock"]
     for fact in zoned or clocks:
         now = fact.get("now")
@@ -409,6 +456,12 @@ def capture_clock(dev: Device) -> tuple[dt.datetime, str] | None:
             now, where = _site_zone(dev, fact, now, where)
         if best is None or now > best[0]:
             best = (now, where)
+    if best is not None:
+        return best
+    for fact in dev.store.get("clock"):
+        now = fact.get("now")
+        if fact.section.origin == "logger" and isinstance(now, dt.datetime) and (best is None or now > best[0]):
+            best = (now, f"newest terminal logger timestamp ({fact.path}:{fact.line})")
     if best is not None:
         return best
     for fact in dev.store.get("log.event"):

@@ -27,11 +27,16 @@ def _expand(pairs) -> list[tuple]:
 def _evidence(b: Binding) -> list[Evidence]:
     out: list[Evidence] = []
     seen: set[tuple[str, int]] = set()
+    pieces: set[tuple[str, int]] = set()  # the rest of a hard-wrapped line: not counted in the limit
     for fact, fields in _expand(v for _, v in bound(b)):
         lines = sorted({fact.line_of(f) for f in fields}) if fields else [fact.line]
         if fact.kind == "capture.unparsed":
             last = fact.lines.get("last", fact.line)
             lines = list(range(fact.line, min(last, fact.line + MAX_EVIDENCE - 1) + 1))
+        else:
+            joined = getattr(fact.section, "joined", None) or {}
+            pieces.update((fact.path, n) for line in lines for n in joined.get(line, ()))
+            lines = _with_pieces(fact.section, lines)
         for line in lines:
             key = (fact.path, line)
             if key in seen:
@@ -42,7 +47,25 @@ def _evidence(b: Binding) -> list[Evidence]:
                 continue
             out.append(Evidence(fact.path, line, text.strip()))
     out.sort(key=lambda e: (e.path, e.line))
-    return out[:MAX_EVIDENCE]
+    if len(out) <= MAX_EVIDENCE:
+        return out
+    kept, count = [], 0
+    for e in out:
+        if (e.path, e.line) not in pieces:
+            if count == MAX_EVIDENCE:
+                break
+            count += 1
+        kept.append(e)
+    return kept
+
+
+def _with_pieces(section, lines: list[int]) -> list[int]:
+    """The lines, each followed by the other pieces of it when a hard wrap was joined
+    (``Section.joined``): the evidence quotes every original line."""
+    joined = getattr(section, "joined", None)
+    if not joined:
+        return lines
+    return [n for line in lines for n in (line, *joined.get(line, ()))]
 
 
 def _place(rule: Rule, b: Binding) -> tuple[str, int, int]:
@@ -55,20 +78,22 @@ def _place(rule: Rule, b: Binding) -> tuple[str, int, int]:
     line, end_line = min(own), max(own)
     if fact.kind == "capture.unparsed":
         end_line = fact.lines.get("last", line)
+    else:
+        end_line = _with_pieces(fact.section, [end_line])[-1]
     return fact.path, line, end_line
 
 
 def _finding(rule: Rule, b: Binding, ctx: Ctx, device: str, message: str | None = None) -> Finding:
     evidence = _evidence(b)
     path, line, end_line = _place(rule, b)
-    verify = tuple((command.render(b, ctx, device).strip(),
-                    expect.render(b, ctx, device).strip() if expect is not None else None)
+    verify = tuple((command.render(b, ctx, device, guard=True).strip(),
+                    expect.render(b, ctx, device, guard=True).strip() if expect is not None else None)
                    for command, expect in rule.verify)
     return Finding(
         rule_id=rule.id, severity=rule.severity_for(b, ctx), confidence=rule.confidence, title=rule.title,
         message=rule.message.render(b, ctx, device).strip() if message is None else message,
         device=device, path=path, line=line, end_line=end_line, evidence=tuple(evidence),
-        fix=rule.fix.render(b, ctx, device).strip("\n"),
+        fix=rule.fix.render(b, ctx, device, guard=True).strip("\n"),
         verify=tuple(c for c, _ in verify), references=tuple(rule.references), verify_expect=verify,
     )
 
@@ -133,13 +158,16 @@ def derive(rules: RuleBook, dev, now: dt.datetime) -> dict[str, frozenset[str]]:
     return needs
 
 
-def _plan(rules: RuleBook, covered: frozenset[str], mode: str) -> list[tuple[Rule, list]]:
+def _plan(rules: RuleBook, covered: frozenset[str], mode: str, foreign: bool = False) -> list[tuple[Rule, list]]:
     """The rules that apply to a device of this mode, each with the alternatives of its
     ``requires`` that the device leaves missing (``covered``: the scopes it proves). Devices
     of a fleet share a few of these (the same commands captured): ``evaluate_device``
-    keeps the plans it made."""
+    keeps the plans it made. Another platform's device (``foreign``) gets the tool's rules
+    only (the capture itself), none about NX-OS."""
     plan = []
     for rule in rules.rules:
+        if foreign and rule.area != "tool":
+            continue
         if rule.modes and mode != "unknown" and mode not in rule.modes:
             continue
         missing = [alts for alts in rule.requires if not any(s in covered for s in alts)]
@@ -150,7 +178,8 @@ def _plan(rules: RuleBook, covered: frozenset[str], mode: str) -> list[tuple[Rul
 
 
 def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> None:
-    derived_needs = derive(rules, dev, now)
+    foreign = getattr(dev, "foreign", None) is not None  # another platform's: no NX-OS conclusion
+    derived_needs = derive(rules, dev, now) if not foreign else {}
     coverage = dev.coverage
     plans = rules.plans  # kept with the rule book: gone with it
     # what the plan depends on: the required scopes the device covers (the whole
@@ -158,12 +187,12 @@ def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> Non
     covered = rules.scopes.intersection(coverage)
     if RUNNING_CONFIG in coverage:
         covered |= rules.config_parts
-    key = (covered, dev.mode)
+    key = (covered, dev.mode, foreign)
     plan = plans.get(key)
     if plan is None:
         if len(plans) > 1024:
             plans.clear()
-        plan = plans[key] = _plan(rules, covered, dev.mode)
+        plan = plans[key] = _plan(rules, covered, dev.mode, foreign)
 
     ctx = Ctx(dev.store, coverage, now, CATALOGUE, derived_needs)
     for rule, missing, needs in plan:
@@ -241,6 +270,7 @@ def collect_next(not_evaluated: list[NotEvaluated], devices) -> list[Collect]:
 
 
 MTS_SUMMARY = "show system internal mts buffers summary"
+MTS_DETAILS = "show system internal mts buffers details"
 
 
 def _probe_target(dev) -> tuple[str, str]:
@@ -268,7 +298,7 @@ def _command_for(scope: str, dev) -> str:
         if queues:
             busiest = max(queues, key=lambda f: f.get("recv_q"))
             return command.replace("<sapno>", str(busiest.get("sap")))
-        if not covers(dev.coverage, MTS_SUMMARY):
+        if not (covers(dev.coverage, MTS_SUMMARY) or covers(dev.coverage, MTS_DETAILS)):
             # the SAP number comes from the buffers summary: that is the command to run first
             return scope_collect(MTS_SUMMARY)
         return command

@@ -11,11 +11,18 @@ from diag.commands import CommandSpec
 from diag.errors import DiagError
 from diag.facts import Fact
 from diag.model import InputInfo
+from diag.platforms import refusal
 from diag.split import Section, Splitter
 
 # Inline suppression comments become facts of a section of their own (the line they
 # stand on may lie outside any command output, e.g. above a config's first line).
 COMMENTS = CommandSpec("(inline suppressions)", (), "", "")
+# The newest dated timestamp a terminal logger put in front of a device's lines: a clock
+# reading of the machine that logged the session (diag.reshape), in a section of its own.
+LOGGER_CLOCK = CommandSpec("(terminal logger timestamps)", (), "", "")
+# A line only another platform prints (split.Mark) is a section of its own, under its switch's
+# prompt: settling the device reads it (devices.settle), no parser does.
+PLATFORM = CommandSpec("(other platform)", (), "", "")
 
 
 def _special(path: str) -> str | None:
@@ -111,9 +118,25 @@ def read_sections(path: str, progress=None) -> tuple[InputInfo, list[Section]]:
     info.sections = len(result.sections)
     info.suppressions = result.suppressions
     sections = list(result.sections)
+    if result.marks:
+        info.foreign = result.marks[0].describe()
+    for mark in result.marks:
+        sections.append(Section(path, PLATFORM, PLATFORM.name, "platform", mark.host, mark.line,
+                                [(mark.line, mark.text)], params={"mark": mark}))
     for sup in result.suppressions:
-        sections.append(Section(path, COMMENTS, COMMENTS.name, "comment", sup.host, sup.line,
-                                [(sup.line, sup.text)], params={"suppression": sup}))
+        section = Section(path, COMMENTS, COMMENTS.name, "comment", sup.host, sup.line,
+                          [(sup.line, sup.text)], params={"suppression": sup})
+        if sup.pieces:  # a comment hard-wrapped over several lines: the evidence quotes each
+            section.lines.extend(sup.pieces)
+            section.joined = {sup.line: tuple(no for no, _ in sup.pieces)}
+        sections.append(section)
+    deco = stats.decoration
+    if deco is not None and result.sections:
+        for host, (when, no, text) in deco.clocks.items():
+            if host is None and result.hosts:
+                continue  # stamped before the session's first prompt: no device of its own
+            sections.append(Section(path, LOGGER_CLOCK, LOGGER_CLOCK.name, "logger", host, no, [(no, text)],
+                                    params={"now": when}))
     return info, sections
 
 
@@ -125,6 +148,11 @@ def parse(sections: list[Section]) -> list[list[Fact]]:
     for section in sections:
         if section.spec is COMMENTS:
             out.append([_suppression_fact(section)])
+        elif section.spec is LOGGER_CLOCK:
+            out.append([Fact("clock", {"now": section.params["now"]}, {"now": section.start}, section,
+                             section.start)])
+        elif section.spec is PLATFORM:
+            out.append([])
         else:
             out.append(parse_section(section))
     return out
@@ -150,6 +178,9 @@ def size(path: str) -> int:
 def refuse_if_nothing_recognised(infos: list[InputInfo], unread: list) -> None:
     """Inputs were read and none holds an output diag knows: an error, not an empty report."""
     if infos and not any(info.sections for info in infos) and not unread:
+        foreign = [(i.path, i.foreign) for i in infos if i.foreign]
+        if foreign:
+            raise DiagError(refusal(foreign))
         names = ", ".join(i.path for i in infos[:3]) + (" ..." if len(infos) > 3 else "")
         raise DiagError(f"{names}: no Smart Licensing or Call Home output recognised "
                         "(expected show license status, show running-config, show version, ...)")

@@ -159,6 +159,7 @@ class InputInfo:
     encoding: str = "utf-8"
     note: str | None = None  # a problem that did not stop the analysis (truncated gzip)
     suppressions: list = field(default_factory=list)  # diag.split.Suppression
+    foreign: str | None = None  # the first line only another platform prints (diag.platforms.describe)
 
     def to_json(self) -> dict:
         out = {

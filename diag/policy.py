@@ -46,7 +46,8 @@ def _candidate_lines(f: Finding) -> set[tuple[str, int]]:
 def suppress(findings: list[Finding], suppressions: list[Suppression]) -> tuple[list[Finding], list[Suppressed]]:
     by_line: dict[tuple[str, int], list[Suppression]] = {}
     for s in suppressions:
-        by_line.setdefault((s.path, s.line), []).append(s)
+        for line in (s.line, *(no for no, _ in s.pieces)):  # a hard-wrapped comment: each of its lines
+            by_line.setdefault((s.path, line), []).append(s)
     kept: list[Finding] = []
     gone: list[Suppressed] = []
     for f in findings:

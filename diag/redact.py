@@ -860,7 +860,7 @@ def learn(redactor: Redactor, jobs: list[Job]) -> None:
     for job in jobs:
         state = _FileState()
         try:
-            for _, text in read_lines(job.src):
+            for _, text in read_lines(job.src, decorated=True):
                 redactor.line(text, state)
         except InputError as exc:
             job.problem = exc.problem
@@ -871,7 +871,7 @@ def redact_lines(redactor: Redactor, job: Job) -> Iterator[str]:
     """Second pass over one input: its redacted lines, one per input line."""
     state = _FileState()
     stats = ReadStats()
-    for _, text in read_lines(job.src, stats):
+    for _, text in read_lines(job.src, stats, decorated=True):
         yield redactor.line(text, state)
     job.lines = stats.lines
     if stats.truncated:

@@ -18,17 +18,22 @@ single streaming pass: memory is bounded by the supported sections' size, which
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from diag import limits
+from diag import limits, platforms
 from diag.commands import BY_NAME, KEYWORDS, RUNNING_CONFIG, SPECS, CommandSpec, Resolved, resolve
+from diag.parsers.layout import may_continue, piece_of
 
 _PROMPT = re.compile(
-    r"^(?P<host>[A-Za-z0-9][A-Za-z0-9_.\-]{0,62})?(?:\((?P<mode>[a-z][a-z0-9\-]*)\))?#\s?(?P<cmd>.*)$"
+    r"^(?P<node>(?:RP|LC)/\d+/(?:RP|RSP|LC)?\d+/CPU\d+:)?"  # IOS XR: RP/0/RP0/CPU0:router#
+    r"(?P<host>[A-Za-z0-9][A-Za-z0-9_.\-]{0,62})?(?:\((?P<mode>[a-z][a-z0-9\-]*)\))?(?P<end>[#>])\s?(?P<cmd>.*)$"
 )
+# Programs whose own prompt ends in '>' inside an output (telnet's escape prompt 'telnet> quit')
+_NOT_HOSTS = frozenset({"telnet", "ftp", "sftp", "tftp", "ssh", "mysql", "python", "gdb", "tclsh"})
 _SUPPRESS = re.compile(r"^\s*!\s*diag:\s*ignore\b\s*(?P<body>.*)$", re.I)
 _BANNER = re.compile(r"^banner\s+(?:motd|exec|login|incoming)\s+(?P<d>\S)(?P<rest>.*)$")
 BANNER_LINES = 200  # NX-OS banners are far shorter: an unclosed one ends here
@@ -43,6 +48,15 @@ SYSLOG = re.compile(
 _CARET = re.compile(r"^\s*\^\s*$")  # the marker line above "% Invalid command at '^' marker."
 _SWITCH_ERROR = re.compile(r"^\s*% ?(?:Invalid|Ambiguous|Incomplete|Syntax error|Permission denied|"
                            r"Invalid command|Cmd exec error)", re.I)
+# The first line of show version is also the first line of the banner NX-OS prints at login.
+# A show version recognised by it alone stays pending until a line only its body holds; a
+# prompt, another output, or LOGIN_BANNER_LINES lines without one make it a banner (no section).
+_NXOS_BANNER = re.compile(r"^Cisco Nexus Operating System \(NX-OS\) Software")
+_VERSION_BODY = re.compile(
+    r"^\s*(?:(?:Software|Hardware)\s*$|(?:BIOS|NXOS|kickstart|system|loader):\s+version\b"
+    r"|(?:NXOS|kickstart|system) image file is:|Device name:|cisco Nexus|Kernel uptime is)"
+)
+LOGIN_BANNER_LINES = 60
 _CONFIG_HEADER = re.compile(r"^!Command: (?P<cmd>show (?:running|startup)-config.*?)\s*$")
 
 _SIGNATURES: list[tuple[str, str]] = [(s.name, sig) for s in SPECS for sig in s.signatures]
@@ -82,6 +96,10 @@ class Section:
     rejected: str | None = None  # the switch refused the command
     head: str = ""  # text of the start line when it is the prompt / header, not output
     empty: bool = False  # an output a switch never leaves empty, left empty (a capture cut short)
+    # filled by its parser (diag.parsers.layout): a hard-wrapped line joined back -> the numbers
+    # of its other pieces (quoted in the evidence); a line whose last value looks cut -> that value
+    joined: dict[int, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    cut: dict[int, str] = field(default_factory=dict, repr=False)
     _index: dict[int, str] | None = field(default=None, repr=False)
     budget: limits.Budget | None = field(default=None, repr=False)  # its input's (parse_section counts facts)
 
@@ -114,6 +132,7 @@ class Suppression:
     reason: str | None
     text: str
     host: str | None = None
+    pieces: tuple[tuple[int, str], ...] = ()  # the rest of a hard-wrapped comment: (line, text)
 
     def applies_to(self, rule_id: str) -> bool:
         return rule_id in self.rules or "all" in self.rules
@@ -128,6 +147,22 @@ class SplitResult:
     dropped_lines: int = 0  # lines of a read output that no parser needs (CommandSpec.keep)
     unrecognised_lines: int = 0
     hosts: list[str] = field(default_factory=list)
+    marks: list["Mark"] = field(default_factory=list)  # other platforms' lines: the best one per switch
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A line only another platform prints (``platforms.MARKERS``), under the prompt ``host``."""
+
+    path: str
+    line: int
+    text: str
+    marker: platforms.Marker
+    host: str | None
+
+    def describe(self, with_path: bool = False) -> str:
+        return platforms.describe(self.marker.platform, self.marker.what, self.line, self.text,
+                                  self.path if with_path else None)
 
 
 _KEEP: dict[str, object] = {}
@@ -140,6 +175,19 @@ def _keep(spec: CommandSpec):
     if found is False:
         found = _KEEP[spec.name] = re.compile(spec.keep).search if spec.keep else None
     return found
+
+
+# The start of a log message of its own (a date, a %FACILITY-N-MNEMONIC, 'process[pid]:')
+_LOG_START = re.compile(r"^\s*(?:\*?(?:\d{4}\s+)?[A-Z][a-z]{2}\s+\d{1,2}\s+\d|%[A-Z]|\S+\[\d+\]:)")
+
+
+def _kept(keep, lines: list[tuple[int, str]], no: int, text: str) -> bool:
+    """Whether a line of an output with a keep pattern (a log) is kept: it matches, or it
+    may be the hard-wrapped rest of the kept line right above it (the parser joins them)."""
+    if keep(text) is not None:
+        return True
+    return (bool(lines) and lines[-1][0] == no - 1 and _LOG_START.match(text) is None
+            and may_continue(lines[-1][1], text))
 
 
 def _suppression(path: str, no: int, text: str, body: str, host: str | None) -> Suppression:
@@ -158,6 +206,8 @@ def prompt(text: str, known_hosts: set[str]) -> re.Match | None:
 
 def _is_prompt(m: re.Match, known_hosts: set[str]) -> bool:
     host, cmd = m.group("host"), m.group("cmd").strip()
+    if m.group("end") == ">":
+        return _is_user_prompt(host, m.group("mode"), cmd, known_hosts)
     if host is None and m.group("mode") is None:
         return False
     if host and host in known_hosts:
@@ -170,6 +220,19 @@ def _is_prompt(m: re.Match, known_hosts: set[str]) -> bool:
     if first == "do":
         return True
     return any(k.startswith(first) for k in KEYWORDS)
+
+
+def _is_user_prompt(host: str | None, mode: str | None, cmd: str, known_hosts: set[str]) -> bool:
+    """``leaf01>`` or ``leaf01> show clock``: a user-mode prompt (IOS, the ASA, or how some
+    captures show a switch). '>' ends lines of outputs too ('-->', '<none>', 'telnet> quit'),
+    so only a host name of two characters or more, alone or followed by a command, is one:
+    no mode, no trailing '-'."""
+    if host is None or mode is not None or len(host) < 2 or not host[-1].isalnum() or host.lower() in _NOT_HOSTS:
+        return False
+    if host in known_hosts or not cmd:
+        return True
+    first = cmd.split()[0].lower()
+    return len(first) >= 2 and ("enable".startswith(first) or any(k.startswith(first) for k in KEYWORDS))
 
 
 class Splitter:
@@ -185,10 +248,18 @@ class Splitter:
         self.console: dict[str | None, Section] = {}
         self.banner: str | None = None  # the delimiter of a multi-line banner being read
         self.banner_left = 0
+        self.pending: list[tuple[int, str]] | None = None  # a show version or a login banner
+        self.probe: tuple[int, str, str] | None = None  # an other platform's command, until its output shows
+        self.marks: dict[str | None, Mark] = {}  # the best other platform's line of each switch
         self.budget = limits.Budget(path)  # what is kept counts against diag.limits
+        # the suppression comment just read, whose rest a hard wrap may have put on the
+        # next line: (its index in the result, its last line, that line as printed, the comment)
+        self.wrapped: tuple[int, int, str, str] | None = None
 
     # -- section boundaries -------------------------------------------------
     def _close(self) -> None:
+        if self.pending is not None:
+            self._drop_pending()
         sec = self.current
         if sec is not None:
             _finish(sec)
@@ -258,8 +329,13 @@ class Splitter:
     def feed_lines(self, no: int, texts: list[str]) -> None:
         """Plain lines numbered from ``no`` that hold no '!', '#' or '%' and start no
         header, fence or banner: what ``feed`` would do with each of them, at once."""
+        while texts and self.wrapped is not None and self._comment_piece(no, texts[0]):
+            no, texts = no + 1, texts[1:]
+        if not texts:
+            return
         cur = self.current
         assert cur is not None
+        self._mark_lines(no, texts, cur)
         keep = _keep(cur.spec)
         numbered = zip(range(no, no + len(texts)), [t.rstrip() for t in texts])
         before = len(cur.lines)
@@ -267,7 +343,9 @@ class Splitter:
             cur.lines.extend(numbered)
             self.budget.kept(no + len(texts) - 1, len(texts), sum(map(len, texts)), cur)
             return
-        cur.lines.extend(pair for pair in numbered if keep(pair[1]) is not None)
+        for n, text in numbered:
+            if _kept(keep, cur.lines, n, text):
+                cur.lines.append((n, text))
         added = len(cur.lines) - before
         self.result.dropped_lines += len(texts) - added
         if added:
@@ -277,13 +355,108 @@ class Splitter:
         """``count`` lines of a skipped section that cannot end it (see capture.feed)."""
         self.result.skipped_lines += count
 
+    # -- other platforms ----------------------------------------------------
+    def _mark(self, no: int, text: str, marker: platforms.Marker) -> None:
+        """Note a line only another platform prints; one per switch, the most telling."""
+        old = self.marks.get(self.host)
+        if old is None or platforms.better(marker, old.marker):
+            self.marks[self.host] = Mark(self.path, no, text, marker, self.host)
+
+    def _mark_lines(self, no: int, texts: list[str], sec: Section) -> None:
+        """``_mark`` the lines of a run of plain lines of ``sec`` (before they join it)."""
+        bulk = platforms.BULK.get(sec.spec.name)
+        head = len(texts) if bulk is None else max(0, platforms.HEAD_LINES - len(sec.lines))
+        runs = [(0, texts[:head], platforms.NEEDLES)]
+        if head < len(texts):
+            runs.append((head, texts[head:], bulk))
+        for start, run, needles in runs:
+            if run and platforms.may_mark("\n".join(run), needles):
+                for i, text in enumerate(run, start=no + start):
+                    marker = platforms.marker_of(text)
+                    if marker is not None:
+                        self._mark(i, text, marker)
+
+    def _probed(self, text: str) -> bool:
+        """The first line after a command only another platform has (``show call-home``):
+        output marks the switch as that platform; NX-OS's "% Invalid command" does not, nor
+        a prompt, the start of an output diag reads or a line only NX-OS prints (the command
+        printed nothing). Blank lines are waited through (True: the line is done with)."""
+        if not text.strip():
+            self.result.skipped_lines += 1
+            return True
+        no, typed, skipping = self.probe  # type: ignore[misc]
+        self.probe = None
+        self.skipping = skipping
+        if not (_SWITCH_ERROR.match(text) or _CARET.match(text) or _PROMPT.match(text) or _SIGNATURE.match(text)
+                or platforms.is_nxos_line(text)):
+            self._mark(no, typed, platforms.TYPED)
+        return False
+
+    # -- a show version, or the banner NX-OS prints at login -----------------
+    def _pend(self, no: int, text: str) -> bool:
+        """A line while a show version recognised by its first line alone is pending: True
+        when it was taken (kept pending, or the output it proved to be now holds it)."""
+        assert self.pending is not None
+        if _VERSION_BODY.match(text):
+            lines, self.pending = self.pending, None
+            self._open_content("show version", lines[0][0])
+            sec = self.current
+            assert sec is not None
+            sec.lines.extend(lines)
+            sec.lines.append((no, text))
+            self.budget.kept(no, len(lines) + 1, len(text) + sum(len(t) for _, t in lines), sec)
+            return True
+        m = _SIGNATURE.match(text)
+        if m is not None and _SIG_NAMES[m.lastgroup or ""] != "show version":
+            self._drop_pending()
+            return False  # another output starts here
+        self.pending.append((no, text))
+        if len(self.pending) >= LOGIN_BANNER_LINES:
+            self._drop_pending()
+        return True
+
+    def _drop_pending(self) -> None:
+        """What was pending was a login banner: no section, no switch; counted as skipped."""
+        lines, self.pending = self.pending or [], None
+        self._skipped("(login banner)")
+        self.result.skipped_lines += len(lines)
+
     # -- per line -----------------------------------------------------------
+    def _comment_piece(self, no: int, text: str) -> bool:
+        """Whether line ``no`` is the hard-wrapped rest of the suppression comment above it:
+        then the comment is read whole, and the line is its own (no output's)."""
+        index, last, physical, comment = self.wrapped  # type: ignore[misc]
+        self.wrapped = None
+        if last != no - 1 or text.startswith(("`", "----")) or prompt(text, self.known_hosts):
+            return False  # a prompt or a section header is never the rest of a comment
+        whole = piece_of(physical, comment, text)
+        m = _SUPPRESS.match(whole) if whole is not None else None
+        if m is None:
+            return False
+        self.result.dropped_lines += 1  # read into the suppression, no output's line
+        sup = self.result.suppressions[index]
+        again = _suppression(self.path, sup.line, whole, m.group("body"), sup.host)
+        self.result.suppressions[index] = dataclasses.replace(again, text=sup.text, pieces=sup.pieces + ((no, text),))
+        self.wrapped = (index, no, text, whole)
+        return True
+
     def feed(self, no: int, text: str) -> None:
+        if self.probe is not None and self._probed(text):
+            return
+        if self.wrapped is not None and self._comment_piece(no, text):
+            return
+        self._feed(no, text)
+        marker = platforms.marker_of(text)
+        if marker is not None:
+            self._mark(no, text, marker)
+
+    def _feed(self, no: int, text: str) -> None:
         if "!" in text:
             m = _SUPPRESS.match(text)
             if m:
                 self.budget.suppression(no)
                 self.result.suppressions.append(_suppression(self.path, no, text, m.group("body"), self.host))
+                self.wrapped = (len(self.result.suppressions) - 1, no, text, text)
             else:
                 cut = _trailing_suppression(text)
                 if cut is not None:
@@ -292,6 +465,7 @@ class Splitter:
                     at, body = cut
                     self.budget.suppression(no)
                     self.result.suppressions.append(_suppression(self.path, no, text[at:], body, self.host))
+                    self.wrapped = (len(self.result.suppressions) - 1, no, text, text[at:])
                     text = text[:at].rstrip()
         if self.banner is not None or (text.startswith("banner ") and self.current is not None
                                        and self.current.spec.name == "show running-config"):
@@ -308,7 +482,7 @@ class Splitter:
             if m:
                 self._open(resolve(m.group("cmd")), "showtech", no, text)
                 return
-        if "#" in text:
+        if "#" in text or ">" in text:
             m = prompt(text, self.known_hosts)
             if m is not None:
                 self._prompt(m, no)
@@ -326,10 +500,14 @@ class Splitter:
                         pass  # more of the same output, or an output this one embeds
                     elif self.current.spec.name in BY_NAME[name].refines:
                         self._relabel(name)  # it started like another output but is this one
+                    elif _NXOS_BANNER.match(text):
+                        self._close()
+                        self.pending = [(no, text)]  # a show version, or a login banner
+                        return
                     else:
                         self._open_content(name, no)
             keep = _keep(self.current.spec)
-            if keep is not None and keep(text) is None:
+            if keep is not None and not _kept(keep, self.current.lines, no, text):
                 self.result.dropped_lines += 1
                 return
             self.current.lines.append((no, text))
@@ -338,7 +516,12 @@ class Splitter:
         if self.skipping is not None:
             self.result.skipped_lines += 1
             return
+        if self.pending is not None and self._pend(no, text):
+            return
         m = _SIGNATURE.match(text)
+        if m and _NXOS_BANNER.match(text):
+            self.pending = [(no, text)]  # a show version, or a login banner
+            return
         if m:
             self._open_content(_SIG_NAMES[m.lastgroup or ""], no)
             self.current.lines.append((no, text))  # type: ignore[union-attr]
@@ -392,6 +575,9 @@ class Splitter:
             self._skipped("(configuration commands)")
             return
         self._open(resolve(cmd), "prompt", no, m.string)
+        if self.skipping is not None and platforms.TYPED_COMMAND.match(cmd):
+            # a command NX-OS does not have: what the switch answers tells the platform
+            self.probe, self.skipping = (no, m.string, self.skipping), None
 
     def _console(self, no: int, text: str) -> None:
         keep = _keep(BY_NAME["show logging"])
@@ -408,7 +594,10 @@ class Splitter:
         self.budget.kept(no, 1, len(text), sec)
 
     def finish(self) -> SplitResult:
+        if self.probe is not None:
+            self.skipping, self.probe = self.probe[2], None
         self._close()
+        self.result.marks = sorted(self.marks.values(), key=lambda m: m.line)
         for sec in self.console.values():
             self.result.sections.append(sec)
         self.result.sections.sort(key=lambda s: s.start)

@@ -115,7 +115,12 @@ def test_pipes_without_spaces():
     ("show run | sec 'ip http'", set()),
     ("show run | include callhome", set()),
     ("show run | sec callhome | include destination", set()),
-    ("show running-config interface mgmt0", {"show running-config interface"}),
+    # one interface or one VRF: read, but no part of the configuration is shown whole
+    ("show running-config interface mgmt0", set()),
+    ("sh run int ethernet 1/49", set()),
+    ("show running-config vrf management", set()),
+    ("show running-config vrf management all", set()),
+    ("show running-config interface", {"show running-config interface"}),
 ])
 def test_running_config_coverage(typed, coverage):
     res = resolve(typed)
@@ -164,11 +169,50 @@ def test_callhome_family_members_are_their_own_commands(typed, name):
     assert res.supported and res.name == name, res.reason
 
 
-def test_destination_profile_of_one_profile_proves_no_absence():
+def test_destination_profile_of_one_profile_covers_that_profile_only():
     res = resolve("show callhome destination-profile profile CiscoTAC-1")
     assert res.supported and res.args == ("profile", "CiscoTAC-1")
-    assert res.coverage == frozenset()
+    assert res.coverage == {"show callhome destination-profile profile CiscoTAC-1"}
+    assert not covers(res.coverage, "show callhome destination-profile")
+    # the predefined profile keeps its spelling whatever the case typed; another is its own scope
+    assert resolve("sh callh dest prof ciscotac-1").coverage == {"show callhome destination-profile profile CiscoTAC-1"}
+    assert resolve("show callhome destination-profile profile noc").coverage == {
+        "show callhome destination-profile profile noc"}
+    assert resolve("show callhome destination-profile profile CiscoTAC-1 | include http").coverage == frozenset()
     assert resolve("show callhome destination-profile").coverage == {"show callhome destination-profile"}
+    assert "show callhome destination-profile profile CiscoTAC-1" in known_scopes()
+
+
+@pytest.mark.parametrize("typed,params", [
+    ("show ip route", {}),
+    ("sh ip ro vrf management", {"vrf": "management"}),
+    ("show ip route 0.0.0.0/0 vrf management", {"vrf": "management", "prefix": "0.0.0.0/0"}),
+    ("show ip route vrf management 0.0.0.0/0", {"vrf": "management", "prefix": "0.0.0.0/0"}),
+    ("show ip route 0.0.0.0/0", {"prefix": "0.0.0.0/0"}),
+    ("show ip route vrf all", {"vrf": "all"}),
+])
+def test_show_ip_route_forms(typed, params):
+    res = resolve(typed)
+    assert res.name == "show ip route" and res.supported and res.params == params
+    assert res.coverage == {"show ip route"}
+
+
+@pytest.mark.parametrize("typed", ["show ip route static", "show ip route summary vrf all",
+                                   "show ip route interface mgmt0", "show ip route vrf management detail"])
+def test_other_forms_of_show_ip_route_show_part_of_a_table(typed):
+    res = resolve(typed)
+    assert not res.supported and res.coverage == frozenset()
+
+
+def test_ip_route_abbreviation_is_unique_only_from_ro():
+    assert resolve("sh ip ro").name == "show ip route"
+    assert "ambiguous" in resolve("sh ip r").reason
+
+
+@pytest.mark.parametrize("typed", ["show system internal mts buffers details",
+                                   "show system internal mts buffers detail", "sh sys int mts buf det"])
+def test_mts_buffers_details_both_spellings(typed):
+    assert resolve(typed).name == "show system internal mts buffers details"
 
 
 @pytest.mark.parametrize("typed,name", [

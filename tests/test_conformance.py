@@ -18,6 +18,8 @@ import yaml
 
 from conftest import CORPUS, corpus_files
 from diag.capture import read_lines
+from diag.errors import DiagError
+from diag.inputs import read_sections
 from diag.parsers import parse_section
 from diag.split import split_lines
 from diag.types import to_datetime, to_duration
@@ -572,10 +574,21 @@ def _is_slp(path: Path) -> bool:
 
 
 def _report(path: Path, rulebook):
+    """The report on an IOS XE sample; None when it shows a line only IOS XE prints, and is
+    refused as another platform's capture (test_other_platform_samples_are_not_nxos)."""
     from conftest import SYSTEM_NOW
     from diag.api import Options, analyze
 
-    return analyze([str(path)], Options(system_now=SYSTEM_NOW), rules=rulebook)
+    try:
+        return analyze([str(path)], Options(system_now=SYSTEM_NOW), rules=rulebook)
+    except DiagError as exc:
+        assert "not Cisco NX-OS" in str(exc), f"{path.name}: {exc}"
+        return None
+
+
+def _shows_platform(path: Path) -> bool:
+    info, _ = read_sections(str(path))
+    return info.foreign is not None
 
 
 @pytest.mark.parametrize("path", LICENSE_FILES, ids=_ids(LICENSE_FILES))
@@ -584,6 +597,8 @@ def test_platform_rules_never_fire_on_iosxe_license_samples(path: Path, rulebook
     platform-unsupported nor release-too-old may conclude anything about it."""
     assert PLATFORM_RULES <= {r.id for r in rulebook.rules}
     report = _report(path, rulebook)
+    if report is None:
+        return  # refused: no rule judged it
     assert all(d.platform is None for d in report.devices), [d.platform for d in report.devices]
     fired = [f.rule_id for f in report.findings if f.rule_id in PLATFORM_RULES]
     assert not fired, f"{path.name}: {fired}"
@@ -592,6 +607,10 @@ def test_platform_rules_never_fire_on_iosxe_license_samples(path: Path, rulebook
 def test_iosxe_license_samples_include_both_modes():
     slp = [p for p in LICENSE_FILES if _is_slp(p)]
     assert len(slp) >= 3 and len(LICENSE_FILES) - len(slp) >= 2, [p.name for p in slp]
+    # the samples judged as NX-OS Smart Agent text (no line shows their platform) hold both too
+    judged = [p for p in LICENSE_FILES if not _shows_platform(p)]
+    slp = [p for p in judged if _is_slp(p)]
+    assert len(slp) >= 2 and len(judged) - len(slp) >= 2, [p.name for p in judged]
 
 
 @pytest.mark.parametrize("path", LICENSE_FILES, ids=_ids(LICENSE_FILES))
@@ -599,6 +618,8 @@ def test_classic_and_slp_rules_keep_to_their_mode_on_iosxe_samples(path: Path, r
     """The IOS XE Smart Agent prints the same blocks as NX-OS: an SLP sample is settled as SLP
     and no classic-state rule fires on it; a classic sample gets no SLP-only rule."""
     report = _report(path, rulebook)
+    if report is None:
+        return  # refused: no rule judged it
     [device] = report.devices
     by_id = {r.id: r for r in rulebook.rules}
     fired = {f.rule_id for f in report.findings}
@@ -610,3 +631,109 @@ def test_classic_and_slp_rules_keep_to_their_mode_on_iosxe_samples(path: Path, r
         assert device.mode == "classic", f"{path.name}: settled as {device.mode}"
         slp_only = {i for i in fired if tuple(by_id[i].modes) == ("slp",)}
         assert not slp_only, f"{path.name}: SLP rules fired on a classic sample: {sorted(slp_only)}"
+
+
+# -- other platforms: the IOS XE and IOS XR samples are not NX-OS, the NX-OS ones are ----------
+
+OTHER_FILES = [p for p in corpus_files("ios*__*.txt") if ".expected." not in p.name]
+# IOS XE samples that hold nothing but Smart Agent text, which a Nexus prints alike block for
+# block (tests/parsers/show_license_status holds NX-OS ones): no line in them shows the
+# platform, and a rule that called them foreign would call a Nexus's same output foreign and
+# hide its findings. They are read as NX-OS output, as diag reads any Smart Agent text.
+SMART_AGENT_ONLY = {
+    "iosxe__show_license_status__genieparser__2",  # classic status; prompt 'c1000v-5#'
+    "iosxe__show_license_status__ntc-templates__1",  # classic status, no prompt
+    "iosxe__show_license_status__ntc-templates__2",  # SLP status, transport off
+    "iosxe__show_license_status__ntc-templates__3",  # SLP status, smart transport
+    "iosxe__show_license_status__ntc-templates__4",  # SLP status, proxy
+    "iosxe__show_license_status__xaviervalette__1",  # classic status; prompt 'csr1#'
+    "iosxe__show_license_status__xaviervalette__2",  # classic status; prompt 'csr1#'
+}
+# Message bodies quoted without a time stamp or a host: nothing diag reads (exit 2).
+NOTHING_READ = {"iosxe__syslog_smart_lic__cznolan-blog__1"}
+# FXOS (the Firepower chassis supervisor) is built on NX-OS and logs in NX-OS's own format
+# ('2021 Jan 29 06:40:54 %$ VDC-1 %$ %USER-2-...'): its log lines are read as NX-OS log lines.
+# An FXOS show version (its own banner) is a marker (diag.platforms): its configuration and
+# commands are not NX-OS's.
+NXOS_LIKE = corpus_files("fxos__*.txt")
+
+
+def _check(paths: list[Path], rulebook):
+    from conftest import SYSTEM_NOW
+    from diag.api import Options, analyze
+
+    return analyze([str(p) for p in paths], Options(system_now=SYSTEM_NOW), rules=rulebook)
+
+
+def test_other_platform_corpus_present():
+    names = {p.stem for p in OTHER_FILES}
+    assert SMART_AGENT_ONLY | NOTHING_READ <= names, sorted(SMART_AGENT_ONLY | NOTHING_READ - names)
+    assert any(p.name.startswith("iosxr__") for p in OTHER_FILES)
+
+
+@pytest.mark.parametrize("path", OTHER_FILES, ids=_ids(OTHER_FILES))
+def test_other_platform_samples_are_not_nxos(path: Path, rulebook):
+    """Alone, an IOS XE or IOS XR sample is refused with one line that names its platform and
+    the line that shows it (exit 2); nothing NX-OS is left to judge."""
+    if path.stem in SMART_AGENT_ONLY:
+        report = _check([path], rulebook)
+        assert not [f for f in report.findings if f.rule_id == "capture-not-nxos"]
+        return
+    with pytest.raises(DiagError) as exc:
+        _check([path], rulebook)
+    message = str(exc.value)
+    assert "\n" not in message and str(path) in message
+    if path.stem in NOTHING_READ:
+        assert "no Smart Licensing or Call Home output recognised" in message
+        return
+    platform = "IOS XR" if path.name.startswith("iosxr__") else "IOS XE"
+    assert f"looks like Cisco {platform} output (line " in message, message
+    assert message.endswith("not Cisco NX-OS; diag reads Cisco NX-OS captures")
+    # the line quoted is the line named
+    line = int(re.search(r"\(line (\d+): ", message).group(1))
+    quoted = re.search(r': "(.*?)(?:\.\.\.)?", ', message).group(1)
+    text = dict(read_lines(str(path)))[line]
+    assert text.strip().startswith(quoted), (line, text, quoted)
+
+
+def test_other_platform_samples_beside_a_nexus_are_info_findings(rulebook):
+    """Run with an NX-OS capture, each other platform's sample is a device of its own with one
+    info finding, capture-not-nxos, at the line that shows the platform, and nothing else: no
+    NX-OS rule, no unparsed output, nothing to collect. The Nexus is judged as before."""
+    nexus = CORPUS / "nxos__show_version__napalm__1.txt"
+    others = [p for p in OTHER_FILES if p.stem not in SMART_AGENT_ONLY | NOTHING_READ]
+    alone = _check([nexus], rulebook)
+    report = _check([nexus, *others], rulebook)
+    by_path: dict[str, list] = {}
+    for f in report.findings:
+        by_path.setdefault(f.path, []).append(f)
+    for path in others:
+        found = by_path.get(str(path), [])
+        assert [f.rule_id for f in found] == ["capture-not-nxos"], (path.name, [f.rule_id for f in found])
+        finding = found[0]
+        assert finding.severity == "info" and finding.confidence == "high"
+        assert finding.evidence[0].line == finding.line
+        assert finding.evidence[0].text == dict(read_lines(str(path)))[finding.line].strip()
+        assert "not Cisco NX-OS" in finding.message and "no NX-OS rule judged this device" in finding.message
+        device = next(d for d in report.devices if str(path) in d.inputs)
+        assert device.platform.endswith("not NX-OS") and device.release is None
+        assert not [c for c in report.outcome.collect_next if c.device == device.name]
+        assert not [n for n in report.outcome.not_evaluated if n.device == device.name]
+    assert [(f.rule_id, f.line) for f in by_path[str(nexus)]] == [(f.rule_id, f.line) for f in alone.findings]
+
+
+NXOS_SAMPLES = [p for p in corpus_files("nxos__*.txt") if ".expected." not in p.name]
+
+
+@pytest.mark.parametrize("path", NXOS_SAMPLES + NXOS_LIKE, ids=_ids(NXOS_SAMPLES + NXOS_LIKE))
+def test_nxos_samples_are_not_other_platforms(path: Path, rulebook):
+    """No NX-OS sample (nor the FXOS log, in NX-OS's format) shows a line only another
+    platform prints: none is refused or reported as another platform."""
+    assert not _shows_platform(path)
+    try:
+        report = _check([path], rulebook)
+    except DiagError as exc:  # a sample of nothing diag reads (the license file listing, json)
+        assert "not Cisco NX-OS" not in str(exc)
+        return
+    assert not [f for f in report.findings if f.rule_id == "capture-not-nxos"]
+    assert all(d.platform is None or "not NX-OS" not in d.platform for d in report.devices)

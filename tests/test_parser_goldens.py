@@ -31,14 +31,20 @@ def facts_of(raw: Path) -> tuple[list[dict], list[dict]]:
         lines = list(read_lines(str(raw)))
         sections = [Section(raw.name, spec, command, "content", None, lines[0][0] if lines else 1, lines,
                             frozenset({command}))]
-    out_sections = [{"command": s.command, "line": s.start, "origin": s.origin, "coverage": sorted(s.coverage)}
-                    for s in sections]
     facts = []
     for section in sections:
         for fact in parse_section(section):
             facts.append({"kind": fact.kind, "line": fact.line,
                           "fields": {k: to_json(v) for k, v in sorted(fact.fields.items())},
                           "lines": dict(sorted(fact.lines.items()))})
+    out_sections = []
+    for s in sections:
+        out = {"command": s.command, "line": s.start, "origin": s.origin, "coverage": sorted(s.coverage)}
+        if s.joined:  # hard-wrapped lines read joined: the first line -> the lines of the rest
+            out["joined"] = {head: list(rest) for head, rest in sorted(s.joined.items())}
+        if s.cut:  # lines whose last value looks cut at the terminal width, with no rest
+            out["cut"] = dict(sorted(s.cut.items()))
+        out_sections.append(out)
     return out_sections, facts
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -480,6 +481,8 @@ _PIECES = [
     "leaf01(config)# callhome", "leaf01(config-callhome)# do show callhome", "callhome enabled", "",
     "% Invalid command at '^' marker.", "spine01# sh lic stat", "random words", "CPU#0 0%",
     "---- show clock ----", "callhome", "  enable", "PING 1.1.1.1 (1.1.1.1): 56 data bytes",
+    "leaf01> show clock", "leaf01>", "  Features Authorized:", "    <none>", "telnet> quit", "Software",
+    "  NXOS: version 9.3(8)", "TAC support: http://www.cisco.com/tac", "  Device name: leaf01",
 ]
 
 
@@ -511,3 +514,176 @@ def test_markdown_code_fences_around_a_paste_are_ignored():
     assert [s.command for s in result.sections] == ["show clock"]
     assert result.sections[0].lines == [(3, "10:15:02.117 UTC Tue May 16 2023")]
     assert result.unrecognised_lines == 0
+
+
+
+# -- login banners -----------------------------------------------------------------------------
+
+# What an NX-OS switch prints at login (its own text, a site's MOTD after it), written here.
+BANNER = """\
+Cisco Nexus Operating System (NX-OS) Software
+TAC support: http://www.cisco.com/tac
+Copyright (C) 2002-2023, Cisco and/or its affiliates.
+All rights reserved.
+The copyrights to certain works contained in this software are
+owned by other third parties and used and distributed under their own
+licenses, such as open source.
+"""
+MOTD = """\
+*****************************************************
+*  Property of Contoso Ltd. Authorised users only.  *
+*  All sessions are logged: CHG-0042 applies.       *
+*****************************************************
+"""
+VERSION_BODY = """\
+
+Software
+  BIOS: version 05.47
+  NXOS: version 9.3(10)
+  NXOS image file is: bootflash:///nxos.9.3.10.bin
+
+Hardware
+  cisco Nexus9000 C93180YC-FX Chassis
+  Device name: leaf07
+"""
+
+
+def test_login_banner_makes_no_section_and_show_version_still_does():
+    text = BANNER + MOTD + "leaf07# show version\n" + BANNER + VERSION_BODY + "leaf07# show clock\n" + \
+        "10:01:02.123 UTC Mon Mar 06 2023\nleaf07#\n"
+    r = split_lines(lines_from_text(text), "cap.txt")
+    first = len((BANNER + MOTD).splitlines()) + 1
+    clock = first + len((BANNER + VERSION_BODY).splitlines()) + 1
+    assert [(s.command, s.start, s.origin) for s in r.sections] == [
+        ("show version", first, "prompt"), ("show clock", clock, "prompt")]
+    assert r.skipped["(login banner)"] == 1
+    assert r.unrecognised_lines == 0
+
+
+def test_a_session_that_logs_in_with_a_banner_is_one_device_with_no_unread_line(tmp_path):
+    from conftest import SYSTEM_NOW
+    from diag.api import Options, analyze
+
+    path = tmp_path / "session.log"
+    path.write_text("ssh admin@leaf07\n" + BANNER + MOTD + "leaf07# show version\n" + BANNER + VERSION_BODY
+                    + "leaf07# show license status\n" + textwrap.dedent(LICENSE) + "leaf07>\n")
+    report = analyze([str(path)], Options(system_now=SYSTEM_NOW))
+    assert [d.name for d in report.devices] == ["leaf07"]
+    assert report.devices[0].commands == ["show license status", "show version"]
+    assert not [f for f in report.findings if f.rule_id == "unparsed-output"], report.findings
+
+
+def test_show_version_pasted_alone_is_recognised_from_its_first_line():
+    r = split(BANNER + VERSION_BODY)
+    assert summary(r) == [("show version", 1, "content", list(range(1, len((BANNER + VERSION_BODY).splitlines()) + 1)))]
+    assert not r.skipped
+
+
+@settings(max_examples=100, deadline=None)
+@given(head=st.lists(st.sampled_from(BANNER.splitlines()[1:] + MOTD.splitlines() + ["", "Welcome"]), max_size=30),
+       end=st.sampled_from(["leaf07#", "leaf07# show clock", "leaf07>", "`show clock`", "", None]))
+def test_a_banner_and_any_motd_before_a_prompt_or_nothing_are_no_section(head, end):
+    lines = [BANNER.splitlines()[0], *head] + ([end] if end is not None else [])
+    r = split_lines(list(enumerate(lines, start=1)), "cap.txt")
+    assert all(s.command != "show version" for s in r.sections), summary(r)
+    assert r.skipped["(login banner)"] == 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(head=st.lists(st.sampled_from(BANNER.splitlines()[1:] + [""]), max_size=25),
+       body=st.sampled_from(["Software", "  NXOS: version 10.2(5)", "  kickstart: version 7.3(8)N1(1)",
+                             "Hardware", "  Device name: leaf07", "  cisco Nexus 3048 Chassis"]))
+def test_the_same_first_line_followed_by_a_show_version_body_is_show_version(head, body):
+    lines = [BANNER.splitlines()[0], *head, body]
+    r = split_lines(list(enumerate(lines, start=1)), "cap.txt")
+    assert summary(r) == [("show version", 1, "content", list(range(1, len(lines) + 1)))]
+
+
+def test_a_banner_is_never_held_past_its_bound():
+    from diag.split import LOGIN_BANNER_LINES
+
+    splitter = Splitter("cap.txt")
+    splitter.feed(1, BANNER.splitlines()[0])
+    for no in range(2, 10_000):
+        splitter.feed(no, f"site notice line {no}")
+        assert len(splitter.pending or []) < LOGIN_BANNER_LINES
+    splitter.feed(10_000, "  NXOS: version 9.3(10)")  # a headerless show version: from its own line
+    result = splitter.finish()
+    assert [(s.command, s.start) for s in result.sections] == [("show version", 10_000)]
+    assert result.skipped["(login banner)"] == 1
+
+
+def test_a_banner_before_another_output_pasted_without_prompt():
+    r = split(BANNER + textwrap.dedent(LICENSE))
+    n = len(BANNER.splitlines())
+    assert summary(r) == [("show license status", n + 1, "content", [n + 1, n + 2, n + 3, n + 4])]
+
+
+def test_a_banner_after_an_output_pasted_without_prompt_ends_it():
+    r = split(textwrap.dedent(LICENSE) + BANNER + "leaf07# show clock\n10:01:02.123 UTC Mon Mar 06 2023\n")
+    n = len(BANNER.splitlines())
+    assert summary(r) == [("show license status", 1, "content", [1, 2, 3, 4]),
+                          ("show clock", 5 + n, "prompt", [6 + n])]
+
+
+# -- user-mode and configuration-mode prompts ---------------------------------------------------
+
+def test_user_mode_prompts_end_sections_and_start_them():
+    r = split("""
+        leaf01> show license status
+        Smart Licensing is ENABLED
+
+        Export Authorization Key:
+          Features Authorized:
+            <none>
+        leaf01> show clock
+        10:01:02.123 UTC Mon Mar 06 2023
+        leaf01>
+        ciscoasa>
+        """)
+    assert summary(r) == [("show license status", 1, "prompt", [2, 3, 4, 5, 6]), ("show clock", 7, "prompt", [8])]
+    assert r.hosts == ["leaf01", "ciscoasa"]
+    # a name alone before '>' is a prompt, even never seen before; one character is not
+    assert summary(split("leaf01# show clock\n10:01:02.123 UTC Mon Mar 06 2023\nx>\nTotal>\n")) == [
+        ("show clock", 1, "prompt", [2, 3])]
+
+
+def test_user_mode_prompt_read_from_a_file_ends_a_section(tmp_path):
+    """The same through the reader's fast paths (runs of plain lines, skipped outputs)."""
+    from diag.inputs import read_sections
+
+    path = tmp_path / "user.txt"
+    path.write_text("leaf01> show license status\n" + textwrap.dedent(LICENSE) + "leaf01>\n"
+                    + "leaf01> show interface brief\n" + "Eth1/1  1  eth  trunk  up\n" * 50
+                    + "leaf01> show clock\n10:01:02.123 UTC Mon Mar 06 2023\nleaf01>\n")
+    _, sections = read_sections(str(path))
+    assert [(s.command, s.start, [n for n, _ in s.lines]) for s in sections] == [
+        ("show license status", 1, [2, 3, 4, 5]), ("show clock", 58, [59])]
+
+
+@pytest.mark.parametrize("line", [
+    "  Status: <none>", "    <empty>", "Eth1/1 --> Eth1/2", "Some text>", "telnet> quit", "a->b", "x>show",
+    "<tag>value</tag>", "> quoted reply", "  leaf01> show clock", "leaf01(config)> show clock",
+    "ab-> show clock", "Status: DISABLED>",
+])
+def test_lines_ending_or_holding_a_gt_inside_an_output_stay_in_it(line):
+    r = split_lines(list(enumerate(["leaf01# show license status", "Smart Licensing is ENABLED", line,
+                                    "Registration:"], start=1)), "cap.txt")
+    assert summary(r) == [("show license status", 1, "prompt", [2, 3, 4])], line
+
+
+def test_configuration_mode_prompts_of_nxos_ios_xe_and_ios_xr_are_prompts():
+    r = split("""
+        leaf01(config)# show license status
+        Smart Licensing is ENABLED
+        leaf01(config-callhome)#
+        leaf01(config-callhome)# show clock
+        10:01:02.123 UTC Mon Mar 06 2023
+        leaf01(config-if)# end
+        RP/0/RP0/CPU0:xr-pe1(config)# show clock
+        10:01:02.123 UTC Mon Mar 06 2023
+        RP/0/RP0/CPU0:xr-pe1#
+        """)
+    assert summary(r) == [("show license status", 1, "prompt", [2]), ("show clock", 4, "prompt", [5]),
+                          ("show clock", 7, "prompt", [8])]
+    assert r.hosts == ["leaf01", "xr-pe1"]

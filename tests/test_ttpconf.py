@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from conftest import PARSER_CASES, SAMPLES
 from diag.capture import ReadStats, read_into
 from diag.parsers import ttpconf
+from diag.parsers.layout import reflow_config
 from diag.parsers.running_config import TEMPLATE, _relevant
 from diag.split import Splitter
 
@@ -135,7 +136,7 @@ def _configs():
             continue
         for sec in splitter.finish().sections:
             if sec.spec.name == "show running-config":
-                keep, _ = _relevant(sec.lines, bool(sec.filtered))
+                keep, _ = _relevant(reflow_config(sec.lines).lines)
                 if keep:
                     yield f"{path.relative_to(ROOT.parent)}:{sec.start}", keep
 
@@ -208,8 +209,8 @@ def configs(draw):
 
 @settings(max_examples=EXAMPLES or 300, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow])
-@given(configs(), st.sampled_from(["whole", "fragment", "unfiltered"]))
+@given(configs(), st.sampled_from(["relevant", "unfiltered"]))
 def test_values_are_on_their_lines_in_generated_configurations(lines, how):
     numbered = list(enumerate(lines, 1))
-    given_lines = numbered if how == "unfiltered" else _relevant(numbered, how == "fragment")[0]
+    given_lines = numbered if how == "unfiltered" else _relevant(reflow_config(numbered).lines)[0]
     assert held_values(given_lines, ttpconf.run(TEMPLATE, given_lines)) == []

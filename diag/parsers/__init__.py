@@ -42,6 +42,8 @@ MODULES = {
     "show_crypto_ca_trustpoints": "crypto",
     "show_crypto_ca_certificates": "crypto",
     "show_mts_buffers_summary": "mts",
+    "show_mts_buffers_details": "mts",
+    "show_ip_route": "routes",
     "show_mts_sap_description": "mts",
     "ping": "probes",
     "telnet": "probes",

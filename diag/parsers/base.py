@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 from diag.facts import Fact, declare
 from diag.parsers.fsm import load_fsm
+from diag.parsers.layout import read_fsm
 from diag.types import CONVERTERS, blank
 
 # Types whose converter answers None for text it cannot read (text types keep any text):
@@ -114,6 +115,9 @@ class TextFSMParser:
     maps: list[FactMap]
     post: Callable[[Any, list[Fact], Rows], list[Fact]] | None = None
     proven_by: tuple[str, ...] = ()
+    # the template accepts any line (a log): a line that gives no value may be the wrapped
+    # piece of the line above (see layout.read_fsm)
+    bare: bool = False
     _plans: list | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -175,7 +179,7 @@ class TextFSMParser:
         return facts
 
     def parse(self, section) -> list[Fact]:
-        rows, unparsed = load_fsm(self.template).run(section.lines)
+        rows, unparsed = read_fsm(load_fsm(self.template), section.lines, section, self.bare)
         facts = self.facts_from_rows(section, rows, unparsed)
         if self.post is not None:
             facts = self.post(section, facts, rows)

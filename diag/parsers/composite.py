@@ -17,6 +17,7 @@ from typing import Callable
 from diag.facts import Fact
 from diag.parsers.base import TextFSMParser, unparsed_facts
 from diag.parsers.fsm import load_fsm
+from diag.parsers.layout import read_fsm
 
 
 @dataclass
@@ -60,7 +61,7 @@ class CompositeParser:
         for part, chunk in zip(self.parts, self.cut(section.lines)):
             if not chunk:
                 continue
-            rows, unread = load_fsm(part.parser.template).run(chunk)
+            rows, unread = read_fsm(load_fsm(part.parser.template), chunk, section, part.parser.bare)
             got = part.parser.facts_from_rows(section, rows, unread)
             if part.parser.post is not None:
                 got = part.parser.post(section, got, rows)

@@ -75,4 +75,5 @@ PARSER = TextFSMParser(
                                  "timestamp, else the last one printed)"),
     })],
     post=_post,
+    bare=True,  # any line is log text: a wrapped message's piece is joined back to it
 )

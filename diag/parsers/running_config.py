@@ -15,10 +15,10 @@ import re
 
 from diag.commands import RUNNING_CONFIG
 from diag.facts import Fact, declare
-from diag.parsers import ttpconf
+from diag.parsers import layout, ttpconf
 from diag.parsers.clock import ZONE_FIELDS
 from diag.parsers.base import unparsed_facts
-from diag.types import to_datetime, to_release, url_parts
+from diag.types import to_datetime, to_release
 
 COMMAND = RUNNING_CONFIG
 TEMPLATE = "cisco_nxos_show_running-config.ttp"
@@ -48,20 +48,27 @@ _declare("callhome.block", "The callhome configuration block (one per configurat
     "proxy_port": ("int", "transport http proxy server ... port"),
     "proxy_enabled": ("bool", "True when 'transport http proxy enable' is configured"),
 }, proven_by=CALLHOME)
-_declare("callhome.destination", "An HTTP destination URL of a destination profile", {
-    "profile": ("text", "destination profile name, e.g. CiscoTAC-1"),
-    "index": ("int", "the index NX-OS gives the URL (absent in the un-indexed form)"),
-    "url": ("url", "the URL as configured"),
-    "scheme": ("text", "http or https"),
-    "host": ("text", "the host part of the URL"),
-    "path": ("text", "the path part of the URL"),
-    "host_is_ip": ("bool", "True when the host is an IPv4/IPv6 literal"),
-}, proven_by=CALLHOME)
-_declare("callhome.method", "destination-profile <name> transport-method <method>", {
-    "profile": ("text", "destination profile name"),
-    "method": ("text", "http or email"),
-    "negated": ("bool", "True for a 'no destination-profile ... transport-method' line"),
-}, proven_by=CALLHOME)
+# Kinds that show callhome destination-profile gives too (parsers/callhome_profiles.py)
+DESTINATION = ("callhome.destination", "An HTTP destination URL of a destination profile (the "
+               "configuration's 'destination-profile <name> [index <n>] http <url>', or a URL "
+               "listed by show callhome destination-profile)", {
+                   "profile": ("text", "destination profile name, e.g. CiscoTAC-1"),
+                   "index": ("int", "the index NX-OS gives the URL (absent in the un-indexed form, and "
+                                    "when show callhome destination-profile prints none)"),
+                   "url": ("url", "the URL as configured"),
+                   "scheme": ("text", "http or https"),
+                   "host": ("text", "the host part of the URL"),
+                   "path": ("text", "the path part of the URL"),
+                   "host_is_ip": ("bool", "True when the host is an IPv4/IPv6 literal"),
+               })
+METHOD = ("callhome.method", "destination-profile <name> transport-method <method> (or the "
+          "transport-method show callhome destination-profile prints, one fact per method)", {
+              "profile": ("text", "destination profile name"),
+              "method": ("text", "http or email"),
+              "negated": ("bool", "True for a 'no destination-profile ... transport-method' line"),
+          })
+_declare(*DESTINATION, proven_by=CALLHOME)
+_declare(*METHOD, proven_by=CALLHOME)
 _declare("config.interface", "An interface and the VRF it is a member of", {
     "name": ("text", "interface name as configured"),
     "key": ("text", "normalised interface name for comparisons"),
@@ -142,24 +149,18 @@ def interface_key(name: str) -> str:
     return low
 
 
-# Child lines that only exist inside the callhome block: in a filtered fragment
-# (``| include http``) they are shown without their parent and still belong to it.
-_CALLHOME_ONLY = re.compile(
-    r"^\s+(?:no\s+)?(?:destination-profile|transport\s+(?:http|email)|email-contact|phone-contact|"
-    r"streetaddress|contract-id|customer-id|site-id|switch-priority|periodic-inventory)\s"
-)
-# Line number of the parent invented for such orphans: no real line has it.
+# Line number of the parent invented for orphans: lines that only exist inside the
+# callhome block, shown without it (a filtered '| include http'). No real line has it.
 FRAGMENT_PARENT = 0
 
 
-def _relevant(lines: list[tuple[int, str]], fragment: bool = False
-              ) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """Lines worth giving to TTP, and the callhome block's own lines.
+def _relevant(lines: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """Lines worth giving to TTP, and the callhome block's own lines (``lines``: as
+    ``layout.reflow_config`` gives them back, wraps joined and blocks nested).
 
-    In a filtered fragment, callhome-only child lines whose parent was filtered
-    out are given to TTP under an invented ``callhome`` parent (line 0), so
-    their evidence (a destination URL) is read; the parser makes no
-    ``callhome.block`` fact of that invented parent.
+    Callhome-only child lines with no callhome block above them are given to TTP under
+    an invented ``callhome`` parent (line 0), so their evidence (a destination URL, the
+    transport VRF) is read as if the block were there.
     """
     keep: list[tuple[int, str]] = []
     callhome: list[tuple[int, str]] = []
@@ -178,7 +179,7 @@ def _relevant(lines: list[tuple[int, str]], fragment: bool = False
                 elif text.startswith("vrf context "):
                     block = "vrf"
             continue
-        if fragment and block != "callhome" and _CALLHOME_ONLY.match(text):
+        if block != "callhome" and layout.CALLHOME_ONLY.match(text.strip()):
             orphans.append((no, text))
             continue
         if block is None:
@@ -199,7 +200,7 @@ def _relevant(lines: list[tuple[int, str]], fragment: bool = False
 def read_lines(section) -> int:
     """How many lines of the section the parser reads (gives the template): each becomes a
     record, then a fact. The splitter checks it against ``limits.MAX_CONFIG_LINES``."""
-    return len(_relevant(section.lines, fragment=bool(getattr(section, "filtered", False)))[0])
+    return len(_relevant(layout.reflow_config(section.lines).lines)[0])
 
 
 def _fact(kind: str, node: ttpconf.Node, section, fields: dict, names: dict[str, str] | None = None) -> Fact:
@@ -228,9 +229,13 @@ class RunningConfigParser:
     command = COMMAND
 
     def parse(self, section) -> list[Fact]:
-        keep, callhome_lines = _relevant(section.lines, fragment=bool(getattr(section, "filtered", False)))
+        flowed = layout.reflow_config(section.lines)
+        section.joined.update(flowed.joined)
+        section.cut.update(flowed.cut)
+        keep, callhome_lines = _relevant(flowed.lines)
         if not keep:
             return []
+        real_block = any(no != FRAGMENT_PARENT and text.strip() == "callhome" for no, text in keep)
         root = ttpconf.run(TEMPLATE, keep)
         facts: list[Fact] = []
         used: set[int] = set(root.all_lines())
@@ -246,7 +251,7 @@ class RunningConfigParser:
         for node in root.child("hostname") + root.child("switchname"):
             facts.append(_fact("config.hostname", node, section, {"name": node.get("name")}))
         for node in root.child("callhome"):
-            facts.extend(self._callhome(node, section))
+            facts.extend(self._callhome(node, section, real_block))
         for node in root.child("interfaces"):
             name = node.get("name") or ""
             key = interface_key(name)
@@ -299,7 +304,8 @@ class RunningConfigParser:
                                 "url": urls[-1] if urls else None}, {"url": "value"}))
 
         used.discard(FRAGMENT_PARENT)
-        unread = [no for no, text in callhome_lines if no not in used and not text.strip().startswith("!")]
+        unread = [n for no, text in callhome_lines if no not in used and not text.strip().startswith("!")
+                  for n in flowed.numbers(no)]
         return facts + unparsed_facts(section, unread)
 
     def _clock_zones(self, root: ttpconf.Node, section) -> list[Fact]:
@@ -333,26 +339,37 @@ class RunningConfigParser:
                              {"offset_minutes": "rest", "summer": "zone"}))
         return out
 
-    def _callhome(self, node: ttpconf.Node, section) -> list[Fact]:
+    def _callhome(self, node: ttpconf.Node, section, real_block: bool) -> list[Fact]:
         fields = {k: node.get(k) for k in (
             "email", "phone", "street", "contract_id", "customer_id", "site_id", "vrf", "proxy_server")}
         fields["proxy_port"] = int(node.get("proxy_port")) if node.get("proxy_port") else None
-        fields["enabled"] = bool(node.get("enabled"))
-        fields["proxy_enabled"] = bool(node.get("proxy_enabled"))
         out: list[Fact] = []
         if node.first_line() != FRAGMENT_PARENT:
-            # a real block; orphans of a filtered fragment prove nothing about the block
+            fields["enabled"] = bool(node.get("enabled"))
+            fields["proxy_enabled"] = bool(node.get("proxy_enabled"))
             block = _fact("callhome.block", node, section, fields)
             block.lines.setdefault("enabled", block.line)
             block.lines.setdefault("proxy_enabled", block.line)
             out.append(block)
+        elif not real_block and any(v is not None for v in fields.values()):
+            # Lines of a block whose 'callhome' line is not shown (a filtered output): what
+            # they say, and nothing about what they do not show. 'enabled' and
+            # 'proxy_enabled' are only there when their line is (never False for a line
+            # that may have been filtered out).
+            fields["enabled"] = True if node.get("enabled") else None
+            fields["proxy_enabled"] = True if node.get("proxy_enabled") else None
+            block = _fact("callhome.block", node, section, fields)
+            block.line = min(block.lines.values())
+            out.append(block)
         for dest in node.child("destinations"):
             url = dest.get("url") or ""
-            scheme, host, path = url_parts(url)
+            # a URL cut at the terminal width with no piece after it: only what it shows whole
+            scheme, host, path = layout.url_fields(url, layout.cut_value(section, dest.line("url"), url))
             out.append(_fact("callhome.destination", dest, section, {
                 "profile": dest.get("profile"),
                 "index": int(dest.get("index")) if dest.get("index") else None,
-                "url": url, "scheme": scheme, "host": host, "path": path, "host_is_ip": _is_ip(host),
+                "url": url, "scheme": scheme, "host": host, "path": path,
+                "host_is_ip": _is_ip(host) if host is not None else None,
             }, {"scheme": "url", "host": "url", "path": "url", "host_is_ip": "url"}))
         for meth in node.child("methods"):
             out.append(_fact("callhome.method", meth, section, {
