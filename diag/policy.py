@@ -51,14 +51,8 @@ def suppress(findings: list[Finding], suppressions: list[Suppression]) -> tuple[
     kept: list[Finding] = []
     gone: list[Suppressed] = []
     for f in findings:
-        match = None
-        for key in sorted(_candidate_lines(f)):
-            for s in by_line.get(key, ()):
-                if s.applies_to(f.rule_id):
-                    match = s
-                    break
-            if match:
-                break
+        match = next((s for key in sorted(_candidate_lines(f)) for s in by_line.get(key, ()) if s.applies_to(f.rule_id)),
+                     None)
         if match is None or f.rule_id == "suppression-without-reason":
             kept.append(f)
         else:

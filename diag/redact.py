@@ -25,17 +25,11 @@ How it works
 * Placeholders are a keyed HMAC of the value: the same value gets the same
   placeholder in every file of a run (devices still group, cross-file rules still
   work), and the same key gives the same placeholders in another run. They keep the
-  type: an IPv4 address becomes a host address of 198.18.0.0/15 (RFC 2544, never
-  routed on the Internet), an IPv6 one an address of 2001:db8::/32, a host name a valid
-  host name, an e-mail address an address of example.com, a serial number an
-  11-character serial, a phone number a phone number.
+  type (an address stays an address, in a range never routed).
 * Placeholders are recognised and kept, so redacting a redacted file changes nothing.
 
-Kept on purpose: dates and times, Cisco's public hosts (``*.cisco.com``), URL paths,
-``sch-smart-licensing@cisco.com``, loopback, unspecified, multicast and netmask-like
-addresses, the documentation ranges (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24,
-2001:db8::/32), VRF, interface, profile and trustpoint names, license names, and every
-fixed word of an NX-OS output.
+What is replaced and what is kept, value by value, and each placeholder's shape:
+docs/redaction.md.
 
 Nothing here prints or exits; :mod:`diag.cli` does.
 """
@@ -56,12 +50,14 @@ import stat
 import sys
 import tempfile
 import zlib
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
-from diag.capture import ReadStats, open_binary, read_lines, refused_as_binary
+from diag.capture import GZIP_MAGIC, ReadStats, open_binary, read_lines, refused_as_binary
 from diag.commands import resolve
 from diag.errors import DiagError, InputError
+from diag.inputs import expand_inputs
 from diag.split import prompt
 
 MAP_SCHEMA = "diag-redact-map/1"
@@ -98,6 +94,10 @@ _PREFIX = {
     "unknown-secret": "secret", "license-key": "license", "cert-name": "name",
 }
 _HEX_LEN = {"token": 8, "secret": 8, "unknown-secret": 8, "license-key": 8}
+# Kinds whose values share placeholders (a name seen as a host and as a device is one
+# name), and kinds whose values are told apart exactly as written (case, spaces).
+_FAMILY = {"device": "name", "host": "name", "domain": "name", "unknown-secret": "secret"}
+_VERBATIM = {"secret", "unknown-secret", "token", "license-key", "ipv4", "ipv6"}
 
 # Every placeholder shape this module writes (except addresses and phone numbers, which
 # are recognised by value): kept as they are, so a second run changes nothing.
@@ -167,11 +167,8 @@ _TLD_GENERIC = ("com|net|org|edu|gov|mil|int|io|biz|info|local|localdomain|lan|c
                 "company|services|network|systems|solutions|xyz|me|tv|cc")
 
 
-def _c(pattern: str, flags: int = 0) -> re.Pattern:
-    return re.compile(pattern, flags)
-
-
 # -- patterns found anywhere ---------------------------------------------------------
+_c = re.compile
 _URL = _c(r"(?i)(?<![\w.+-])(?P<scheme>[a-z][a-z0-9+.-]{1,15})://(?:(?P<userinfo>[^\s/@'\"<>]+)@)?"
           r"(?P<host>\[[0-9a-f:.]+\]|[^\s/:?#'\"<>\[\]]+)(?::(?P<port>\d{1,5}))?(?P<rest>[^\s'\"<>]*)")
 _EMAIL = _c(r"(?<![\w.+%-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}(?![\w-])")
@@ -187,6 +184,8 @@ _FQDN = _c(r"(?i)(?<![\w.@/%$-])(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)+"
 _PHONE = _c(r"(?<![\w+])\+\d{1,3}(?:[ -]?\(?\d{1,5}\)?){2,6}(?![\w-])")
 _HEXBLOB = _c(r"(?<![\w:$])(?:0x)?[0-9A-Fa-f]{32,}(?![\w:])")
 _B64BLOB = _c(r"(?<![\w+/=%$-])[A-Za-z0-9+/%]{32,}={0,2}(?![\w+/=%-])")
+# (a character every match holds, pattern, kind): what has a shape of its own
+_SHAPES = (("@", _EMAIL, "email"), ("$", _CRYPT, "secret"), (".", _IPV4, "ipv4"), (":", _IPV6, "ipv6"))
 # Secret-looking keyword followed by a value: label style ("Password: x", "token=x") in
 # any case, and configuration style (lower case keyword, optional algorithm and type).
 _SECRET_LABEL = _c(r"(?i)(?<![\w-])(?:[a-z0-9]+[-_])*(?:password|passwd|pwd|secret|passphrase|token|idtoken|"
@@ -196,107 +195,109 @@ _SECRET_CONF = _c(r"(?<![\w-])(?:[a-z0-9]+[-_])*(?:password|passwd|secret|passph
                   r"pre-shared-key|psk)\s+(?:(?:md5|sha\d*|sha-\d+|aes-\d+|des|3des|cleartext|encrypted|"
                   r"hidden|unencrypted)\s+)?(?:[0-9]\s+)?(?P<v>\"[^\"]*\"|'[^']*'|[^\s,;]+)")
 
+
 # -- contexts: a line shape that says what its value is -------------------------------
+def _context(pattern: str, kinds: str | dict[str, str], *triggers: str):
+    """(pattern, {group: kind}, triggers): ``kinds`` names the kind of each named group (a
+    string: of every group). A pattern runs only on a line holding one of its triggers
+    (lower case), so that most lines of a show tech-support cost a few substring tests."""
+    rx = re.compile(pattern)
+    return rx, dict.fromkeys(rx.groupindex, kinds) if isinstance(kinds, str) else kinds, triggers
+
+
 # Applied to the line (after a prompt: to the command typed).
-# (pattern, {group: kind}, triggers): a pattern runs only on a line holding one of its
-# triggers (lower case), so that most lines of a show tech-support cost a few substring tests.
 _CONTEXTS: list[tuple[re.Pattern, dict[str, str], tuple[str, ...]]] = [
     # device names
-    (_c(r"^\s*(?:hostname|switchname)\s+(?P<d>\S+)"), {"d": "device"}, ('name',)),
-    (_c(r"^\s*vdc\s+(?P<d>[A-Za-z0-9][\w.-]*)(?=\s+id\s+\d|\s*$)"), {"d": "device"}, ('vdc',)),
-    (_c(r"\bDevice name\s*:\s*(?P<d>\S+)"), {"d": "device"}, ('device name',)),
+    _context(r"^\s*(?:hostname|switchname)\s+(?P<d>\S+)", "device", "name"),
+    _context(r"^\s*vdc\s+(?P<d>[A-Za-z0-9][\w.-]*)(?=\s+id\s+\d|\s*$)", "device", "vdc"),
+    _context(r"\bDevice name\s*:\s*(?P<d>\S+)", "device", "device name"),
     # domain and host names
-    (_c(r"^\s*(?:ip|ipv6)\s+domain-(?:name|list)\s+(?P<n>\S+)"), {"n": "domain"}, ('domain-',)),
-    (_c(r"\bDefault domain (?:for vrf:\S+ )?is\s+(?P<n>\S+)"), {"n": "domain"}, ('default domain',)),
-    (_c(r"^\s*(?:ip|ipv6)\s+host\s+(?P<h>\S+)"), {"h": "host"}, ('host',)),
-    (_c(r"\btransport\s+http\s+proxy\s+server\s+(?P<h>\S+)"), {"h": "hostish"}, ('proxy',)),
-    (_c(r"(?i)\bhttp proxy server\s*:\s*(?P<h>\S+)"), {"h": "hostish"}, ('proxy server',)),
-    (_c(r"(?i)\bsmtp server\s*:\s*(?P<h>[^\s:]+)"), {"h": "hostish"}, ('smtp',)),
-    (_c(r"\bsmtp-server\s+(?P<h>[^\s:]+)"), {"h": "hostish"}, ('smtp',)),
-    (_c(r"^\s*Address\s*:\s*(?P<h>\S+)"), {"h": "hostish"}, ('address',)),
-    (_c(r"^\s*(?:ntp|logging|tacacs-server|radius-server|snmp-server|ldap-server)\s+(?:server|host|peer)\s+"
-        r"(?P<h>[^\s,]+)"), {"h": "hostish"}, ('server', 'host', 'peer')),
-    (_c(r"^\s*license\s+smart\s+proxy\s+(?:\S+\s+)?(?P<h>[A-Za-z0-9][^\s:]*)(?=\s+port|\s*$)"), {"h": "hostish"},
-     ('proxy',)),
-    (_c(r"^\s*(?:do\s+)?(?:ping6?|telnet6?|traceroute6?|tracert|nslookup)\s+(?:-\S+\s+)*"
-        r"(?P<h>[A-Za-z0-9][\w.:-]*)"), {"h": "hostish"}, ('ping', 'telnet', 'trac', 'nslookup')),
+    _context(r"^\s*(?:ip|ipv6)\s+domain-(?:name|list)\s+(?P<n>\S+)", "domain", "domain-"),
+    _context(r"\bDefault domain (?:for vrf:\S+ )?is\s+(?P<n>\S+)", "domain", "default domain"),
+    _context(r"^\s*(?:ip|ipv6)\s+host\s+(?P<h>\S+)", "host", "host"),
+    _context(r"\btransport\s+http\s+proxy\s+server\s+(?P<h>\S+)", "hostish", "proxy"),
+    _context(r"(?i)\bhttp proxy server\s*:\s*(?P<h>\S+)", "hostish", "proxy server"),
+    _context(r"(?i)\bsmtp server\s*:\s*(?P<h>[^\s:]+)", "hostish", "smtp"),
+    _context(r"\bsmtp-server\s+(?P<h>[^\s:]+)", "hostish", "smtp"),
+    _context(r"^\s*Address\s*:\s*(?P<h>\S+)", "hostish", "address"),
+    _context(r"^\s*(?:ntp|logging|tacacs-server|radius-server|snmp-server|ldap-server)\s+(?:server|host|peer)\s+"
+             r"(?P<h>[^\s,]+)", "hostish", "server", "host", "peer"),
+    _context(r"^\s*license\s+smart\s+proxy\s+(?:\S+\s+)?(?P<h>[A-Za-z0-9][^\s:]*)(?=\s+port|\s*$)", "hostish", "proxy"),
+    _context(r"^\s*(?:do\s+)?(?:ping6?|telnet6?|traceroute6?|tracert|nslookup)\s+(?:-\S+\s+)*"
+             r"(?P<h>[A-Za-z0-9][\w.:-]*)", "hostish", "ping", "telnet", "trac", "nslookup"),
     # ssh / scp / sftp only in the user@host and -l user forms ('ssh key rsa' is configuration)
-    (_c(r"^\s*(?:do\s+)?(?:ssh6?|scp|sftp|telnet)\s+(?:-\S+\s+)*(?P<u>[\w.-]+)@(?P<h>[A-Za-z0-9][\w.:-]*)"),
-     {"u": "username", "h": "hostish"}, ('@',)),
-    (_c(r"^\s*(?:do\s+)?(?:ssh6?|scp|sftp)\s+(?:-\S+\s+)*-l\s+(?P<u>\S+)\s+(?:-\S+\s+)*"
-        r"(?P<h>[A-Za-z0-9][\w.:-]*)"), {"u": "username", "h": "hostish"}, ('-l',)),
-    (_c(r"^\s*PING\s+(?P<h>\S+)\s+\("), {"h": "hostish"}, ('ping',)),
-    (_c(r"^\s*Trying\s+(?P<h>[^\s.][^\s]*?)\.{0,3}\s*$"), {"h": "hostish"}, ('trying',)),
-    (_c(r"^\s*Connected to\s+(?P<h>\S+?)\.?\s*$"), {"h": "hostish"}, ('connected to',)),
-    (_c(r"^---\s+(?P<h>\S+)\s+ping(?:6)? statistics"), {"h": "hostish"}, ('ping',)),
-    (_c(r"(?i)%\s*(?:Invalid host/interface|Unknown host|Invalid host)\s+(?P<h>\S+)"), {"h": "hostish"}, ('host',)),
-    (_c(r"^\s*(?:Device ID|System Name)\s*:\s*(?P<h>[^\s(]+)(?:\((?P<s>[^)\s]+)\))?"),
-     {"h": "hostish", "s": "serial"}, ('device id', 'system name')),
+    _context(r"^\s*(?:do\s+)?(?:ssh6?|scp|sftp|telnet)\s+(?:-\S+\s+)*(?P<u>[\w.-]+)@(?P<h>[A-Za-z0-9][\w.:-]*)",
+             {"u": "username", "h": "hostish"}, "@"),
+    _context(r"^\s*(?:do\s+)?(?:ssh6?|scp|sftp)\s+(?:-\S+\s+)*-l\s+(?P<u>\S+)\s+(?:-\S+\s+)*"
+             r"(?P<h>[A-Za-z0-9][\w.:-]*)", {"u": "username", "h": "hostish"}, "-l"),
+    _context(r"^\s*PING\s+(?P<h>\S+)\s+\(", "hostish", "ping"),
+    _context(r"^\s*Trying\s+(?P<h>[^\s.][^\s]*?)\.{0,3}\s*$", "hostish", "trying"),
+    _context(r"^\s*Connected to\s+(?P<h>\S+?)\.?\s*$", "hostish", "connected to"),
+    _context(r"^---\s+(?P<h>\S+)\s+ping(?:6)? statistics", "hostish", "ping"),
+    _context(r"(?i)%\s*(?:Invalid host/interface|Unknown host|Invalid host)\s+(?P<h>\S+)", "hostish", "host"),
+    _context(r"^\s*(?:Device ID|System Name)\s*:\s*(?P<h>[^\s(]+)(?:\((?P<s>[^)\s]+)\))?",
+             {"h": "hostish", "s": "serial"}, "device id", "system name"),
     # users
-    (_c(r"^\s*username\s+(?:\"(?P<q>[^\"]+)\"|(?P<u>\S+))"), {"q": "username", "u": "username"}, ('username',)),
-    (_c(r"^\s*snmp-server\s+user\s+(?P<u>\S+)"), {"u": "username"}, ('snmp',)),
-    (_c(r"\buser=(?P<u>[^\s:@,;]+)"), {"u": "username"}, ('user=',)),
-    (_c(r"^\s*(?:login|Username|User name|user name)\s*:\s*(?P<u>\S+)"), {"u": "username"}, ('login', 'user')),
+    _context(r"^\s*username\s+(?:\"(?P<q>[^\"]+)\"|(?P<u>\S+))", "username", "username"),
+    _context(r"^\s*snmp-server\s+user\s+(?P<u>\S+)", "username", "snmp"),
+    _context(r"\buser=(?P<u>[^\s:@,;]+)", "username", "user="),
+    _context(r"^\s*(?:login|Username|User name|user name)\s*:\s*(?P<u>\S+)", "username", "login", "user"),
     # passwords, keys, community strings
-    (_c(r"^\s*username\s+(?:\"[^\"]+\"|\S+)\s+password\s+(?:[0-9]\s+)?(?P<s>\S+)"), {"s": "secret"}, ('username',)),
-    (_c(r"^\s*snmp-server\s+community\s+(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))"), {"q": "secret", "s": "secret"},
-     ('snmp',)),
-    (_c(r"^\s*snmp-server\s+user\s+\S+.*?\bauth\s+(?:md5|sha\S*)\s+(?P<s>\S+)"), {"s": "secret"}, ('snmp',)),
-    (_c(r"^\s*snmp-server\s+user\s+\S+.*?\bpriv\s+(?:(?:aes-128|aes-256|aes|3des|des)\s+)?(?P<s>\S+)"),
-     {"s": "secret"}, ('snmp',)),
-    (_c(r"^\s*snmp-server\s+host\s+\S+\s+(?:(?:traps|informs)\s+)?version\s+(?:1|2c|3\s+(?:auth|noauth|priv))\s+"
-        r"(?P<s>\S+)"), {"s": "secret"}, ('snmp',)),
-    (_c(r"\b(?:tacacs-server|radius-server|ldap-server|tacacs|radius)\b.*?\bkey\s+(?:[0-9]\s+)?"
-        r"(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))"), {"q": "secret", "s": "secret"}, ('key',)),
-    (_c(r"\bkey-string\s+(?:[0-9]\s+)?(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))"), {"q": "secret", "s": "secret"},
-     ('key-string',)),
-    (_c(r"\bauthentication-key\s+(?:\d+\s+md5\s+)?(?:[0-9]\s+)?(?P<s>\S+)"), {"s": "secret"}, ('authentication-key',)),
-    (_c(r"\bmessage-digest-key\s+\d+\s+md5\s+(?:[0-9]\s+)?(?P<s>\S+)"), {"s": "secret"}, ('message-digest-key',)),
+    _context(r"^\s*username\s+(?:\"[^\"]+\"|\S+)\s+password\s+(?:[0-9]\s+)?(?P<s>\S+)", "secret", "username"),
+    _context(r"^\s*snmp-server\s+community\s+(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))", "secret", "snmp"),
+    _context(r"^\s*snmp-server\s+user\s+\S+.*?\bauth\s+(?:md5|sha\S*)\s+(?P<s>\S+)", "secret", "snmp"),
+    _context(r"^\s*snmp-server\s+user\s+\S+.*?\bpriv\s+(?:(?:aes-128|aes-256|aes|3des|des)\s+)?(?P<s>\S+)",
+             "secret", "snmp"),
+    _context(r"^\s*snmp-server\s+host\s+\S+\s+(?:(?:traps|informs)\s+)?version\s+(?:1|2c|3\s+(?:auth|noauth|priv))\s+"
+             r"(?P<s>\S+)", "secret", "snmp"),
+    _context(r"\b(?:tacacs-server|radius-server|ldap-server|tacacs|radius)\b.*?\bkey\s+(?:[0-9]\s+)?"
+             r"(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))", "secret", "key"),
+    _context(r"\bkey-string\s+(?:[0-9]\s+)?(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))", "secret", "key-string"),
+    _context(r"\bauthentication-key\s+(?:\d+\s+md5\s+)?(?:[0-9]\s+)?(?P<s>\S+)", "secret", "authentication-key"),
+    _context(r"\bmessage-digest-key\s+\d+\s+md5\s+(?:[0-9]\s+)?(?P<s>\S+)", "secret", "message-digest-key"),
     # HSRP / VRRP plain-text authentication, PIM hello authentication, MACsec keys
-    (_c(r"\bauthentication\s+text\s+(?:[0-9]\s+)?(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))"), {"q": "secret", "s": "secret"},
-     ('authentication',)),
-    (_c(r"\bhello-authentication\s+ah-md5\s+(?:[0-9]\s+)?(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))"),
-     {"q": "secret", "s": "secret"}, ('hello-authentication',)),
-    (_c(r"\bkey-octet-string\s+(?:[0-9]\s+)?(?P<s>\S+)"), {"s": "secret"}, ('key-octet-string',)),
-    (_c(r"^\s*(?:password|enable secret|secret)\s+(?:[0-9]\s+)?(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))"),
-     {"q": "secret", "s": "secret"}, ('password', 'secret')),
-    (_c(r"\b(?:register|trust)\s+idtoken\s+(?P<t>\S+)"), {"t": "token"}, ('idtoken',)),
+    _context(r"\bauthentication\s+text\s+(?:[0-9]\s+)?(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))", "secret", "authentication"),
+    _context(r"\bhello-authentication\s+ah-md5\s+(?:[0-9]\s+)?(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))",
+             "secret", "hello-authentication"),
+    _context(r"\bkey-octet-string\s+(?:[0-9]\s+)?(?P<s>\S+)", "secret", "key-octet-string"),
+    _context(r"^\s*(?:password|enable secret|secret)\s+(?:[0-9]\s+)?(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))",
+             "secret", "password", "secret"),
+    _context(r"\b(?:register|trust)\s+idtoken\s+(?P<t>\S+)", "token", "idtoken"),
     # contacts
-    (_c(r"^\s*snmp-server\s+contact\s+(?P<c>.+?)\s*$"), {"c": "contact"}, ('snmp',)),
-    (_c(r"^\s*snmp-server\s+location\s+(?P<a>.+?)\s*$"), {"a": "street"}, ('snmp',)),
-    (_c(r"(?i)\bcontact person name\s*\(sysContact\)\s*:\s*(?P<c>.+?)\s*$"), {"c": "contact"}, ('contact',)),
-    (_c(r"(?i)\bcontact person's email\s*:\s*(?P<e>\S+)"), {"e": "email"}, ('contact',)),
-    (_c(r"(?i)\bcontact person's phone number\s*:\s*(?P<p>.+?)\s*$"), {"p": "phone"}, ('contact',)),
-    (_c(r"(?i)\bstreet addr(?:ess)?\s*:\s*(?P<a>.+?)\s*$"), {"a": "street"}, ('street',)),
-    (_c(r"(?i)^\s*site id\s*:\s*(?P<v>.+?)\s*$"), {"v": "site-id"}, ('site id',)),
-    (_c(r"(?i)^\s*customer id\s*:\s*(?P<v>.+?)\s*$"), {"v": "customer-id"}, ('customer id',)),
-    (_c(r"(?i)^\s*contract id\s*:\s*(?P<v>.+?)\s*$"), {"v": "contract-id"}, ('contract id',)),
-    (_c(r"^\s*email-contact\s+(?P<e>\S+)"), {"e": "email"}, ('email-contact',)),
-    (_c(r"^\s*phone-contact\s+(?P<p>\S+)"), {"p": "phone"}, ('phone-contact',)),
-    (_c(r"^\s*streetaddress\s+(?P<a>.+?)\s*$"), {"a": "street"}, ('streetaddress',)),
-    (_c(r"^\s*site-id\s+(?P<v>\S+)"), {"v": "site-id"}, ('site-id',)),
-    (_c(r"^\s*customer-id\s+(?P<v>\S+)"), {"v": "customer-id"}, ('customer-id',)),
-    (_c(r"^\s*contract-id\s+(?P<v>\S+)"), {"v": "contract-id"}, ('contract-id',)),
-    (_c(r"(?i)\b(?:from|reply[- ]to|return receipt)\s+email addr\s*:\s*(?P<e>\S+)"), {"e": "email"}, ('email addr',)),
-    (_c(r"^\s*transport\s+email\s+(?:from|reply-to)\s+(?P<e>\S+)"), {"e": "email"}, ('transport email',)),
+    _context(r"^\s*snmp-server\s+contact\s+(?P<c>.+?)\s*$", "contact", "snmp"),
+    _context(r"^\s*snmp-server\s+location\s+(?P<a>.+?)\s*$", "street", "snmp"),
+    _context(r"(?i)\bcontact person name\s*\(sysContact\)\s*:\s*(?P<c>.+?)\s*$", "contact", "contact"),
+    _context(r"(?i)\bcontact person's email\s*:\s*(?P<e>\S+)", "email", "contact"),
+    _context(r"(?i)\bcontact person's phone number\s*:\s*(?P<p>.+?)\s*$", "phone", "contact"),
+    _context(r"(?i)\bstreet addr(?:ess)?\s*:\s*(?P<a>.+?)\s*$", "street", "street"),
+    _context(r"(?i)^\s*site id\s*:\s*(?P<v>.+?)\s*$", "site-id", "site id"),
+    _context(r"(?i)^\s*customer id\s*:\s*(?P<v>.+?)\s*$", "customer-id", "customer id"),
+    _context(r"(?i)^\s*contract id\s*:\s*(?P<v>.+?)\s*$", "contract-id", "contract id"),
+    _context(r"^\s*email-contact\s+(?P<e>\S+)", "email", "email-contact"),
+    _context(r"^\s*phone-contact\s+(?P<p>\S+)", "phone", "phone-contact"),
+    _context(r"^\s*streetaddress\s+(?P<a>.+?)\s*$", "street", "streetaddress"),
+    _context(r"^\s*site-id\s+(?P<v>\S+)", "site-id", "site-id"),
+    _context(r"^\s*customer-id\s+(?P<v>\S+)", "customer-id", "customer-id"),
+    _context(r"^\s*contract-id\s+(?P<v>\S+)", "contract-id", "contract-id"),
+    _context(r"(?i)\b(?:from|reply[- ]to|return receipt)\s+email addr\s*:\s*(?P<e>\S+)", "email", "email addr"),
+    _context(r"^\s*transport\s+email\s+(?:from|reply-to)\s+(?P<e>\S+)", "email", "transport email"),
     # Smart Licensing accounts and ids (SLP appends "As of <date>": the date stays)
-    (_c(r"\bSmart Account(?: Name)?\s*:\s*(?P<v>.+?)(?=\s+As of\s|\s*$)"), {"v": "smart-account"}, ('smart account',)),
-    (_c(r"\bVirtual Account(?: Name)?\s*:\s*(?P<v>.+?)(?=\s+As of\s|\s*$)"), {"v": "virtual-account"},
-     ('virtual account',)),
-    (_c(r"\bCustom Id\s*:\s*(?P<v>.+?)\s*$"), {"v": "customer-id"}, ('custom id',)),
+    _context(r"\bSmart Account(?: Name)?\s*:\s*(?P<v>.+?)(?=\s+As of\s|\s*$)", "smart-account", "smart account"),
+    _context(r"\bVirtual Account(?: Name)?\s*:\s*(?P<v>.+?)(?=\s+As of\s|\s*$)", "virtual-account", "virtual account"),
+    _context(r"\bCustom Id\s*:\s*(?P<v>.+?)\s*$", "customer-id", "custom id"),
     # serial numbers, UDI, host id
-    (_c(r"(?i)\bProcessor board ID\s+(?P<s>\S+)"), {"s": "serial"}, ('processor',)),
-    (_c(r"\bSN\s*:\s*(?P<s>[A-Za-z0-9-]+)"), {"s": "serial"}, ('sn',)),
-    (_c(r"(?i)\bserial\s*=\s*(?P<s>[A-Za-z0-9:-]+)"), {"s": "serial"}, ('serial',)),
-    (_c(r"(?i)\b(?:system |chassis )?serial(?:[ _-](?:number|no\.?|num))?\s*[:#]\s*(?P<s>[A-Za-z0-9-]{4,})"),
-     {"s": "serial"}, ('serial',)),
-    (_c(r"\bVDH=(?P<s>[A-Za-z0-9]+)"), {"s": "serial"}, ('vdh=',)),
+    _context(r"(?i)\bProcessor board ID\s+(?P<s>\S+)", "serial", "processor"),
+    _context(r"\bSN\s*:\s*(?P<s>[A-Za-z0-9-]+)", "serial", "sn"),
+    _context(r"(?i)\bserial\s*=\s*(?P<s>[A-Za-z0-9:-]+)", "serial", "serial"),
+    _context(r"(?i)\b(?:system |chassis )?serial(?:[ _-](?:number|no\.?|num))?\s*[:#]\s*(?P<s>[A-Za-z0-9-]{4,})",
+             "serial", "serial"),
+    _context(r"\bVDH=(?P<s>[A-Za-z0-9]+)", "serial", "vdh="),
     # license keys, PAKs, license file signatures
-    (_c(r"(?i)<PAK>(?P<k>[^<]+)</PAK>"), {"k": "license-key"}, ('<pak>',)),
-    (_c(r"(?i)<LicFileID>(?P<k>[^<]+)</LicFileID>"), {"k": "license-key"}, ('<licfileid>',)),
-    (_c(r"\bPAK\s*[:=#]?\s+(?P<k>[A-Za-z0-9-]{8,})"), {"k": "license-key"}, ('pak',)),
-    (_c(r"\bSIGN2?=(?P<k>\"[^\"]*\"|\S+)"), {"k": "license-key"}, ('sign',)),
-    (_c(r"(?i)\blicen[cs]e[ _-]?key\s*[:=]?\s*(?P<k>[A-Za-z0-9-]{8,})"), {"k": "license-key"}, ('key',)),
+    _context(r"(?i)<PAK>(?P<k>[^<]+)</PAK>", "license-key", "<pak>"),
+    _context(r"(?i)<LicFileID>(?P<k>[^<]+)</LicFileID>", "license-key", "<licfileid>"),
+    _context(r"\bPAK\s*[:=#]?\s+(?P<k>[A-Za-z0-9-]{8,})", "license-key", "pak"),
+    _context(r"\bSIGN2?=(?P<k>\"[^\"]*\"|\S+)", "license-key", "sign"),
+    _context(r"(?i)\blicen[cs]e[ _-]?key\s*[:=]?\s*(?P<k>[A-Za-z0-9-]{8,})", "license-key", "key"),
 ]
 
 
@@ -316,6 +317,11 @@ _SYSLOG_TS = _c(r"^\*?(?:\d{4}\s+)?[A-Z][a-z]{2}\s+\d{1,2}\s+(?:\d{4}\s+)?\d{1,2
 _SYSLOG_MSG = _c(r"%[A-Z$]|\b[\w.-]+\[\d+\]:")
 _ZONE = _c(r"^(?:UTC|GMT|Z|[A-Z]{1,3}[SD]?T|[A-Z]{2,4}ST|[A-Z]{2,4}DT):?$")  # UTC, CEST, PST, AEDT
 _SHOWTECH = _c(r"^`(?P<cmd>[a-z][^`]{2,200})`\s*$")
+
+
+def _fold(value: str) -> str:
+    """How a value is compared: case and runs of white space do not count."""
+    return " ".join(value.split()).casefold()
 
 
 def _valid_name(value: str) -> bool:
@@ -358,9 +364,6 @@ class Redactor:
         self._learned_path_re: re.Pattern | None = None
 
     # -- placeholders --------------------------------------------------------
-    def _digest(self, family: str, norm: str) -> bytes:
-        return hmac.new(self.key, f"{family}\x00{norm}".encode("utf-8", "surrogatepass"), hashlib.sha256).digest()
-
     def _shape(self, kind: str, value: str, digest: bytes, attempt: int) -> str:
         if attempt:
             digest = hashlib.sha256(digest + attempt.to_bytes(4, "big")).digest()
@@ -386,24 +389,12 @@ class Redactor:
             return f"{prefix}-{hx[:n]}.example"
         return f"{prefix}-{hx[:n]}"
 
-    def _family(self, kind: str) -> str:
-        if kind in ("device", "host", "domain"):
-            return "name"
-        if kind == "unknown-secret":
-            return "secret"
-        return kind
-
-    def _norm(self, kind: str, value: str) -> str:
-        if kind in ("secret", "unknown-secret", "token", "license-key"):
-            return value
-        if kind in ("device", "host", "domain"):
-            return value.rstrip(".").lower()
-        if kind in ("ipv4", "ipv6"):
-            return value
-        return " ".join(value.split()).casefold()
-
     def _placeholder(self, kind: str, value: str) -> str:
-        family, norm = self._family(kind), self._norm(kind, value)
+        family = _FAMILY.get(kind, kind)
+        if kind in _VERBATIM:
+            norm = value
+        else:
+            norm = value.rstrip(".").lower() if family == "name" else _fold(value)
         entry = self._entries.get((family, norm))
         rank = {"device": 3, "domain": 2, "host": 1}
         if entry is not None:
@@ -425,7 +416,7 @@ class Redactor:
         return ph
 
     def _fresh(self, kind: str, value: str, family: str, norm: str) -> str:
-        digest = self._digest(family, norm)
+        digest = hmac.new(self.key, f"{family}\x00{norm}".encode("utf-8", "surrogatepass"), hashlib.sha256).digest()
         for attempt in range(64):
             ph = self._shape(kind, value, digest, attempt)
             if ph.lower() not in self._taken:
@@ -433,11 +424,9 @@ class Redactor:
         raise DiagError("redaction: could not find a free placeholder (too many values)")  # pragma: no cover
 
     def _learn(self, value: str, entry: Entry) -> None:
-        if entry.kind in ("ipv4", "ipv6"):
-            return  # found by their pattern everywhere
-        if entry.kind == "unknown-secret":
-            return  # a guess is replaced where it was found, never everywhere
-        low = " ".join(value.split()).casefold()
+        if entry.kind in ("ipv4", "ipv6", "unknown-secret"):
+            return  # addresses are found by their pattern everywhere; a guess only where it was found
+        low = _fold(value)
         if len(low) < _LEARN_MIN or low in _COMMON or low in _NOT_SECRET:
             return
         if low.isdigit() and len(low) < 6:
@@ -456,19 +445,14 @@ class Redactor:
         """
         self.learning = False
         if self._learned:
-            alts = sorted(self._learned, key=len, reverse=True)
-
-            def alt(lit: str) -> str:
-                body = r"\s+".join(re.escape(w) for w in lit.split())
-                if _distinctive(lit):
-                    return r"(?<![A-Za-z0-9])" + body + r"(?![A-Za-z0-9])"
-                return r"(?<![\w-])" + body + r"(?![\w-]|\.\w)"
-
-            self._learned_re = re.compile("|".join(alt(lit) for lit in alts), re.I)
+            alts = [(lit, r"\s+".join(re.escape(w) for w in lit.split()))
+                    for lit in sorted(self._learned, key=len, reverse=True)]
+            self._learned_re = re.compile("|".join(
+                r"(?<![A-Za-z0-9])" + body + r"(?![A-Za-z0-9])" if _distinctive(lit)
+                else r"(?<![\w-])" + body + r"(?![\w-]|\.\w)" for lit, body in alts), re.I)
             # in a file name, '-' and '.' separate words: leaf21-extra.log names leaf21
-            self._learned_path_re = re.compile("|".join(
-                r"(?<![A-Za-z0-9])" + r"\s+".join(re.escape(w) for w in lit.split()) + r"(?![A-Za-z0-9])"
-                for lit in alts), re.I)
+            self._learned_path_re = re.compile(
+                "|".join(r"(?<![A-Za-z0-9])" + body + r"(?![A-Za-z0-9])" for _, body in alts), re.I)
 
     # -- what a value becomes -----------------------------------------------------
     def value(self, kind: str, value: str) -> str | None:
@@ -498,24 +482,14 @@ class Redactor:
             return self._placeholder("contact", v)
         if kind in ("ipv4", "ipv6"):
             return self._ip(v)
-        if kind == "serial":
-            if v.upper() in ("N/A", "NA", "NONE") or len(v) < 3:
-                return None
-            return self._placeholder("serial", v)
-        if kind == "cert-name":
-            if _PUBLIC_CA.search(v):
-                return None
-            if "." in v and _valid_name(v) and " " not in v:
-                return self._name("host", v)
-            return self._placeholder("cert-name", v)
-        if kind in ("secret", "unknown-secret", "token", "license-key"):
-            if v.isdigit() and len(v) <= 3:
-                return None
-            return self._placeholder(kind, v)
-        if kind == "username":
-            if not re.match(r"^[\w.@\\-]+$", v):
-                return None
-            return self._placeholder("username", v)
+        if kind == "cert-name" and "." in v and _valid_name(v) and " " not in v and not _PUBLIC_CA.search(v):
+            return self._name("host", v)
+        # what is kept: no serial, a key number, a word that cannot be a user name, a public CA
+        if ((kind == "serial" and (v.upper() in ("N/A", "NA", "NONE") or len(v) < 3))
+                or (kind in ("secret", "unknown-secret", "token", "license-key") and v.isdigit() and len(v) <= 3)
+                or (kind == "username" and not re.match(r"^[\w.@\\-]+$", v))
+                or (kind == "cert-name" and _PUBLIC_CA.search(v))):
+            return None
         return self._placeholder(kind, v)
 
     def _name(self, kind: str, v: str) -> str | None:
@@ -561,10 +535,11 @@ class Redactor:
         def free(s: int, e: int) -> bool:
             return all(e <= a or s >= b for a, b, _ in spans)
 
-        def put(s: int, e: int, kind: str, value: str) -> None:
+        def put(s: int, e: int, kind: str) -> None:
+            """Redact text[s:e] as a value of ``kind`` unless an earlier finding covers it."""
             if s >= e or not free(s, e):
                 return
-            spans.append((s, e, self.value(kind, value)))
+            spans.append((s, e, self.value(kind, text[s:e])))
 
         if "-" in text or "SER" in text:
             for m in PLACEHOLDER.finditer(text):
@@ -573,8 +548,8 @@ class Redactor:
         body = 0
         m = _SHELL_PROMPT.match(text)
         if m:
-            put(m.start("user"), m.end("user"), "username", m.group("user"))
-            put(m.start("host"), m.end("host"), "hostish", m.group("host"))
+            put(*m.span("user"), "username")
+            put(*m.span("host"), "hostish")
             body = m.end()
             state.expect_name = False
             state.neighbors = 0
@@ -590,7 +565,7 @@ class Redactor:
             if word:
                 state.expect_name = False
                 if " " not in word and _valid_name(word):
-                    put(text.index(word), text.index(word) + len(word), "device", word)
+                    put(text.index(word), text.index(word) + len(word), "device")
         if body == 0 and state.neighbors:
             self._neighbor(text, state, put)
         if body == 0 and "%" in text:
@@ -603,40 +578,28 @@ class Redactor:
                 if not any(t in low for t in triggers):
                     continue
                 for cm in pattern.finditer(rest):
-                    for group, kind in groups.items():
-                        val = cm.group(group)
-                        if val is None:
-                            continue
-                        put(body + cm.start(group), body + cm.end(group), kind, val)
+                    for group, kind in groups.items():  # a group not matched spans (-1, -1): nothing
+                        put(body + cm.start(group), body + cm.end(group), kind)
         if "=" in text and _DN_LINE.search(text):
             for dm in _DN_ATTR.finditer(text):
                 attr, val = dm.group("attr").upper(), dm.group("v")
                 if attr == "DC" and val.lower() in _DN_KEEP_DC:
                     continue
                 kind = "email" if attr == "EMAILADDRESS" else "username" if attr == "UID" else "cert-name"
-                put(dm.start("v"), dm.end("v"), kind, val)
+                put(*dm.span("v"), kind)
 
         if "://" in text:
             for um in _URL.finditer(text):
                 self._url(um, spans, put)
-        if "@" in text:
-            for em in _EMAIL.finditer(text):
-                put(em.start(), em.end(), "email", em.group())
-        if "$" in text:
-            for cm in _CRYPT.finditer(text):
-                put(cm.start(), cm.end(), "secret", cm.group())
-        if "." in text:
-            for im in _IPV4.finditer(text):
-                if _parse_ip(im.group()) is not None:
-                    put(im.start(), im.end(), "ipv4", im.group())
-        if ":" in text:
-            for im in _IPV6.finditer(text):
-                if _parse_ip(im.group()) is not None:
-                    put(im.start(), im.end(), "ipv6", im.group())
+        for hint, pattern, kind in _SHAPES:
+            if hint in text:
+                for sm in pattern.finditer(text):
+                    if kind not in ("ipv4", "ipv6") or _parse_ip(sm.group()) is not None:
+                        put(*sm.span(), kind)
         if self._learned_re is not None:
             for lm in self._learned_re.finditer(text):
                 if free(lm.start(), lm.end()):
-                    entry = self._learned[" ".join(lm.group().split()).casefold()]
+                    entry = self._learned[_fold(lm.group())]
                     entry.count += 1
                     spans.append((lm.start(), lm.end(), entry.placeholder))
         if "." in text:
@@ -645,11 +608,11 @@ class Redactor:
                 tld = name.rsplit(".", 1)[-1].lower()
                 if tld in _FILE_EXT or (name.count(".") < 2 and not re.fullmatch(_TLD_GENERIC, tld)):
                     continue  # a file name (show-tech.txt.gz), or a country-code name of 2 labels
-                put(fm.start(), fm.start() + len(name), "host", name)
+                put(fm.start(), fm.start() + len(name), "host")
         if "+" in text:
             for pm in _PHONE.finditer(text):
                 if sum(c.isdigit() for c in pm.group()) >= 9:
-                    put(pm.start(), pm.end(), "phone", pm.group())
+                    put(*pm.span(), "phone")
         for pattern in (_SECRET_LABEL, _SECRET_CONF) if _SECRET_HINT.search(text) else ():
             for sm in pattern.finditer(text):
                 s, e = sm.span("v")
@@ -658,26 +621,13 @@ class Redactor:
                     s, e, val = s + 1, e - 1, val[1:-1]
                 if _keep_after_keyword(val):
                     continue
-                put(s, e, "unknown-secret", val)
+                put(s, e, "unknown-secret")
         for pattern in (_HEXBLOB, _B64BLOB) if len(text) >= 32 else ():
             for bm in pattern.finditer(text):
-                val = bm.group()
-                if pattern is _B64BLOB and not _looks_random(val):
-                    continue
-                put(bm.start(), bm.end(), "unknown-secret", val)
+                if pattern is _HEXBLOB or _looks_random(bm.group()):
+                    put(*bm.span(), "unknown-secret")
 
-        out = [(s, e, r) for s, e, r in spans if r is not None]
-        if not out:
-            return text
-        out.sort()
-        parts: list[str] = []
-        pos = 0
-        for s, e, r in out:
-            parts.append(text[pos:s])
-            parts.append(r)
-            pos = e
-        parts.append(text[pos:])
-        return "".join(parts)
+        return _splice(text, [span for span in spans if span[2] is not None])
 
     def _prompt(self, text: str, state: _FileState, put) -> int:
         m = prompt(text, state.known_hosts)
@@ -686,7 +636,7 @@ class Redactor:
         host = m.group("host")
         if host:
             state.known_hosts.add(host)
-            put(m.start("host"), m.end("host"), "device", host)
+            put(*m.span("host"), "device")
         self._command(m.group("cmd"), state)
         return m.start("cmd")
 
@@ -715,9 +665,9 @@ class Redactor:
         first = text.split()[0]
         name, _, serial = first.partition("(")
         if _valid_name(name):
-            put(0, len(name), "hostish", name)
+            put(0, len(name), "hostish")
         if serial.endswith(")") and len(serial) > 1:
-            put(len(name) + 1, len(first) - 1, "serial", serial[:-1])
+            put(len(name) + 1, len(first) - 1, "serial")
 
     def _syslog(self, text: str, put) -> None:
         ts = _SYSLOG_TS.match(text)
@@ -737,7 +687,7 @@ class Redactor:
             ip = _parse_ip(word) is not None
             if ip or _valid_name(word):
                 s = pos + tok.start()
-                put(s, s + len(word), "hostish" if ip else "device", word)
+                put(s, s + len(word), "hostish" if ip else "device")
                 return
 
     def _url(self, um: re.Match, spans, put) -> None:
@@ -747,17 +697,16 @@ class Redactor:
         if info:
             user, sep, password = info.partition(":")
             s = um.start("userinfo")
-            put(s, s + len(user), "username", user)
+            put(s, s + len(user), "username")
             if sep and password:
-                put(s + len(user) + 1, um.end("userinfo"), "secret", password)
-        put(um.start("host"), um.end("host"), "hostish", um.group("host"))
+                put(s + len(user) + 1, um.end("userinfo"), "secret")
+        put(*um.span("host"), "hostish")
         rest_start = um.start("rest")
         rest = um.group("rest")
         for pattern in (_HEXBLOB, _B64BLOB):
             for bm in pattern.finditer(rest):
-                if pattern is _B64BLOB and not _looks_random(bm.group()):
-                    continue
-                put(rest_start + bm.start(), rest_start + bm.end(), "unknown-secret", bm.group())
+                if pattern is _HEXBLOB or _looks_random(bm.group()):
+                    put(rest_start + bm.start(), rest_start + bm.end(), "unknown-secret")
         # the scheme, the port and the path carry the diagnosis: the rest of the URL is kept
         pos = um.start()
         for s, e, _ in sorted(x for x in spans if um.start() <= x[0] < um.end()):
@@ -768,30 +717,18 @@ class Redactor:
             spans.append((pos, um.end(), None))
 
     # -- results --------------------------------------------------------------------
-    def summary(self) -> dict[str, tuple[int, int]]:
-        """kind -> (distinct values replaced, occurrences replaced), for the values seen."""
-        out: dict[str, list[int]] = {}
-        for entry in self._entries.values():
-            if entry.count == 0:
-                continue
-            kind = "hostname" if entry.kind in ("device", "host") else entry.kind
-            slot = out.setdefault(kind, [0, 0])
-            slot[0] += 1
-            slot[1] += entry.count
-        return {k: (v[0], v[1]) for k, v in sorted(out.items())}
+    def replaced(self) -> list[tuple[str, Entry]]:
+        """(kind as reported, entry) of each value replaced at least once (a value seen only
+        while learning was replaced as something else, or not at all)."""
+        return [("hostname" if e.kind in ("device", "host") else e.kind, e) for e in self._entries.values() if e.count]
 
     def table(self) -> list[dict]:
-        rows = []
-        for entry in sorted(self._entries.values(), key=lambda e: (e.kind, e.original.lower())):
-            if entry.count == 0:
-                continue  # seen while learning, replaced as something else (or not at all)
-            kind = "hostname" if entry.kind in ("device", "host") else entry.kind
-            rows.append({"kind": kind, "original": entry.original, "placeholder": entry.placeholder,
-                         "occurrences": entry.count})
-        return rows
+        return [{"kind": kind, "original": e.original, "placeholder": e.placeholder, "occurrences": e.count}
+                for kind, e in sorted(self.replaced(), key=lambda ke: (ke[1].kind, ke[1].original.lower()))]
 
     def path(self, path: str) -> str:
-        """A path with the values this run redacts replaced in its names (separators kept)."""
+        """A path with the values this run redacts replaced in its names (separators kept);
+        after ``freeze``, as the lines."""
         if path == "-":
             return path
         parts = re.split(r"([/\\])", path)
@@ -803,35 +740,34 @@ class Redactor:
             return self._path_part(name[:m.start()]) + m.group()
         if "_" in name:  # a separator in file names, a word character to the patterns
             return "_".join(self._path_part(piece) for piece in name.split("_"))
-        was = self.learning
-        self.learning = False
-        try:
-            spans: list[tuple[int, int, str]] = []
+        spans: list[tuple[int, int, str]] = []
 
-            def add(s: int, e: int, rep: str | None) -> None:
-                if rep and all(e <= a or s >= b for a, b, _ in spans):
-                    spans.append((s, e, rep))
+        def add(s: int, e: int, rep: str | None) -> None:
+            if rep and all(e <= a or s >= b for a, b, _ in spans):
+                spans.append((s, e, rep))
 
-            if self._learned_path_re is not None:
-                for lm in self._learned_path_re.finditer(name):
-                    add(lm.start(), lm.end(), self._learned[" ".join(lm.group().split()).casefold()].placeholder)
-            for em in _EMAIL.finditer(name):
-                add(em.start(), em.end(), self.value("email", em.group()))
-            for im in _IPV4_IN_NAME.finditer(name):  # glued to words too: x-10.40.1.53.txt
-                add(im.start(), im.end(), self._ip(im.group()))
-            out, pos = [], 0
-            for s, e, r in sorted(spans):
-                out.append(name[pos:s])
-                out.append(r)
-                pos = e
-            out.append(name[pos:])
-            return "".join(out)
-        finally:
-            self.learning = was
+        if self._learned_path_re is not None:
+            for lm in self._learned_path_re.finditer(name):
+                add(lm.start(), lm.end(), self._learned[_fold(lm.group())].placeholder)
+        for em in _EMAIL.finditer(name):
+            add(em.start(), em.end(), self.value("email", em.group()))
+        for im in _IPV4_IN_NAME.finditer(name):  # glued to words too: x-10.40.1.53.txt
+            add(im.start(), im.end(), self._ip(im.group()))
+        return _splice(name, spans)
 
 
 _SENTINEL = re.compile(r"(?i)^(?:none|n/?a|-+|empty|\(null\)|null|unknown|unset|not (?:yet )?(?:configured|set(?: up)?|"
                        r"available|applicable|specified|defined|found|present)|not configured\.?|undefined)$")
+
+
+def _splice(text: str, spans: list[tuple[int, int, str]]) -> str:
+    """``text`` with each (start, end, replacement) of ``spans`` (none overlapping) put in."""
+    parts, pos = [], 0
+    for s, e, rep in sorted(spans):
+        parts += (text[pos:s], rep)
+        pos = e
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def _is_sentinel(v: str) -> bool:
@@ -840,17 +776,11 @@ def _is_sentinel(v: str) -> bool:
 
 
 def _keep_after_keyword(val: str) -> bool:
+    """Whether the word after a secret-looking keyword is no secret: a sentinel, a placeholder,
+    a common word, a small number (a key type or index), a bracket opening more text."""
     v = val.strip().rstrip(".,;:")
-    if not v or _is_sentinel(v) or PLACEHOLDER.fullmatch(v):
-        return True
-    low = v.lower()
-    if low in _NOT_SECRET or low in _COMMON:
-        return True
-    if v.isdigit() and len(v) <= 3:
-        return True
-    if v.endswith(":") or v.startswith(("{", "(", "[")):
-        return True
-    return False
+    return (not v or _is_sentinel(v) or bool(PLACEHOLDER.fullmatch(v)) or v.lower() in _NOT_SECRET
+            or v.lower() in _COMMON or (v.isdigit() and len(v) <= 3) or v.startswith(("{", "(", "[")))
 
 
 def _distinctive(lit: str) -> bool:
@@ -898,11 +828,8 @@ def _is_gzip(path: str) -> bool:
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
             return False  # a pipe is read once: spool_streams looks at it once copied
-    except OSError:
-        return False
-    try:
         with open(path, "rb") as fh:
-            return fh.read(2) == b"\x1f\x8b"
+            return fh.read(2) == GZIP_MAGIC
     except OSError:
         return False
 
@@ -913,8 +840,6 @@ def plan(paths: list[str]) -> list[Job]:
     Output paths are relative to the output folder the way ``cp -r`` places things: a
     folder keeps its own name and the relative paths below it, a file its name.
     """
-    from diag.inputs import expand_inputs
-
     jobs: list[Job] = []
     for given in paths:
         if given == "-":
@@ -934,9 +859,8 @@ def learn(redactor: Redactor, jobs: list[Job]) -> None:
     """First pass: read every input once and learn the values to replace."""
     for job in jobs:
         state = _FileState()
-        stats = ReadStats()
         try:
-            for _, text in read_lines(job.src, stats, decorated=True):
+            for _, text in read_lines(job.src, decorated=True):
                 redactor.line(text, state)
         except InputError as exc:
             job.problem = exc.problem
@@ -957,16 +881,10 @@ def redact_lines(redactor: Redactor, job: Job) -> Iterator[str]:
 def _eol(path: str) -> bytes:
     """The input's line ending, kept in its copy: CRLF when its first lines use it."""
     try:
-        stream = open_binary(path)
-    except InputError:
+        with open_binary(path) as stream:  # a file: stdin was copied to one
+            head = stream.read(1 << 16)
+    except (InputError, OSError, EOFError, zlib.error):
         return b"\n"
-    try:
-        head = stream.read(1 << 16)
-    except (OSError, EOFError, zlib.error):
-        return b"\n"
-    finally:
-        if path != "-":
-            stream.close()
     return b"\r\n" if b"\r\n" in head else b"\n"
 
 
@@ -977,23 +895,21 @@ def write_job(redactor: Redactor, job: Job, out: io.BufferedIOBase | None, dest:
     the input's line ending; a gzipped input gives a gzipped copy.
     """
     eol = _eol(job.src)
+
+    def write(sink) -> None:
+        for text in redact_lines(redactor, job):
+            sink.write(text.encode("utf-8", "surrogateescape") + eol)
+
     if dest is None:
         assert out is not None
-        for text in redact_lines(redactor, job):
-            out.write(text.encode("utf-8", "surrogateescape") + eol)
-        return
+        return write(out)
     os.makedirs(os.path.dirname(dest) or ".", exist_ok=True)
     tmp = dest + ".part"
     try:
-        with open(tmp, "wb") as raw:
-            if job.gz:
-                # mtime 0 and no file name in the header: the same input and key give the same bytes
-                with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
-                    for text in redact_lines(redactor, job):
-                        gz.write(text.encode("utf-8", "surrogateescape") + eol)
-            else:
-                for text in redact_lines(redactor, job):
-                    raw.write(text.encode("utf-8", "surrogateescape") + eol)
+        # gzip: mtime 0 and no file name in the header, so the same input and key give the same bytes
+        with open(tmp, "wb") as raw, (gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) if job.gz
+                                      else contextlib.nullcontext(raw)) as sink:
+            write(sink)
         os.replace(tmp, dest)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -1012,15 +928,10 @@ def _spool(stream, path: str) -> str:
     """Copy a stream to ``path``; a binary stream is cut after its first block (it will be
     refused as binary: /dev/zero must not fill the disk)."""
     with open(path, "wb") as fh:
-        first = True
-        while True:
-            block = stream.read(1 << 20)
-            if not block:
-                break
-            fh.write(block)
-            if first and refused_as_binary(block):
-                break
-            first = False
+        first = stream.read(1 << 20)
+        fh.write(first)
+        if not refused_as_binary(first):
+            shutil.copyfileobj(stream, fh, 1 << 20)
     return path
 
 
@@ -1031,15 +942,12 @@ def spool_streams(jobs: list["Job"], directory: str) -> None:
             continue
         try:
             mode = os.stat(job.src).st_mode
-        except OSError:
-            continue  # reading it says what is wrong
-        if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
-            continue
-        try:
+            if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+                continue
             with open(job.src, "rb") as stream:
                 job.src = _spool(stream, os.path.join(directory, f"stream{n}"))
         except OSError:
-            continue
+            continue  # reading it says what is wrong
         job.gz = job.gz or _is_gzip(job.src)
 
 
@@ -1059,10 +967,9 @@ def redact_to_folder(paths: list[str], outdir: str | None, key: str | None = Non
     jobs = plan(paths)
     if not jobs:
         raise DiagError("nothing to redact: the folders given hold no files")
-    to_stdout = [j for j in jobs if j.src == "-" or outdir is None]
     if outdir is None and len(jobs) > 1:
         raise DiagError("give -o OUTDIR to redact several files (only one input can go to stdout)")
-    if len([j for j in jobs if j.src == "-"]) > 1:
+    if sum(j.src == "-" for j in jobs) > 1:
         raise DiagError("stdin ('-') can be given only once")
     if outdir is not None:
         out_real = os.path.realpath(outdir)
@@ -1081,24 +988,22 @@ def redact_to_folder(paths: list[str], outdir: str | None, key: str | None = Non
         learn(redactor, jobs)
         result = RunResult(jobs, redactor)
         for job in jobs:
+            to_stdout = outdir is None or job.rel is None  # stdin's copy goes to stdout too
             if job.problem is not None and job.problem.startswith("empty input"):
                 job.problem, job.note = None, "empty: copied as an empty file"
-                if job in to_stdout or job.rel is None:
-                    continue
-                dest = os.path.join(outdir or ".", redactor.path(job.rel))
-                os.makedirs(os.path.dirname(dest) or ".", exist_ok=True)
-                with open(dest, "wb"):
-                    pass
-                result.written.append((job.display, dest))
+                if not to_stdout:
+                    dest = os.path.join(outdir, redactor.path(job.rel))
+                    os.makedirs(os.path.dirname(dest) or ".", exist_ok=True)
+                    open(dest, "wb").close()
+                    result.written.append((job.display, dest))
                 continue
             if job.problem is not None:
                 continue
-            if job in to_stdout:
+            if to_stdout:
                 assert stdout is not None
                 write_job(redactor, job, stdout, None)
                 result.written.append((job.display, "-"))
                 continue
-            assert outdir is not None and job.rel is not None
             dest = os.path.join(outdir, redactor.path(job.rel))
             try:
                 write_job(redactor, job, None, dest)
@@ -1138,10 +1043,9 @@ def write_map(redactor: Redactor, path: str, written: list[tuple[str, str]]) -> 
     }
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            os.fchmod(fd, 0o600)  # an existing file keeps its mode through O_CREAT: make it private
-        except (AttributeError, OSError):
-            pass  # a platform or file system without POSIX modes
+        # an existing file keeps its mode through O_CREAT: make it private (where POSIX modes exist)
+        with contextlib.suppress(AttributeError, OSError):
+            os.fchmod(fd, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(data, fh, indent=2, ensure_ascii=False)
             fh.write("\n")
@@ -1150,14 +1054,16 @@ def write_map(redactor: Redactor, path: str, written: list[tuple[str, str]]) -> 
 
 
 def summary_lines(redactor: Redactor) -> list[str]:
-    rows = redactor.summary()
-    if not rows:
+    values: Counter = Counter()
+    occurrences: Counter = Counter()
+    for kind, entry in redactor.replaced():
+        values[kind] += 1
+        occurrences[kind] += entry.count
+    if not values:
         return ["nothing to redact: no value of a redacted kind was found"]
-    total = sum(v for v, _ in rows.values())
-    occ = sum(o for _, o in rows.values())
-    out = [f"replaced {total} value(s) ({occ} occurrence(s)):"]
-    for kind, (values, occurrences) in sorted(rows.items(), key=lambda kv: (-kv[1][0], kv[0])):
-        out.append(f"  {values:>5}  {KINDS.get(kind, kind)} ({occurrences} occurrence(s))")
+    out = [f"replaced {sum(values.values())} value(s) ({sum(occurrences.values())} occurrence(s)):"]
+    for kind in sorted(values, key=lambda k: (-values[k], k)):
+        out.append(f"  {values[kind]:>5}  {KINDS.get(kind, kind)} ({occurrences[kind]} occurrence(s))")
     return out
 
 
@@ -1186,13 +1092,10 @@ def staged_for_check(paths: list[str], context: Iterable[str] = (), key: str | N
     the same lines; device names, messages, evidence and fixes come out of redacted text
     and cannot carry an original value, whatever the report format prints.
     """
-    from diag.inputs import expand_inputs
-
     redactor = Redactor(key)
     with tempfile.TemporaryDirectory(prefix="diagredact") as tmp:
-        given = list(paths) + list(context)
         groups: list[tuple[str, bool, list[Job]]] = []  # (given path, is folder, jobs)
-        for i, path in enumerate(given):
+        for path in [*paths, *context]:
             if path == "-":
                 groups.append((path, False, [Job(spool_stdin(tmp), "-")]))
             elif os.path.isdir(path):
@@ -1206,26 +1109,20 @@ def staged_for_check(paths: list[str], context: Iterable[str] = (), key: str | N
         swaps: list[tuple[str, str]] = []
         for i, (path, folder, jobs) in enumerate(groups):
             root = os.path.join(tmp, f"{i}x")
-            display = redactor.path(path)
+            os.makedirs(root, exist_ok=True)
+            shown = redactor.path(path)
             if folder:
-                os.makedirs(root, exist_ok=True)
-                target = root
-                shown = display.rstrip("/\\") or display
+                target, shown = root, shown.rstrip("/\\") or shown
             else:
-                os.makedirs(root, exist_ok=True)
                 target = os.path.join(root, redactor.path(os.path.basename(path)) if path != "-" else "-")
-                shown = display
             for job in jobs:
-                dest = target if not folder else os.path.join(root, redactor.path(job.rel or ""))
-                if job.problem is not None:
-                    if os.path.isfile(job.src):  # binary or empty: let the analysis say so itself
-                        os.makedirs(os.path.dirname(dest), exist_ok=True)
-                        shutil.copyfile(job.src, dest)
-                    continue
-                try:
-                    write_job(redactor, job, None, dest)
-                except InputError:
-                    continue
+                dest = os.path.join(root, redactor.path(job.rel or "")) if folder else target
+                if job.problem is None:
+                    with contextlib.suppress(InputError):
+                        write_job(redactor, job, None, dest)
+                elif os.path.isfile(job.src):  # binary or empty: let the analysis say so itself
+                    os.makedirs(os.path.dirname(dest), exist_ok=True)
+                    shutil.copyfile(job.src, dest)
             staged.append(target)
             swaps.append((target, shown))
         swaps.sort(key=lambda s: len(s[0]), reverse=True)

@@ -27,6 +27,7 @@ from diag import rulecache
 from diag.commands import known_scopes
 from diag.errors import RuleError
 from diag.facts import CATALOGUE
+from diag.model import SEVERITY_RANK
 
 
 def _rules_dir(package: Path) -> Path:
@@ -37,7 +38,6 @@ def _rules_dir(package: Path) -> Path:
 
 
 RULES_DIR = _rules_dir(Path(__file__).parent)
-SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 
 
 class _Examples:
@@ -273,14 +273,18 @@ def _bounded(path: Path, data: Any) -> None:
     size(data, 0, "(top level)")
 
 
-def _validate(path: Path, data: dict, schema: str) -> None:
-    """A site rule's checks beyond compiling it: the JSON Schema, the regular expressions."""
-    _schema_error(path, data, schema)
-    for where, pattern in [*_regexes(data.get("when"), ["when"]), *_regexes(data.get("escalate"), ["escalate"])]:
-        try:
-            cond.check_regex(pattern, where)
-        except cond.CompileError as exc:
-            raise RuleError(str(path), exc.where, exc.problem) from None
+def _validate(path: Path, data: dict, schema: str, checked: bool) -> None:
+    """A site rule's (``checked``) checks beyond compiling it: the JSON Schema, the regular
+    expressions; then, for every file, its id against its name."""
+    if checked:
+        _schema_error(path, data, schema)
+        for where, pattern in [*_regexes(data.get("when"), ["when"]), *_regexes(data.get("escalate"), ["escalate"])]:
+            try:
+                cond.check_regex(pattern, where)
+            except cond.CompileError as exc:
+                raise RuleError(str(path), exc.where, exc.problem) from None
+    if data["id"] != path.stem:
+        raise RuleError(str(path), "id", f"'{data['id']}' must equal the file name '{path.stem}'")
 
 
 def _regexes(node: Any, where: list) -> Iterable[tuple[str, str]]:
@@ -339,10 +343,7 @@ def load_file(path: Path) -> "Rule | Derivation":
 
 
 def compile_rule(path: Path, data: dict, checked: bool = True) -> Rule:
-    if checked:
-        _validate(path, data, "rule")
-    if data["id"] != path.stem:
-        raise RuleError(str(path), "id", f"'{data['id']}' must equal the file name '{path.stem}'")
+    _validate(path, data, "rule", checked)
     requires = _requires(path, data)
     when, bindings = _condition(path, data)
     message = _template(path, "message", data["message"], bindings)
@@ -390,10 +391,7 @@ def declare_derived(path: Path, data: dict, loaded: set[str] | None = None, chec
     """
     from diag.facts import declare
 
-    if checked:
-        _validate(path, data, "derivation")
-    if data["id"] != path.stem:
-        raise RuleError(str(path), "id", f"'{data['id']}' must equal the file name '{path.stem}'")
+    _validate(path, data, "derivation", checked)
     kind = data["derives"]
     existing = CATALOGUE.get(kind)
     if existing is not None and "derived" not in existing.produced_by:

@@ -39,13 +39,9 @@ _OFFSET_TOKEN = re.compile(r"^([+-])(\d{2}):?(\d{2})$")  # +0530, -08:00 after t
 _PLACEHOLDERS = {"", "<none>", "<empty>", "none", "not configured", "n/a", "-", "never"}
 
 
-def _blank(text: str | None) -> bool:
-    return text is None or text.strip().lower() in _PLACEHOLDERS
-
-
 def blank(text: str | None) -> bool:
     """Whether a captured value is empty or a placeholder (``<none>``, ``N/A``, ``never``...)."""
-    return _blank(text)
+    return text is None or text.strip().lower() in _PLACEHOLDERS
 
 
 _EMPTY_TEXT = {"", "<none>", "<empty>", "not configured"}
@@ -53,17 +49,13 @@ _EMPTY_TEXT = {"", "<none>", "<empty>", "not configured"}
 
 def to_text(text: str | None) -> str | None:
     """Stripped text; ``<none>``, ``<empty>`` and ``Not Configured`` are ``None``."""
-    if text is None:
-        return None
-    text = text.strip()
+    text = (text or "").strip()
     return None if text.lower() in _EMPTY_TEXT else text
 
 
 def to_raw(text: str | None) -> str | None:
     """Stripped text exactly as printed, placeholders included."""
-    if text is None:
-        return None
-    return text.strip() or None
+    return (text or "").strip() or None
 
 
 def to_upper(text: str | None) -> str | None:
@@ -76,7 +68,7 @@ _INT = re.compile(r"-?\d+")
 
 
 def to_int(text: str | None) -> int | None:
-    if _blank(text):
+    if blank(text):
         return None
     m = _INT.search(text or "")
     return int(m.group(0)) if m else None
@@ -109,7 +101,7 @@ def _to_datetime(text: str) -> dt.datetime | None:
     ``2022-06-22 16:15:41 UTC``; a zone by name or as an offset (``+0530``, ``-08:00``).
     A missing zone is read as UTC; an unknown zone abbreviation too.
     """
-    if _blank(text):
+    if blank(text):
         return None
     iso = _iso(text or "")
     if iso is not None:
@@ -124,7 +116,7 @@ def _to_datetime(text: str) -> dt.datetime | None:
         if i == zone_at and tok.lower() not in ZONES and not _OFFSET_TOKEN.match(tok):
             continue  # a zone of the site's naming (MAR, SUN, PST8): not a month or a day
         low = tok.lower().rstrip(".")
-        if month is None and low.isalpha() and low[:3] in _MONTHS and (len(low) == 3 or low in _FULL_MONTHS):
+        if month is None and _month_word(tok):
             month = _MONTHS[low[:3]]
             continue
         if low[:3] in _DAYS and low.isalpha():
@@ -219,41 +211,31 @@ def _iso(text: str) -> dt.datetime | None:
 
 MAX_DURATION = dt.timedelta(days=36500)  # a hundred years: longer is not a timer diag can judge
 _DURATION = re.compile(r"(\d+)\s*(week|day|hour|minute|min|second|sec)s?", re.I)
+_UNITS = {"wee": "weeks", "day": "days", "hou": "hours", "min": "minutes", "sec": "seconds"}  # by 3 letters
 
 
 def to_duration(text: str | None) -> dt.timedelta | None:
     """``89 days, 23 hours, 50 minutes, 7 seconds`` -> timedelta (also ``1 day(s)``, ``2 weeks``)."""
-    if _blank(text):
+    if blank(text):
         return None
     total = dt.timedelta()
     found = False
     for num, unit in _DURATION.findall(text or ""):
         found = True
-        unit = unit.lower()
         if len(num) > 7:  # more than 27,000 years in any unit: not a licence timer
             return None
-        n = int(num)
-        if unit.startswith("week"):
-            total += dt.timedelta(weeks=n)
-        elif unit.startswith("day"):
-            total += dt.timedelta(days=n)
-        elif unit.startswith("hour"):
-            total += dt.timedelta(hours=n)
-        elif unit.startswith("min"):
-            total += dt.timedelta(minutes=n)
-        else:
-            total += dt.timedelta(seconds=n)
+        total += dt.timedelta(**{_UNITS[unit[:3].lower()]: int(num)})
     if total > MAX_DURATION:
         return None
     return total if found else None
 
 
 def to_release(text: str | None) -> Release | None:
-    return None if _blank(text) else Release.parse(text or "")
+    return None if blank(text) else Release.parse(text or "")
 
 
 def to_url(text: str | None) -> str | None:
-    return None if _blank(text) else (text or "").strip()
+    return None if blank(text) else (text or "").strip()
 
 
 CONVERTERS: dict[str, Callable[[str | None], Any]] = {

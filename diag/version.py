@@ -15,8 +15,9 @@ metadata, not ordering keys: ``10.2(3)`` equals ``10.2(3)F`` and ``10.2(3t)``.
 
 from __future__ import annotations
 
-import functools
+import dataclasses
 import re
+from dataclasses import dataclass, field
 
 _RELEASE = re.compile(
     r"(?P<major>\d{1,2})\.(?P<minor>\d{1,2})"
@@ -30,44 +31,34 @@ _RELEASE = re.compile(
 PLATFORM_TAGS = frozenset({"t", "uu"})
 
 
-@functools.total_ordering
+@dataclass(frozen=True, order=True, slots=True)
 class Release:
-    """A parsed NX-OS release. Immutable, hashable, totally ordered."""
+    """A parsed NX-OS release. Immutable, hashable, ordered by the fields compared, in
+    their order here; the text, the platform tag and the kind are not compared."""
 
-    __slots__ = ("text", "major", "minor", "maint", "rebuild", "tag", "designator", "train",
-                 "train_rebuild", "train_letters", "kind", "_key")
-
-    def __init__(self, text: str, major: int, minor: int, maint: int, letters: str = "",
-                 designator: str = "", train: int = 0, train_rebuild: int = 0,
-                 train_letters: str = "", kind: str = ""):
-        self.text = text
-        self.major = major
-        self.minor = minor
-        self.maint = maint
-        self.tag = letters if letters in PLATFORM_TAGS else ""
-        self.rebuild = "" if self.tag else letters
-        self.designator = designator
-        self.train = train
-        self.train_rebuild = train_rebuild
-        self.train_letters = "" if train_letters in PLATFORM_TAGS else train_letters
-        self.kind = kind  # "F" feature / "M" maintenance / "" unknown
-        self._key = (major, minor, maint, self.rebuild, designator, train, train_rebuild, self.train_letters)
+    major: int
+    minor: int
+    maint: int
+    rebuild: str = ""  # the rebuild letters: none < a < b ...
+    designator: str = ""  # a legacy train's, with its number and rebuild: I7(8) in 7.0(3)I7(8)
+    train: int = 0
+    train_rebuild: int = 0
+    train_letters: str = ""
+    text: str = field(default="", compare=False)
+    tag: str = field(default="", compare=False)  # one of PLATFORM_TAGS, in place of a rebuild
+    kind: str = field(default="", compare=False)  # "F" feature / "M" maintenance / "" unknown
 
     @classmethod
     def parse(cls, text: str) -> "Release | None":
         """Parse the first release found in ``text``; ``None`` if there is none."""
-        if not text:
-            return None
-        m = _RELEASE.search(text)
+        m = _RELEASE.search(text) if text else None
         if not m:
             return None
         g = m.groupdict()
-        return cls(
-            m.group(0),
-            int(g["major"]), int(g["minor"]), int(g["maint"]), g["letters"] or "",
-            g["des"] or "", int(g["train"] or 0), int(g["rebuild"] or 0), g["rletters"] or "",
-            g["kind"] or "",
-        )
+        tag = g["letters"] if g["letters"] in PLATFORM_TAGS else ""
+        train_letters = "" if g["rletters"] in PLATFORM_TAGS else g["rletters"] or ""
+        return cls(int(g["major"]), int(g["minor"]), int(g["maint"]), "" if tag else g["letters"], g["des"] or "",
+                   int(g["train"] or 0), int(g["rebuild"] or 0), train_letters, m.group(0), tag, g["kind"] or "")
 
     @classmethod
     def coerce(cls, value: "Release | str") -> "Release":
@@ -81,30 +72,7 @@ class Release:
     def with_kind(self, kind: str) -> "Release":
         """The same release marked ``F``/``M`` (from ``[Feature Release]``); the text is kept."""
         kind = (kind or "").strip()[:1].upper()
-        if kind not in ("F", "M") or kind == self.kind:
-            return self
-        letters = self.tag or self.rebuild
-        train_letters = self.train_letters
-        return Release(self.text, self.major, self.minor, self.maint, letters, self.designator,
-                       self.train, self.train_rebuild, train_letters, kind)
-
-    @property
-    def train_name(self) -> str:
-        """``9.3``, ``10.2``: the major train."""
-        return f"{self.major}.{self.minor}"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Release):
-            return NotImplemented
-        return self._key == other._key
-
-    def __lt__(self, other: "Release") -> bool:
-        if not isinstance(other, Release):
-            return NotImplemented
-        return self._key < other._key
-
-    def __hash__(self) -> int:
-        return hash(self._key)
+        return dataclasses.replace(self, kind=kind) if kind in ("F", "M") and kind != self.kind else self
 
     def __repr__(self) -> str:
         return f"Release({self.text!r})"

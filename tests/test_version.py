@@ -118,11 +118,6 @@ def test_coerce():
         Release.coerce("not a release")
 
 
-def test_train_name():
-    assert R("10.2(5)M").train_name == "10.2"
-    assert R("7.0(3)I7(8)").train_name == "7.0"
-
-
 @pytest.mark.parametrize("release, platform, mode", [
     # Nexus 3000/9000: traditional before 9.3(3), classic 9.3(3)..10.1(x), SLP from 10.2(1)
     ("7.0(3)I7(8)", "C93180YC-EX", "traditional"),

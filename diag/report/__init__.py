@@ -3,55 +3,40 @@ held whole in memory). One module per format, each with ``chunks(report, **kw)``
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+import importlib
+import re
+from typing import TYPE_CHECKING, Iterable, Iterator
 
-if TYPE_CHECKING:  # the CLI reads FORMATS for its -f choices: importing this stays cheap
+if TYPE_CHECKING:
     from diag.model import Report
 
-
-def _text(report: Report, **kw) -> Iterator[str]:
-    from diag.report.text import chunks
-
-    return chunks(report, **kw)
-
-
-def _json(report: Report, **kw) -> Iterator[str]:
-    from diag.report.jsonfmt import chunks
-
-    return chunks(report, **kw)
-
-
-def _sarif(report: Report, **kw) -> Iterator[str]:
-    from diag.report.sarif import chunks
-
-    return chunks(report, **kw)
-
-
-def _github(report: Report, **kw) -> Iterator[str]:
-    from diag.report.github import chunks
-
-    return chunks(report, **kw)
-
-
-def _markdown(report: Report, **kw) -> Iterator[str]:
-    from diag.report.markdown import chunks
-
-    return chunks(report, **kw)
-
-
-FORMATS: dict[str, Callable[..., Iterator[str]]] = {
-    "text": _text, "json": _json, "sarif": _sarif, "github": _github, "markdown": _markdown,
-}
+# format -> its module here, imported only when used (the CLI reads FORMATS for its -f
+# choices: importing this stays cheap)
+FORMATS = {"text": "text", "json": "jsonfmt", "sarif": "sarif", "github": "github", "markdown": "markdown"}
 
 
 def stream(report: Report, fmt: str, **kw) -> Iterator[str]:
     """The report in ``fmt``, in pieces to write one after the other."""
-    return FORMATS[fmt](report, **kw)
+    return importlib.import_module(f"diag.report.{FORMATS[fmt]}").chunks(report, **kw)
 
 
 def render(report: Report, fmt: str, **kw) -> str:
     """The whole report in ``fmt`` as one string."""
     return "".join(stream(report, fmt, **kw))
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if word == "info" or n == 1 else f"{n} {word}s"
+
+
+def tally(report: Report) -> str:
+    """``2 errors, 1 warning, 0 info``: a report's findings by severity."""
+    return ", ".join(plural(n, severity) for severity, n in report.summary().items())
+
+
+def backticks(text: str) -> int:
+    """The longest run of backticks in ``text``: a code span or fence around it must be longer."""
+    return max((len(m) for m in re.findall(r"`+", text)), default=0)
 
 
 def lines(out: list[str]) -> str:

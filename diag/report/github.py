@@ -13,7 +13,7 @@ that is not a command (the runner prints it as is).
 from __future__ import annotations
 
 from diag.model import Report
-from diag.report import lines
+from diag.report import lines, plural, tally
 from diag.report.sarif import relative_path
 
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
@@ -49,10 +49,6 @@ def _message(f) -> str:
     return "\n".join(lines)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if word == "info" or n == 1 else f"{n} {word}s"
-
-
 def chunks(report: Report, **kw):
     cwd = kw.get("cwd")
     out: list[str] = []
@@ -68,14 +64,11 @@ def chunks(report: Report, **kw):
         out.append(command(COMMAND[f.severity], props, _message(f)))
         if len(out) >= 100:
             yield lines(out)
-    counts = report.summary()
-    summary = (f"diag {report.version}: {_plural(len(report.devices), 'device')}, "
-               f"{_plural(counts['error'], 'error')}, {_plural(counts['warning'], 'warning')}, "
-               f"{_plural(counts['info'], 'info')}; {_plural(len(report.outcome.not_evaluated), 'rule')} "
-               f"not evaluated")
+    summary = (f"diag {report.version}: {plural(len(report.devices), 'device')}, {tally(report)}; "
+               f"{plural(len(report.outcome.not_evaluated), 'rule')} not evaluated")
     if report.outcome.collect_next:
-        summary += f"; {_plural(len(report.outcome.collect_next), 'command')} to collect next"
+        summary += f"; {plural(len(report.outcome.collect_next), 'command')} to collect next"
     if report.unread:
-        summary += f"; {_plural(len(report.unread), 'input')} not read: " + ", ".join(p for p, _ in report.unread)
+        summary += f"; {plural(len(report.unread), 'input')} not read: " + ", ".join(p for p, _ in report.unread)
     out.append(" ".join(summary.splitlines()))  # never a command: it starts with "diag", on one line
     yield lines(out)

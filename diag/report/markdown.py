@@ -19,7 +19,7 @@ import datetime as dt
 import re
 
 from diag.model import Report
-from diag.report import lines
+from diag.report import backticks, lines, plural, tally
 from diag.types import format_value
 
 ORDER = ("error", "warning", "info")
@@ -50,19 +50,15 @@ def cell(text: object) -> str:
 def code(text: str) -> str:
     """An inline code span that holds any text (a longer backtick fence when the text has backticks)."""
     text = " ".join(text.splitlines())
-    ticks = "`" * (_longest_run(text, "`") + 1)
+    ticks = "`" * (backticks(text) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") or (text.startswith(" ") and text.strip()) else ""
     return f"{ticks}{pad}{text}{pad}{ticks}"
 
 
 def fenced(text: str, info: str = "text") -> list[str]:
     """A fenced code block that no line of ``text`` can close early."""
-    fence = "`" * max(3, _longest_run(text, "`") + 1)
+    fence = "`" * max(3, backticks(text) + 1)
     return [f"{fence}{info}", *text.splitlines(), fence]
-
-
-def _longest_run(text: str, char: str) -> int:
-    return max((len(m) for m in re.findall(re.escape(char) + "+", text)), default=0)
 
 
 def table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -81,42 +77,26 @@ def date(when: dt.datetime) -> str:
     return _utc(when).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def relative(when: dt.datetime, now: dt.datetime | None) -> str:
-    """``in 12 days`` / ``already passed, 3 days ago`` against the device's clock, as rule messages say it."""
-    if now is None:
-        return ""
-    when, now = _utc(when), _utc(now)
-    if when >= now:
-        days = int((when - now).total_seconds() // 86400)
-        return f"in {days} day{'s' if days != 1 else ''}" if days else "in less than a day"
-    days = int((now - when).total_seconds() // 86400)
-    return f"already passed, {days} day{'s' if days != 1 else ''} ago" if days else "already passed, today"
-
-
-def ago(when: dt.datetime, now: dt.datetime | None) -> str:
-    """``today`` / ``3 days ago`` for an event that happened (or ``in ...`` if the clock says it is ahead)."""
-    if now is None:
-        return ""
-    when, now = _utc(when), _utc(now)
-    if when > now:
-        return relative(when, now)
-    days = int((now - when).total_seconds() // 86400)
-    return f"{days} day{'s' if days != 1 else ''} ago" if days else "today"
-
-
 def dated(when, now, event: bool = False) -> str | None:
-    """A date with its distance from the device's clock; ``event``: a past event, not a deadline."""
+    """A date with its distance from the device's clock, as rule messages say it: ``in 12
+    days`` / ``already passed, 3 days ago`` for a deadline, ``3 days ago`` / ``today`` for a
+    past ``event`` (one the clock says is still ahead: as a deadline)."""
     if not isinstance(when, dt.datetime):
         return None
-    rel = ago(when, now) if event else relative(when, now)
-    return f"{date(when)} ({rel})" if rel else date(when)
+    if now is None:
+        return date(when)
+    ahead = (_utc(when) - _utc(now)).total_seconds()
+    days = int(abs(ahead) // 86400)
+    if ahead > 0 or (ahead == 0 and not event):
+        rel = f"in {plural(days, 'day')}" if days else "in less than a day"
+    elif event:
+        rel = f"{plural(days, 'day')} ago" if days else "today"
+    else:
+        rel = f"already passed, {plural(days, 'day')} ago" if days else "already passed, today"
+    return f"{date(when)} ({rel})"
 
 
 # -- the device table ----------------------------------------------------------------
-
-def _first(dev, kind: str, name: str):
-    return dev.state(kind, name)
-
 
 def clock_used(dev, report: Report) -> str:
     """The time a device was judged at, and where that time came from."""
@@ -137,78 +117,72 @@ def clock_used(dev, report: Report) -> str:
 
 def _classic_rows(dev) -> list[tuple[str, object]]:
     now = dev.now
+    reg, auth_kind = "license.registration", "license.authorization"
+
+    def state(kind: str, name: str, summary_name: str | None = None):
+        """A field of the registration or authorization block, else of show license summary."""
+        return dev.state(kind, name) or dev.state("license.summary", summary_name or name)
+
     rows: list[tuple[str, object]] = []
-    status = _first(dev, "license.registration", "status") or _first(dev, "license.summary", "registration_status")
-    smart = _first(dev, "license.smart", "enabled")
+    smart = dev.state("license.smart", "enabled")
     if smart is None:
-        smart = _first(dev, "license.summary", "enabled")
+        smart = dev.state("license.summary", "enabled")
     if smart is not None:
         rows.append(("Smart Licensing", "ENABLED" if smart else "DISABLED"))
-    rows.append(("Registration status", status))
-    account = _first(dev, "license.registration", "smart_account") or _first(dev, "license.summary", "smart_account")
-    virtual = (_first(dev, "license.registration", "virtual_account")
-               or _first(dev, "license.summary", "virtual_account"))
+    rows.append(("Registration status", state(reg, "status", "registration_status")))
+    account, virtual = state(reg, "smart_account"), state(reg, "virtual_account")
     if account or virtual:
         rows.append(("Smart Account / Virtual Account", f"{account or '?'} / {virtual or '?'}"))
-    auth = _first(dev, "license.authorization", "status") or _first(dev, "license.summary", "authorization_status")
-    auth_date = _first(dev, "license.authorization", "date") or _first(dev, "license.summary", "authorization_date")
+    auth = state(auth_kind, "status", "authorization_status")
+    auth_date = state(auth_kind, "date", "authorization_date")
     if auth and isinstance(auth_date, dt.datetime):
         auth = f"{auth} on {date(auth_date)}"
-    remaining = _first(dev, "license.authorization", "eval_remaining") or _first(dev, "license.summary",
-                                                                                  "eval_remaining")
+    remaining = state(auth_kind, "eval_remaining")
     if auth and isinstance(remaining, dt.timedelta):
         auth = f"{auth} ({format_value(remaining)} of evaluation left)"
     rows.append(("Authorization status", auth))
-    result = _first(dev, "license.authorization", "last_comm_result") or _first(dev, "license.summary",
-                                                                                "last_comm_result")
-    when = _first(dev, "license.authorization", "last_comm_date")
+    result = state(auth_kind, "last_comm_result")
+    when = dev.state(auth_kind, "last_comm_date")
     if result:
-        reason = _first(dev, "license.authorization", "comm_failure_reason")
+        reason = dev.state(auth_kind, "comm_failure_reason")
         text = result + (f" on {dated(when, now, event=True)}" if isinstance(when, dt.datetime) else "")
         rows.append(("Last communication attempt", text + (f": {reason}" if reason else "")))
-    renewal = _first(dev, "license.registration", "last_renewal_result") or _first(dev, "license.summary",
-                                                                                   "last_renewal_result")
-    renewal_date = _first(dev, "license.registration", "last_renewal_date")
+    renewal = state(reg, "last_renewal_result")
+    renewal_date = dev.state(reg, "last_renewal_date")
     if renewal:
         rows.append(("Last renewal attempt", renewal + (f" on {dated(renewal_date, now, event=True)}"
                                                         if isinstance(renewal_date, dt.datetime) else "")))
-    dates = [
-        ("Next renewal attempt", _first(dev, "license.registration", "next_renewal")
-         or _first(dev, "license.summary", "next_renewal")),
-        ("Registration expires", _first(dev, "license.registration", "expires")
-         or _first(dev, "license.summary", "registration_expires")),
-        ("Next communication attempt", _first(dev, "license.authorization", "next_comm")
-         or _first(dev, "license.summary", "next_comm")),
-        ("Communication deadline", _first(dev, "license.authorization", "deadline")
-         or _first(dev, "license.summary", "deadline")),
-    ]
-    rows += [(label, dated(value, now)) for label, value in dates]
+    dates = (("Next renewal attempt", reg, "next_renewal", None),
+             ("Registration expires", reg, "expires", "registration_expires"),
+             ("Next communication attempt", auth_kind, "next_comm", None),
+             ("Communication deadline", auth_kind, "deadline", None))
+    rows += [(label, dated(state(kind, name, other), now)) for label, kind, name, other in dates]
     return rows
 
 
 def _slp_rows(dev) -> list[tuple[str, object]]:
     now = dev.now
     rows: list[tuple[str, object]] = []
-    enabled = _first(dev, "license.slp", "enabled")
+    enabled = dev.state("license.slp", "enabled")
     if enabled is not None:
         rows.append(("Smart Licensing Using Policy", "ENABLED" if enabled else "DISABLED"))
-    transport = _first(dev, "license.transport", "type")
-    url = _first(dev, "license.transport", "url") or _first(dev, "license.transport", "cslu")
+    transport = dev.state("license.transport", "type")
+    url = dev.state("license.transport", "url") or dev.state("license.transport", "cslu")
     if transport and url:
         transport = f"{transport} ({url})"
     rows.append(("Transport", transport))
-    last_ack = _first(dev, "license.usage_reporting", "last_ack")
+    last_ack = dev.state("license.usage_reporting", "last_ack")
     rows.append(("Last ACK received", dated(last_ack, now, event=True) if isinstance(last_ack, dt.datetime)
-                 else _first(dev, "license.usage_reporting", "last_ack_text")))
-    rows.append(("Next ACK deadline", dated(_first(dev, "license.usage_reporting", "next_ack_deadline"), now)))
-    push = _first(dev, "license.usage_reporting", "push_interval")
+                 else dev.state("license.usage_reporting", "last_ack_text")))
+    rows.append(("Next ACK deadline", dated(dev.state("license.usage_reporting", "next_ack_deadline"), now)))
+    push = dev.state("license.usage_reporting", "push_interval")
     if push:
         rows.append(("Reporting push interval", push))
     for label, name in (("Next report push", "next_push"), ("Last report push", "last_push")):
-        value = _first(dev, "license.usage_reporting", name)
+        value = dev.state("license.usage_reporting", name)
         if isinstance(value, dt.datetime):
             rows.append((label, dated(value, now, event=name == "last_push")))
-    trust = _first(dev, "license.trust_code", "installed")
+    trust = dev.state("license.trust_code", "installed")
     if trust:
         rows.append(("Trust code installed", ", ".join(str(t) for t in trust) if isinstance(trust, (list, tuple))
                      else trust))
@@ -228,10 +202,7 @@ def device_rows(dev, report: Report) -> list[list[str]]:
         rows += _classic_rows(dev)
     rows.append(("Clock used", clock_used(dev, report)))
     rows.append(("Inputs", ", ".join(dev.inputs)))
-    out = []
-    for label, value in rows:
-        out.append([label, cell(value if value not in (None, "") else None)])
-    return out
+    return [[label, cell(value if value not in (None, "") else None)] for label, value in rows]
 
 
 # -- findings ------------------------------------------------------------------------
@@ -261,29 +232,23 @@ def finding_lines(f) -> list[str]:
     return out
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if word == "info" or n == 1 else f"{n} {word}s"
-
-
 def chunks(report: Report, **kw):
     devices = list(report.devices)
     by_device: dict[str, list] = {d.name: [] for d in devices}
     for f in report.findings:
         by_device.setdefault(f.device, []).append(f)
-    counts = report.summary()
     names = [d.name for d in devices]
     shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
     out = [f"# NX-OS Smart Licensing and Call Home case note: {escape(shown or 'no device')}", ""]
     skipped = sum(report.skipped_sections().values())
     used = sum(i.sections for i in report.inputs)
     out.append(
-        f"Generated by diag {escape(report.version)} from {_plural(len(report.inputs), 'input')} "
+        f"Generated by diag {escape(report.version)} from {plural(len(report.inputs), 'input')} "
         f"({used} command outputs read, {skipped} skipped). Dates are judged at {format_value(report.now)} "
         f"({NOW_SOURCES.get(report.now_source, report.now_source)}: {escape(report.now_detail)}).")
     out.append("")
-    out.append(f"**{_plural(counts['error'], 'error')}, {_plural(counts['warning'], 'warning')}, "
-               f"{_plural(counts['info'], 'info')}** · {_plural(len(report.outcome.not_evaluated), 'rule')} "
-               f"not evaluated (see Collect next)")
+    out.append(f"**{tally(report)}** · {plural(len(report.outcome.not_evaluated), 'rule')} not evaluated "
+               "(see Collect next)")
     out.append("")
 
     out += ["## Devices", ""]
@@ -296,9 +261,7 @@ def chunks(report: Report, **kw):
     out += table(["Device", "Platform", "Release", "Licensing mode", "Errors", "Warnings", "Info"], rows)
     out.append("")
 
-    summaries = {}
-    for d in devices:
-        summaries.setdefault(d.name, d)
+    summaries = {d.name: d for d in reversed(devices)}  # the first of a name
     for name, findings in by_device.items():
         yield lines(out)
         dev = summaries.get(name)
@@ -328,27 +291,25 @@ def chunks(report: Report, **kw):
     out.append("")
 
     out += ["## Not read", ""]
-    notes: list[str] = []
     for path, problem in report.unread:
-        notes.append(f"- could not read {code(path)}: {escape(problem)}")
+        out.append(f"- could not read {code(path)}: {escape(problem)}")
     for path, reason in report.skipped_files:
-        notes.append(f"- skipped the file {code(path)}: {escape(reason)}")
+        out.append(f"- skipped the file {code(path)}: {escape(reason)}")
     for info in report.inputs:
         if info.note:
-            notes.append(f"- {code(info.path)}: {escape(info.note)}")
+            out.append(f"- {code(info.path)}: {escape(info.note)}")
         if info.unrecognised_lines:
-            notes.append(f"- {code(info.path)}: {info.unrecognised_lines} line(s) outside any recognised command output")
+            out.append(f"- {code(info.path)}: {info.unrecognised_lines} line(s) outside any recognised command output")
     sections = report.skipped_sections()
-    if sections:
+    if sections:  # either way a line: the section never ends empty
         top = sorted(sections.items(), key=lambda kv: (-kv[1], kv[0]))
         listed = ", ".join(f"{code(command)} ×{n}" if n > 1 else code(command) for command, n in top[:10])
         more = f" and {len(top) - 10} more" if len(top) > 10 else ""
-        notes.append(f"- {_plural(skipped, 'command output')} skipped (diag has no use for them): {listed}{more}")
+        out.append(f"- {plural(skipped, 'command output')} skipped (diag has no use for them): {listed}{more}")
     else:
-        notes.append("- 0 command outputs skipped")
+        out.append("- 0 command outputs skipped")
     if report.suppressed:
-        notes.append(f"- {_plural(len(report.suppressed), 'finding')} suppressed by inline comments")
+        out.append(f"- {plural(len(report.suppressed), 'finding')} suppressed by inline comments")
     if report.baselined:
-        notes.append(f"- {_plural(len(report.baselined), 'finding')} already in the baseline, not shown")
-    out += notes  # never empty: the report ends with a line of text
+        out.append(f"- {plural(len(report.baselined), 'finding')} already in the baseline, not shown")
     yield lines(out)

@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 from diag.model import Report
 from diag.policy import baseline_key
-from diag.report import Items, json_chunks
+from diag.report import Items, backticks, json_chunks
 from diag.types import to_json
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -32,7 +32,6 @@ SRCROOT = "%SRCROOT%"
 FINGERPRINT = "diagFinding/v1"
 
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
-PRECISION = {"high": "high", "medium": "medium", "low": "low"}
 
 
 def camel_case(rule_id: str) -> str:
@@ -89,20 +88,12 @@ def fingerprint(f) -> str:
     return hashlib.sha256(data.encode("utf-8", "surrogateescape")).hexdigest()[:32]  # a device named by its file
 
 
-def _region(line: int, end_line: int, texts: list[str]) -> dict | None:
-    if not line or line < 1:
-        return None
-    region: dict = {"startLine": line, "endLine": max(end_line or line, line)}
-    if texts:
-        region["snippet"] = {"text": "\n".join(texts)}
-    return region
-
-
 def _physical(path: str, line: int, end_line: int, texts: list[str], cwd: str | None) -> dict:
     physical: dict = {"artifactLocation": artifact_location(path, cwd)}
-    region = _region(line, end_line, texts)
-    if region is not None:
-        physical["region"] = region
+    if line and line >= 1:
+        physical["region"] = {"startLine": line, "endLine": max(end_line or line, line)}
+        if texts:
+            physical["region"]["snippet"] = {"text": "\n".join(texts)}
     return physical
 
 
@@ -122,7 +113,7 @@ def _help(rule) -> tuple[str, str]:
         text += ["", "What would confirm it: " + docs["confirm"].strip()]
         md += ["", "**What would confirm it.** " + docs["confirm"].strip()]
     text += ["", "Fix (template; each result carries the commands for its own switch in properties.fix):", fix]
-    fence = "`" * max(3, _longest_backticks(fix) + 1)
+    fence = "`" * max(3, backticks(fix) + 1)
     md += ["", "**Fix** (template; each result carries the commands for its own switch):", "",
            f"{fence}text", fix, fence]
     if rule.references:
@@ -131,19 +122,7 @@ def _help(rule) -> tuple[str, str]:
     return "\n".join(text).strip() + "\n", "\n".join(md).strip() + "\n"
 
 
-def _longest_backticks(text: str) -> int:
-    return max((len(m) for m in re.findall(r"`+", text)), default=0)
-
-
-def _descriptor(rule_id: str, rule, finding) -> dict:
-    if rule is None:  # a finding of a rule the report does not know: describe it from the finding
-        return {
-            "id": rule_id, "name": camel_case(rule_id),
-            "shortDescription": {"text": finding.title},
-            "defaultConfiguration": {"level": LEVEL[finding.severity]},
-            "properties": {"tags": ["licensing"], "precision": PRECISION.get(finding.confidence, "medium"),
-                           "confidence": finding.confidence},
-        }
+def _descriptor(rule) -> dict:
     text, markdown = _help(rule)
     return {
         "id": rule.id,
@@ -154,7 +133,7 @@ def _descriptor(rule_id: str, rule, finding) -> dict:
         "defaultConfiguration": {"level": LEVEL[rule.severity]},
         "properties": {
             "tags": sorted({"licensing", rule.area}),
-            "precision": PRECISION.get(rule.confidence, "medium"),
+            "precision": rule.confidence,  # high, medium or low: the rule schema allows no other
             "confidence": rule.confidence,
             "area": rule.area,
             "references": list(rule.references),
@@ -211,9 +190,8 @@ def _device(dev) -> dict:
     }
 
 
-def as_dict(report: Report, cwd: str | None = None, show_suppressed: bool = False, lazy: bool = False) -> dict:
-    """The SARIF log; ``lazy``: its long lists as ``Items``, to write as they come."""
-    many = Items if lazy else list
+def as_dict(report: Report, cwd: str | None = None, show_suppressed: bool = False) -> dict:
+    """The SARIF log, its long lists as ``Items``, to write as they come."""
     devices = {d.name: d for d in report.devices}
     findings = list(report.findings)
     suppressed = list(report.suppressed) if show_suppressed else []
@@ -221,10 +199,7 @@ def as_dict(report: Report, cwd: str | None = None, show_suppressed: bool = Fals
     by_id = report.rules.by_id
     rule_ids = sorted({f.rule_id for f in everything})
     index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
-    first = {}
-    for f in everything:
-        first.setdefault(f.rule_id, f)
-    rules = [_descriptor(rule_id, by_id.get(rule_id), first[rule_id]) for rule_id in rule_ids]
+    rules = [_descriptor(by_id[rule_id]) for rule_id in rule_ids]  # every finding comes from the run's rules
 
     why_suppressed = {id(s.finding): s for s in suppressed}
 
@@ -268,22 +243,22 @@ def as_dict(report: Report, cwd: str | None = None, show_suppressed: bool = Fals
         },
         "invocations": [invocation],
         "originalUriBaseIds": {SRCROOT: {"uri": root, "description": {"text": "where relative paths start: the GitHub Actions workspace, or the directory diag ran in"}}},
-        "results": many(results()),
+        "results": Items(results()),
         "properties": {
-            "devices": many(_device(d) for d in report.devices),
+            "devices": Items(_device(d) for d in report.devices),
             "summary": report.summary(),
-            "notEvaluated": many(n.to_json() for n in report.outcome.not_evaluated),
-            "collectNext": many(c.to_json() for c in report.outcome.collect_next),
+            "notEvaluated": Items(n.to_json() for n in report.outcome.not_evaluated),
+            "collectNext": Items(c.to_json() for c in report.outcome.collect_next),
             "sectionsSkipped": sum(report.skipped_sections().values()),
             "suppressed": len(report.suppressed),
             "baselined": len(report.baselined),
         },
     }
-    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": many([run])}
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": Items([run])}
 
 
 def chunks(report: Report, pretty: bool = True, **kw):
     """Indented for a person, compact for a program (as ``-f json``); the content is the same."""
-    data = as_dict(report, cwd=kw.get("cwd"), show_suppressed=bool(kw.get("show_suppressed")), lazy=True)
+    data = as_dict(report, cwd=kw.get("cwd"), show_suppressed=bool(kw.get("show_suppressed")))
     yield from json_chunks(data, pretty)
     yield "\n"

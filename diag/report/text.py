@@ -10,7 +10,7 @@ from __future__ import annotations
 import textwrap
 
 from diag.model import Report
-from diag.report import lines
+from diag.report import lines, plural, tally
 from diag.types import format_value
 
 WIDTH = 100
@@ -20,18 +20,9 @@ MODE_NAMES = {"classic": "classic Smart Licensing", "slp": "Smart Licensing Usin
               "traditional": "traditional licensing", "unknown": "licensing mode unknown"}
 
 
-def _plural(n: int, word: str) -> str:
-    if word == "info":
-        return f"{n} info"
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def _device_header(dev) -> str:
-    parts = []
-    if dev.platform:
-        parts.append(dev.platform)
-    parts.append(f"NX-OS {dev.release}" if dev.release else "release unknown")
-    parts.append(MODE_NAMES.get(dev.mode, dev.mode))
+    parts = [dev.platform] if dev.platform else []
+    parts += [f"NX-OS {dev.release}" if dev.release else "release unknown", MODE_NAMES.get(dev.mode, dev.mode)]
     if dev.now is not None:
         parts.append(f"judged at {format_value(dev.now)}")
     return f"{dev.name}  ({', '.join(parts)})  [{', '.join(dev.inputs)}]"
@@ -48,7 +39,7 @@ def chunks(report: Report, **kw):
     for f in report.findings:
         by_device.setdefault(f.device, []).append(f)
     now_line = f"now: {format_value(report.now)} ({report.now_source}: {report.now_detail})"
-    out.append(f"diag {report.version} · {_plural(len(devices), 'device')} · {now_line}")
+    out.append(f"diag {report.version} · {plural(len(devices), 'device')} · {now_line}")
     for name, findings in by_device.items():
         yield lines(out)
         dev = devices.get(name)
@@ -109,13 +100,11 @@ def chunks(report: Report, **kw):
             f = s.finding
             reason = s.by.reason or "no reason given"
             out.append(f"  {f.rule_id} at {f.path}:{f.line} ({f.device}) by {s.by.path}:{s.by.line}: {reason}")
-    counts = report.summary()
     skipped = sum(report.skipped_sections().values())
     used = sum(i.sections for i in report.inputs)
     out.append("")
     out.append(
-        f"Summary: {_plural(counts['error'], 'error')}, {_plural(counts['warning'], 'warning')}, "
-        f"{_plural(counts['info'], 'info')} · {_plural(len(report.outcome.not_evaluated), 'rule')} not evaluated"
+        f"Summary: {tally(report)} · {plural(len(report.outcome.not_evaluated), 'rule')} not evaluated"
         f" · {used} command outputs read, {skipped} skipped"
         + (f" · {len(report.suppressed)} suppressed" if report.suppressed else "")
         + (f" · {len(report.baselined)} in the baseline" if report.baselined else "")
