@@ -31,6 +31,7 @@ from diag.inputs import expand_inputs, files_of, parse, read_sections, refuse_if
 from diag.model import FAIL_ON, DeviceSummary, InputInfo, Options, Outcome, Report  # noqa: F401 - the API's types
 from diag.platforms import refusal
 from diag.rulebook import RuleBook, load_rules
+from diag.split import declare_whole
 
 # What step 1 may keep of the inputs for step 2 when both run in this process (bytes of
 # memory the sections diag reads take, estimated: their text, and about 140 bytes a line):
@@ -174,7 +175,10 @@ def _analyze(paths, options: Options, rules: RuleBook, known, main, unread, skip
         progress.stage("evaluating", len(order), "devices")
     judged: dict[str, _Judged] = {}
     refused: dict[str, str] = {}
-    for part, gone in _judge_groups(plan, owners, groups, wanted, fixed, workers, rules):
+    from diag.config import matches_glob
+
+    whole = frozenset(p for p in plan.paths if matches_glob(p, options.whole_config))
+    for part, gone in _judge_groups(plan, owners, groups, wanted, fixed, workers, rules, whole):
         for j in part:
             judged[j.key] = j
         refused.update(gone)
@@ -192,7 +196,7 @@ def _analyze(paths, options: Options, rules: RuleBook, known, main, unread, skip
         # devices with no clock of their own are judged at the run's (read again)
         keys = set(waiting)
         again = _groups(len(plan.paths), [files_of_key[k] for k in waiting])
-        for part, gone in _judge_groups(plan, owners, again, keys, (now, source), workers, rules):
+        for part, gone in _judge_groups(plan, owners, again, keys, (now, source), workers, rules, whole):
             for j in part:
                 judged[j.key] = j
             refused.update(gone)
@@ -286,7 +290,7 @@ def _groups(count: int, files_per_device: list[list[int]]) -> list[list[int]]:
 
 
 def _judge_groups(plan: _Plan, owners, groups: list[list[int]], wanted: set[str], fixed, workers,
-                  rules: RuleBook):
+                  rules: RuleBook, whole: frozenset[str] = frozenset()):
     """Step 2: the judged devices of the groups, batch by batch (in worker processes when
     there are workers, except for what only this process holds: standard input)."""
     most = BATCH_FILES
@@ -307,26 +311,30 @@ def _judge_groups(plan: _Plan, owners, groups: list[list[int]], wanted: set[str]
 
     if workers is None:
         for files in batches:
-            yield judge_batch(task(files), wanted, fixed, rules)
+            yield judge_batch(task(files), wanted, fixed, rules, whole)
         return
     here = [files for files in batches if any(plan.paths[i] in plan.kept for i in files)]
     for files in here:
-        yield judge_batch(task(files), wanted, fixed, rules)
+        yield judge_batch(task(files), wanted, fixed, rules, whole)
     # the other batches in workers, each with the keys it is to judge (not every key of the run)
     there = [task(files) for files in batches if not any(plan.paths[i] in plan.kept for i in files)]
     yield from workers.map(_judge_in_worker, [(files, {k for _, placed, _ in files for k, _ in placed} & wanted,
-                                               fixed) for files in there])
+                                               fixed, whole & {p for p, _, _ in files}) for files in there])
 
 
 def _judge_in_worker(task) -> list[_Judged]:
-    return judge_batch(*task, rules=parallel.worker_rules())
+    files, wanted, fixed, whole = task
+    return judge_batch(files, wanted, fixed, parallel.worker_rules(), whole)
 
 
-def judge_batch(files: list[tuple[str, list, list | None]], wanted: set[str], fixed, rules: RuleBook
-                ) -> tuple[list[_Judged], list[tuple[str, str]]]:
+def judge_batch(files: list[tuple[str, list, list | None]], wanted: set[str], fixed, rules: RuleBook,
+                whole: frozenset[str] = frozenset()) -> tuple[list[_Judged], list[tuple[str, str]]]:
     """Read, parse, build and judge the devices of some files: ``files`` holds, per file,
     its path, each section's (device key, name), and its sections when kept from step 1.
     Returns the judged devices, and the inputs refused for a limit their facts passed.
+
+    ``whole``: the files declared to hold whole running-configs (``Options.whole_config``):
+    a configuration of theirs without a header counts as one (``split.declare_whole``).
 
     ``fixed`` is ``(time, source)``: the clock to judge every device at (``--now``), or the
     one for a device without a clock of its own (this machine's, when it is the run's only
@@ -343,6 +351,9 @@ def judge_batch(files: list[tuple[str, list, list | None]], wanted: set[str], fi
             if len(sections) != len(placed):
                 sections = []  # changed since step 1: its sections no longer match the plan
                 placed = []
+        if path in whole:
+            for section in sections:
+                declare_whole(section)
         staged.append((path, sections, placed))
     refused: list[tuple[str, str]] = []
     while True:

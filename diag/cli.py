@@ -67,6 +67,22 @@ def _parse_now(value: str | None) -> dt.datetime | None:
     return when.astimezone(dt.timezone.utc) if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
 
 
+def _whole_config(given: tuple[str, ...], default: tuple[str, ...], conf) -> tuple[str, ...]:
+    """The files declared whole running-configs: --whole-config, else the config file's
+    whole-config, else --whole-config-default (globs on the command line are relative to
+    the working directory, those of the file to its folder)."""
+    from diag.config import glob_patterns
+
+    try:
+        if given:
+            return glob_patterns(list(given), os.getcwd(), "--whole-config")
+        if conf.whole_config is not None:
+            return conf.whole_config
+        return glob_patterns(list(default), os.getcwd(), "--whole-config-default") if default else ()
+    except DiagError as exc:
+        raise click.BadParameter(str(exc).split(": ", 1)[-1]) from None
+
+
 MAX_JOBS = 64  # more worker processes than this only cost start-up time and memory
 
 
@@ -123,6 +139,13 @@ def cli(ctx: click.Context, debug: bool) -> None:
               help="Worker processes for many files (0: one per CPU).")
 @click.option("--context", multiple=True, type=click.Path(),
               help="Also read these files or folders, only to complete the devices of PATHS (pre-commit).")
+@click.option("--whole-config", "whole_config", multiple=True, metavar="GLOB",
+              help="Files matching GLOB hold whole running-configs, even without a 'version' line or "
+                   "'!Command:' header (repeatable; '**' for any folders). Wins over the config file's "
+                   "whole-config.")
+@click.option("--whole-config-default", "whole_default", multiple=True, metavar="GLOB",
+              help="As --whole-config, unless --whole-config or the config file's whole-config says "
+                   "which files are whole (the pre-commit hook passes '**').")
 @click.option("--redact", is_flag=True,
               help="Analyse redacted copies of the inputs: the report names no host, address, account, "
                    "serial or secret (line numbers unchanged; see 'diag redact').")
@@ -131,7 +154,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--progress/--no-progress", default=None,
               help="A progress line on stderr for long runs (default: only when stderr is a terminal).")
 def check(paths, fmt, fail_on, now, rules_dirs, select, ignore, config_path, no_config, baseline,
-          write_baseline, show_suppressed, jobs, context, redact, redact_key, progress) -> None:
+          write_baseline, show_suppressed, jobs, context, whole_config, whole_default, redact, redact_key,
+          progress) -> None:
     """Check captures (files, folders, .gz, or stdin) and report what is wrong and how to fix it."""
     from pathlib import Path
 
@@ -158,7 +182,7 @@ def check(paths, fmt, fail_on, now, rules_dirs, select, ignore, config_path, no_
         now=_parse_now(now), rules_dirs=(), select=tuple(select) or conf.select,
         ignore=tuple(ignore) or conf.ignore, fail_on=fail_on, severity=dict(conf.severity),
         baseline=None if write_baseline else (baseline or conf.baseline), context=tuple(context),
-        jobs=_jobs(jobs),
+        jobs=_jobs(jobs), whole_config=_whole_config(whole_config, whole_default, conf),
     )
     for name, value in (("--baseline", baseline), ("--write-baseline", write_baseline)):
         if value is not None and (not value.strip() or value == "-" or value.endswith(("/", os.sep))
@@ -287,6 +311,7 @@ def parse(paths) -> None:
             {**device_json(d), "coverage": sorted(d.coverage),
              "sections": [{"command": s.command, "typed": s.typed, "origin": s.origin, "path": s.path,
                            "line": s.start, "end_line": s.end, "coverage": sorted(s.coverage),
+                           **({"shows": {k: sorted(v) for k, v in sorted(s.shows.items())}} if s.shows else {}),
                            **({"rejected": s.rejected} if s.rejected else {})} for s in d.sections],
              "facts": [f.to_json() for f in d.store.all()]}
             for d in devices

@@ -349,6 +349,9 @@ class Resolved:
     pipes: tuple[str, ...] = ()
     coverage: frozenset[str] = frozenset()
     filtered: bool = False  # output passed through include/exclude/grep: proves no absence
+    # what a filtered output would certainly have printed (diag.filters.shows): the fact
+    # kinds, and of each the fields, whose absence it proves
+    shows: dict = field(default_factory=dict)
     reason: str = ""  # why it is not supported (ambiguous, unknown, json output)
     params: dict = field(default_factory=dict)
     keywords: int = -1  # how many of ``words`` are keywords (the rest are free arguments)
@@ -406,8 +409,14 @@ _PIPE_SECTION = re.compile(r"^(?:sec|sect|secti|sectio|section|b|be|beg|begi|beg
 _PIPE_IGNORE = re.compile(r"^(?:no|no-more|no-m\w*|vsh|less|more|cat)$", re.I)
 _PIPE_FORMAT = re.compile(r"^(?:json|json-pretty|xml|j\w*|x\w*)\b", re.I)
 # Filters that take a pattern: a '|' glued inside their pattern is an alternation.
-_PIPE_PATTERN = re.compile(r"^\s*(?:i|in|inc|incl|inclu|includ|include|ex|exc|excl|exclude|grep|egrep|"
-                           r"sec|sect|secti|sectio|section|b|be|beg|begi|begin)\s+\S", re.I)
+_PATTERN_PIPES = {"include", "exclude", "grep", "egrep", "section", "begin"}
+
+
+def _takes_pattern(pipe: str) -> bool:
+    from diag.filters import pipe_word
+
+    words = pipe.split()
+    return len(words) > 1 and pipe_word(words[0]) in _PATTERN_PIPES
 
 
 def _split_pipes(text: str) -> tuple[str, tuple[str, ...]]:
@@ -421,7 +430,7 @@ def _split_pipes(text: str) -> tuple[str, tuple[str, ...]]:
     for i, part in enumerate(raw[1:], start=1):
         prev = raw[i - 1]
         glued = bool(prev) and not prev[-1].isspace() and bool(part) and not part[0].isspace()
-        if pipes and glued and _PIPE_PATTERN.match(pipes[-1]):
+        if pipes and glued and _takes_pattern(pipes[-1]):
             pipes[-1] += "|" + part
         else:
             pipes.append(part)
@@ -488,6 +497,10 @@ def resolve(typed: str) -> Resolved:
             continue
         res.filtered = True
     res.coverage = _coverage(spec, res.args, section_scope, res.filtered)
+    if pipes and (not res.args or res.args == ("all",)):
+        from diag.filters import shows
+
+        res.shows = shows(spec.name, pipes)
     res.params = _params(spec, res.args)
     return res
 

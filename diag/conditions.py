@@ -62,6 +62,16 @@ class Ctx:
     catalogue: dict
     derived_needs: dict[str, frozenset[str]] = field(default_factory=dict)
     memo: dict = field(default_factory=dict)  # answers that hold for every binding (NotNode)
+    # kind -> the filtered sections (by id) whose facts of that kind the rule may use: set
+    # when the rule is judged on filtered outputs that show what it reads (engine.partial_scopes);
+    # facts of other filtered outputs, which may lack what their filter hid, are left out
+    sources: dict[str, frozenset[int]] | None = None
+
+    def usable(self, kind: str, facts: list) -> list:
+        allowed = self.sources.get(kind) if self.sources else None
+        if allowed is None:
+            return facts
+        return [f for f in facts if not f.section.filtered or id(f.section) in allowed]
 
     def needs_for(self, kind: str) -> frozenset[str]:
         """The commands that would decide whether facts of ``kind`` exist."""
@@ -402,6 +412,8 @@ class FactNode(Node):
             self._join = next(((f, arg) for f, p in self.preds for op, arg in p.ops
                                if op == "equals" and isinstance(arg, Ref)), None)
         facts = ctx.store.get(self.kind)
+        if ctx.sources:
+            facts = ctx.usable(self.kind, facts)
         if self._join is not None and len(facts) > INDEX_MIN:
             # many facts, joined on equality with a bound value: look them up, then test
             # them as usual (the index only leaves out facts the equality would refuse)
@@ -413,6 +425,8 @@ class FactNode(Node):
             else:
                 try:
                     facts = ctx.store.index(self.kind, name).get(target, [])
+                    if ctx.sources:
+                        facts = ctx.usable(self.kind, facts)
                 except TypeError:  # an unhashable value (a list): scan them all
                     pass
         for fact in facts:
@@ -591,6 +605,43 @@ class CapturedNode(Node):
 
     def _touched(self) -> set[str]:
         return set()
+
+
+def reads(node: Node) -> tuple[dict[str, frozenset[str]], frozenset[str]]:
+    """What a condition looks at: each fact kind with the fields its predicates test (their
+    own, and those of other bindings they refer to), and the scopes ``captured`` names."""
+    fields: dict[str, set[str]] = {}
+    kinds: dict[str, str] = {}  # binding -> kind
+    refs: list[tuple[str, str]] = []
+    scopes: set[str] = set()
+
+    def preds(pred: Pred) -> None:
+        for _, arg in pred.ops:
+            for item in (arg if isinstance(arg, list) else [arg]):
+                if isinstance(item, Ref):
+                    refs.append((item.name, item.field))
+                elif isinstance(item, Pred):
+                    preds(item)
+
+    def walk(n: Node) -> None:
+        if isinstance(n, FactNode):
+            kinds.setdefault(n.alias, n.kind)
+            fields.setdefault(n.kind, set()).update(n.fields)
+            for _, pred in n.preds:
+                preds(pred)
+        elif isinstance(n, (AllNode, AnyNode)):
+            for child in n.children:
+                walk(child)
+        elif isinstance(n, NotNode):
+            walk(n.child)
+        elif isinstance(n, CapturedNode):
+            scopes.add(n.scope)
+
+    walk(node)
+    for name, fld in refs:
+        if name in kinds:
+            fields.setdefault(kinds[name], set()).add(fld)
+    return {k: frozenset(v) for k, v in fields.items()}, frozenset(scopes)
 
 
 def compile_condition(spec: dict, catalogue: dict) -> tuple[Node, dict[str, str]]:

@@ -9,6 +9,8 @@ wins; ``.diag.yaml`` before ``pyproject.toml`` in the same folder). Keys:
     fail-on: error|warning|info     lowest severity that fails the run
     rules: [folder, ...]            extra rule folders, relative to the config file
     baseline: file                  accepted findings (see --write-baseline)
+    whole-config: [glob, ...]       files that hold whole running-configs even without a
+                                    'version' line or '!Command:' header, relative to the file
 
 Command-line options win over the file. An unknown key is an error naming the
 file and the key, like every other configuration mistake.
@@ -23,7 +25,7 @@ from pathlib import Path
 from diag.errors import DiagError
 
 SEVERITIES = ("error", "warning", "info")
-KEYS = {"select", "ignore", "severity", "fail-on", "rules", "baseline"}
+KEYS = {"select", "ignore", "severity", "fail-on", "rules", "baseline", "whole-config"}
 
 
 @dataclass
@@ -35,6 +37,80 @@ class Config:
     fail_on: str | None = None
     rules: tuple[str, ...] = ()
     baseline: str | None = None
+    whole_config: tuple[str, ...] | None = None  # absolute globs; None: the key is not set
+
+
+def glob_patterns(globs, base: Path | str, where: str) -> tuple[str, ...]:
+    """Globs of files (``configs/**/*.cfg``) made absolute from ``base``; ``DiagError`` for a
+    value that is not a list of non-empty patterns. ``*`` and ``?`` stay within a folder,
+    ``**`` stands for any number of folders."""
+    if isinstance(globs, str):
+        globs = [globs]
+    if not isinstance(globs, (list, tuple)) or not all(isinstance(g, str) and g.strip() and "\0" not in g
+                                                        for g in globs):
+        raise DiagError(f"{where}: 'whole-config' must be a list of file patterns (globs), e.g. "
+                        "[\"configs/**/*.cfg\"]")
+    import os
+
+    out = tuple(os.path.normpath(os.path.join(os.path.abspath(base), g.strip())).replace(os.sep, "/")
+                for g in globs)
+    for given, pattern in zip(globs, out):
+        try:
+            _compiled_glob(pattern)
+        except (re.error, RecursionError, OverflowError):
+            raise DiagError(f"{where}: 'whole-config': '{given}' is not a valid file pattern "
+                            "(a '[...]' set that holds no character?)") from None
+    return out
+
+
+def _glob_regex(pattern: str) -> re.Pattern:
+    parts = pattern.split("/")
+    out = ""
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if part == "**":
+            out += ".*" if last else "(?:[^/]*/)*"
+            continue
+        k = 0
+        while k < len(part):
+            c = part[k]
+            if c == "*":
+                out += "[^/]*"
+            elif c == "?":
+                out += "[^/]"
+            elif c == "[" and "]" in part[k + 2:]:
+                end = part.index("]", k + 2)
+                body = part[k + 1:end]
+                negate = body.startswith("!")
+                body = body[1:] if negate else body
+                out += "[" + ("^" if negate else "") + body.replace("\\", "\\\\") + "]"
+                k = end
+            else:
+                out += re.escape(c)
+            k += 1
+        if not last:
+            out += "/"
+    return re.compile(out + r"\Z")
+
+
+def matches_glob(path: str, patterns: tuple[str, ...]) -> bool:
+    """Whether a file (as given) matches one of the absolute ``patterns`` (glob_patterns)."""
+    if path == "-" or not patterns:
+        return False
+    import os
+
+    full = os.path.normpath(os.path.abspath(path)).replace(os.sep, "/")
+    return any(_compiled_glob(p).match(full) is not None for p in patterns)
+
+
+_GLOBS: dict[str, re.Pattern] = {}
+
+
+def _compiled_glob(pattern: str) -> re.Pattern:
+    found = _GLOBS.get(pattern)
+    if found is None:
+        found = _GLOBS[pattern] = _glob_regex(pattern)
+    return found
 
 
 def find(start: Path | None = None) -> Path | None:
@@ -163,10 +239,13 @@ def load(path: Path) -> Config:
     if baseline is not None and not isinstance(baseline, str):
         raise DiagError(f"{where}: 'baseline' must be a file name")
     base = path.parent
+    whole = None
+    if "whole-config" in data:  # set, even empty: this project says which files are whole
+        whole = glob_patterns(data["whole-config"] or [], base, where)
     return Config(
         path=path, select=ids("select"), ignore=ids("ignore"), severity=dict(severity), fail_on=fail_on,
         rules=tuple(str(base / f) for f in folders),
-        baseline=str(base / baseline) if baseline else None,
+        baseline=str(base / baseline) if baseline else None, whole_config=whole,
     )
 
 

@@ -275,12 +275,14 @@ def build(placement: list[tuple[str, object, list[Fact], tuple[str, str]]]) -> d
         dev.sections.append(section)
         dev.coverage |= set(section.coverage)
         seen = commands.setdefault(dkey, set())
-        command = (section.spec.name, section.filtered)  # a fragment never stands for a whole output
+        # a fragment never stands for a whole output, nor one filter for another: the facts
+        # a filter proves whole (Section.shows) are judged on that filter's output alone
+        command = (section.spec.name, section.filtered, _shown(section))
         if command in seen:
             # The same command captured again (a paste repeated, backups of one config):
             # a fact that says what an earlier one says adds nothing but more ways for a
             # rule to join facts (n copies of a config, n^4 bindings for a four-way join).
-            facts = _new_facts(dev, known.setdefault(command + (dkey,), {}), facts, section.filtered)
+            facts = _new_facts(dev, known.setdefault(command + (dkey,), {}), facts, command)
         seen.add(command)
         dev.store.extend(facts)
     for dev in devices.values():
@@ -311,14 +313,21 @@ def _said(fact: Fact) -> tuple:
     return fact.kind, repr(sorted(fact.fields.items()))
 
 
-def _new_facts(dev: Device, known: dict[str, set], facts: list[Fact], filtered: bool) -> list[Fact]:
+def _shown(section) -> tuple:
+    """What a filtered output proves (``Section.shows``), as a value to compare."""
+    shows = getattr(section, "shows", None)
+    return tuple(sorted((kind, tuple(sorted(fields))) for kind, fields in shows.items())) if shows else ()
+
+
+def _new_facts(dev: Device, known: dict[str, set], facts: list[Fact], command: tuple) -> list[Fact]:
     """The facts that no fact already in the device, read from outputs filtered alike,
     states (same kind, same fields)."""
     out = []
     for fact in facts:
         said = known.get(fact.kind)
         if said is None:
-            said = known[fact.kind] = {_said(f) for f in dev.store.get(fact.kind) if f.section.filtered == filtered}
+            said = known[fact.kind] = {_said(f) for f in dev.store.get(fact.kind)
+                                       if (f.section.filtered, _shown(f.section)) == command[1:]}
         key = _said(fact)
         if key not in said:
             said.add(key)

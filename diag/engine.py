@@ -98,16 +98,101 @@ def _finding(rule: Rule, b: Binding, ctx: Ctx, device: str, message: str | None 
     )
 
 
-def _fallback_anchor(rule: Rule, dev) -> Binding:
-    """For a rule that fires with nothing bound (pure absence), point at the section that proves it."""
+def _fallback_anchor(rule: Rule, dev, shown: tuple = ()) -> Binding:
+    """For a rule that fires with nothing bound (pure absence), point at the section that
+    proves it: one that covers what it requires, else a filtered output that showed what
+    it reads (``shown``)."""
+    from diag.facts import Fact
+
     for alts in rule.requires:
         for section in dev.sections:
             if any(covers(section.coverage, scope) for scope in alts):
-                from diag.facts import Fact
-
                 fact = Fact("capture.section", {}, {}, section, section.start)
                 return {"section": (fact, ())}
+    for section in shown:
+        fact = Fact("capture.section", {}, {}, section, section.start)
+        return {"section": (fact, ())}
     return {}
+
+
+def _command_of(scope: str) -> str:
+    """The command whose output a scope is part of (``show running-config callhome``: the
+    running configuration)."""
+    return RUNNING_CONFIG if scope.startswith(RUNNING_CONFIG + " ") else scope
+
+
+def _shows(section, kind: str, fields: frozenset[str], dev) -> bool:
+    """Whether a filtered output shows every fact of ``kind`` with ``fields``: the lines of
+    each (``Section.shows``, with ``""``, what proves the kind absent); for a kind a
+    configuration has one of at most (the callhome block), the fact it gave and the lines
+    of those fields."""
+    from diag.filters import SINGLETONS
+
+    shown = section.shows.get(kind)
+    if not shown or not fields <= shown:
+        return False
+    if "" in shown:
+        return True
+    return kind in SINGLETONS and any(f.section is section for f in dev.store.get(kind))
+
+
+def partial_scopes(reads: dict[str, frozenset[str]], scopes, dev) -> tuple[frozenset[str], dict, tuple]:
+    """The scopes a rule (or derivation) names that the device's filtered outputs cover *for
+    it*, with the sections it may take each kind's facts from, and those sections.
+
+    ``show running-config | include ntp`` is no whole configuration, but it shows every
+    ``ntp server`` line there is: for a rule that reads nothing else of the configuration
+    it is as good as one. A scope counts as covered for the rule when the rule reads at
+    least one fact kind of it and each kind it reads is proven by the device's coverage
+    (``show running-config interface`` for interfaces) or shown, with every field the rule
+    tests, by one filtered output (``Section.shows``, diag.filters). Facts of those kinds
+    from other filtered outputs are then left out of the rule's judgement (``Ctx.sources``):
+    a filter that hid a line may have left a fact that says otherwise.
+    """
+    from diag.facts import CATALOGUE
+
+    filtered = [s for s in dev.sections if s.shows]
+    if not filtered:
+        return frozenset(), {}, ()
+    extra: set[str] = set()
+    sources: dict[str, frozenset[int]] = {}
+    shown: list = []
+    for scope in scopes:
+        if covers(dev.coverage, scope):
+            continue
+        command = _command_of(scope)
+        kinds = [k for k in reads if k in CATALOGUE and any(covers({scope}, p) for p in CATALOGUE[k].proven_by)]
+        needed = [k for k in kinds if not any(covers(dev.coverage, p) for p in CATALOGUE[k].proven_by)]
+        found: dict[str, list] = {}
+        for kind in needed:
+            secs = [s for s in filtered if s.spec.name == command and _shows(s, kind, reads[kind], dev)]
+            if not secs:
+                break
+            found[kind] = secs
+        if not found or len(found) < len(needed):
+            continue  # a kind no output shows whole, or no filtered output needed at all
+        extra.add(scope)
+        for kind, secs in found.items():
+            sources[kind] = sources.get(kind, frozenset()) | {id(s) for s in secs}
+            shown.extend(s for s in secs if s not in shown)
+    return frozenset(extra), sources, tuple(shown)
+
+
+HEADERLESS = ("{path} (line {line}) holds a configuration without a 'version' line or a '!Command:' header, "
+              "so diag does not take it for a whole running-config; if it is one, declare it: 'whole-config: "
+              "[\"<glob>\"]' in .diag.yaml or [tool.diag], or 'diag check --whole-config <glob>'")
+
+
+def _not_evaluated(rule: Rule, dev, needs: tuple[str, ...]) -> NotEvaluated:
+    """A rule not evaluated on a device; when what it needs is the whole configuration and
+    the device has one without a header (``Section.headerless``), the reason says how to
+    declare it whole."""
+    reason = ""
+    if any(n == RUNNING_CONFIG or n.startswith(RUNNING_CONFIG + " ") for n in needs):
+        headerless = next((s for s in dev.sections if getattr(s, "headerless", False)), None)
+        if headerless is not None:
+            reason = HEADERLESS.format(path=headerless.path, line=headerless.start)
+    return NotEvaluated(rule.id, dev.name, needs, rule.severity, dev.key, reason)
 
 
 def derive(rules: RuleBook, dev, now: dt.datetime) -> dict[str, frozenset[str]]:
@@ -124,12 +209,19 @@ def derive(rules: RuleBook, dev, now: dt.datetime) -> dict[str, frozenset[str]]:
 
     needs: dict[str, frozenset[str]] = {}
     last = {d.kind: i for i, d in enumerate(rules.derivations)}
+    reading = rules.reading
+    filtered = any(s.shows for s in dev.sections)
     for i, d in enumerate(rules.derivations):
-        missing = [alts for alts in d.requires if not any(covers(dev.coverage, s) for s in alts)]
+        coverage, sources = dev.coverage, None
+        if filtered:
+            extra, sources, _ = partial_scopes(*reading[id(d)], dev)
+            if extra:
+                coverage = dev.coverage | extra
+        missing = [alts for alts in d.requires if not any(covers(coverage, s) for s in alts)]
         if missing:
             needs[d.kind] = needs.get(d.kind, frozenset()) | frozenset(a[0] for a in missing)
         else:
-            ctx = Ctx(dev.store, dev.coverage, now, CATALOGUE, needs)
+            ctx = Ctx(dev.store, coverage, now, CATALOGUE, needs, sources=sources or None)
             results = d.when.match({}, ctx)
             bindings = [b for b in results if UNKNOWN not in b]
             if not bindings and results:
@@ -195,18 +287,26 @@ def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> Non
         plan = plans[key] = _plan(rules, covered, dev.mode, foreign)
 
     ctx = Ctx(dev.store, coverage, now, CATALOGUE, derived_needs)
+    filtered = any(s.shows for s in dev.sections)
+    reading = rules.reading
     for rule, missing, needs in plan:
+        rctx, shown = ctx, ()
+        if filtered:
+            extra, sources, shown = partial_scopes(*reading[id(rule)], dev)
+            if extra:
+                missing = [alts for alts in missing if not any(s in extra for s in alts)]
+                needs = tuple(a[0] for a in missing)
+                rctx = Ctx(dev.store, coverage | extra, now, CATALOGUE, derived_needs, sources=sources or None)
         if missing and not rule.fire_on_partial:
-            out.not_evaluated.append(NotEvaluated(rule.id, dev.name, needs, rule.severity, dev.key))
+            out.not_evaluated.append(_not_evaluated(rule, dev, needs))
             continue
-        results = rule.when.match({}, ctx)
+        results = rule.when.match({}, rctx)
         bindings = [b for b in results if UNKNOWN not in b]
         if not bindings:
             undecided = set().union(*(b[UNKNOWN] for b in results)) if results else set()
             if missing or undecided:
                 needs = needs + tuple(sorted(undecided))
-                out.not_evaluated.append(NotEvaluated(rule.id, dev.name, tuple(dict.fromkeys(needs)),
-                                                      rule.severity, dev.key))
+                out.not_evaluated.append(_not_evaluated(rule, dev, tuple(dict.fromkeys(needs))))
             continue
         if rule.at:
             # 'at' names the primary evidence: branches that do not bind it are fallbacks
@@ -219,12 +319,12 @@ def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> Non
         reported = 0
         for i, b in enumerate(bindings):
             if not b:
-                b = _fallback_anchor(rule, dev)
+                b = _fallback_anchor(rule, dev, shown)
             # what is reported already is not rendered whole (thousands of copies of a line)
             place = _place(rule, b)[:2]
             if place in seen:
                 continue
-            message = rule.message.render(b, ctx, dev.name).strip()
+            message = rule.message.render(b, rctx, dev.name).strip()
             if message in seen:
                 continue
             if reported == limits.MAX_FINDINGS:
@@ -236,7 +336,7 @@ def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> Non
                     f"device: {len(bindings) - i:,} more match(es) of this rule on {dev.name} are not listed)"))
                 break
             seen |= {place, message}
-            out.findings.append(_finding(rule, b, ctx, dev.name, message))
+            out.findings.append(_finding(rule, b, rctx, dev.name, message))
             reported += 1
 
 

@@ -66,9 +66,13 @@ class NotEvaluated:
     needs: tuple[str, ...]
     severity: str
     key: str = ""  # the device's key: two devices may share a name (a file and a hostname)
+    reason: str = ""  # why what was captured does not settle it, when diag can say more than 'needs'
 
     def to_json(self) -> dict:
-        return {"rule_id": self.rule_id, "device": self.device, "needs": list(self.needs)}
+        out = {"rule_id": self.rule_id, "device": self.device, "needs": list(self.needs)}
+        if self.reason:
+            out["reason"] = self.reason
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +187,9 @@ class Options:
     severity: dict[str, str] = field(default_factory=dict)  # rule id -> severity this project gives it
     baseline: str | None = None  # findings accepted earlier: only new ones count
     context: tuple[str, ...] = ()  # more files read only for device context (pre-commit)
+    # absolute globs (config.glob_patterns) of files whose configurations without a header are
+    # whole running-configs (whole-config, --whole-config)
+    whole_config: tuple[str, ...] = ()
     jobs: int = 1  # worker processes that judge devices
     progress: object = None  # a diag.progress.Progress for long runs on a terminal
 

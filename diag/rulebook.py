@@ -129,6 +129,17 @@ class RuleBook:
         return frozenset(s for rule in self.rules for alts in rule.requires for s in alts)
 
     @functools.cached_property
+    def reading(self) -> dict[int, tuple[dict[str, frozenset[str]], frozenset[str]]]:
+        """For each rule and derivation (by id): the fact kinds and fields its condition reads,
+        and every scope it names (``requires`` and ``captured``), for judging it on filtered
+        outputs (engine.partial_scopes)."""
+        out = {}
+        for item in [*self.rules, *self.derivations]:
+            kinds, captured = cond.reads(item.when)
+            out[id(item)] = (kinds, frozenset(s for alts in item.requires for s in alts) | captured)
+        return out
+
+    @functools.cached_property
     def config_parts(self) -> frozenset[str]:
         """The required scopes that the whole running configuration covers."""
         from diag.commands import RUNNING_CONFIG, covers

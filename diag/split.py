@@ -96,6 +96,12 @@ class Section:
     rejected: str | None = None  # the switch refused the command
     head: str = ""  # text of the start line when it is the prompt / header, not output
     empty: bool = False  # an output a switch never leaves empty, left empty (a capture cut short)
+    # of a filtered output: the fact kinds (and their fields) it would have printed, whose
+    # absence it proves (diag.filters.shows); empty when it proves none
+    shows: dict = field(default_factory=dict)
+    # a configuration recognised by its content, with a hostname but neither a 'version'
+    # line nor a '!Command:' header: whole or not, only its owner can say (whole-config)
+    headerless: bool = False
     # filled by its parser (diag.parsers.layout): a hard-wrapped line joined back -> the numbers
     # of its other pieces (quoted in the evidence); a line whose last value looks cut -> that value
     joined: dict[int, tuple[int, ...]] = field(default_factory=dict, repr=False)
@@ -292,6 +298,7 @@ class Splitter:
         self.current = Section(
             self.path, res.spec, res.typed, origin, self.host, no, [],
             res.coverage, res.args, dict(res.params), res.filtered, head=head, budget=self.budget,
+            shows=res.shows,
         )
 
     def _skipped(self, name: str) -> None:
@@ -596,6 +603,11 @@ class Splitter:
     def finish(self) -> SplitResult:
         if self.probe is not None:
             self.skipping, self.probe = self.probe[2], None
+        cur = self.current
+        if cur is not None and cur.shows and not any(t.strip() for _, t in cur.lines):
+            # a filtered command with no output at the very end of the input: no prompt
+            # after it says that the switch printed nothing (the capture may stop there)
+            cur.shows = {}
         self._close()
         self.result.marks = sorted(self.marks.values(), key=lambda m: m.line)
         for sec in self.console.values():
@@ -619,14 +631,20 @@ def _finish(sec: Section) -> None:
     if is_empty_output(sec):
         sec.empty = True
         sec.coverage = frozenset()
+        sec.shows = {}
         return
     for _, text in sec.lines[:3]:
         if _SWITCH_ERROR.match(text) and sec.spec.name not in ("ping", "telnet"):
             sec.rejected = text.strip()
             sec.coverage = frozenset()
+            sec.shows = {}
             return
         if text.strip() and not _CARET.match(text):
             break
+    if sec.shows and not any(t[:1].isspace() and t.strip() for _, t in sec.lines):
+        from diag.filters import unindented
+
+        sec.shows = unindented(sec.spec.name, sec.shows)
     if sec.spec.name != RUNNING_CONFIG:
         return
     for _, text in sec.lines[:6]:
@@ -640,10 +658,22 @@ def _finish(sec: Section) -> None:
         tops = {t.split()[0] for _, t in sec.lines if t and not t[0].isspace() and t.split()}
         if "version" in tops and tops & {"hostname", "switchname"}:
             sec.coverage = frozenset({RUNNING_CONFIG})
-        elif any(t.rstrip() == "callhome" for _, t in sec.lines):
+            return
+        sec.headerless = bool(tops & {"hostname", "switchname"})
+        if any(t.rstrip() == "callhome" for _, t in sec.lines):
             sec.coverage = frozenset({RUNNING_CONFIG + " callhome"})
         else:
             sec.coverage = frozenset()
+
+
+def declare_whole(sec: Section) -> bool:
+    """Take a headerless configuration (``Section.headerless``) for a whole running-config,
+    as its owner declared (``whole-config``); True when it was one to take."""
+    if not sec.headerless:
+        return False
+    sec.coverage = frozenset({RUNNING_CONFIG})
+    sec.headerless = False
+    return True
 
 
 def split_lines(lines: Iterable[tuple[int, str]], path: str) -> SplitResult:

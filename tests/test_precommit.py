@@ -502,3 +502,23 @@ def test_inline_suppression_and_baseline(repo):
     proc = repo.commit({"leaf01-callhome.cfg": worse}, "leaf01: plain HTTP")
     assert proc.returncode != 0 and "callhome-url-plain-http" in proc.stdout, proc.stdout
     assert "http-source-interface-vrf-mismatch" not in proc.stdout  # accepted in the baseline
+
+
+def test_a_config_without_a_header_is_judged_whole(repo):
+    """A configuration rendered from a template has no '!Command:' header and no 'version'
+    line: the hook declares the files it checks whole (--whole-config-default '**'), so
+    known issue 1 is refused as in a config with its header; a project's own whole-config
+    key says otherwise."""
+    rendered = "\n".join(line for line in LEAF01_CFG.splitlines()
+                         if not line.startswith(("!", "version "))) + "\n"
+    callhome = LEAF01_CALLHOME_CFG.replace("  enable\n", "  transport http use-vrf management\n  enable\n")
+    proc = repo.commit({"leaf03.cfg": rendered.replace("leaf01", "leaf03"),
+                        "leaf03-callhome.cfg": callhome.replace("leaf01", "leaf03")}, "leaf03: rendered")
+    assert proc.returncode != 0, proc.stdout
+    assert "http-source-interface-vrf-mismatch" in proc.stdout
+    assert f"leaf03.cfg:{line_of(rendered, 'ip http source-interface Vlan40')}:" in proc.stdout
+    # this project says none of its files is whole: the rule is not evaluated and the commit
+    # passes (the report says how to declare the file: tests/test_whole_config.py)
+    proc = repo.commit({".diag.yaml": "whole-config: []\n", "leaf03.cfg": None, "leaf03-callhome.cfg": None},
+                       "leaf03 with no file declared whole")
+    assert proc.returncode == 0, proc.stdout

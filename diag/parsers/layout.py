@@ -389,14 +389,15 @@ def piece_of(physical: str, head: str, text: str) -> str | None:
     return head + flowed.lines[0][1][len(physical):]
 
 
-def reflow_config(lines: list[tuple[int, str]]) -> Reflowed:
-    """A configuration's lines with hard wraps joined and lost indentation restored."""
+def reflow_config(lines: list[tuple[int, str]], filtered: bool = False) -> Reflowed:
+    """A configuration's lines with hard wraps joined and lost indentation restored
+    (``filtered``: the output of a filter, see ``renest``)."""
     flowed = join(lines, config_line_stands)
-    flowed.lines = renest(flowed.lines)
+    flowed.lines = renest(flowed.lines, filtered)
     return flowed
 
 
-def renest(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+def renest(lines: list[tuple[int, str]], filtered: bool = False) -> list[tuple[int, str]]:
     """Give back their indentation to the children of flattened blocks.
 
     A line at column 0 becomes a child (two spaces in front) of the block above it when:
@@ -411,8 +412,16 @@ def renest(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     A line of ``CALLHOME_ONLY`` with no callhome block above it is indented too, so the
     parser reads it as an orphan of the callhome block. Indented lines and everything
     else are left as they are: a clean configuration comes out unchanged.
+
+    A ``filtered`` output (``| include``) with no indented line is no sign of a lost
+    indentation: the filter may have shown no child at all, and a global line after a
+    ``vrf context`` header it shows (NX-OS prints global ``ip route`` lines after the
+    vrf contexts) stays global unless the block shows otherwise; nor is an indented line
+    after it a child of that block (an orphan of a block the filter hid, such as an
+    interface's 'vrf member'): only a line that exists only inside the block is.
     """
-    flat = not any(text[:1].isspace() and text.strip() for _, text in lines)  # nothing indented at all
+    # nothing indented at all
+    flat = not filtered and not any(text[:1].isspace() and text.strip() for _, text in lines)
     out: list[tuple[int, str]] = []
     kind: str | None = None  # the block lines may still belong to
     lost = False  # that block shows it lost its indentation
@@ -431,7 +440,8 @@ def renest(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
                 out.append((no, "  " + text))
                 lost = True
                 continue
-            if block.shared is not None and block.shared.match(text) and (lost or _followed(lines, i, block, True)):
+            if block.shared is not None and block.shared.match(text) and (
+                    lost or _followed(lines, i, block, not filtered)):
                 out.append((no, "  " + text))
                 lost = True
                 continue

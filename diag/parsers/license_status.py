@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from diag.facts import Fact
 from diag.parsers.base import FactMap, Rows, TextFSMParser
 from diag.parsers.clock import ZONE_FIELDS
@@ -9,51 +11,90 @@ from diag.parsers.clock import ZONE_FIELDS
 COMMAND = "show license status"
 
 
-def _same_block(section, first: int, last: int) -> bool:
-    """True when no block header (a line at column 0) lies between two lines."""
-    inside = False
-    for no, text in section.lines:
-        if no == first:
-            inside = True
-            continue
-        if no >= last:
-            break
-        if inside and text.strip() and not text[0].isspace():
-            return False
-    return inside
+# What a line says about the block it stands in: a block header names it, and so do the
+# fields only one block prints (the template reads them by name, whatever the indentation).
+_HEADER = re.compile(r"^\s*(Registration|License Authorization|Smart License Conversion|Utility|"
+                     r"Smart Licensing [Uu]sing Policy|Account Information|Data Privacy|Transport|Policy|"
+                     r"Miscellaneous|Usage Reporting|Trust Code Installed|Export Authorization Key|"
+                     r"Device Telemetry Report Summary):")
+_REGISTRATION = re.compile(r"^\s*(?:Status:\s+(?i:(?:UN|DE)?REGIST|RENEWING)|Export-Controlled Functionality:|"
+                           r"Initial Registration:|Last Renewal Attempt:|Next Renewal Attempt:|"
+                           r"Next Registration Attempt:|Registration Expires:)")
+_AUTHORIZATION = re.compile(r"^\s*(?:Status:\s+(?i:AUTHORI[SZ]|EVAL\b|OUT OF COMPLIANCE|NO LICENSES|"
+                            r"NOT APPLICABLE|NOT AUTHORI[SZ])|Evaluation Period Remaining:|"
+                            r"Last Communication Attempt:|Next Communication Attempt:|Communication Deadline:)")
+_CONVERSION = re.compile(r"^\s*(?:Status:\s+(?i:NOT STARTED|SUCCE|FAIL|IN PROGRESS|NOT SUPPORTED|CONVERT|"
+                         r"CONVERSION)|Automatic Conversion Enabled:)")
+_OTHER = re.compile(r"^\s*Smart Licensing is\s")
+_OWNER = {"initial_result": "initial_failure_reason", "last_renewal_result": "renewal_failure_reason",
+          "last_comm_result": "comm_failure_reason"}
+
+
+def _block_of(text: str) -> str | None:
+    """The block a line shows it belongs to, or None when it does not say (a 'Failure
+    reason:' line, a field several blocks print, a blank line)."""
+    m = _HEADER.match(text)
+    if m:
+        return m.group(1)
+    if _REGISTRATION.match(text):
+        return "Registration"
+    if _AUTHORIZATION.match(text):
+        return "License Authorization"
+    if _CONVERSION.match(text):
+        return "Smart License Conversion"
+    if _OTHER.match(text):
+        return "(header)"
+    return None
 
 
 def _attach_failure_reasons(section, facts: list[Fact], rows: Rows) -> list[Fact]:
-    """Give each ``Failure reason:`` line to the attempt line just above it.
+    """Give each ``Failure reason:`` line to the attempt it explains.
 
-    The agent prints the reason indented under the attempt that failed
-    (initial registration, last renewal, last communication); the reason
-    belongs to whichever of those lines is the closest one before it in the
-    same block. A reason with no attempt line above it in its own block (a
-    fragment, or a layout not seen before) is given to no one rather than to
-    an attempt of another block.
+    The agent prints the reason indented under the attempt that failed (initial
+    registration, last renewal, last communication). A line belongs to the block of the
+    nearest line above it that says which block it is in (its header, or a field only
+    that block prints): this holds with the indentation lost and in a filtered output
+    that lost the headers. The reason goes to the closest attempt line above it in the
+    same block; with none shown (``| include Status|Failure``), to its block alone (in
+    the License Authorization block, the last communication's: it prints no other
+    attempt). A reason with no block above it is given to no one.
     """
-    owners: list[tuple[int, Fact, str]] = []
-    for fact in facts:
-        for field in ("initial_result", "last_renewal_result", "last_comm_result"):
-            if field in fact.lines:
-                owners.append((fact.lines[field], fact, field))
-    owners.sort(key=lambda o: o[0])
+    reasons: dict[int, str] = {}
     for values, lines in rows:
-        reasons = values.get("FAILURE_REASON") or []
-        where = lines.get("FAILURE_REASON") or []
-        for reason, no in zip(reasons, where):
-            before = [o for o in owners if o[0] < no]
-            if not before or not _same_block(section, before[-1][0], no):
-                continue
-            _, fact, field = before[-1]
-            key = {"initial_result": "initial_failure_reason",
-                   "last_renewal_result": "renewal_failure_reason",
-                   "last_comm_result": "comm_failure_reason"}[field]
-            fact.fields[key] = reason.strip()
-            fact.lines[key] = no
-            fact.fields.setdefault("failure_reason", reason.strip())
-            fact.lines.setdefault("failure_reason", no)
+        for reason, no in zip(values.get("FAILURE_REASON") or [], lines.get("FAILURE_REASON") or []):
+            reasons[no] = reason.strip()
+    if not reasons:
+        return facts
+    by_kind = {f.kind: f for f in facts}
+    attempts: dict[int, tuple[Fact, str]] = {}
+    for fact in facts:
+        for field in _OWNER:
+            if field in fact.lines:
+                attempts[fact.lines[field]] = (fact, field)
+    block: str | None = None
+    attempt: tuple[Fact, str] | None = None
+    for no, text in section.lines:
+        said = _block_of(text)
+        if said is not None and said != block:
+            block, attempt = said, None
+        if no in attempts:
+            attempt = attempts[no]
+        reason = reasons.get(no)
+        if reason is None:
+            continue
+        if attempt is not None:
+            fact, key = attempt[0], _OWNER[attempt[1]]
+        elif block == "License Authorization" and "license.authorization" in by_kind:
+            fact, key = by_kind["license.authorization"], "comm_failure_reason"
+        elif block == "Registration" and "license.registration" in by_kind:
+            fact, key = by_kind["license.registration"], None
+        else:
+            continue
+        if key is not None:
+            fact.fields.setdefault(key, reason)
+            fact.lines.setdefault(key, no)
+        fact.fields.setdefault("failure_reason", reason)
+        fact.lines.setdefault("failure_reason", no)
     return facts
 
 

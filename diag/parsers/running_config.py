@@ -200,7 +200,7 @@ def _relevant(lines: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], list
 def read_lines(section) -> int:
     """How many lines of the section the parser reads (gives the template): each becomes a
     record, then a fact. The splitter checks it against ``limits.MAX_CONFIG_LINES``."""
-    return len(_relevant(layout.reflow_config(section.lines).lines)[0])
+    return len(_relevant(layout.reflow_config(section.lines, bool(getattr(section, "filtered", False))).lines)[0])
 
 
 def _fact(kind: str, node: ttpconf.Node, section, fields: dict, names: dict[str, str] | None = None) -> Fact:
@@ -229,7 +229,7 @@ class RunningConfigParser:
     command = COMMAND
 
     def parse(self, section) -> list[Fact]:
-        flowed = layout.reflow_config(section.lines)
+        flowed = layout.reflow_config(section.lines, bool(getattr(section, "filtered", False)))
         section.joined.update(flowed.joined)
         section.cut.update(flowed.cut)
         keep, callhome_lines = _relevant(flowed.lines)

@@ -77,6 +77,10 @@ def chunks(report: Report, **kw):
             settles = ", ".join(c.settles[:6]) + (f" (+{len(c.settles) - 6} more)" if len(c.settles) > 6 else "")
             out.append(f"  [ ] {c.device}: {c.command}")
             out.append(f"        settles {settles}")
+    reasons = dict.fromkeys(n.reason for n in report.outcome.not_evaluated if n.reason)
+    for reason in reasons:  # what keeps rules open that a capture of more commands would not settle
+        out.extend(textwrap.wrap(f"note: {reason}", WIDTH, subsequent_indent="  ", break_long_words=False,
+                                 break_on_hyphens=False))
     if report.unread or report.skipped_files:
         out.append("")
         for path, problem in report.unread:

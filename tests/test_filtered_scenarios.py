@@ -1,0 +1,357 @@
+"""Scenarios of TechNote 217965's known issues (and their neighbours) on the captures engineers
+really paste: filtered outputs (``| include``, ``| section``, ``| egrep``) and whole
+configurations without a header. Each scenario fires where the capture shows the problem,
+on its line, stays silent on the near miss, and is *not evaluated* (never passed) where
+what was captured cannot settle it, asking for the command that would.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import SYSTEM_NOW
+from diag.api import Options, analyze
+from diag.config import glob_patterns
+
+HTTPS = "https://tools.cisco.com/its/service/oddce/services/DDCEService"
+PLAIN = "http://tools.cisco.com/its/service/oddce/services/DDCEService"
+
+
+def run(tmp_path: Path, text: str, name: str = "capture.txt", whole: tuple[str, ...] = ()):
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    options = Options(system_now=SYSTEM_NOW, whole_config=glob_patterns(list(whole), tmp_path, "test"))
+    return analyze([str(path)], options), text.splitlines()
+
+
+def fired(report, rule_id: str) -> list:
+    return [f for f in report.findings if f.rule_id == rule_id]
+
+
+def open_rule(report, rule_id: str):
+    return next((n for n in report.outcome.not_evaluated if n.rule_id == rule_id), None)
+
+
+def line_of(lines: list[str], needle: str) -> int:
+    return next(i for i, text in enumerate(lines, 1) if needle in text)
+
+
+def assert_evidence_is_the_capture(report, lines: list[str]) -> None:
+    for f in report.findings:
+        for ev in f.evidence:
+            assert ev.text == lines[ev.line - 1].strip(), (f.rule_id, ev)
+
+
+# -- known issue 1: the HTTP source interface in another VRF than Call Home's ------------
+
+HEADERLESS = """\
+hostname leaf07
+feature interface-vlan
+ip domain-lookup
+ip name-server 10.20.0.53 use-vrf management
+ip http source-interface {source}
+license smart enable
+ntp server 10.20.0.123 use-vrf management
+vrf context management
+  ip route 0.0.0.0/0 10.20.0.1
+interface Vlan27
+  no shutdown
+  ip address 10.27.0.2/24
+interface mgmt0
+  vrf member management
+  ip address 10.20.0.21/24
+callhome
+  email-contact noc@example.net
+  destination-profile CiscoTAC-1 transport-method http
+  destination-profile CiscoTAC-1 http {url}
+  transport http use-vrf management
+  enable
+"""
+
+
+def test_ki1_fires_on_a_headerless_configuration_declared_whole(tmp_path):
+    text = HEADERLESS.format(source="Vlan27", url=HTTPS)
+    report, lines = run(tmp_path, text, "configs/leaf07.cfg", whole=("configs/**/*.cfg",))
+    [f] = fired(report, "http-source-interface-vrf-mismatch")
+    assert f.line == line_of(lines, "ip http source-interface Vlan27")
+    assert "mgmt0" in f.fix
+    assert_evidence_is_the_capture(report, lines)
+    assert not fired(report, "ntp-missing") and open_rule(report, "ntp-missing") is None
+
+
+def test_ki1_near_miss_on_a_declared_headerless_configuration_is_evaluated(tmp_path):
+    report, _ = run(tmp_path, HEADERLESS.format(source="mgmt0", url=HTTPS), "leaf07.cfg", whole=("*.cfg",))
+    assert not fired(report, "http-source-interface-vrf-mismatch")
+    assert open_rule(report, "http-source-interface-vrf-mismatch") is None
+
+
+def test_ki1_undeclared_headerless_configuration_says_how_to_declare_it(tmp_path):
+    report, _ = run(tmp_path, HEADERLESS.format(source="Vlan27", url=HTTPS), "leaf07.cfg")
+    assert not fired(report, "http-source-interface-vrf-mismatch")
+    ne = open_rule(report, "http-source-interface-vrf-mismatch")
+    assert ne is not None and ne.needs == ("show running-config",)
+    assert "whole-config" in ne.reason and "--whole-config" in ne.reason and "leaf07.cfg" in ne.reason
+    assert ne.to_json()["reason"] == ne.reason
+    # a glob that names other files declares nothing here
+    report, _ = run(tmp_path, HEADERLESS.format(source="Vlan27", url=HTTPS), "leaf07.cfg", whole=("configs/*.cfg",))
+    assert open_rule(report, "http-source-interface-vrf-mismatch") is not None
+
+
+def test_one_version_line_makes_the_same_file_whole_without_a_declaration(tmp_path):
+    text = "version 9.3(8) Bios:version 05.45\n" + HEADERLESS.format(source="Vlan27", url=HTTPS)
+    report, _ = run(tmp_path, text, "leaf07.cfg")
+    assert fired(report, "http-source-interface-vrf-mismatch")
+
+
+def test_a_declared_file_without_a_hostname_stays_a_fragment(tmp_path):
+    """A saved callhome section is no whole configuration, declared or not: no NTP or DNS
+    finding on it."""
+    text = ("callhome\n  email-contact noc@example.net\n  destination-profile CiscoTAC-1 transport-method http\n"
+            "  destination-profile CiscoTAC-1 http " + HTTPS + "\n  enable\n")
+    report, _ = run(tmp_path, text, "leaf07-callhome.cfg", whole=("*.cfg",))
+    assert not fired(report, "ntp-missing") and open_rule(report, "ntp-missing") is not None
+    assert not report.findings
+
+
+FILTERED_KI1 = """\
+leaf07# show running-config | include ^interface|vrf member|ip http source|^callhome|use-vrf
+ip http source-interface {source}
+interface Vlan27
+interface mgmt0
+  vrf member management
+callhome
+  transport http use-vrf management
+leaf07# show clock
+10:02:11.120 UTC Tue Mar 14 2023
+leaf07#
+"""
+
+
+def test_ki1_fires_on_a_filter_that_shows_what_it_reads(tmp_path):
+    report, lines = run(tmp_path, FILTERED_KI1.format(source="Vlan27"))
+    [f] = fired(report, "http-source-interface-vrf-mismatch")
+    assert f.line == line_of(lines, "ip http source-interface Vlan27")
+    assert_evidence_is_the_capture(report, lines)
+    report, _ = run(tmp_path, FILTERED_KI1.format(source="mgmt0"))
+    assert not fired(report, "http-source-interface-vrf-mismatch")
+    assert open_rule(report, "http-source-interface-vrf-mismatch") is None
+
+
+def test_ki1_is_not_evaluated_on_a_filter_that_hides_the_interface_vrfs(tmp_path):
+    text = FILTERED_KI1.format(source="Vlan27").replace("|vrf member", "").replace("  vrf member management\n", "")
+    report, _ = run(tmp_path, text)
+    assert not fired(report, "http-source-interface-vrf-mismatch")
+    ne = open_rule(report, "http-source-interface-vrf-mismatch")
+    assert ne is not None and "show running-config" in ne.needs
+    assert any(c.command == "show running-config" and "http-source-interface-vrf-mismatch" in c.settles
+               for c in report.outcome.collect_next)
+
+
+# -- known issue 2: a plain-HTTP URL ------------------------------------------------------
+
+def test_ki2_fires_on_the_line_a_filter_shows(tmp_path):
+    text = (f"leaf07# sh run | i destination-profile\n"
+            f"  destination-profile CiscoTAC-1 transport-method http\n"
+            f"  destination-profile CiscoTAC-1 index 1 http {PLAIN}\n"
+            f"leaf07#\n")
+    report, lines = run(tmp_path, text)
+    [f] = fired(report, "callhome-url-plain-http")
+    assert f.line == line_of(lines, PLAIN)
+    assert_evidence_is_the_capture(report, lines)
+    report, _ = run(tmp_path, text.replace(PLAIN, HTTPS))
+    assert not fired(report, "callhome-url-plain-http")
+
+
+# -- known issue 4: CSCvv67469, Call Home's MTS queue stuck while DNS does not answer --------
+
+KI4 = """\
+leaf01# show clock
+09:17:32.604 UTC Thu Sep 21 2023
+leaf01# show running-config | include {pattern}
+{config}leaf01# show system internal mts buffers summary
+node    sapno   recv_q  pers_q  npers_q log_q
+sup     284     0       0       3       0
+sup     1397    {queue}      0       0       0
+leaf01# show system internal mts sup sap 1397 description
+callhome
+leaf01# ping tools.cisco.com vrf management
+% Invalid host/interface tools.cisco.com
+leaf01#
+"""
+KI4_CONFIG = f"""\
+callhome
+  destination-profile CiscoTAC-1 transport-method http
+  destination-profile CiscoTAC-1 index 1 http {HTTPS}
+  transport http use-vrf management
+"""
+
+
+def test_ki4_fires_on_a_filtered_configuration_with_the_mts_outputs(tmp_path):
+    text = KI4.format(pattern="callhome|destination-profile|use-vrf", config=KI4_CONFIG, queue=42)
+    report, lines = run(tmp_path, text)
+    [f] = fired(report, "callhome-mts-stuck-dns-cscvv67469")
+    assert f.line == line_of(lines, "sup     1397")
+    assert any(ev.line == line_of(lines, "transport http use-vrf management") for ev in f.evidence)
+    assert_evidence_is_the_capture(report, lines)
+
+
+def test_ki4_near_miss_an_empty_queue_is_evaluated(tmp_path):
+    text = KI4.format(pattern="callhome|destination-profile|use-vrf", config=KI4_CONFIG, queue=0)
+    report, _ = run(tmp_path, text)
+    assert not fired(report, "callhome-mts-stuck-dns-cscvv67469")
+    assert open_rule(report, "callhome-mts-stuck-dns-cscvv67469") is None
+
+
+def test_ki4_is_not_evaluated_when_the_filter_hides_the_callhome_vrf(tmp_path):
+    """'| include destination-profile' shows the URL but not 'transport http use-vrf': the
+    VRF Call Home sends in is unknown, so is whether DNS answers there."""
+    config = "".join(line + "\n" for line in KI4_CONFIG.splitlines() if "destination-profile" in line)
+    report, _ = run(tmp_path, KI4.format(pattern="destination-profile", config=config, queue=42))
+    assert not fired(report, "callhome-mts-stuck-dns-cscvv67469")
+    assert open_rule(report, "callhome-mts-stuck-dns-cscvv67469") is not None
+
+
+def test_ki4_fires_on_the_lines_a_filter_shows_without_their_callhome_parent(tmp_path):
+    """'| include name-server|domain-lookup|http' shows the CiscoTAC-1 URL and 'transport http
+    use-vrf' without the 'callhome' line: read as the callhome block's, they settle the VRF."""
+    config = (f"ip domain-lookup\n"
+              f"  destination-profile CiscoTAC-1 transport-method http\n"
+              f"  destination-profile CiscoTAC-1 index 1 http {HTTPS}\n"
+              f"  transport http use-vrf management\n")
+    report, lines = run(tmp_path, KI4.format(pattern="name-server|domain-lookup|http", config=config, queue=42))
+    [f] = fired(report, "callhome-mts-stuck-dns-cscvv67469")
+    assert f.line == line_of(lines, "sup     1397")
+
+
+# -- show license status, filtered ----------------------------------------------------------
+
+STATUS = """\
+leaf07# show license status | include Status|Attempt|Failure|Deadline
+  Status: REGISTERED
+  Last Renewal Attempt: SUCCEEDED on Aug 30 09:14:02 2023 UTC
+  Next Renewal Attempt: Feb 26 09:14:02 2024 UTC
+  Status: AUTHORIZED on Sep 15 11:30:12 2023 UTC
+  Last Communication Attempt: {result} on Oct 17 08:58:40 2023 UTC
+{reason}  Next Communication Attempt: Oct 17 09:58:40 2023 UTC
+  Communication Deadline: Dec 14 11:24:51 2023 UTC
+  Status: Not started
+leaf07# show clock
+10:00:00.000 UTC Tue Oct 17 2023
+leaf07#
+"""
+
+
+def test_a_failed_communication_in_a_filtered_status_fires_on_its_line(tmp_path):
+    text = STATUS.format(result="FAILED", reason="    Failure reason: Fail to send out Call Home HTTP message.\n")
+    report, lines = run(tmp_path, text)
+    [f] = fired(report, "communication-failed")
+    assert f.line == line_of(lines, "Last Communication Attempt: FAILED")
+    assert "Fail to send out Call Home HTTP message" in f.message
+    assert not fired(report, "unparsed-output")
+    assert_evidence_is_the_capture(report, lines)
+
+
+def test_a_succeeded_communication_in_a_filtered_status_is_evaluated(tmp_path):
+    report, _ = run(tmp_path, STATUS.format(result="SUCCEEDED", reason=""))
+    assert not report.findings
+    assert open_rule(report, "communication-failed") is None
+
+
+def test_a_filter_that_hides_the_attempt_leaves_the_rule_open(tmp_path):
+    text = STATUS.format(result="SUCCEEDED", reason="").replace("Status|Attempt|Failure|Deadline", "Status|Deadline")
+    text = "\n".join(line for line in text.splitlines() if "Attempt:" not in line) + "\n"
+    report, _ = run(tmp_path, text)
+    assert not fired(report, "communication-failed")
+    ne = open_rule(report, "communication-failed")
+    assert ne is not None and ne.needs == ("show license status",)
+
+
+def test_only_the_failed_line_shown_still_fires(tmp_path):
+    text = ("leaf07# show license status | i FAILED\n"
+            "  Last Communication Attempt: FAILED on Oct 17 08:58:40 2023 UTC\n"
+            "leaf07#\n")
+    report, lines = run(tmp_path, text)
+    [f] = fired(report, "communication-failed")
+    assert f.line == 2
+
+
+# -- NTP and Call Home on filters: what the filter could have shown --------------------------
+
+def test_an_empty_include_ntp_proves_there_is_no_ntp_server(tmp_path):
+    text = "leaf07# show running-config | include ntp\nleaf07# show clock\n10:00:00.000 UTC Tue Oct 17 2023\n"
+    report, lines = run(tmp_path, text)
+    [f] = fired(report, "ntp-missing")
+    assert f.line == 1 and f.evidence[0].text == lines[0]
+
+
+def test_an_include_ntp_that_shows_a_server_is_a_near_miss(tmp_path):
+    text = "leaf07# sh run | inc ntp\nntp server 10.20.0.123 use-vrf management\nleaf07#\n"
+    report, _ = run(tmp_path, text)
+    assert not fired(report, "ntp-missing") and open_rule(report, "ntp-missing") is None
+
+
+@pytest.mark.parametrize("command", [
+    "show running-config | include 10.20",       # a value proves nothing about other values
+    "show running-config | include ntp server 10",
+    "show running-config | exclude ntp",          # nor what a filter hides
+    "show running-config | last 20",
+    "show running-config | include NTP",          # case-sensitive, as NX-OS
+])
+def test_a_filter_that_could_not_show_the_line_proves_nothing(tmp_path, command):
+    report, _ = run(tmp_path, f"leaf07# {command}\nleaf07#\n")
+    assert not fired(report, "ntp-missing")
+    ne = open_rule(report, "ntp-missing")
+    assert ne is not None and "show running-config" in ne.needs
+
+
+def test_an_empty_filter_at_the_end_of_the_capture_proves_nothing(tmp_path):
+    report, _ = run(tmp_path, "leaf07# show running-config | include ntp\n")
+    assert not fired(report, "ntp-missing") and open_rule(report, "ntp-missing") is not None
+
+
+def test_include_callhome_without_enable_proves_nothing_about_enable(tmp_path):
+    text = ("leaf07# show running-config | include callhome\ncallhome\n"
+            "leaf07# show running-config | include license smart\nlicense smart enable\nleaf07#\n")
+    report, _ = run(tmp_path, text)
+    assert not fired(report, "callhome-disabled")
+    ne = open_rule(report, "callhome-disabled")
+    assert ne is not None and ne.needs[0] == "show running-config callhome"
+    assert any(c.command == "show running-config callhome" and "callhome-disabled" in c.settles
+               for c in report.outcome.collect_next)
+
+
+def test_a_filter_that_shows_enable_settles_callhome_disabled(tmp_path):
+    text = ("leaf07# show running-config | egrep \"callhome|enable|destination-profile\"\n"
+            "license smart enable\ncallhome\n"
+            f"  destination-profile CiscoTAC-1 transport-method http\n"
+            f"  destination-profile CiscoTAC-1 index 1 http {HTTPS}\n{{enable}}leaf07#\n")
+    report, lines = run(tmp_path, text.format(enable=""))
+    [f] = fired(report, "callhome-disabled")
+    assert f.line == lines.index("callhome") + 1
+    report, _ = run(tmp_path, text.format(enable="  enable\n"))
+    assert not fired(report, "callhome-disabled") and open_rule(report, "callhome-disabled") is None
+
+
+def test_a_section_filter_settles_what_its_section_holds(tmp_path):
+    text = ("leaf07# show running-config | section callhome\ncallhome\n  email-contact noc@example.net\n"
+            f"  destination-profile CiscoTAC-1 transport-method http\n"
+            f"  destination-profile CiscoTAC-1 http {HTTPS}\n  transport http use-vrf management\n"
+            "leaf07# show running-config | section ntp\nleaf07#\n")
+    report, lines = run(tmp_path, text)
+    assert fired(report, "callhome-disabled")  # no 'enable' under callhome: proven by the section
+    [ntp] = fired(report, "ntp-missing")
+    assert ntp.line == line_of(lines, "section ntp")
+
+
+def test_a_filter_of_one_output_does_not_stand_for_another_filter(tmp_path):
+    """'| include callhome' gives a callhome block without 'enable' (hidden); a second filter
+    that shows every line of the block is the one the rule is judged on."""
+    text = ("leaf07# show running-config | include callhome\ncallhome\n"
+            "leaf07# show running-config | include callhome|enable|destination-profile\n"
+            "license smart enable\ncallhome\n"
+            f"  destination-profile CiscoTAC-1 http {HTTPS}\n  enable\nleaf07#\n")
+    report, _ = run(tmp_path, text)
+    assert not fired(report, "callhome-disabled") and open_rule(report, "callhome-disabled") is None
