@@ -268,6 +268,27 @@ def test_both_kinds_of_wrap_of_a_url_are_joined():
     assert moved.joined == {2: (3,)}
 
 
+URL_LINE = "  destination-profile CiscoTAC-1 index 1 http http://tools.cisco.com/its/service/oddce/services/DDCEService"
+
+
+@given(st.integers(min_value=50, max_value=len(URL_LINE) - 1))
+def test_a_url_cut_at_any_width_is_joined_whole(at):
+    """A URL cut mid-token at a width of 50 columns or more, whatever the width (79: a
+    console that wraps one column early; 'ice' of '.../DDCEServ'; a rest that starts with
+    '://'), comes back whole, and 'enable' below it stays a line of its own."""
+    head, rest = URL_LINE[:at], URL_LINE[at:]
+    if head.endswith(" ") or rest.startswith(" "):
+        return  # a cut at the space between two words: a wrap of another kind
+    flowed = layout.reflow_config([(1, "callhome"), (2, head), (3, rest), (4, "enable")])
+    assert flowed.lines[1] == (2, URL_LINE) and flowed.joined == {2: (3,)}
+    assert flowed.lines[2][1].strip() == "enable"
+
+
+def test_a_lone_keyword_after_a_url_stays_a_line_of_its_own():
+    flowed = layout.reflow_config([(1, "callhome"), (2, URL_LINE), (3, "enable")])
+    assert flowed.joined == {}
+
+
 def test_a_cut_after_a_space_keeps_the_space():
     line = "  streetaddress Karl Johans gate 1, 0154 Oslo, Norway, attention of the network operations centre"
     at = line.index(" operations") + 1

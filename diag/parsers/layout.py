@@ -69,12 +69,14 @@ def _widths(lines: list[tuple[int, str]]) -> frozenset[int]:
 
 
 def _value_goes_on(physical: str, tail: str) -> bool:
-    """A long line that ends in a URL or e-mail address, followed at column 0 by a piece
-    that starts no new word of its own (a terminal of another width cut the value)."""
-    if len(physical) < 60 or not tail[:1].strip() or _VALUE_END.search(physical) is None:
+    """A line of some length that ends in a URL or e-mail address, followed at column 0 by
+    a piece that holds no URL of its own (a terminal of another width may have cut the
+    value): a candidate only, the parser says whether the piece stands on its own."""
+    if len(physical) < 40 or not tail[:1].strip() or _VALUE_END.search(physical) is None:
         return False
-    word = tail.split(None, 1)[0]
-    return _KEYWORD.fullmatch(word) is None and "://" not in word
+    words = tail.split()
+    # a piece not shaped like a keyword, or one lone word (the parser says if it stands)
+    return "://" not in words[0] and (_KEYWORD.fullmatch(words[0]) is None or len(words) == 1)
 
 
 def _mail_wrapped(physical: str, tail: str) -> bool:
@@ -136,12 +138,15 @@ def join(lines: list[tuple[int, str]], stands: Callable[[int, str, bool, str], b
                                   or in_spaces is not None) and text.strip()):
             head_no, head = out[-1]
             glue = _fills(physical, widths)
-            if glue is None and _value_goes_on(physical, text):
-                glue = ""
+            if glue != "" and _value_goes_on(physical, text):
+                glue = ""  # a URL or address holds no space: its rest follows with none
             if glue is not None:
                 whole = head + glue + (text if glue == "" else text.lstrip())
             elif _mail_wrapped(physical, text):
-                whole = head.rstrip() + " " + text.strip()
+                # a mail client breaks at a space, never before '://' or a '/': such a
+                # piece was cut mid-token (by a terminal of another width)
+                space = "" if text[:1] in ":/.@?=&%-_" else " "
+                whole = head.rstrip() + space + text.strip()
             elif in_spaces is not None and text[:1].isspace() and len(physical) < WIDTH and in_spaces(head_no, no):
                 whole = head + text
             else:
@@ -375,7 +380,10 @@ def config_line_stands(no: int, tail: str, at_width: bool, head: str = "") -> bo
     if tail[:1].isspace() and not at_width:
         return True  # indented: a child line (after a line that filled the terminal, the
         # rest of a line cut right before a space is indented by it too)
-    return word in KEYWORDS or not (at_width or _FREE_TEXT.match(head))
+    # after a value (URL, address) one lone word NX-OS does not know is the value's rest
+    # ('ice' of '.../DDCEServ' cut at another width)
+    return word in KEYWORDS or not (at_width or _FREE_TEXT.match(head)
+                                    or (word == text and _VALUE_END.search(head) is not None))
 
 
 def piece_of(physical: str, head: str, text: str) -> str | None:
