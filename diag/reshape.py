@@ -24,6 +24,7 @@ clock, below any clock the switch printed.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -42,7 +43,7 @@ _AMPM = r"(?:\s?(?P<ampm>[AaPp][Mm]))?"
 _ZONE = r"(?:\s?(?P<zone>Z|[+-]\d\d:?\d\d|UTC|GMT))?"
 
 # The forms terminal loggers give their timestamps, each as its tool writes it; a form is
-# matched whole, with or without brackets around it (see _BRACKETED). Named groups give the
+# matched whole, with or without brackets around it (see _bracketed). Named groups give the
 # date when there is one (Y m d, or mon for a month name).
 _FORMS: tuple[tuple[str, str], ...] = (
     # ISO 8601 and its look-alikes: Tera Term, MobaXterm, WindTerm, KiTTY, SecureCRT custom
@@ -61,11 +62,16 @@ _FORMS: tuple[tuple[str, str], ...] = (
     # a time alone: ts -s / -i, SecureCRT %h:%m:%s, ZOC, elapsed times
     ("hh:mm:ss", _HMS + _AMPM),
 )
-_BRACKETED: tuple[tuple[str, re.Pattern], ...] = tuple(
-    (shown, re.compile(open_ + body + close))
-    for name, body in _FORMS
-    for shown, open_, close in ((f"[{name}]", r"\[", r"\]"), (f"({name})", r"\(", r"\)"), (name, "", ""))
-)
+
+
+@functools.cache
+def _bracketed() -> tuple[tuple[str, re.Pattern], ...]:
+    """Each form bare, in brackets and in parentheses, compiled the first time a line is
+    peeled (a capture that starts undecorated, nearly all of them, never needs them)."""
+    return tuple((shown, re.compile(open_ + body + close))
+                 for name, body in _FORMS
+                 for shown, open_, close in ((f"[{name}]", r"\[", r"\]"), (f"({name})", r"\(", r"\)"),
+                                             (name, "", "")))
 # What separates a timestamp from the line it stamps, the first that follows it on the line
 # the file's form is taken from; more spaces after it are the line's own indentation.
 _SEPARATORS = (" - ", " | ", ": ", ":\t", " ", "\t")
@@ -73,7 +79,7 @@ _SEPARATORS = (" - ", " | ", ": ", ":\t", " ", "\t")
 
 def _stamp_layer(text: str) -> Layer | None:
     """The timestamp layer ``text`` starts with: its form, and the separator after it."""
-    for shown, pattern in _BRACKETED:
+    for shown, pattern in _bracketed():
         m = pattern.match(text)
         if m is None:
             continue
