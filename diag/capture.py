@@ -361,16 +361,21 @@ def _decoration(chunks: Iterator[bytes], encoding: str | None, sep: bytes) -> tu
     carry: str | bytes = "" if decoder else b""
 
     def add(raw) -> bool:
-        nonlocal nonblank, used
+        nonlocal nonblank, used, clean_start
         used += len(raw) + 1
         if used > reshape.SAMPLE_BYTES:
             return False
         text = clean_line(raw if isinstance(raw, str) else _decode(raw, scratch))
+        if text.strip():
+            if not nonblank and reshape.recognised(text):
+                clean_start = True  # the capture starts undecorated: nothing more to sniff
+                return False
+            nonblank += 1
         lines.append(text)
-        nonblank += bool(text.strip())
         return nonblank < reshape.SAMPLE_LINES
 
     more = True
+    clean_start = False
     for chunk in chunks:
         taken.append(chunk)
         if decoder is not None:
@@ -390,7 +395,7 @@ def _decoration(chunks: Iterator[bytes], encoding: str | None, sep: bytes) -> tu
             break
     if more and carry:
         add(carry)
-    return itertools.chain(taken, chunks), reshape.sniff(lines)
+    return itertools.chain(taken, chunks), None if clean_start else reshape.sniff(lines)
 
 
 class _Scan:

@@ -237,7 +237,7 @@ def _peel(text: str) -> list[tuple[tuple[Layer, ...], str]]:
     return out
 
 
-def _recognised(text: str) -> bool:
+def recognised(text: str) -> bool:
     """Whether a line starts a capture: a prompt, a show tech-support header, a console
     message, a line only a supported output starts with (where diag.split opens a section),
     or a line only another platform prints (diag.platforms: a decorated IOS XE paste is
@@ -262,11 +262,11 @@ def sniff(lines: list[str]) -> Decoration | None:
     """The decoration of a file whose first clean lines are ``lines``; None for none."""
     sample = [t for t in lines if t.strip()][:SAMPLE_LINES]
     for i, text in enumerate(sample):
-        if _recognised(text):
+        if recognised(text):
             return None  # the capture starts undecorated
         deepest = None
         for layers, rest in _peel(text):
-            if _recognised(rest):
+            if recognised(rest):
                 deepest = layers
         if deepest is None:
             continue
