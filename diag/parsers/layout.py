@@ -38,6 +38,9 @@ WIDTH = 80  # the terminal width NX-OS and terminal programs default to
 # word that went to the next line did not fit, so the two pieces with a space between
 # are longer than this.
 MAIL_FILLS = 70
+# Lines of one output tried as pieces of wrapped lines: a wrapped capture has a few per
+# output; past this many the output is not a wrapped one (each try runs the template again)
+MAX_PIECES = 2000
 
 _KEYWORD = re.compile(r"[a-z][a-z0-9-]*")  # the shape of every NX-OS command keyword
 _VALUE_END = re.compile(r"(?:[a-z][a-z0-9+.-]*://\S*|[^\s@]+@\S*)$", re.I)  # a URL or an e-mail address
@@ -220,8 +223,8 @@ def read_fsm(fsm, lines: list[tuple[int, str]], section=None, bare: bool = False
     if bare:
         valued = _valued(rows)
         pieces |= {no for no, text in lines if text.strip() and no not in valued}
-    if not pieces:
-        return rows, unparsed
+    if not pieces or len(pieces) > MAX_PIECES:
+        return rows, unparsed  # nothing to join, or not an output a terminal wrapped here and there
 
     def attempt(allowed: set[int]):
         flowed = join(lines, lambda no, *_: no not in allowed,
