@@ -66,12 +66,38 @@ class Ctx:
     # when the rule is judged on filtered outputs that show what it reads (engine.partial_scopes);
     # facts of other filtered outputs, which may lack what their filter hid, are left out
     sources: dict[str, frozenset[int]] | None = None
+    sections: list | None = None  # the device's outputs (what covers what: unread_doubt)
 
     def usable(self, kind: str, facts: list) -> list:
         allowed = self.sources.get(kind) if self.sources else None
         if allowed is None:
             return facts
         return [f for f in facts if not f.section.filtered or id(f.section) in allowed]
+
+    def unread_doubt(self, kind: str, spec) -> bool:
+        """Whether the absence of ``kind`` rests only on outputs with lines diag could not
+        read (a URL line garbled or cut short in a callhome block): such an output proves
+        no absence of what it produces, as the line it could not read may be the one."""
+        unread = self.store.get("capture.unparsed")
+        if not unread:
+            return False
+        key = ("unread", kind)
+        if key in self.memo:
+            return self.memo[key]
+        doubtful = {id(f.section): f.section for f in unread if f.section.command in spec.produced_by}
+        answer = False
+        if doubtful:
+            sections = self.sections if self.sections is not None else [
+                f.section for facts in self.store.by_kind.values() for f in facts]
+            others: set[str] = set()
+            for sec in sections:
+                if id(sec) not in doubtful:
+                    others |= sec.coverage
+            only_doubtful = set().union(*(sec.coverage for sec in doubtful.values())) - others
+            rest = set(self.coverage) - only_doubtful
+            answer = not any(covers(rest, scope) for scope in spec.proven_by)
+        self.memo[key] = answer
+        return answer
 
     def needs_for(self, kind: str) -> frozenset[str]:
         """The commands that would decide whether facts of ``kind`` exist."""
@@ -580,7 +606,7 @@ class NotNode(Node):
             unknown |= r[UNKNOWN]
         for kind in self.child.kinds():
             spec = ctx.catalogue[kind]
-            if not any(covers(ctx.coverage, scope) for scope in spec.proven_by):
+            if not any(covers(ctx.coverage, scope) for scope in spec.proven_by) or ctx.unread_doubt(kind, spec):
                 unknown |= ctx.needs_for(kind)
         return frozenset(unknown)
 

@@ -221,7 +221,7 @@ def derive(rules: RuleBook, dev, now: dt.datetime) -> dict[str, frozenset[str]]:
         if missing:
             needs[d.kind] = needs.get(d.kind, frozenset()) | frozenset(a[0] for a in missing)
         else:
-            ctx = Ctx(dev.store, coverage, now, CATALOGUE, needs, sources=sources or None)
+            ctx = Ctx(dev.store, coverage, now, CATALOGUE, needs, sources=sources or None, sections=dev.sections)
             results = d.when.match({}, ctx)
             bindings = [b for b in results if UNKNOWN not in b]
             if not bindings and results:
@@ -286,7 +286,7 @@ def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> Non
             plans.clear()
         plan = plans[key] = _plan(rules, covered, dev.mode, foreign)
 
-    ctx = Ctx(dev.store, coverage, now, CATALOGUE, derived_needs)
+    ctx = Ctx(dev.store, coverage, now, CATALOGUE, derived_needs, sections=dev.sections)
     filtered = any(s.shows for s in dev.sections)
     reading = rules.reading
     for rule, missing, needs in plan:
@@ -296,7 +296,8 @@ def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> Non
             if extra:
                 missing = [alts for alts in missing if not any(s in extra for s in alts)]
                 needs = tuple(a[0] for a in missing)
-                rctx = Ctx(dev.store, coverage | extra, now, CATALOGUE, derived_needs, sources=sources or None)
+                rctx = Ctx(dev.store, coverage | extra, now, CATALOGUE, derived_needs, sources=sources or None,
+                           sections=dev.sections)
         if missing and not rule.fire_on_partial:
             out.not_evaluated.append(_not_evaluated(rule, dev, needs))
             continue

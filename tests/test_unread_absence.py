@@ -1,0 +1,64 @@
+"""An output with lines diag could not read proves no absence of what it produces.
+
+A callhome block whose URL line is garbled (cut by a narrow terminal at a space, edited by
+hand) holds a CiscoTAC-1 URL diag cannot see: 'no URL' would be a confident false error.
+The rule is then not evaluated and the unread lines are reported; a whole, clean output of
+the same switch still proves the absence.
+"""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from diag.cli import cli
+
+HEAD = """leaf05# show clock
+10:00:00.000 UTC Mon Dec 07 2026
+leaf05# show running-config callhome
+
+!Command: show running-config callhome
+!Time: Mon Dec  7 10:00:00 2026
+
+version 9.3(8) Bios:version 05.45
+callhome
+  email-contact noc@example.net
+  destination-profile CiscoTAC-1 transport-method http
+"""
+TAIL = """  transport http use-vrf management
+  enable
+"""
+GARBLED = "  destination-profile CiscoTAC-1 index 1 http\n ~~ tools.cisco.com/its/service/oddce/services/DDCEService\n"
+
+
+def _run(tmp_path, text: str) -> dict:
+    path = tmp_path / "capture.txt"
+    path.write_text(text)
+    res = CliRunner().invoke(cli, ["check", "--no-config", "-f", "json", str(path)])
+    assert res.exit_code in (0, 1), res.output
+    return json.loads(res.output)
+
+
+def _ids(report: dict) -> set[str]:
+    return {f["rule_id"] for f in report["findings"]}
+
+
+def test_a_block_with_an_unread_line_proves_no_missing_url(tmp_path):
+    report = _run(tmp_path, HEAD + GARBLED + TAIL)
+    assert "callhome-url-missing" not in _ids(report)
+    assert "unparsed-output" in _ids(report)
+    assert "callhome-url-missing" in {n["rule_id"] for n in report["not_evaluated"]}
+
+
+def test_a_clean_block_without_a_url_still_fires(tmp_path):
+    report = _run(tmp_path, HEAD + TAIL)
+    assert "callhome-url-missing" in _ids(report)
+    assert "unparsed-output" not in _ids(report)
+
+
+def test_a_whole_clean_output_of_the_switch_still_proves_it(tmp_path):
+    again = HEAD.split("leaf05# show running-config callhome")[1]
+    text = HEAD + GARBLED + TAIL + "leaf05# show running-config callhome" + again + TAIL
+    report = _run(tmp_path, text)
+    assert "callhome-url-missing" in _ids(report)
