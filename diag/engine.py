@@ -192,6 +192,15 @@ def _not_evaluated(rule: Rule, dev, needs: tuple[str, ...]) -> NotEvaluated:
         headerless = next((s for s in dev.sections if getattr(s, "headerless", False)), None)
         if headerless is not None:
             reason = HEADERLESS.format(path=headerless.path, line=headerless.start)
+    if not reason:
+        # a need the device has, but in an output with lines diag could not read
+        # (conditions.Ctx.unread_doubt): say which lines, so that it is captured again whole
+        unread = [f for f in dev.store.get("capture.unparsed")
+                  if any(covers(f.section.coverage, n) for n in needs)]
+        if unread:
+            f = unread[0]
+            reason = (f"{f.section.command} ({f.path}, line {f.line}) has lines diag could not read, "
+                      "so it proves nothing missing; capture it again whole, without wrapped or edited lines")
     return NotEvaluated(rule.id, dev.name, needs, rule.severity, dev.key, reason)
 
 

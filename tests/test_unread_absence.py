@@ -48,7 +48,8 @@ def test_a_block_with_an_unread_line_proves_no_missing_url(tmp_path):
     report = _run(tmp_path, HEAD + GARBLED + TAIL)
     assert "callhome-url-missing" not in _ids(report)
     assert "unparsed-output" in _ids(report)
-    assert "callhome-url-missing" in {n["rule_id"] for n in report["not_evaluated"]}
+    [open_rule] = [n for n in report["not_evaluated"] if n["rule_id"] == "callhome-url-missing"]
+    assert "line 12" in open_rule["reason"] and "could not read" in open_rule["reason"]
 
 
 def test_a_clean_block_without_a_url_still_fires(tmp_path):
