@@ -553,7 +553,7 @@ class Redactor:
             body = m.end()
             state.expect_name = False
             state.neighbors = 0
-        elif "#" in text:
+        elif "#" in text or ">" in text:  # leaf01# and leaf01> (user mode) prompts
             body = self._prompt(text, state, put)
         if body == 0 and text.startswith("`"):
             st = _SHOWTECH.match(text)

@@ -453,3 +453,12 @@ def test_learned_values_need_two_passes():
     out = [red.line(text) for text in lines]
     assert "core-x17" not in " ".join(out)
     assert out[0].split()[3] == out[1].split("#")[0]
+
+
+def test_user_mode_prompts_lose_their_host_name():
+    """``leaf03>`` (user mode, before 'enable') is a prompt like ``leaf03#``: its host name
+    is replaced, also in a capture that shows no other prompt."""
+    text = "leaf03> show clock\n10:00:00.000 UTC Mon Dec 07 2026\nleaf03> show version\n"
+    res = invoke("redact", "-", "--key", "k", input=text)
+    assert res.exit_code == 0, res.output
+    assert "leaf03" not in res.stdout and res.stdout.count("> show") == 2
