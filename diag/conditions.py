@@ -466,7 +466,7 @@ class FactNode(Node):
                 out.append(nb)
         if not out and self.unknown_if_missing:
             spec = ctx.catalogue[self.kind]
-            if not any(covers(ctx.coverage, scope) for scope in spec.proven_by):
+            if not any(covers(ctx.coverage, scope) for scope in spec.proven_by) or ctx.unread_doubt(self.kind, spec):
                 nb = dict(b)
                 nb[UNKNOWN] = frozenset(b.get(UNKNOWN, frozenset()) | ctx.needs_for(self.kind))
                 out.append(nb)

@@ -371,6 +371,9 @@ RUNNING_CONFIG_SHAPES: dict[str, dict[str, list]] = {
                              "  transport http proxy server 203.0.113.77 port 77"),
         # without its 'callhome' line, a block read from its other lines never says False
         "proxy_enabled": _under(CALLHOME, "  transport http proxy enable"),
+        # set by the parser on the lines it could not read, whatever the filter let through:
+        # no line proves it, every output shows it
+        "unread": [],
     },
     "callhome.destination": {
         field: _child(CALLHOME, *(f"  destination-profile {profile} {index}http {url}"
@@ -552,6 +555,6 @@ def shows(command: str, pipes: tuple[str, ...]) -> dict[str, frozenset[str]]:
     out: dict[str, frozenset[str]] = {}
     for kind, fields in table.items():
         seen = frozenset(f for f, chains in fields.items() if all(survives(steps, c) for c in chains))
-        if seen:
+        if any(fields[f] for f in seen):  # a field no line proves (every output shows it) alone is nothing
             out[kind] = seen
     return out

@@ -63,3 +63,23 @@ def test_a_whole_clean_output_of_the_switch_still_proves_it(tmp_path):
     text = HEAD + GARBLED + TAIL + "leaf05# show running-config callhome" + again + TAIL
     report = _run(tmp_path, text)
     assert "callhome-url-missing" in _ids(report)
+
+
+GARBLED_BLOCK = HEAD.replace("  email-contact noc@example.net\n", "  ~~ email-contact noc@example.net ~~\n") + \
+    "  transport http use-vrf management\n  enab le\n"
+
+
+def test_a_block_with_unread_lines_proves_no_missing_enable_or_contact(tmp_path):
+    """'enable' or 'email-contact' garbled: the block's unread lines may be them, so the
+    rules that would say they are missing are not evaluated, with a note."""
+    report = _run(tmp_path, GARBLED_BLOCK)
+    assert not {"callhome-disabled", "callhome-email-contact-missing"} & _ids(report)
+    open_rules = {n["rule_id"]: n for n in report["not_evaluated"]}
+    for rule in ("callhome-disabled", "callhome-email-contact-missing"):
+        assert "could not read" in open_rules[rule]["reason"]
+
+
+def test_the_same_block_read_whole_without_them_fires(tmp_path):
+    clean = GARBLED_BLOCK.replace("  ~~ email-contact noc@example.net ~~\n", "").replace("  enab le\n", "")
+    report = _run(tmp_path, clean)
+    assert {"callhome-disabled", "callhome-email-contact-missing"} <= _ids(report)

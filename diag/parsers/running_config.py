@@ -47,6 +47,8 @@ _declare("callhome.block", "The callhome configuration block (one per configurat
     "proxy_server": ("text", "transport http proxy server"),
     "proxy_port": ("int", "transport http proxy server ... port"),
     "proxy_enabled": ("bool", "True when 'transport http proxy enable' is configured"),
+    "unread": ("bool", "True when lines of the block could not be read: what it lacks may be among "
+                       "them ('enabled' is then only True or absent)"),
 }, proven_by=CALLHOME)
 # Kinds that show callhome destination-profile gives too (parsers/callhome_profiles.py)
 DESTINATION = ("callhome.destination", "An HTTP destination URL of a destination profile (the "
@@ -250,8 +252,10 @@ class RunningConfigParser:
                 facts.append(_fact("config.version", node, section, {"release": rel}))
         for node in root.child("hostname") + root.child("switchname"):
             facts.append(_fact("config.hostname", node, section, {"name": node.get("name")}))
+        doubt = any(no not in used and no != FRAGMENT_PARENT and not text.strip().startswith("!")
+                    for no, text in callhome_lines)
         for node in root.child("callhome"):
-            facts.extend(self._callhome(node, section, real_block))
+            facts.extend(self._callhome(node, section, real_block, doubt))
         for node in root.child("interfaces"):
             name = node.get("name") or ""
             key = interface_key(name)
@@ -339,14 +343,19 @@ class RunningConfigParser:
                              {"offset_minutes": "rest", "summer": "zone"}))
         return out
 
-    def _callhome(self, node: ttpconf.Node, section, real_block: bool) -> list[Fact]:
+    def _callhome(self, node: ttpconf.Node, section, real_block: bool, doubt: bool = False) -> list[Fact]:
         fields = {k: node.get(k) for k in (
             "email", "phone", "street", "contract_id", "customer_id", "site_id", "vrf", "proxy_server")}
         fields["proxy_port"] = int(node.get("proxy_port")) if node.get("proxy_port") else None
         out: list[Fact] = []
         if node.first_line() != FRAGMENT_PARENT:
-            fields["enabled"] = bool(node.get("enabled"))
-            fields["proxy_enabled"] = bool(node.get("proxy_enabled"))
+            if doubt:  # a line diag could not read may be 'enable': only what was read is known
+                fields["unread"] = True
+                fields["enabled"] = True if node.get("enabled") else None
+                fields["proxy_enabled"] = True if node.get("proxy_enabled") else None
+            else:
+                fields["enabled"] = bool(node.get("enabled"))
+                fields["proxy_enabled"] = bool(node.get("proxy_enabled"))
             block = _fact("callhome.block", node, section, fields)
             block.lines.setdefault("enabled", block.line)
             block.lines.setdefault("proxy_enabled", block.line)
