@@ -83,3 +83,12 @@ def test_the_same_block_read_whole_without_them_fires(tmp_path):
     clean = GARBLED_BLOCK.replace("  ~~ email-contact noc@example.net ~~\n", "").replace("  enab le\n", "")
     report = _run(tmp_path, clean)
     assert {"callhome-disabled", "callhome-email-contact-missing"} <= _ids(report)
+
+
+def test_a_garbled_proxy_server_line_proves_no_missing_server(tmp_path):
+    block = HEAD + "  transport http proxy enable\n  transport http proxy srv proxy.example.net port 8080\n  enable\n"
+    report = _run(tmp_path, block)
+    assert "callhome-proxy-incomplete" not in _ids(report)
+    assert "callhome-proxy-incomplete" in {n["rule_id"] for n in report["not_evaluated"]}
+    clean = HEAD + "  transport http proxy enable\n  enable\n"
+    assert "callhome-proxy-incomplete" in _ids(_run(tmp_path, clean))
