@@ -92,3 +92,24 @@ def test_a_garbled_proxy_server_line_proves_no_missing_server(tmp_path):
     assert "callhome-proxy-incomplete" in {n["rule_id"] for n in report["not_evaluated"]}
     clean = HEAD + "  transport http proxy enable\n  enable\n"
     assert "callhome-proxy-incomplete" in _ids(_run(tmp_path, clean))
+
+
+def test_a_garbled_use_vrf_line_is_no_default_vrf(tmp_path):
+    """Without 'transport http use-vrf' Call Home is taken to send in the default VRF; a
+    block whose lines diag could not read may hold that line: no path is derived from it."""
+    from diag.api import devices
+    import datetime as dt
+    from diag.rulebook import load_rules
+
+    garbled = HEAD + "  destination-profile CiscoTAC-1 index 1 http https://tools.cisco.com/its/service/oddce/" \
+        "services/DDCEService\n  transport htp use-vrf management\n  enable\n"
+    clean = garbled.replace("  transport htp use-vrf management\n", "")
+    now = dt.datetime(2026, 12, 7, tzinfo=dt.timezone.utc)
+    paths = {}
+    for name, text in (("garbled", garbled), ("clean", clean)):
+        (tmp_path / name).mkdir()
+        path = tmp_path / name / "capture.txt"
+        path.write_text(text)
+        [dev] = devices([str(path)], load_rules([]), now)
+        paths[name] = [f.fields.get("vrf") for f in dev.store.get("licensing.path")]
+    assert paths == {"garbled": [], "clean": ["default"]}
