@@ -125,7 +125,7 @@ def read_sections(path: str, progress=None) -> tuple[InputInfo, list[Section]]:
                                 [(mark.line, mark.text)], params={"mark": mark}))
     for sup in result.suppressions:
         section = Section(path, COMMENTS, COMMENTS.name, "comment", sup.host, sup.line,
-                          [(sup.line, sup.text)], params={"suppression": sup})
+                          [(sup.line, sup.line_text or sup.text)], params={"suppression": sup})
         if sup.pieces:  # a comment hard-wrapped over several lines: the evidence quotes each
             section.lines.extend(sup.pieces)
             section.joined = {sup.line: tuple(no for no, _ in sup.pieces)}

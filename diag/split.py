@@ -139,6 +139,7 @@ class Suppression:
     text: str
     host: str | None = None
     pieces: tuple[tuple[int, str], ...] = ()  # the rest of a hard-wrapped comment: (line, text)
+    line_text: str = ""  # the whole line, when the comment ends a line of other text (evidence)
 
     def applies_to(self, rule_id: str) -> bool:
         return rule_id in self.rules or "all" in self.rules
@@ -443,7 +444,8 @@ class Splitter:
         self.result.dropped_lines += 1  # read into the suppression, no output's line
         sup = self.result.suppressions[index]
         again = _suppression(self.path, sup.line, whole, m.group("body"), sup.host)
-        self.result.suppressions[index] = dataclasses.replace(again, text=sup.text, pieces=sup.pieces + ((no, text),))
+        self.result.suppressions[index] = dataclasses.replace(again, text=sup.text, pieces=sup.pieces + ((no, text),),
+                                                              line_text=sup.line_text)
         self.wrapped = (index, no, text, whole)
         return True
 
@@ -471,7 +473,8 @@ class Splitter:
                     # so that the line reads as it would without it
                     at, body = cut
                     self.budget.suppression(no)
-                    self.result.suppressions.append(_suppression(self.path, no, text[at:], body, self.host))
+                    self.result.suppressions.append(dataclasses.replace(
+                        _suppression(self.path, no, text[at:], body, self.host), line_text=text.strip()))
                     self.wrapped = (len(self.result.suppressions) - 1, no, text, text[at:])
                     text = text[:at].rstrip()
         if self.banner is not None or (text.startswith("banner ") and self.current is not None

@@ -113,3 +113,12 @@ def test_a_garbled_use_vrf_line_is_no_default_vrf(tmp_path):
         [dev] = devices([str(path)], load_rules([]), now)
         paths[name] = [f.fields.get("vrf") for f in dev.store.get("licensing.path")]
     assert paths == {"garbled": [], "clean": ["default"]}
+
+
+def test_a_trailing_suppression_is_quoted_with_its_whole_line(tmp_path):
+    """Evidence shows the line as it is in the file: a '! diag: ignore' comment that ends a
+    line of other text is quoted with that text (found by the fuzz test)."""
+    text = HEAD + TAIL + "Module ! diag: ignore callhome-url-missing\n"
+    report = _run(tmp_path, text)
+    [f] = [f for f in report["findings"] if f["rule_id"] == "suppression-without-reason"]
+    assert [e["text"] for e in f["evidence"]] == ["Module ! diag: ignore callhome-url-missing"]
