@@ -32,3 +32,38 @@ def rulebook():
 
 def corpus_files(pattern: str) -> list[Path]:
     return sorted(CORPUS.glob(pattern)) if CORPUS.is_dir() else []
+
+
+# -- hard wraps, as a terminal and a mail client make them (test_layout, test_reshaped_captures)
+
+def terminal(lines: list[str], width: int = 80) -> tuple[list[str], dict[int, int]]:
+    out: list[str] = []
+    mapping: dict[int, int] = {}
+    for no, text in enumerate(lines, 1):
+        while len(text) > width:
+            out.append(text[:width])
+            mapping[len(out)] = no
+            text = text[width:]
+        out.append(text)
+        mapping[len(out)] = no
+    mapping[len(out) + 1] = len(lines) + 1
+    return out, mapping
+
+
+def mail(lines: list[str], limit: int = 76, which=None) -> tuple[list[str], dict[int, int]]:
+    """Lines longer than 80 broken at the last space before ``limit`` (those ``which``
+    accepts), the rest starting a new line, as a mail client sends them."""
+    out: list[str] = []
+    mapping: dict[int, int] = {}
+    for no, text in enumerate(lines, 1):
+        while len(text) > 80 and (which is None or which(no)):
+            at = text.rfind(" ", 0, limit)
+            if at <= 0 or not text[:at].strip():
+                break
+            out.append(text[:at])
+            mapping[len(out)] = no
+            text = text[at + 1:]
+        out.append(text)
+        mapping[len(out)] = no
+    mapping[len(out) + 1] = len(lines) + 1
+    return out, mapping

@@ -17,6 +17,7 @@ import os
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import mail, terminal
 from diag.commands import BY_NAME
 from diag.parsers import layout
 from diag.parsers.running_config import PARSER
@@ -204,33 +205,6 @@ def test_orphans_beside_a_real_block_make_no_second_block():
 
 
 # -- hard wraps --------------------------------------------------------------------------
-
-def terminal(lines: list[str], width: int = 80) -> tuple[list[str], dict[int, int]]:
-    out, mapping = [], {}
-    for no, text in enumerate(lines, 1):
-        while len(text) > width:
-            out.append(text[:width])
-            mapping[len(out)] = no
-            text = text[width:]
-        out.append(text)
-        mapping[len(out)] = no
-    return out, mapping
-
-
-def mail(lines: list[str], limit: int = 76) -> tuple[list[str], dict[int, int]]:
-    out, mapping = [], {}
-    for no, text in enumerate(lines, 1):
-        while len(text) > 80:
-            at = text.rfind(" ", 0, limit)
-            if at <= 0 or not text[:at].strip():
-                break
-            out.append(text[:at])
-            mapping[len(out)] = no
-            text = text[at + 1:]
-        out.append(text)
-        mapping[len(out)] = no
-    return out, mapping
-
 
 @SETTINGS
 @given(configs(), st.sampled_from(["terminal", "mail"]), st.integers(72, 78), st.booleans())

@@ -24,7 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import RULES, SAMPLES, SYSTEM_NOW
+from conftest import RULES, SAMPLES, SYSTEM_NOW, mail, terminal
 from diag.api import Options, analyze
 from diag.capture import read_lines
 from diag.split import split_lines
@@ -82,39 +82,6 @@ def config_lines(path: Path, lines: list[str]) -> set[int]:
     name = "x.txt"
     result = split_lines(((no, text.rstrip()) for no, text in enumerate(lines, 1)), name)
     return {no for s in result.sections if s.spec.name == "show running-config" for no, _ in s.lines}
-
-
-def terminal(lines: list[str], width: int = 80) -> tuple[list[str], dict[int, int]]:
-    out: list[str] = []
-    mapping: dict[int, int] = {}
-    for no, text in enumerate(lines, 1):
-        while len(text) > width:
-            out.append(text[:width])
-            mapping[len(out)] = no
-            text = text[width:]
-        out.append(text)
-        mapping[len(out)] = no
-    mapping[len(out) + 1] = len(lines) + 1
-    return out, mapping
-
-
-def mail(lines: list[str], limit: int = 76, which=None) -> tuple[list[str], dict[int, int]]:
-    """Lines longer than 80 broken at the last space before ``limit`` (those ``which``
-    accepts), the rest starting a new line, as a mail client sends them."""
-    out: list[str] = []
-    mapping: dict[int, int] = {}
-    for no, text in enumerate(lines, 1):
-        while len(text) > 80 and (which is None or which(no)):
-            at = text.rfind(" ", 0, limit)
-            if at <= 0 or not text[:at].strip():
-                break
-            out.append(text[:at])
-            mapping[len(out)] = no
-            text = text[at + 1:]
-        out.append(text)
-        mapping[len(out)] = no
-    mapping[len(out) + 1] = len(lines) + 1
-    return out, mapping
 
 
 def _check_evidence_text(report, path: Path):
