@@ -34,6 +34,12 @@ declare("capture.platform", "A line of the device's capture that only another pl
     "outcome": ("text", "what diag did with the device's outputs"),
 }, produced_by=("*",))
 
+declare("capture.platform_hint", "A line of the device's capture in another platform's style that a person may "
+        "also type by hand for NX-OS (a prompt without the space NX-OS prints), with no line only NX-OS prints", {
+    "platform": ("text", "the platform whose style it is: IOS XE"),
+    "hint": ("text", "what the line is, e.g. a prompt with the command right after '#'"),
+}, produced_by=("*",))
+
 _FAMILY = [
     (re.compile(r"Nexus\s*3550|N3550|C3550|3550-T", re.I), "N3550"),
     (re.compile(r"Nexus\s*3016|\bC?3016\b", re.I), "N3K"),
@@ -359,6 +365,11 @@ def _other_platform(dev: Device) -> None:
     nxos = next(((s, no) for s in dev.sections if s.origin != "platform"
                  for no, text in s.lines if platforms.is_nxos_line(text)), None)
     platform = mark.marker.platform
+    if mark.marker.rank < 0:  # a hint only: judged as NX-OS, and said so unless a line proves it is
+        if nxos is None:
+            fields = {"platform": platform, "hint": mark.marker.what}
+            dev.store.add(Fact("capture.platform_hint", fields, {k: mark.line for k in fields}, section, mark.line))
+        return
     if nxos is None:
         dev.foreign = mark
         dev.platform = f"Cisco {platform}, not NX-OS"

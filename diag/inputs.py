@@ -118,8 +118,9 @@ def read_sections(path: str, progress=None) -> tuple[InputInfo, list[Section]]:
     info.sections = len(result.sections)
     info.suppressions = result.suppressions
     sections = list(result.sections)
-    if result.marks:
-        info.foreign = result.marks[0].describe()
+    verdicts = [mark for mark in result.marks if mark.marker.rank >= 0]  # not the hints (platforms.UNSPACED)
+    if verdicts:
+        info.foreign = verdicts[0].describe()
     for mark in result.marks:
         sections.append(Section(path, PLATFORM, PLATFORM.name, "platform", mark.host, mark.line,
                                 [(mark.line, mark.text)], params={"mark": mark}))
@@ -131,6 +132,8 @@ def read_sections(path: str, progress=None) -> tuple[InputInfo, list[Section]]:
             section.joined = {sup.line: tuple(no for no, _ in sup.pieces)}
         sections.append(section)
     deco = stats.decoration
+    if deco is not None:
+        info.reshaped = deco.describe()
     if deco is not None and result.sections:
         for host, (when, no, text) in deco.clocks.items():
             if host is None and result.hosts:

@@ -164,6 +164,7 @@ class InputInfo:
     note: str | None = None  # a problem that did not stop the analysis (truncated gzip)
     suppressions: list = field(default_factory=list)  # diag.split.Suppression
     foreign: str | None = None  # the first line only another platform prints (diag.platforms.describe)
+    reshaped: str | None = None  # what the paste added to every line, removed before reading (diag.reshape)
 
     def to_json(self) -> dict:
         out = {
@@ -173,6 +174,8 @@ class InputInfo:
         }
         if self.note:
             out["note"] = self.note
+        if self.reshaped:
+            out["reshaped"] = self.reshaped
         return out
 
 

@@ -68,6 +68,15 @@ MARKERS: tuple[Marker, ...] = (
 TYPED = Marker("IOS XE", "a command NX-OS does not have (show call-home; NX-OS has show callhome)",
                r"(?i:sh(?:o|ow)?\s+call-home\b|sh(?:o|ow)?\s+lic\w*\s+tech\s+support\b)", 0)
 
+# Prompts in the style of IOS and IOS XE: the command typed right after '#' (NX-OS prints a
+# space after its prompt: 'leaf01# show ...'), or a user-mode prompt ('host>', a mode NX-OS does
+# not have). A person writing an NX-OS example by hand may type them so too, so they are hints,
+# never verdicts: rank -1, below every marker, and a device that shows one is still judged as
+# NX-OS (rule capture-platform-unsure, low confidence).
+UNSPACED = Marker("IOS XE", "a prompt with the command right after '#' (IOS and IOS XE print 'router#show ...'; "
+                  "NX-OS prints a space: 'switch# show ...')", "", -1)
+USER_MODE = Marker("IOS XE", "a user-mode prompt ('>'), which IOS and IOS XE have and NX-OS does not", "", -1)
+
 MARKER = re.compile("|".join(f"(?P<m{i}>{m.pattern})" for i, m in enumerate(MARKERS)))
 TYPED_COMMAND = re.compile(TYPED.pattern)
 # Cheap tests every marker passes (tests/test_platforms.py holds each marker to them), so that

@@ -584,6 +584,8 @@ class Splitter:
             self.skipping = "(configuration commands)"
             self._skipped("(configuration commands)")
             return
+        if not mode and (m.group("end") == ">" or not m.string[m.end("end"):m.end("end") + 1].isspace()):
+            self._mark(no, m.string, platforms.USER_MODE if m.group("end") == ">" else platforms.UNSPACED)
         self._open(resolve(cmd), "prompt", no, m.string)
         if self.skipping is not None and platforms.TYPED_COMMAND.match(cmd):
             # a command NX-OS does not have: what the switch answers tells the platform

@@ -637,17 +637,19 @@ def test_classic_and_slp_rules_keep_to_their_mode_on_iosxe_samples(path: Path, r
 
 OTHER_FILES = [p for p in corpus_files("ios*__*.txt") if ".expected." not in p.name]
 # IOS XE samples that hold nothing but Smart Agent text, which a Nexus prints alike block for
-# block (tests/parsers/show_license_status holds NX-OS ones): no line in them shows the
+# block (tests/parsers/show_license_status holds NX-OS ones): no line in them proves the
 # platform, and a rule that called them foreign would call a Nexus's same output foreign and
-# hide its findings. They are read as NX-OS output, as diag reads any Smart Agent text.
+# hide its findings. They are judged as NX-OS output, as diag judges any Smart Agent text;
+# those typed at an IOS-style prompt ('csr1#sh ...', no space after '#') get the low-confidence
+# note capture-platform-unsure at the prompt's line, the others nothing (they cannot be told).
 SMART_AGENT_ONLY = {
-    "iosxe__show_license_status__genieparser__2",  # classic status; prompt 'c1000v-5#'
-    "iosxe__show_license_status__ntc-templates__1",  # classic status, no prompt
-    "iosxe__show_license_status__ntc-templates__2",  # SLP status, transport off
-    "iosxe__show_license_status__ntc-templates__3",  # SLP status, smart transport
-    "iosxe__show_license_status__ntc-templates__4",  # SLP status, proxy
-    "iosxe__show_license_status__xaviervalette__1",  # classic status; prompt 'csr1#'
-    "iosxe__show_license_status__xaviervalette__2",  # classic status; prompt 'csr1#'
+    "iosxe__show_license_status__genieparser__2": 1,  # classic status; prompt 'c1000v-5#show'
+    "iosxe__show_license_status__ntc-templates__1": None,  # classic status, no prompt
+    "iosxe__show_license_status__ntc-templates__2": None,  # SLP status, transport off
+    "iosxe__show_license_status__ntc-templates__3": None,  # SLP status, smart transport
+    "iosxe__show_license_status__ntc-templates__4": None,  # SLP status, proxy
+    "iosxe__show_license_status__xaviervalette__1": 1,  # classic status; prompt 'csr1#sh'
+    "iosxe__show_license_status__xaviervalette__2": 1,  # classic status; prompt 'csr1#sh'
 }
 # Message bodies quoted without a time stamp or a host: nothing diag reads (exit 2).
 NOTHING_READ = {"iosxe__syslog_smart_lic__cznolan-blog__1"}
@@ -667,7 +669,7 @@ def _check(paths: list[Path], rulebook):
 
 def test_other_platform_corpus_present():
     names = {p.stem for p in OTHER_FILES}
-    assert SMART_AGENT_ONLY | NOTHING_READ <= names, sorted(SMART_AGENT_ONLY | NOTHING_READ - names)
+    assert set(SMART_AGENT_ONLY) | NOTHING_READ <= names, sorted(set(SMART_AGENT_ONLY) | NOTHING_READ - names)
     assert any(p.name.startswith("iosxr__") for p in OTHER_FILES)
 
 
@@ -678,6 +680,9 @@ def test_other_platform_samples_are_not_nxos(path: Path, rulebook):
     if path.stem in SMART_AGENT_ONLY:
         report = _check([path], rulebook)
         assert not [f for f in report.findings if f.rule_id == "capture-not-nxos"]
+        unsure = [f.line for f in report.findings if f.rule_id == "capture-platform-unsure"]
+        line = SMART_AGENT_ONLY[path.stem]
+        assert unsure == ([line] if line else []), (path.name, unsure)
         return
     with pytest.raises(DiagError) as exc:
         _check([path], rulebook)
@@ -701,7 +706,7 @@ def test_other_platform_samples_beside_a_nexus_are_info_findings(rulebook):
     info finding, capture-not-nxos, at the line that shows the platform, and nothing else: no
     NX-OS rule, no unparsed output, nothing to collect. The Nexus is judged as before."""
     nexus = CORPUS / "nxos__show_version__napalm__1.txt"
-    others = [p for p in OTHER_FILES if p.stem not in SMART_AGENT_ONLY | NOTHING_READ]
+    others = [p for p in OTHER_FILES if p.stem not in set(SMART_AGENT_ONLY) | NOTHING_READ]
     alone = _check([nexus], rulebook)
     report = _check([nexus, *others], rulebook)
     by_path: dict[str, list] = {}

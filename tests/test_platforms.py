@@ -400,3 +400,79 @@ def test_cli_info_finding_does_not_fail_the_run_by_itself(tmp_path):
     assert [(f["rule_id"], f["device"], f["line"]) for f in report["findings"]] == [("capture-not-nxos", "dist-sw2", 2)]
     res = CliRunner().invoke(cli, ["check", "--fail-on", "info", cat, nexus])
     assert res.exit_code == 1
+
+
+# -- IOS-style prompts: a hint, never a verdict (capture-platform-unsure) ------------------------
+
+STATUS_BODY = """\
+Smart Licensing is ENABLED
+
+Registration:
+  Status: UNREGISTERED
+  Export-Controlled Functionality: NOT ALLOWED
+
+License Authorization:
+  Status: EVAL MODE
+  Evaluation Period Remaining: 61 days, 3 hours, 12 minutes, 40 seconds
+"""
+
+
+def _unsure(tmp_path: Path, text: str) -> list[tuple[str, int, str]]:
+    report = analyze([write(tmp_path, "cap.txt", text)], Options(system_now=SYSTEM_NOW))
+    return [(f.rule_id, f.line, f.confidence) for f in report.findings if f.rule_id.startswith("capture-")]
+
+
+@pytest.mark.parametrize("prompt", ["csr1#show license status", "csr1#sh lic status", "c1000v-5#show license status",
+                                    "csr1>show license status", "csr1> show license status",
+                                    "csr1#show license status" + " " * 100])
+def test_an_ios_style_prompt_is_a_low_confidence_note_on_a_judged_device(tmp_path, prompt):
+    """The command right after '#', or a user-mode '>' prompt: NX-OS prints neither, a person
+    may type either. The device is still judged (its EVAL MODE finding stays), and the note
+    points at the prompt."""
+    report = analyze([write(tmp_path, "cap.txt", prompt + "\n" + STATUS_BODY)], Options(system_now=SYSTEM_NOW))
+    ids = {f.rule_id: f for f in report.findings}
+    assert "capture-not-nxos" not in ids
+    note = ids["capture-platform-unsure"]
+    assert (note.line, note.severity, note.confidence) == (1, "info", "low")
+    assert note.evidence[0].text == prompt.strip()
+    assert len(ids) > 1, "the NX-OS rules still judged the device"
+    assert report.devices[0].platform is None or "not NX-OS" not in report.devices[0].platform
+
+
+@pytest.mark.parametrize("prompt", ["leaf01# show license status", "leaf01(config)#show license status",
+                                    "leaf01#", "leaf01# "])
+def test_nxos_prompts_are_no_hint(tmp_path, prompt):
+    assert _unsure(tmp_path, prompt + "\n" + STATUS_BODY) == []
+
+
+def test_a_line_only_nxos_prints_silences_the_hint(tmp_path):
+    """An NX-OS example typed by hand without the space: its show version or callhome block
+    proves the platform, and nothing is said."""
+    version = "\n".join(line.replace("leaf21# ", "leaf21#") for line in textwrap.dedent(NXOS_VERSION).splitlines())
+    assert _unsure(tmp_path, version + "\nleaf21#show license status\n" + STATUS_BODY) == []
+    assert _unsure(tmp_path, "n9k#show running-config callhome\ncallhome\n  email-contact a@b.example\n"
+                             "  enable\n") == []
+
+
+def test_a_line_only_another_platform_prints_outranks_the_hint(tmp_path):
+    """The prompt came first, the IOS XE banner after it: the banner is the verdict."""
+    text = "rtr#show license status\n" + STATUS_BODY + "rtr#show version\n" + textwrap.dedent(IOSXE_VERSION).lstrip("\n").split("\n", 1)[1]
+    with pytest.raises(DiagError) as exc:  # nothing NX-OS is left: refused, naming the banner
+        _unsure(tmp_path, text)
+    assert f"(line {text.splitlines().index('Cisco IOS XE Software, Version 17.09.04a') + 1}: " in str(exc.value)
+    # beside a Nexus, the one finding is the verdict, not the hint
+    both = text + textwrap.dedent(NXOS_VERSION).lstrip("\n")
+    found = _unsure(tmp_path, both)
+    assert [(r, c) for r, _, c in found] == [("capture-not-nxos", "high")], found
+
+
+@settings(max_examples=40, deadline=None)
+@given(host=st.from_regex(r"[A-Za-z][A-Za-z0-9_.-]{1,20}", fullmatch=True).filter(lambda h: h[-1].isalnum()),
+       command=st.sampled_from(["show license status", "sh license status", "show lic all", "show license summary"]),
+       spaced=st.booleans())
+def test_the_hint_follows_the_space_after_the_prompt(host, command, spaced):
+    """The family: any host name, any form of the command; a space after '#' is NX-OS's."""
+    text = f"{host}#{' ' if spaced else ''}{command}\n" + STATUS_BODY
+    result = split_lines(lines_from_text(text), "cap.txt")
+    hints = [(m.line, m.marker.rank) for m in result.marks]
+    assert hints == ([] if spaced else [(1, -1)])

@@ -632,3 +632,24 @@ def test_a_redacted_copy_keeps_the_decoration_and_its_clock(tmp_path):
     assert redacted.now == original.now == dt.datetime(2026, 3, 7, 3, 5, 20, tzinfo=UTC)
     assert [(f.rule_id, f.line) for f in redacted.findings] == [(f.rule_id, f.line) for f in original.findings]
     assert original.findings
+
+
+@pytest.mark.parametrize("prefix, blank, described", [
+    ("    ", "", "indented by 4 spaces"), ("> ", ">", "quoted with '> '"),
+    ("[2026-12-07 03:05:20] ", None, "timestamped '[YYYY-MM-DD hh:mm:ss] '")])
+def test_the_report_says_what_was_taken_off(tmp_path, prefix, blank, described):
+    """The reader of a report sees that the paste was read without its decoration (JSON
+    'reshaped', a note in the text report); a clean capture says nothing of the kind."""
+    import json
+
+    for name, text, expected in (("deco.txt", _decorate(SESSION, prefix, blank), described),
+                                 ("clean.txt", SESSION, None)):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        res = CliRunner().invoke(cli, ["check", "--no-config", "-f", "json", str(path)])
+        [entry] = json.loads(res.output)["inputs"]
+        assert entry.get("reshaped") == expected
+        res = CliRunner().invoke(cli, ["check", "--no-config", str(path)])
+        notes = [line for line in res.output.splitlines() if "read as pasted" in line]
+        assert notes == ([f"note: {path}: read as pasted {expected} (removed from every line; line numbers are "
+                          "the file's)"] if expected else [])

@@ -12,6 +12,7 @@ import json
 
 from click.testing import CliRunner
 
+from conftest import RULES as RULES_DIR
 from diag.cli import cli
 
 HEAD = """leaf05# show clock
@@ -122,3 +123,45 @@ def test_a_trailing_suppression_is_quoted_with_its_whole_line(tmp_path):
     report = _run(tmp_path, text)
     [f] = [f for f in report["findings"] if f["rule_id"] == "suppression-without-reason"]
     assert [e["text"] for e in f["evidence"]] == ["Module ! diag: ignore callhome-url-missing"]
+
+
+# -- a block read whole elsewhere decides; an unread block alone never does ------------------------
+
+def test_another_block_read_with_the_line_decides_against_the_finding(tmp_path):
+    """Two callhome blocks of one switch, one read whole with 'enable', 'email-contact' and a
+    proxy server, one with a line diag could not read and none of them: the whole one proves
+    they are there, so no rule says they are missing (it once fired, quoting the 'enable'
+    line as the evidence of a disabled Call Home)."""
+    whole = HEAD + "  transport http proxy enable\n  transport http proxy server proxy.example.net port 8080\n" + TAIL
+    partial = ("leaf05# show running-config | section callhome\ncallhome\n  transport http proxy enable\n"
+               "  this line is garbled\n")
+    report = _run(tmp_path, whole + partial)
+    assert not {"callhome-disabled", "callhome-email-contact-missing", "callhome-proxy-incomplete"} & _ids(report)
+    assert not {"callhome-disabled", "callhome-email-contact-missing", "callhome-proxy-incomplete"} & {
+        n["rule_id"] for n in report["not_evaluated"]}
+
+
+def _with_use_vrf(path: str, replace: str) -> str:
+    text = (RULES_DIR / path).read_text(encoding="utf-8")
+    return text.replace("  enable\n", replace + "  enable\n", 1) if "use-vrf management\n  enable" not in text \
+        else text.replace("  transport http use-vrf management\n", replace, 1)
+
+
+def test_an_unread_line_may_be_the_use_vrf(tmp_path):
+    """No 'transport http use-vrf' read in a block with a line diag could not read: the line
+    may be it, so neither the missing use-vrf nor the default-VRF source interface is a
+    finding; each rule is not evaluated with the line named. The same block read clean
+    without the line fires, and one with the line read does not."""
+    cases = {"callhome/callhome-vrf-missing.hit.txt": "callhome-vrf-missing",
+             "known-issues/http-source-interface-vrf-mismatch.hit.txt": "http-source-interface-vrf-mismatch"}
+    for sample, rule in cases.items():
+        garbled = _run(tmp_path, _with_use_vrf(sample, "  transport htp use-vrf management\n"))
+        assert rule not in _ids(garbled) and "unparsed-output" in _ids(garbled)
+        assert "callhome-vrf-missing" in {n["rule_id"] for n in garbled["not_evaluated"]}
+        assert rule in _ids(_run(tmp_path, (RULES_DIR / sample).read_text(encoding="utf-8")))
+    clean = _run(tmp_path, _with_use_vrf("callhome/callhome-vrf-missing.hit.txt", ""))
+    assert "callhome-vrf-missing" in _ids(clean)
+    fixed = _run(tmp_path, _with_use_vrf("callhome/callhome-vrf-missing.hit.txt",
+                                         "  transport http use-vrf management\n"))
+    assert "callhome-vrf-missing" not in _ids(fixed)
+    assert "callhome-vrf-missing" not in {n["rule_id"] for n in fixed["not_evaluated"]}

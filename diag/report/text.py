@@ -90,6 +90,9 @@ def chunks(report: Report, **kw):
     for info in report.inputs:
         if info.note:
             out.append(f"note: {info.path}: {info.note}")
+        if info.reshaped:
+            out.append(f"note: {info.path}: read as pasted {info.reshaped} (removed from every line; "
+                       "line numbers are the file's)")
         if not info.sections:
             out.append(f"note: {info.path}: nothing recognised in its {info.lines} line(s) (no Smart Licensing "
                        "or Call Home output)")
