@@ -35,6 +35,7 @@ def explain_rule(rule: Rule, book: RuleBook) -> str:
     if "confirm" in rule.docs:
         out += ["", "What would confirm it:"] + _wrap(rule.docs["confirm"])
     example = rule.hit_example
+    f = None  # what diag reports on the example
     if example.is_file():
         lines = example.read_text(encoding="utf-8", errors="replace").splitlines()
         out += ["", f"Example that fires it ({example.name}):"]
@@ -50,11 +51,16 @@ def explain_rule(rule: Rule, book: RuleBook) -> str:
             out += [f"  {line}" for line in f.message.splitlines()]
             out += [f"  line {e.line}: {e.text}" for e in f.evidence]
             out += ["", "Fix (for this example):"] + [f"  {line}" for line in f.fix.splitlines()]
-    else:
-        out += ["", "Fix:"] + [f"  {line}" for line in rule.fix.text.strip().splitlines()]
-    out += ["", "Verify with:"]
-    for command, expect in rule.verify:
-        out.append(f"  {command.text.strip()}" + (f"  (expect: {expect.text.strip()})" if expect is not None else ""))
+    if f is None:
+        out += ["", "Fix:"] + [f"  {line}" for line in rule.fix.placeholders().strip().splitlines()]
+    # the verify commands as diag reports them on the example (its URL, VRF, dates), else
+    # with a readable stand-in for each value: never a raw {binding.field} template
+    verify = f.verify_expect if f is not None else [
+        (command.placeholders().strip(), expect.placeholders().strip() if expect is not None else None)
+        for command, expect in rule.verify]
+    out += ["", "Verify with:" if f is None else "Verify with (for this example):"]
+    for command, expect in verify:
+        out.append(f"  {command}" + (f"  (expect: {expect})" if expect is not None else ""))
     if rule.escalate is not None:
         out += ["", f"Severity: {rule.severity}, raised to {rule.escalate[0]} when "
                     + ", ".join(f"{n}.{f} {' '.join(op for op, _ in p.ops)} ..." for n, f, p in rule.escalate[1])]

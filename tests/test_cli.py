@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -243,6 +244,37 @@ def test_explain_every_rule(rulebook):
         assert rule.title in out and "What it checks:" in out and "Why it matters:" in out
         assert "Example that fires it" in out and "What diag reports on it:" in out, rule.id
         assert "Fix (for this example):" in out
+
+
+# a placeholder of a rule's templates as written in its YAML ({dest.url|https}, {now|date})
+TEMPLATE = re.compile(r"\{[a-z_][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)?(?:\|[a-z_]+)*\}")
+
+
+def test_explain_renders_every_template(rulebook):
+    """What diag explain prints is filled with the values of the capture it shows (the
+    verify commands and what they should show included): no raw {binding.field} template."""
+    for rule in rulebook.rules:
+        out = invoke("explain", rule.id).output
+        assert not TEMPLATE.search(out), f"{rule.id}: {TEMPLATE.search(out).group(0)} in diag explain"
+
+
+def test_explain_verify_uses_the_example_values():
+    out = invoke("explain", "callhome-url-plain-http").output
+    verify = out.split("Verify with", 1)[1].split("References:", 1)[0]
+    assert "https://tools.cisco.com/its/service/oddce/services/DDCEService under 'url addresses configured:'" in verify
+    out = invoke("explain", "communication-failed").output
+    verify = out.split("Verify with", 1)[1].split("References:", 1)[0]
+    assert "<a date after 20" in verify  # the example's own clock, as a date
+
+
+def test_explain_without_an_example_shows_readable_placeholders(tmp_path: Path):
+    """A site rule with no capture that fires it: each value reads as what stands there."""
+    src = DATA / "site-rules" / "site-callhome-proxy-port.yaml"
+    shutil.copy(src, tmp_path / src.name)
+    res = invoke("explain", "-r", str(tmp_path), "site-callhome-proxy-port")
+    assert res.exit_code == 0, res.output
+    assert not TEMPLATE.search(res.output), res.output
+    assert "transport http proxy server <proxy server> port 8080" in res.output
 
 
 def test_explain_unknown_rule():
