@@ -98,6 +98,38 @@ def _finding(rule: Rule, b: Binding, ctx: Ctx, device: str, message: str | None 
     )
 
 
+MAX_GROUPED = 100  # matches a 'group: device' finding lists; the message counts the rest
+
+
+def _grouped(rule: Rule, bindings: list[Binding], ctx: Ctx, device: str) -> Finding:
+    """One finding for every match of a rule on a device (``group: device``): several
+    samples of one output (``show system internal mts buffers summary`` run three times)
+    showing one problem. The first match by place gives the line, message, fix and verify
+    commands; the evidence is every match's, and the message says where the others are."""
+    by_place: dict[tuple[str, int], Binding] = {}
+    for b in sorted(bindings, key=lambda b: _place(rule, b)):
+        by_place.setdefault(_place(rule, b)[:2], b)  # the same line once
+    places = list(by_place)
+    kept = [by_place[p] for p in places[:MAX_GROUPED]]
+    primary = kept[0]
+    severity = max((rule.severity_for(b, ctx) for b in kept), key=lambda s: SEVERITY_RANK[s])
+    message = rule.message.render(primary, ctx, device).strip()
+    if len(places) > 1:
+        shown = places[:MAX_GROUPED]
+        one_file = all(where == places[0][0] for where, _ in shown)
+        spots = [str(line) if one_file else f"{where}:{line}" for where, line in shown]
+        listed = ("lines " if one_file else "") + ", ".join(spots[:-1]) + " and " + spots[-1]
+        more = f", and {len(places) - MAX_GROUPED:,} more not listed" if len(places) > MAX_GROUPED else ""
+        message = f"{message} It holds {len(places):,} times on {device}: at {listed}{more} (each in the evidence)."
+    evidence: dict[tuple[str, int], Evidence] = {}
+    for b in kept:
+        for e in _evidence(b):
+            evidence.setdefault((e.path, e.line), e)
+    finding = _finding(rule, primary, ctx, device, message)
+    return dataclasses.replace(finding, severity=severity,
+                               evidence=tuple(evidence[k] for k in sorted(evidence)))
+
+
 def _fallback_anchor(rule: Rule, dev, shown: tuple = ()) -> Binding:
     """For a rule that fires with nothing bound (pure absence), point at the section that
     proves it: one that covers what it requires, else a filtered output that showed what
@@ -323,6 +355,11 @@ def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> Non
             # (e.g. show output when the config is missing), reported only when no branch
             # that binds it holds - one problem, one finding.
             bindings = [b for b in bindings if rule.at in b] or bindings
+        if rule.group == "device":
+            # one finding of the device, every match its evidence
+            out.findings.append(_grouped(rule, [b or _fallback_anchor(rule, dev, shown) for b in bindings],
+                                         rctx, dev.name))
+            continue
         # One problem, one finding: the same line, or the same message (the same output
         # captured twice, e.g. show license status and show license all), is reported once.
         seen: set = set()

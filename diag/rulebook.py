@@ -72,6 +72,7 @@ class Rule(_Examples):
     fire_on_partial: bool = False
     modes: tuple[str, ...] = ()
     at: str | None = None
+    group: str | None = None  # 'device': one finding per device, every match its evidence
     bindings: dict[str, str] = field(default_factory=dict)
     # (severity, [(binding, field, predicate)]): a finding whose bound facts pass them is raised
     escalate: tuple[str, list[tuple[str, str, cond.Pred]]] | None = None
@@ -379,7 +380,7 @@ def compile_rule(path: Path, data: dict, checked: bool = True) -> Rule:
         message=message, fix=fix, verify=verify,
         references=list(data["references"]), docs=dict(data["docs"]), path=path,
         fire_on_partial=bool(data.get("fire_on_partial", False)), modes=tuple(data.get("modes", ())),
-        at=data.get("at"), bindings=bindings, escalate=escalate,
+        at=data.get("at"), group=data.get("group"), bindings=bindings, escalate=escalate,
     )
 
 
