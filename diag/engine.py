@@ -9,6 +9,7 @@ from diag import limits
 from diag.commands import RUNNING_CONFIG, covers, scope_collect
 from diag.conditions import UNKNOWN, Binding, Ctx, bound
 from diag.facts import CATALOGUE
+from diag.filters import IN_PLACE, SINGLETONS, in_place_fields
 from diag.model import MAX_EVIDENCE, SEVERITY_RANK, Collect, Evidence, Finding, NotEvaluated, Outcome
 from diag.rulebook import Rule, RuleBook
 
@@ -153,13 +154,29 @@ def _command_of(scope: str) -> str:
     return RUNNING_CONFIG if scope.startswith(RUNNING_CONFIG + " ") else scope
 
 
+def _partial(section) -> bool:
+    """Whether an output is a filtered one that may still settle what a rule reads: one
+    whose filter proves lines absent (``Section.shows``), or a filtered show version
+    (diag.filters.IN_PLACE)."""
+    if section.shows:
+        return True
+    command = section.spec.name
+    return command in IN_PLACE and not covers(section.coverage, command) and "|" in section.typed
+
+
 def _shows(section, kind: str, fields: frozenset[str], dev) -> bool:
     """Whether a filtered output shows every fact of ``kind`` with ``fields``: the lines of
     each (``Section.shows``, with ``""``, what proves the kind absent); for a kind a
     configuration has one of at most (the callhome block), the fact it gave and the lines
     of those fields."""
-    from diag.filters import SINGLETONS
-
+    command = section.spec.name
+    if command in IN_PLACE and not covers(section.coverage, command):
+        # show version: what it showed is settled, whatever it hid (filters.IN_PLACE)
+        need = in_place_fields(command, kind, fields)
+        if need is None:
+            return False
+        return any(f.section is section and all(f.get(x) is not None for x in need)
+                   for f in dev.store.get(IN_PLACE[command][0]))
     shown = section.shows.get(kind)
     if not shown or not fields <= shown:
         return False
@@ -183,7 +200,7 @@ def partial_scopes(reads: dict[str, frozenset[str]], scopes, dev) -> tuple[froze
     """
     from diag.facts import CATALOGUE
 
-    filtered = [s for s in dev.sections if s.shows]
+    filtered = [s for s in dev.sections if _partial(s)]
     if not filtered:
         return frozenset(), {}, ()
     extra: set[str] = set()
@@ -251,7 +268,7 @@ def derive(rules: RuleBook, dev, now: dt.datetime) -> dict[str, frozenset[str]]:
     needs: dict[str, frozenset[str]] = {}
     last = {d.kind: i for i, d in enumerate(rules.derivations)}
     reading = rules.reading
-    filtered = any(s.shows for s in dev.sections)
+    filtered = any(_partial(s) for s in dev.sections)
     for i, d in enumerate(rules.derivations):
         coverage, sources = dev.coverage, None
         if filtered:
@@ -328,7 +345,7 @@ def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> Non
         plan = plans[key] = _plan(rules, covered, dev.mode, foreign)
 
     ctx = Ctx(dev.store, coverage, now, CATALOGUE, derived_needs, sections=dev.sections)
-    filtered = any(s.shows for s in dev.sections)
+    filtered = any(_partial(s) for s in dev.sections)
     reading = rules.reading
     for rule, missing, needs in plan:
         rctx, shown = ctx, ()
