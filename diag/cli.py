@@ -19,6 +19,7 @@ import click
 
 from diag import __version__
 from diag.errors import DiagError
+from diag.model import shown_path
 from diag.report import FORMATS as _REPORTERS
 
 FORMATS = tuple(_REPORTERS)  # -f choices: one per reporter in diag/report/__init__.py
@@ -230,19 +231,19 @@ def check(paths, fmt, fail_on, now, rules_dirs, select, ignore, config_path, no_
     pretty = sys.stdout is not None and sys.stdout.isatty()
     _write(fix(chunk) for chunk in stream(report, fmt, show_suppressed=show_suppressed, pretty=pretty))
     for path, problem in report.unread:
-        click.echo(fix(f"diag: error: {path}: {problem}"), err=True)
+        click.echo(fix(f"diag: error: {shown_path(path)}: {problem}"), err=True)
     for info in report.inputs:
         if info.note:
-            click.echo(fix(f"diag: warning: {info.path}: {info.note}"), err=True)
+            click.echo(fix(f"diag: warning: {shown_path(info.path)}: {info.note}"), err=True)
     known = {r.id for r in book.rules}
     for info in report.inputs:
         for sup in info.suppressions:
             if not sup.rules:
-                click.echo(fix(f"diag: warning: {sup.path}:{sup.line}: the suppression names no rule id "
+                click.echo(fix(f"diag: warning: {shown_path(sup.path)}:{sup.line}: the suppression names no rule id "
                                "('! diag: ignore <rule-id> -- <reason>')"), err=True)
             for rule_id in sup.rules:
                 if rule_id != "all" and rule_id not in known:
-                    click.echo(fix(f"diag: warning: {sup.path}:{sup.line}: the suppression names an unknown "
+                    click.echo(fix(f"diag: warning: {shown_path(sup.path)}:{sup.line}: the suppression names an unknown "
                                    f"rule id '{rule_id}' (see 'diag rules')"), err=True)
     sys.exit(0 if write_baseline and not report.unread else report.exit_code(fail_on))
 
@@ -322,7 +323,7 @@ def parse(paths) -> None:
 
     _write([json.dumps(out, indent=2, ensure_ascii=False), "\n"])
     for path, problem in unread:
-        click.echo(f"diag: error: {path}: {problem}", err=True)
+        click.echo(f"diag: error: {shown_path(path)}: {problem}", err=True)
     sys.exit(2 if unread else 0)
 
 

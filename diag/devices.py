@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from diag import platforms
 from diag.facts import Fact, FactStore, declare
-from diag.model import LICENSING_FIELDS, DeviceSummary
+from diag.model import LICENSING_FIELDS, DeviceSummary, shown_path
 from diag.types import ZONES
 from diag.version import Release, licensing_mode_for
 
@@ -255,7 +255,7 @@ def place(files: list[tuple[str, list[tuple[str | None, list[str]]]]]) -> list[l
         for key in keys:
             key = key if key is not None else default
             if key is None:
-                placed.append((f"file:{path}", path))
+                placed.append((f"file:{path}", shown_path(path)))
             else:
                 root = names.find(key)
                 if root not in device:
@@ -378,7 +378,7 @@ def _other_platform(dev: Device) -> None:
                    "Cisco Nexus switches")
     else:
         where, no = nxos
-        outcome = (f"the device also shows lines only NX-OS prints ({where.path}:{no}), so its outputs were "
+        outcome = (f"the device also shows lines only NX-OS prints ({shown_path(where.path)}:{no}), so its outputs were "
                    f"still judged as NX-OS: check that each output pasted here comes from the Nexus switch")
     fields = {"platform": platform, "marker": mark.marker.what, "judged": nxos is not None, "outcome": outcome}
     dev.store.add(Fact("capture.platform", fields, {k: mark.line for k in fields}, section, mark.line))
@@ -471,7 +471,7 @@ def capture_clock(dev: Device) -> tuple[dt.datetime, str] | None:
         now = fact.get("now")
         if not isinstance(now, dt.datetime):
             continue
-        where = f"{fact.section.command} ({fact.path}:{fact.line})"
+        where = f"{fact.section.command} ({shown_path(fact.path)}:{fact.line})"
         if fact.get("zone") is not None:
             now, where = _site_zone(dev, fact, now, where)
         if best is None or now > best[0]:
@@ -481,13 +481,13 @@ def capture_clock(dev: Device) -> tuple[dt.datetime, str] | None:
     for fact in dev.store.get("clock"):
         now = fact.get("now")
         if fact.section.origin == "logger" and isinstance(now, dt.datetime) and (best is None or now > best[0]):
-            best = (now, f"newest terminal logger timestamp ({fact.path}:{fact.line})")
+            best = (now, f"newest terminal logger timestamp ({shown_path(fact.path)}:{fact.line})")
     if best is not None:
         return best
     for fact in dev.store.get("log.event"):
         when = fact.get("time")
         if isinstance(when, dt.datetime) and (best is None or when > best[0]):
-            best = (when, f"newest log line ({fact.path}:{fact.line})")
+            best = (when, f"newest log line ({shown_path(fact.path)}:{fact.line})")
     return best
 
 
@@ -506,7 +506,7 @@ def _site_zone(dev: Device, fact: Fact, now: dt.datetime, where: str) -> tuple[d
             sign = "+" if offset >= 0 else "-"
             return (now + dt.timedelta(minutes=taken - offset),
                     f"{where}, {zone} = UTC{sign}{abs(offset) // 60:02d}:{abs(offset) % 60:02d} "
-                    f"by the configuration ({conf.path}:{conf.line})")
+                    f"by the configuration ({shown_path(conf.path)}:{conf.line})")
     if known:
         return now, where
     return now, f"{where}, zone {zone} unknown to diag: read as UTC"
@@ -545,6 +545,6 @@ def estimate_from_events(dev: Device, system_now: dt.datetime) -> tuple[dt.datet
             for name in names:
                 when = fact.get(name)
                 if isinstance(when, dt.datetime) and (best is None or when > best[0]):
-                    best = (when, f"newest event in {fact.section.command} ({fact.path}:{fact.line_of(name)}); "
+                    best = (when, f"newest event in {fact.section.command} ({shown_path(fact.path)}:{fact.line_of(name)}); "
                                   "the output's next scheduled attempts are already past")
     return best

@@ -10,7 +10,7 @@ from diag.commands import RUNNING_CONFIG, covers, scope_collect
 from diag.conditions import UNKNOWN, Binding, Ctx, bound
 from diag.facts import CATALOGUE
 from diag.filters import IN_PLACE, SINGLETONS, in_place_fields
-from diag.model import MAX_EVIDENCE, SEVERITY_RANK, Collect, Evidence, Finding, NotEvaluated, Outcome
+from diag.model import MAX_EVIDENCE, SEVERITY_RANK, Collect, Evidence, Finding, NotEvaluated, Outcome, shown_path
 from diag.rulebook import Rule, RuleBook
 
 
@@ -240,7 +240,7 @@ def _not_evaluated(rule: Rule, dev, needs: tuple[str, ...]) -> NotEvaluated:
     if any(n == RUNNING_CONFIG or n.startswith(RUNNING_CONFIG + " ") for n in needs):
         headerless = next((s for s in dev.sections if getattr(s, "headerless", False)), None)
         if headerless is not None:
-            reason = HEADERLESS.format(path=headerless.path, line=headerless.start)
+            reason = HEADERLESS.format(path=shown_path(headerless.path), line=headerless.start)
     if not reason:
         # a need the device has, but in an output with lines diag could not read
         # (conditions.Ctx.unread_doubt): say which lines, so that it is captured again whole
@@ -248,7 +248,7 @@ def _not_evaluated(rule: Rule, dev, needs: tuple[str, ...]) -> NotEvaluated:
                   if any(covers(f.section.coverage, n) for n in needs)]
         if unread:
             f = unread[0]
-            reason = (f"{f.section.command} ({f.path}, line {f.line}) has lines diag could not read, "
+            reason = (f"{f.section.command} ({shown_path(f.path)}, line {f.line}) has lines diag could not read, "
                       "so it proves nothing missing; capture it again whole, without wrapped or edited lines")
     return NotEvaluated(rule.id, dev.name, needs, rule.severity, dev.key, reason)
 

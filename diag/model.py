@@ -17,6 +17,16 @@ SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 FAIL_ON = ("error", "warning", "info")
 MAX_EVIDENCE = 8
 
+STDIN = "-"  # standard input, as given on the command line and as its path in the JSON report
+STDIN_NAME = "<stdin>"  # standard input, as every text meant for a person names it
+
+
+def shown_path(path: str) -> str:
+    """An input's path as a person reads it: standard input (``-``) is ``<stdin>``
+    (``-:21:`` reads as nothing). The JSON report and ``diag parse`` keep ``-``
+    (DESIGN.md section 2); SARIF and GitHub annotations give stdin no file at all."""
+    return STDIN_NAME if path == STDIN else path
+
 
 @dataclass(frozen=True, slots=True)
 class Evidence:

@@ -91,6 +91,46 @@ def test_stdin_pipe_and_dash_match_the_file():
         assert {f["path"] for f in rep["findings"]} == {"-"}
 
 
+# a path of stdin as '-' reads in a person's text: '-:21:', '[-]', '`-:3`', '(-:6)', '-: binary'
+DASH_PATH = re.compile(r"(?:^|[\s(\[`'\"])-(?::\d|[\])`'\",]|:\s)")
+# a capture whose device is named by nothing but its input, with a clock line for now_detail
+UNNAMED = (b"09:17:32.604 UTC Thu Sep 21 2023\ncallhome\n  destination-profile CiscoTAC-1 index 1 http "
+           b"http://tools.cisco.com/its/service/oddce/services/DDCEService\n")
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "github", "json", "sarif"])
+@pytest.mark.parametrize("data", [HIT.read_bytes(), UNNAMED], ids=["named", "unnamed"])
+def test_stdin_has_a_readable_name_in_every_format(fmt, data):
+    """stdin is '<stdin>' wherever a person reads its name (evidence, inputs, the device
+    named after it, the clock's line); the JSON report keeps '-' as its path (DESIGN.md
+    section 2) and SARIF its 'stdin' URI (a URI cannot hold '<'); a GitHub annotation of
+    stdin names no file."""
+    out = invoke("check", "-f", fmt, "-", input=data).output
+    assert "<stdin>" in out or fmt in ("github", "sarif") and data != UNNAMED, out[:2000]
+    if fmt == "json":
+        rep = json.loads(out)
+        assert {f["path"] for f in rep["findings"]} == {"-"}
+        assert {e["path"] for f in rep["findings"] for e in f["evidence"]} == {"-"}
+        assert [d["inputs"] for d in rep["devices"]] == [["-"]] and [i["path"] for i in rep["inputs"]] == ["-"]
+        assert {d["device"] for d in rep["devices"]} == ({"<stdin>"} if data == UNNAMED else {"dmz-core-2"})
+        assert "-:" not in rep["now_detail"] and "<stdin>:" in rep["now_detail"]
+        return
+    if fmt == "sarif":
+        log = json.loads(out)
+        for result in log["runs"][0]["results"]:
+            assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "stdin"
+            assert result["properties"]["device"] != "-"
+        assert "<stdin>:" in log["runs"][0]["invocations"][0]["properties"]["nowDetail"]
+        return
+    for line in out.splitlines():
+        assert not DASH_PATH.search(line), line
+
+
+def test_stdin_is_named_in_messages_on_stderr():
+    res = run("check", "-", stdin=b"\x00\x01\x02\x03" * 500)
+    assert res.returncode == 2 and res.stderr.startswith("diag: error: <stdin>: "), res.stderr
+
+
 def test_real_process_and_pipe():
     res = run("check", "-f", "json", stdin=HIT.read_bytes())
     assert res.returncode == 1, res.stderr

@@ -12,7 +12,7 @@ that is not a command (the runner prints it as is).
 
 from __future__ import annotations
 
-from diag.model import Report
+from diag.model import Report, shown_path
 from diag.report import lines, plural, tally
 from diag.report.sarif import relative_path
 
@@ -69,6 +69,6 @@ def chunks(report: Report, **kw):
     if report.outcome.collect_next:
         summary += f"; {plural(len(report.outcome.collect_next), 'command')} to collect next"
     if report.unread:
-        summary += f"; {plural(len(report.unread), 'input')} not read: " + ", ".join(p for p, _ in report.unread)
+        summary += f"; {plural(len(report.unread), 'input')} not read: " + ", ".join(shown_path(p) for p, _ in report.unread)
     out.append(" ".join(summary.splitlines()))  # never a command: it starts with "diag", on one line
     yield lines(out)

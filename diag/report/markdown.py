@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from diag.model import Report
+from diag.model import Report, shown_path
 from diag.report import backticks, lines, plural, tally
 from diag.types import format_value
 
@@ -201,7 +201,7 @@ def device_rows(dev, report: Report) -> list[list[str]]:
     elif dev.mode == "classic" or "license.registration" in dev.licensing or "license.summary" in dev.licensing:
         rows += _classic_rows(dev)
     rows.append(("Clock used", clock_used(dev, report)))
-    rows.append(("Inputs", ", ".join(dev.inputs)))
+    rows.append(("Inputs", ", ".join(map(shown_path, dev.inputs))))
     return [[label, cell(value if value not in (None, "") else None)] for label, value in rows]
 
 
@@ -210,11 +210,11 @@ def device_rows(dev, report: Report) -> list[list[str]]:
 def finding_lines(f) -> list[str]:
     out = [f"#### {f.severity.upper()} {code(f.rule_id)}: {escape(f.title)}", ""]
     out.append(f"Confidence: **{f.confidence}** · device: {escape(f.device)}"
-               + (f" · at {code(f'{f.path}:{f.line}')}" if f.path else ""))
+               + (f" · at {code(f'{shown_path(f.path)}:{f.line}')}" if f.path else ""))
     out += ["", escape(f.message), ""]
     if f.evidence:
         out += ["Evidence:", ""]
-        out += fenced("\n".join(f"{e.path}:{e.line}:  {e.text}" for e in f.evidence))
+        out += fenced("\n".join(f"{shown_path(e.path)}:{e.line}:  {e.text}" for e in f.evidence))
         out.append("")
     if f.fix.strip():
         out += ["Fix:", ""]
@@ -292,14 +292,14 @@ def chunks(report: Report, **kw):
 
     out += ["## Not read", ""]
     for path, problem in report.unread:
-        out.append(f"- could not read {code(path)}: {escape(problem)}")
+        out.append(f"- could not read {code(shown_path(path))}: {escape(problem)}")
     for path, reason in report.skipped_files:
-        out.append(f"- skipped the file {code(path)}: {escape(reason)}")
+        out.append(f"- skipped the file {code(shown_path(path))}: {escape(reason)}")
     for info in report.inputs:
         if info.note:
-            out.append(f"- {code(info.path)}: {escape(info.note)}")
+            out.append(f"- {code(shown_path(info.path))}: {escape(info.note)}")
         if info.unrecognised_lines:
-            out.append(f"- {code(info.path)}: {info.unrecognised_lines} line(s) outside any recognised command output")
+            out.append(f"- {code(shown_path(info.path))}: {info.unrecognised_lines} line(s) outside any recognised command output")
     sections = report.skipped_sections()
     if sections:  # either way a line: the section never ends empty
         top = sorted(sections.items(), key=lambda kv: (-kv[1], kv[0]))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import textwrap
 
-from diag.model import Report
+from diag.model import Report, shown_path
 from diag.report import lines, plural, tally
 from diag.types import format_value
 
@@ -25,7 +25,7 @@ def _device_header(dev) -> str:
     parts += [f"NX-OS {dev.release}" if dev.release else "release unknown", MODE_NAMES.get(dev.mode, dev.mode)]
     if dev.now is not None:
         parts.append(f"judged at {format_value(dev.now)}")
-    return f"{dev.name}  ({', '.join(parts)})  [{', '.join(dev.inputs)}]"
+    return f"{dev.name}  ({', '.join(parts)})  [{', '.join(map(shown_path, dev.inputs))}]"
 
 
 def _block(text: str, indent: str) -> list[str]:
@@ -53,7 +53,7 @@ def chunks(report: Report, **kw):
             out.extend(textwrap.wrap(f.message, WIDTH, initial_indent="    ", subsequent_indent="    ",
                                      break_long_words=False, break_on_hyphens=False))
             for ev in f.evidence:
-                out.append(f"    {ev.path}:{ev.line}:  {ev.text}")
+                out.append(f"    {shown_path(ev.path)}:{ev.line}:  {ev.text}")
             out.append("    fix:")
             out.extend(_block(f.fix, "      "))
             if f.verify_expect:
@@ -84,17 +84,17 @@ def chunks(report: Report, **kw):
     if report.unread or report.skipped_files:
         out.append("")
         for path, problem in report.unread:
-            out.append(f"could not read {path}: {problem}")
+            out.append(f"could not read {shown_path(path)}: {problem}")
         for path, reason in report.skipped_files:
-            out.append(f"skipped {path}: {reason}")
+            out.append(f"skipped {shown_path(path)}: {reason}")
     for info in report.inputs:
         if info.note:
-            out.append(f"note: {info.path}: {info.note}")
+            out.append(f"note: {shown_path(info.path)}: {info.note}")
         if info.reshaped:
-            out.append(f"note: {info.path}: read as pasted {info.reshaped} (removed from every line; "
+            out.append(f"note: {shown_path(info.path)}: read as pasted {info.reshaped} (removed from every line; "
                        "line numbers are the file's)")
         if not info.sections:
-            out.append(f"note: {info.path}: nothing recognised in its {info.lines} line(s) (no Smart Licensing "
+            out.append(f"note: {shown_path(info.path)}: nothing recognised in its {info.lines} line(s) (no Smart Licensing "
                        "or Call Home output)")
     if report.suppressed and kw.get("show_suppressed"):
         out.append("")
@@ -102,7 +102,7 @@ def chunks(report: Report, **kw):
         for s in report.suppressed:
             f = s.finding
             reason = s.by.reason or "no reason given"
-            out.append(f"  {f.rule_id} at {f.path}:{f.line} ({f.device}) by {s.by.path}:{s.by.line}: {reason}")
+            out.append(f"  {f.rule_id} at {shown_path(f.path)}:{f.line} ({f.device}) by {shown_path(s.by.path)}:{s.by.line}: {reason}")
     skipped = sum(report.skipped_sections().values())
     used = sum(i.sections for i in report.inputs)
     out.append("")
