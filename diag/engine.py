@@ -222,7 +222,10 @@ def partial_scopes(reads: dict[str, frozenset[str]], scopes, dev) -> tuple[froze
             continue  # a kind no output shows whole, or no filtered output needed at all
         extra.add(scope)
         for kind, secs in found.items():
-            sources[kind] = sources.get(kind, frozenset()) | {id(s) for s in secs}
+            if command not in IN_PLACE:
+                # what another filter of show version showed is as true as what this one did
+                # (filters.IN_PLACE): only outputs whose silence proves something are singled out
+                sources[kind] = sources.get(kind, frozenset()) | {id(s) for s in secs}
             shown.extend(s for s in secs if s not in shown)
     return frozenset(extra), sources, tuple(shown)
 

@@ -424,3 +424,13 @@ def test_a_filtered_show_version_still_fires_on_what_it_shows(tmp_path, typed):
     report, lines = run(tmp_path, n3064, name="n3064.txt")
     assert [f.line for f in fired(report, "platform-unsupported")] == [line_of(lines, "Nexus 3064")]
     assert not _asks_show_version(report)
+
+
+def test_several_filters_of_show_version_each_count(tmp_path):
+    """One filter showed the release, another the release and the model: the second settles
+    the rule, and the release the first showed is as good as the second's."""
+    text = (f"leaf01# sh ver | i NXOS\n  NXOS: version 9.2(3)\n"
+            f"leaf01# show version | include NXOS|chassis\n  NXOS: version 9.2(3)\n{N9K_CHASSIS}\n" + REGISTERED)
+    report, lines = run(tmp_path, text)
+    assert [f.line for f in fired(report, "release-too-old")] == [line_of(lines, "NXOS: version 9.2(3)")]
+    assert not _asks_show_version(report)
