@@ -444,7 +444,10 @@ class _Scan:
 # could end the skip matter: a show-tech header (` or - at the start), a prompt (#, or '>'
 # before a space or the line's end), a console syslog line (%), a suppression comment
 # (diag:). The rest is counted, never decoded.
-_SKIP_ANYWHERE, _SKIP_STARTS = (b"#", b"%", b"diag:", b"> ", b">\n", b">\r"), (b"`", b"-")
+# 'Script done on', '=~=~=...': the footer util-linux script writes under a session and the
+# header PuTTY writes above each one it appends to a log: clocks (diag.reshape.log_header)
+_SKIP_ANYWHERE = (b"#", b"%", b"diag:", b"> ", b">\n", b">\r")
+_SKIP_STARTS = (b"`", b"-", b"Script done on ", b"=~=~=~=~=")
 # Clean-up can change how a line starts (and join "di<NUL>ag:"): control characters and
 # escapes are removed, a carriage return or cursor move overwrites, a pager prompt at the
 # start is dropped, and a line that is not UTF-8 nor cp1252 is read as Latin-1, where bytes
@@ -458,7 +461,8 @@ _RISKY = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x81\x8d\x8f\x90\x9d]|\r(?
 # '#' or '>', a console message's '%' or a comment's '!' (suppressions), or that starts a
 # show-tech header, a Markdown fence or a banner. Between two of them, plain lines only
 # join the section (Splitter.feed_lines).
-_STATEFUL_ANYWHERE, _STATEFUL_STARTS = ("!", "#", "%", ">"), ("`", "-", "banner ")
+_STATEFUL_ANYWHERE, _STATEFUL_STARTS = ("!", "#", "%", ">"), ("`", "-", "banner ", "Script done on ",
+                                                                "=~=~=~=~=")
 _SMALL = 1 << 18  # bytes: a chunk this small is checked for plain text at its first line
 
 

@@ -481,7 +481,7 @@ def capture_clock(dev: Device) -> tuple[dt.datetime, str] | None:
     for fact in dev.store.get("clock"):
         now = fact.get("now")
         if fact.section.origin == "logger" and isinstance(now, dt.datetime) and (best is None or now > best[0]):
-            best = (now, f"newest terminal logger timestamp ({fact.path}:{fact.line})")
+            best = (now, f"{fact.section.params.get('what', 'terminal logger timestamp')} ({fact.path}:{fact.line})")
     if best is not None:
         return best
     for fact in dev.store.get("log.event"):

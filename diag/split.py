@@ -27,6 +27,7 @@ from typing import Iterable
 from diag import limits, platforms
 from diag.commands import BY_NAME, KEYWORDS, RUNNING_CONFIG, SPECS, CommandSpec, Resolved, resolve
 from diag.parsers.layout import may_continue, piece_of
+from diag.reshape import LOG_HEADER_STARTS, log_header
 
 _PROMPT = re.compile(
     r"^(?P<node>(?:RP|LC)/\d+/(?:RP|RSP|LC)?\d+/CPU\d+:)?"  # IOS XR: RP/0/RP0/CPU0:router#
@@ -155,6 +156,9 @@ class SplitResult:
     unrecognised_lines: int = 0
     hosts: list[str] = field(default_factory=list)
     marks: list["Mark"] = field(default_factory=list)  # other platforms' lines: the best one per switch
+    # a terminal logger's header or footer line with its date (diag.reshape.log_header):
+    # (date and time, what the line is, line number, text)
+    log_headers: list[tuple] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -460,6 +464,11 @@ class Splitter:
             self._mark(no, text, marker)
 
     def _feed(self, no: int, text: str) -> None:
+        if text.startswith(LOG_HEADER_STARTS):
+            stamp = log_header(text)
+            if stamp is not None:  # a terminal logger's header or footer: no line of any output
+                self.result.log_headers.append((*stamp, no, text))
+                return
         if "!" in text:
             m = _SUPPRESS.match(text)
             if m:
