@@ -49,7 +49,7 @@ _TERMINAL = re.compile(f"({_ANSI.pattern}|\r|\b)")
 _CSI = re.compile(r"^(?:\x1b\[|\x9b)([0-?]*)[ -/]*([@-~])$")
 # Anything that needs more than rstrip: control characters, escapes, pager.
 _PAGER_WORD = r"<?-+ ?[Mm]ore ?-+>?"
-_DIRTY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]|- ?[Mm]ore ?-")  # cheap test, most lines are clean
+_DIRTY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\xa0]|- ?[Mm]ore ?-")  # cheap test, most lines are clean
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Pager prompts left in the text: at the start of a line (the next output follows
 # it) or at its end (the capture stopped at the prompt).
@@ -75,6 +75,8 @@ def clean_line(text: str) -> str:
         return text.rstrip()
     if "\x00" in text:
         text = text.replace("\x00", "")  # telnet pads a bare CR with NUL
+    if "\xa0" in text:
+        text = text.replace("\xa0", " ")  # a web page's no-break spaces: a switch prints plain ones
     if "\x1b" in text or "\x9b" in text or "\r" in text or "\b" in text:
         text = _render(text)
     text = _CONTROL.sub("", text)
@@ -454,7 +456,7 @@ _SKIP_STARTS = (b"`", b"-", b"Script done on ", b"=~=~=~=~=")
 # 0x80-0x9f are C1 controls. A chunk holding any of these (rare: a CRLF file's \r\n is not
 # one) also stops at every line that holds one, so both paths see the same clean lines.
 _RISKY_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127, 0x81, 0x8D, 0x8F, 0x90, 0x9D, 0xC2])
-_RISKY = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x81\x8d\x8f\x90\x9d]|\r(?!\n)|\xc2[\x80-\x9f]|ore ?-")
+_RISKY = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x81\x8d\x8f\x90\x9d]|\r(?!\n)|\xc2[\x80-\xa0]|ore ?-")
 
 
 # Lines a splitter reading a section must look at one by one: any that holds a prompt's

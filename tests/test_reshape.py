@@ -452,6 +452,8 @@ def _layer(kind: str, arg, blank_too: bool):
         return lambda line, t: arg + line if (line.strip() or blank_too) else line
     if kind == "quote":
         return lambda line, t: arg + line if line.strip() else (arg.rstrip() if blank_too else "")
+    if kind == "web":  # copied from a web page: every leading space a no-break one
+        return lambda line, t: "\u00a0" * (len(line) - len(line.lstrip(" "))) + line.lstrip(" ")
     return lambda line, t: STAMPS[arg](t) + line
 
 
@@ -477,12 +479,13 @@ def _reshape(text: str, layers: list, line_ends: str, clocks: dict, now: dt.date
     return body.encode("utf-8", "surrogateescape")
 
 
-INDENTS = [" " * n for n in range(1, 9)] + ["\t"]
+INDENTS = [" " * n for n in range(1, 9)] + ["\t", "\u00a0", "\u00a0" * 4]  # no-break: a web page's
 QUOTES = ["> ", ">> ", ">", "> > "]
 layer_st = st.one_of(
     st.tuples(st.just("indent"), st.sampled_from(INDENTS)),
     st.tuples(st.just("quote"), st.sampled_from(QUOTES)),
     st.tuples(st.just("stamp"), st.sampled_from(sorted(STAMPS))),
+    st.tuples(st.just("web"), st.none()),
 )
 
 
@@ -517,6 +520,7 @@ COMBINATIONS = [
     ([("stamp", "hh:mm:ss.ms bracketed"), ("indent", "   ")], False, "mixed"),
     ([("stamp", "securecrt"), ("quote", "> > ")], False, "lf"),
     ([("indent", "  ")], False, "lf"),
+    ([("web", None), ("indent", "\u00a0" * 2)], False, "crlf"),
 ]
 
 
