@@ -96,6 +96,25 @@ def test_config_found_upward_from_the_working_directory(tmp_path: Path):
     assert "callhome-url-plain-http" in res.output and res.exit_code == 1
 
 
+@pytest.mark.parametrize("mark", [".git", ".hg", ".svn"])
+@pytest.mark.parametrize("mark_is_file", [False, True])  # a git worktree's .git is a file
+def test_the_search_for_a_config_stops_at_the_repository_root(tmp_path: Path, mark, mark_is_file):
+    """A .diag.yaml above the repository (a home folder) is not the repository's: it must
+    not turn rules off unseen. One in the root itself, or in a folder under it, is found."""
+    write(tmp_path / ".diag.yaml", "ignore: [callhome-url-plain-http]\n")
+    repo = tmp_path / "checkout"
+    deep = repo / "configs" / "dc1"
+    deep.mkdir(parents=True)
+    (repo / mark).write_text("gitdir: elsewhere\n") if mark_is_file else (repo / mark).mkdir()
+    assert find(deep) is None
+    res = run("check", str(HIT), cwd=deep)
+    assert "callhome-url-plain-http" in res.output and res.exit_code == 1
+    write(repo / ".diag.yaml", "ignore: [callhome-url-plain-http]\n")
+    assert find(deep) == repo / ".diag.yaml"
+    write(deep / ".diag.yaml", "fail-on: error\n")
+    assert find(deep) == deep / ".diag.yaml"
+
+
 def test_pyproject_tool_diag_with_rules_and_severity(tmp_path: Path):
     shutil.copytree(SITE, tmp_path / "site")
     write(tmp_path / "pyproject.toml", '[project]\nname = "configs"\n\n[tool.diag]\nrules = ["site"]\n'
