@@ -11,6 +11,7 @@ from diag.conditions import UNKNOWN, Binding, Ctx, bound
 from diag.facts import CATALOGUE
 from diag.model import MAX_EVIDENCE, SEVERITY_RANK, Collect, Evidence, Finding, NotEvaluated, Outcome
 from diag.rulebook import Rule, RuleBook
+from diag.split import declarable
 
 
 def _expand(pairs) -> list[tuple]:
@@ -183,6 +184,15 @@ HEADERLESS = ("{path} (line {line}) holds a configuration without a 'version' li
               "[\"<glob>\"]' in .diag.yaml or [tool.diag], or 'diag check --whole-config <glob>'")
 
 
+CUT_SHORT = ("{path} (line {line}) holds a running-config that stops before 'line console' and 'line vty', "
+             "which every NX-OS running-config prints: it looks cut short (a pager prompt, a capture stopped "
+             "early), so what it lacks proves nothing; capture it again whole, after 'terminal length 0'")
+CUT_FILE = ("{path} (line {line}) holds a configuration without 'line console' and 'line vty', which every "
+            "NX-OS running-config prints, so diag does not take it for a whole one (cut short, or rendered "
+            "from a template); if it is whole, declare it: 'whole-config: [\"<glob>\"]' in .diag.yaml or "
+            "[tool.diag], or 'diag check --whole-config <glob>'")
+
+
 def _not_evaluated(rule: Rule, dev, needs: tuple[str, ...]) -> NotEvaluated:
     """A rule not evaluated on a device; when what it needs is the whole configuration and
     the device has one without a header (``Section.headerless``), the reason says how to
@@ -192,6 +202,9 @@ def _not_evaluated(rule: Rule, dev, needs: tuple[str, ...]) -> NotEvaluated:
         headerless = next((s for s in dev.sections if getattr(s, "headerless", False)), None)
         if headerless is not None:
             reason = HEADERLESS.format(path=headerless.path, line=headerless.start)
+        cut = next((s for s in dev.sections if getattr(s, "cut_short", False)), None)
+        if cut is not None and not reason:
+            reason = (CUT_FILE if declarable(cut) else CUT_SHORT).format(path=cut.path, line=cut.start)
     if not reason:
         # a need the device has, but in an output with lines diag could not read
         # (conditions.Ctx.unread_doubt): say which lines, so that it is captured again whole

@@ -192,6 +192,8 @@ callhome
 {comment}  destination-profile CiscoTAC-1 index 1 http http://tools.cisco.com/its/service/oddce/services/DDCEService
   transport http use-vrf management
   enable
+line console
+line vty
 """
 
 
@@ -310,7 +312,7 @@ def test_context_completes_a_device_and_reports_only_touched_devices(tmp_path: P
     repo.mkdir()
     write(repo / "leaf01.cfg", "!Command: show running-config\nhostname leaf01\nversion 9.3(8)\n"
           "ip http source-interface Vlan27\ninterface Vlan27\n  ip address 10.27.0.2/24\n"
-          "interface mgmt0\n  vrf member management\n")
+          "interface mgmt0\n  vrf member management\nline console\nline vty\n")
     write(repo / "leaf01-callhome.cfg", "!Command: show running-config callhome\nhostname leaf01\n"
           "callhome\n  email-contact noc@example.com\n  destination-profile CiscoTAC-1 transport-method http\n"
           "  destination-profile CiscoTAC-1 index 1 http http://tools.cisco.com/its/service/oddce/services/"
