@@ -327,3 +327,32 @@ def test_context_completes_a_device_and_reports_only_touched_devices(tmp_path: P
     # a change that touches nothing diag reads passes quietly
     quiet = analyze([str(repo / "README.txt")], Options(system_now=SYSTEM_NOW, context=(str(repo),)))
     assert quiet.devices == [] and quiet.exit_code() == 0
+
+
+NAMELESS = ("callhome\n  email-contact noc@example.com\n  destination-profile CiscoTAC-1 transport-method http\n"
+            "  destination-profile CiscoTAC-1 index 1 http http://tools.cisco.com/its/service/oddce/services/"
+            "DDCEService\n  enable\n")
+
+
+@pytest.mark.parametrize("spelling", ["configs/leaf.cfg", "./configs/leaf.cfg", "configs//leaf.cfg",
+                                      "configs/../configs/leaf.cfg", "{abs}/configs/leaf.cfg"])
+def test_a_nameless_device_has_one_identity_whatever_the_path_spelling(tmp_path: Path, spelling):
+    """The README's workflow: a baseline written over the folder matches the hook's runs on
+    file names, and SARIF fingerprints do not change, however the path is spelled."""
+    repo = tmp_path / "repo"
+    (repo / "configs").mkdir(parents=True)
+    write(repo / "configs" / "leaf.cfg", NAMELESS)  # no hostname: the device is its file
+    res = run("check", "--no-config", "--write-baseline", ".diag-baseline.json", ".", cwd=repo)
+    assert res.exit_code == 0, res.output
+    path = spelling.format(abs=repo)
+    res = run("check", "--no-config", "--baseline", ".diag-baseline.json", path, cwd=repo)
+    assert res.exit_code == 0, res.output
+    whole = json.loads(run("check", "--no-config", "-f", "sarif", ".", cwd=repo).output)
+    one = json.loads(run("check", "--no-config", "-f", "sarif", path, cwd=repo).output)
+
+    def prints(log):
+        return sorted(v for r in log["runs"][0]["results"] for v in r["partialFingerprints"].values())
+
+    assert prints(one) == prints(whole) and prints(one)
+    report = json.loads(run("check", "--no-config", "-f", "json", path, cwd=repo).output)
+    assert {d["device"] for d in report["devices"]} == {"configs/leaf.cfg"}
