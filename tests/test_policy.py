@@ -66,6 +66,17 @@ def test_rules_test_checks_a_site_folder_on_its_own_captures(tmp_path: Path):
     (broken / f"{rule_id}.ok.txt").write_text("hello\n")
     res = run("rules", "--test", "-r", str(broken))
     assert res.exit_code == 1 and f"{rule_id}.ok.txt: " in res.output and "no Smart Licensing" in res.output
+    # the hit capture fires, but its findings point elsewhere than its .hit.expect.yml says
+    moved = tmp_path / "moved"
+    shutil.copytree(SITE, moved)
+    (moved / f"{rule_id}.hit.expect.yml").write_text("findings:\n  - line: 9  # callhome\n")
+    res = run("rules", "--test", "-r", str(moved))
+    assert res.exit_code == 1 and f"FAIL  {rule_id}" in res.output, res.output
+    assert (f"{rule_id}.hit.txt: the findings point at line(s) 12; {rule_id}.hit.expect.yml declares 9"
+            in res.output)
+    (moved / f"{rule_id}.hit.expect.yml").write_text("findings:\n  - {line: 12, column: 3}\n")
+    res = run("rules", "--test", "-r", str(moved))
+    assert res.exit_code == 1 and "findings[0]: unknown key 'column' (allowed: line, end_line, evidence_lines)" in res.output
     empty = tmp_path / "empty"
     empty.mkdir()
     res = CliRunner().invoke(cli, ["rules", "--test", "-r", str(empty)])
