@@ -49,7 +49,7 @@ _TERMINAL = re.compile(f"({_ANSI.pattern}|\r|\b)")
 _CSI = re.compile(r"^(?:\x1b\[|\x9b)([0-?]*)[ -/]*([@-~])$")
 # Anything that needs more than rstrip: control characters, escapes, pager.
 _PAGER_WORD = r"<?-+ ?[Mm]ore ?-+>?"
-_DIRTY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]|- ?[Mm]ore ?-")  # cheap test, most lines are clean
+_DIRTY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\xa0]|- ?[Mm]ore ?-")  # cheap test, most lines are clean
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Pager prompts left in the text: at the start of a line (the next output follows
 # it) or at its end (the capture stopped at the prompt).
@@ -75,6 +75,8 @@ def clean_line(text: str) -> str:
         return text.rstrip()
     if "\x00" in text:
         text = text.replace("\x00", "")  # telnet pads a bare CR with NUL
+    if "\xa0" in text:
+        text = text.replace("\xa0", " ")  # a web page's no-break spaces: a switch prints plain ones
     if "\x1b" in text or "\x9b" in text or "\r" in text or "\b" in text:
         text = _render(text)
     text = _CONTROL.sub("", text)
@@ -444,21 +446,25 @@ class _Scan:
 # could end the skip matter: a show-tech header (` or - at the start), a prompt (#, or '>'
 # before a space or the line's end), a console syslog line (%), a suppression comment
 # (diag:). The rest is counted, never decoded.
-_SKIP_ANYWHERE, _SKIP_STARTS = (b"#", b"%", b"diag:", b"> ", b">\n", b">\r"), (b"`", b"-")
+# 'Script done on', '=~=~=...': the footer util-linux script writes under a session and the
+# header PuTTY writes above each one it appends to a log: clocks (diag.reshape.log_header)
+_SKIP_ANYWHERE = (b"#", b"%", b"diag:", b"> ", b">\n", b">\r")
+_SKIP_STARTS = (b"`", b"-", b"Script done on ", b"=~=~=~=~=")
 # Clean-up can change how a line starts (and join "di<NUL>ag:"): control characters and
 # escapes are removed, a carriage return or cursor move overwrites, a pager prompt at the
 # start is dropped, and a line that is not UTF-8 nor cp1252 is read as Latin-1, where bytes
 # 0x80-0x9f are C1 controls. A chunk holding any of these (rare: a CRLF file's \r\n is not
 # one) also stops at every line that holds one, so both paths see the same clean lines.
 _RISKY_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127, 0x81, 0x8D, 0x8F, 0x90, 0x9D, 0xC2])
-_RISKY = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x81\x8d\x8f\x90\x9d]|\r(?!\n)|\xc2[\x80-\x9f]|ore ?-")
+_RISKY = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x81\x8d\x8f\x90\x9d]|\r(?!\n)|\xc2[\x80-\xa0]|ore ?-")
 
 
 # Lines a splitter reading a section must look at one by one: any that holds a prompt's
 # '#' or '>', a console message's '%' or a comment's '!' (suppressions), or that starts a
 # show-tech header, a Markdown fence or a banner. Between two of them, plain lines only
 # join the section (Splitter.feed_lines).
-_STATEFUL_ANYWHERE, _STATEFUL_STARTS = ("!", "#", "%", ">"), ("`", "-", "banner ")
+_STATEFUL_ANYWHERE, _STATEFUL_STARTS = ("!", "#", "%", ">"), ("`", "-", "banner ", "Script done on ",
+                                                                "=~=~=~=~=")
 _SMALL = 1 << 18  # bytes: a chunk this small is checked for plain text at its first line
 
 
