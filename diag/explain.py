@@ -35,7 +35,7 @@ def explain_rule(rule: Rule, book: RuleBook) -> str:
     if "confirm" in rule.docs:
         out += ["", "What would confirm it:"] + _wrap(rule.docs["confirm"])
     example = rule.hit_example
-    f = None  # what diag reports on the example
+    hit = None  # what diag reports on the example
     if example.is_file():
         lines = example.read_text(encoding="utf-8", errors="replace").splitlines()
         out += ["", f"Example that fires it ({example.name}):"]
@@ -46,19 +46,19 @@ def explain_rule(rule: Rule, book: RuleBook) -> str:
         report = analyze([str(example)], Options(select=(rule.id,)), rules=book)
         hits = [f for f in report.findings if f.rule_id == rule.id]
         if hits:
-            f = hits[0]
+            hit = hits[0]
             out += ["", "What diag reports on it:"]
-            out += [f"  {line}" for line in f.message.splitlines()]
-            out += [f"  line {e.line}: {e.text}" for e in f.evidence]
-            out += ["", "Fix (for this example):"] + [f"  {line}" for line in f.fix.splitlines()]
-    if f is None:
+            out += [f"  {line}" for line in hit.message.splitlines()]
+            out += [f"  line {e.line}: {e.text}" for e in hit.evidence]
+            out += ["", "Fix (for this example):"] + [f"  {line}" for line in hit.fix.splitlines()]
+    if hit is None:
         out += ["", "Fix:"] + [f"  {line}" for line in rule.fix.placeholders().strip().splitlines()]
     # the verify commands as diag reports them on the example (its URL, VRF, dates), else
     # with a readable stand-in for each value: never a raw {binding.field} template
-    verify = f.verify_expect if f is not None else [
+    verify = hit.verify_expect if hit is not None else [
         (command.placeholders().strip(), expect.placeholders().strip() if expect is not None else None)
         for command, expect in rule.verify]
-    out += ["", "Verify with:" if f is None else "Verify with (for this example):"]
+    out += ["", "Verify with:" if hit is None else "Verify with (for this example):"]
     for command, expect in verify:
         out.append(f"  {command}" + (f"  (expect: {expect})" if expect is not None else ""))
     if rule.escalate is not None:
