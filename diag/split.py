@@ -708,6 +708,15 @@ def _settle_config(sec: Section) -> None:
             sec.coverage = frozenset()
 
 
+def starts_capture(text: str) -> bool:
+    """Whether a line is one a capture starts with: a prompt, a show tech-support header, a
+    console message, a line only a supported output starts with, or a line only another
+    platform prints (diag.reshape sniffs a paste's decoration from the first such line)."""
+    return (prompt(text, set()) is not None or _SIGNATURE.match(text) is not None
+            or _SHOWTECH.match(text) is not None or _DASHED.match(text) is not None
+            or ("%" in text and SYSLOG.match(text) is not None) or platforms.marker_of(text) is not None)
+
+
 def declarable(sec: Section) -> bool:
     """Whether the owner of the file may declare this configuration whole (``declare_whole``)."""
     captured = sec.origin != "content" or any(_CONFIG_HEADER.match(t) for _, t in sec.lines[:6])
