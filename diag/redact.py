@@ -27,6 +27,9 @@ How it works
   work), and the same key gives the same placeholders in another run. They keep the
   type (an address stays an address, in a range never routed).
 * Placeholders are recognised and kept, so redacting a redacted file changes nothing.
+* Nothing from outside a folder is read: :func:`walk` follows a link to a file inside the
+  folder once (copied as a plain file), never a link to a folder, and skips (and reports)
+  every link leading outside, broken or looping. A path named by the user is followed.
 
 What is replaced and what is kept, value by value, and each placeholder's shape:
 docs/redaction.md.
@@ -455,6 +458,8 @@ class Redactor:
         self._learned: dict[str, Entry] = {}  # casefolded literal -> entry
         self._learned_re: re.Pattern | None = None
         self._learned_path_re: re.Pattern | None = None
+        self._device_names: dict[str, str] = {}
+        self._device_path_re: re.Pattern | None = None
         # global addresses a Cisco public name resolves to (ip host tools.cisco.com 72.163.4.38):
         # public, and read by no rule as private: kept wherever they appear in the run
         self._public_ips: set[str] = set()
@@ -549,6 +554,14 @@ class Redactor:
             # in a file name, '-' and '.' separate words: leaf21-extra.log names leaf21
             self._learned_path_re = re.compile(
                 "|".join(r"(?<![A-Za-z0-9])" + body + r"(?![A-Za-z0-9])" for _, body in alts), re.I)
+        # a switch's own name in a file name, however short or common (sw1.txt, CORE.log): the
+        # name of a switch is never learned for free text below 3 characters or as a common word
+        self._device_names = {e.original.rstrip(".").lower(): e.placeholder for e in self._entries.values()
+                              if e.kind == "device" and len(e.original) >= 2 and _fold(e.original) not in self._learned}
+        if self._device_names:
+            self._device_path_re = re.compile("|".join(
+                r"(?<![A-Za-z0-9])" + re.escape(n) + r"(?![A-Za-z0-9])"
+                for n in sorted(self._device_names, key=len, reverse=True)), re.I)
 
     # -- what a value becomes -----------------------------------------------------
     def value(self, kind: str, value: str) -> str | None:
@@ -888,6 +901,9 @@ class Redactor:
         if self._learned_path_re is not None:
             for lm in self._learned_path_re.finditer(name):
                 add(lm.start(), lm.end(), self._learned[_fold(lm.group())].placeholder)
+        if self._device_path_re is not None:
+            for dm in self._device_path_re.finditer(name):
+                add(dm.start(), dm.end(), self._device_names[dm.group().lower()])
         for em in _EMAIL.finditer(name):
             add(em.start(), em.end(), self.value("email", em.group()))
         for im in _IPV4_IN_NAME.finditer(name):  # glued to words too: x-10.40.1.53.txt
@@ -1420,7 +1436,10 @@ def staged_for_check(paths: list[str], context: Iterable[str] = (), key: str | N
                         write_job(redactor, job, None, dest)
                 elif os.path.isfile(job.src):  # binary or empty: let the analysis say so itself
                     os.makedirs(os.path.dirname(dest), exist_ok=True)
-                    shutil.copyfile(job.src, dest)
+                    try:
+                        shutil.copyfile(job.src, dest)
+                    except OSError:  # unreadable: not analysed, and said so (never a traceback)
+                        skipped.append(Skipped(job.display, f"cannot be read: {job.problem}", "unreadable"))
             staged.append(target)
             swaps.append((target, shown))
         swaps.sort(key=lambda s: len(s[0]), reverse=True)

@@ -885,3 +885,18 @@ def test_shapes_of_what_stays_are_kept():
         assert Redactor("k").line(line) == line
 
     check()
+
+
+def test_a_short_or_common_switch_name_leaves_file_names_too(tmp_path):
+    """A switch named 'sw1' or 'core' is never learned for free text (too short, too common),
+    but a file named after it, in any case, still loses it."""
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "SW1.txt").write_text("sw1# show clock\n10:00:00.000 UTC Mon Dec 07 2026\n")
+    (source / "Core-tech.log").write_text("CORE# show clock\n10:00:00.000 UTC Mon Dec 07 2026\n")
+    (source / "notes.txt").write_text("the core switch\n")
+    res = invoke("redact", str(source), "-o", str(tmp_path / "out"))
+    assert res.exit_code == 0, res.output
+    names = sorted(p.name for p in (tmp_path / "out" / "in").iterdir())
+    assert [n for n in names if "sw1" in n.lower() or "core" in n.lower()] == [], names
+    assert "notes.txt" in names and "the core switch" in (tmp_path / "out" / "in" / "notes.txt").read_text()
