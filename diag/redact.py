@@ -312,6 +312,8 @@ _CONTEXTS: list[tuple[re.Pattern, dict[str, str], tuple[str, ...]]] = [
              "contact", "snmp"),
     _context(r"(?i)^\s*" + _kw("snmp-server", 6) + r"\s+" + _kw("location", 3) + r"\s+" + _NOT_LABEL + _VALUE_TO_END,
              "street", "snmp"),
+    _context(r"(?i)^\s*sys\s*contact\s*:\s*" + _VALUE_TO_END, "contact", "sys"),  # show snmp
+    _context(r"(?i)^\s*sys\s*location\s*:\s*" + _VALUE_TO_END, "street", "sys"),
     _context(r"(?i)\bcontact\s+person\s+name\s*(?:\(\s*sysContact\s*\))?\s*:\s*" + _VALUE_TO_END, "contact",
              "contact"),
     _context(r"(?i)\bcontact\s+person'?s?\s+e-?mail(?:\s+address)?\s*:\s*(?P<e>\S+)", "email", "contact"),
@@ -378,6 +380,7 @@ _ZONE = _c(r"^(?:UTC|GMT|Z|[A-Z]{1,3}[SD]?T|[A-Z]{2,4}ST|[A-Z]{2,4}DT):?$")  # U
 _SHOWTECH = _c(r"^`(?P<cmd>[a-z][^`]{2,200})`\s*$")
 
 
+_COMMUNITY_TABLE = _c(r"^\s*Community\s+Group\s*/\s*Access\b")
 _PEM_BEGIN = _c(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
 _SEND_COMMUNITY = _c(r"(?i)(?<![\w-])send-comm\w*(?:-\w+)?\s+(?:extended|standard|both|large)(?![\w-])")
 # a Cisco public name, then its address(es): ip host tools.cisco.com 72.163.4.38, a show hosts
@@ -440,6 +443,7 @@ class _FileState:
     expect_name: bool = False  # the next output line is a device name (show switchname / hostname)
     neighbors: int = 0  # 1: in a cdp/lldp neighbor table, 2: past its header line
     pem: bool = False  # inside a -----BEGIN ... PRIVATE KEY----- block
+    communities: bool = False  # in the community table of show snmp / show snmp community
 
 
 class Redactor:
@@ -691,6 +695,16 @@ class Redactor:
                     put(text.index(word), text.index(word) + len(word), "device")
         if body == 0 and state.neighbors:
             self._neighbor(text, state, put)
+        if body:
+            state.communities = False
+        elif state.communities:  # a row of show snmp [community]: the community is a password
+            if not text.strip():
+                state.communities = False
+            elif not text.lstrip().startswith("---"):
+                word = text.split()[0]
+                put(text.index(word), text.index(word) + len(word), "secret")
+        elif "Community" in text and _COMMUNITY_TABLE.match(text):
+            state.communities = True
         if body == 0 and "%" in text:
             self._syslog(text, put)
 

@@ -79,6 +79,8 @@ SEEDED = [
     "Lin Chen", "ops-west@globex-logistics.com", "+1-503-555-0142", "1600 Riverside Parkway", "44556677",
     "GLX-CUST-2291", "GLX-PDX-07", "2 Harbor Plaza, Suite 9", "77 Dockside Lane", "70809010", "70809011",
     "noc-west@globex-logistics.com", "+1-503-555-0199", "5 Wharf Road, Unit 2",
+    # show snmp: the community table, sys contact / sys location
+    "ShowOnlyC0mm", "88 Pier Street",
     # proxy credentials and host in a URL (Call Home proxy, http_proxy in a stray file)
     "proxyuser-w", "Pr0xyP4ssW", "proxy02", "labuser-w", "L4bPr0xyPw",
     # key = value and AWS-style credentials, a key id in free text, a private key block
@@ -698,6 +700,10 @@ def test_file_names_differing_only_in_the_host_case_stay_apart(tmp_path):
     (["Wed Nov  8 14:01:22 2023:type=update:id=console0:user=admin:cmd=configure terminal ; callhome ; "
       "streetaddress 15 Quay Street (SUCCESS)"], ["15 Quay Street"]),
     (["<ch:StreetAddress>16 Quay Street</ch:StreetAddress><ch:SiteId>QS-10</ch:SiteId>"], ["16 Quay Street", "QS-10"]),
+    (["sw-q# show snmp", "sys contact: Ann Snmp", "sys location: 17 Quay Street",
+      "Community            Group / Access      context    acl_filter",
+      "---------            --------------      -------    ----------", "QuayC0mm             network-operator", "",
+      "sw-q# show clock"], ["Ann Snmp", "17 Quay Street", "QuayC0mm"]),
     # proxy credentials and host, and any scheme://user:pass@host URL
     (["  transport http proxy server http://pxu:pxP4ss@px.quay.example port 8080"], ["pxu", "pxP4ss", "px.quay"]),
     (["copy ftp://ftpu:ftp@P4ss@192.168.7.10/x.bin bootflash:", "url sftp://su:sP4ss@files.quay.example/a"],
