@@ -159,7 +159,7 @@ _SHELL_PROMPT = re.compile(
     r"(?:[: ][^$#>\]\n]{0,255})?\]?[$#>%]\s?")
 # macOS / BSD: jump01:~ user$  (host, then a path from ~ or /, then the user)
 _SHELL_PROMPT_BSD = re.compile(
-    r"^" + _SHELL_PRE + r"(?P<host>[A-Za-z0-9][\w.-]{0,62}):[~/][^\s$#]{0,255}\s+(?P<user>[A-Za-z_][\w.-]{0,31})"
+    r"^" + _SHELL_PRE + r"(?P<host>[A-Za-z0-9][\w.-]{0,62}):(?:~|/(?!/))[^\s$#]{0,255}\s+(?P<user>[A-Za-z_][\w.-]{0,31})"
     r"[$#%](?:\s|$)")
 _NAME_OK = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,252}[A-Za-z0-9_])?$")
 _MAC = re.compile(r"^(?:[0-9a-fA-F]{4}\.){2}[0-9a-fA-F]{4}$|^(?:[0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}$")
@@ -673,7 +673,10 @@ class Redactor:
 
         body = 0
         m = _SHELL_PROMPT.match(text) if "@" in text else None
-        m = m or (_SHELL_PROMPT_BSD.match(text) if ":" in text else None)
+        if m is None and ":" in text:
+            m = _SHELL_PROMPT_BSD.match(text)
+            if m and _FS_SCHEME.match(m.group("host")):
+                m = None  # bootflash:/file, not a jump host
         if m:
             put(*m.span("user"), "username")
             put(*m.span("host"), "hostish")

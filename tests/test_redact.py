@@ -744,6 +744,8 @@ def test_leaks_found_on_real_files_are_closed(lines, secrets):
     "                RADIUS shared secret:********",
     "  transport http proxy server 192.0.2.8 port 8080",
     "Custom Id: <empty>",
+    "bootflash:/nxos.9.3.11.bin admin# x",  # a file system, not a jump host prompt
+    "sys contact: ",
 ])
 def test_over_redaction_removed(line):
     red = Redactor("k")
