@@ -199,6 +199,11 @@ def check(paths, fmt, fail_on, now, rules_dirs, select, ignore, config_path, no_
 
         staged = click.get_current_context().with_resource(staged_for_check(run, options.context, redact_key))
         run, options.context, fix = staged.paths, tuple(staged.context), staged.fix
+        if options.whole_config:  # the globs name the inputs, not their redacted copies
+            from diag.config import matches_glob
+
+            options.whole_files = frozenset(copy for copy, given in staged.origins.items()
+                                            if matches_glob(given, options.whole_config))
         for skip in staged.skipped:  # the paths as found: the user's own terminal, before any report
             if skip.warning:
                 click.echo(f"diag: warning: --redact: {skip.path}: {skip.why}", err=True)

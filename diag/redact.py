@@ -1410,6 +1410,9 @@ class Staged:
     fix: Callable[[str], str]
     redactor: Redactor
     skipped: list[Skipped] = field(default_factory=list)
+    # each staged file (normalised path) -> the path of the input it copies, as given or
+    # found: what --whole-config globs and the project's whole-config are matched against
+    origins: dict[str, str] = field(default_factory=dict)
 
 
 @contextlib.contextmanager
@@ -1437,6 +1440,7 @@ def staged_for_check(paths: list[str], context: Iterable[str] = (), key: str | N
         learn(redactor, all_jobs)
         staged: list[str] = []
         swaps: list[tuple[str, str]] = []
+        origins: dict[str, str] = {}
         for i, (path, folder, jobs) in enumerate(groups):
             root = os.path.join(tmp, f"{i}x")
             os.makedirs(root, exist_ok=True)
@@ -1448,6 +1452,7 @@ def staged_for_check(paths: list[str], context: Iterable[str] = (), key: str | N
             names = output_names(redactor, jobs) if folder else {}
             for job in jobs:
                 dest = os.path.join(root, names[id(job)]) if folder else target
+                origins[os.path.normpath(dest)] = job.display
                 if job.problem is None:
                     with contextlib.suppress(InputError):
                         write_job(redactor, job, None, dest)
@@ -1469,4 +1474,4 @@ def staged_for_check(paths: list[str], context: Iterable[str] = (), key: str | N
                     text = text.replace(esc_src, esc_dst)
             return text
 
-        yield Staged(staged[:len(paths)], staged[len(paths):], fix, redactor, skipped)
+        yield Staged(staged[:len(paths)], staged[len(paths):], fix, redactor, skipped, origins)
