@@ -351,53 +351,33 @@ def iter_lines(stream: BinaryIO, path: str, stats: ReadStats | None = None,
 
 def _decoration(chunks: Iterator[bytes], encoding: str | None, sep: bytes) -> tuple[Iterator[bytes], Decoration | None]:
     """The decoration of the input (``diag.reshape.sniff``) from its first clean lines, and its
-    chunks again, the ones read ahead to find them included. The sniff reads whole lines up
-    to ``reshape.SAMPLE_LINES`` non-blank ones or ``reshape.SAMPLE_BYTES``, whatever the chunk
-    sizes."""
+    chunks again, the ones read ahead to find them included. The lines are split and cleaned
+    as they will be read (``_iter_wide``, ``_iter_sep``), from at most
+    ``reshape.SAMPLE_BYTES`` and up to ``reshape.SAMPLE_LINES`` non-blank lines."""
     taken: list[bytes] = []
-    lines: list[str] = []
-    nonblank = used = 0
-    scratch = ReadStats()  # the lines are read again for real: their counts are not kept
-    decoder = codecs.getincrementaldecoder(encoding)(errors="replace") if encoding else None
-    nl: str | bytes | None = None if decoder else sep
-    carry: str | bytes = "" if decoder else b""
 
-    def add(raw) -> bool:
-        nonlocal nonblank, used, clean_start
-        used += len(raw) + 1
-        if used > reshape.SAMPLE_BYTES:
-            return False
-        text = clean_line(raw if isinstance(raw, str) else _decode(raw, scratch))
+    def recorded() -> Iterator[bytes]:
+        size = 0
+        for chunk in chunks:
+            taken.append(chunk)
+            yield chunk
+            size += len(chunk)
+            if size > reshape.SAMPLE_BYTES:
+                return
+
+    scratch = ReadStats()  # the lines are read again for real: their counts are not kept
+    lines = _iter_wide(recorded(), encoding, "", scratch) if encoding else _iter_sep(recorded(), sep, scratch)
+    sample: list[str] = []
+    nonblank = 0
+    for _, text in lines:
         if text.strip():
             if not nonblank and reshape.recognised(text):
-                clean_start = True  # the capture starts undecorated: nothing more to sniff
-                return False
+                return itertools.chain(taken, chunks), None  # the capture starts undecorated
             nonblank += 1
-        lines.append(text)
-        return nonblank < reshape.SAMPLE_LINES
-
-    more = True
-    clean_start = False
-    for chunk in chunks:
-        taken.append(chunk)
-        if decoder is not None:
-            data = carry + decoder.decode(chunk)
-            if nl is None and data:  # as _iter_wide: bare carriage returns end lines only without \n
-                nl = "\r" if "\n" not in data and "\r" in data else "\n"
-        else:
-            data = carry + chunk
-        if nl == "\r":  # as _iter_sep and _iter_wide: a later \n or \r\n ends a line too
-            data = data.replace("\r\n", "\r").replace("\n", "\r")  # type: ignore[union-attr]
-        elif nl == b"\r":
-            data = data.replace(b"\r\n", b"\r").replace(b"\n", b"\r")  # type: ignore[union-attr]
-        parts = data.split(nl) if nl is not None else [data]  # type: ignore[arg-type]
-        carry = parts.pop()
-        more = all(add(raw) for raw in parts) and len(carry) <= reshape.SAMPLE_BYTES
-        if not more:
+        sample.append(text)
+        if nonblank >= reshape.SAMPLE_LINES:
             break
-    if more and carry:
-        add(carry)
-    return itertools.chain(taken, chunks), None if clean_start else reshape.sniff(lines)
+    return itertools.chain(taken, chunks), reshape.sniff(sample)
 
 
 class _Scan:

@@ -271,12 +271,9 @@ def recognised(text: str) -> bool:
     message, a line only a supported output starts with (where diag.split opens a section),
     or a line only another platform prints (diag.platforms: a decorated IOS XE paste is
     recognised as one when its decoration is off)."""
-    from diag import platforms
-    from diag.split import _DASHED, _SHOWTECH, _SIGNATURE, SYSLOG, prompt
+    from diag.split import starts_capture  # diag.split reads this module's logger headers
 
-    return (prompt(text, set()) is not None or _SIGNATURE.match(text) is not None
-            or _SHOWTECH.match(text) is not None or _DASHED.match(text) is not None
-            or ("%" in text and SYSLOG.match(text) is not None) or platforms.marker_of(text) is not None)
+    return starts_capture(text)
 
 
 def _carries(layers: tuple[Layer, ...], text: str) -> bool:

@@ -179,6 +179,11 @@ class Mark:
                                   self.path if with_path else None)
 
 
+# A prompt line this long or longer may be a terminal's line cut short: a filtered command's
+# pattern with its rest on the next line would read as one that shows more than it did.
+WRAP_WIDTH = 79
+_MAYBE_CUT = "_pipes_maybe_cut"
+
 _KEEP: dict[str, object] = {}
 _NAMING = ("show running-config", "show version")  # the outputs that name a switch (devices.declared_names)
 
@@ -308,6 +313,8 @@ class Splitter:
             res.coverage, res.args, dict(res.params), res.filtered, head=head, budget=self.budget,
             shows=res.shows,
         )
+        if res.shows and origin == "prompt" and len(head.rstrip()) >= WRAP_WIDTH:
+            self.current.params[_MAYBE_CUT] = res.pipes  # checked once its output is read (_finish)
 
     def _skipped(self, name: str) -> None:
         """Count a skipped output by the name of its command (names past
@@ -658,6 +665,17 @@ def _finish(sec: Section) -> None:
             return
         if text.strip() and not _CARET.match(text):
             break
+    pipes = sec.params.pop(_MAYBE_CUT, None)
+    if pipes is not None and sec.shows:
+        # the filter as typed must print its own output again, line for line: a line it would
+        # not print (the rest of a cut pattern, something else) says the command is not known
+        # whole, and so nothing is proven absent
+        from diag.filters import apply, parse_pipes
+
+        lines = [t for _, t in sec.lines if t.strip()]
+        shown = apply(parse_pipes(pipes), lines)
+        if shown is None or len(shown) != len(lines):
+            sec.shows = {}
     if sec.shows and not any(t[:1].isspace() and t.strip() for _, t in sec.lines):
         from diag.filters import unindented
 
@@ -706,6 +724,15 @@ def _settle_config(sec: Section) -> None:
             sec.coverage = frozenset({RUNNING_CONFIG + " callhome"})
         else:
             sec.coverage = frozenset()
+
+
+def starts_capture(text: str) -> bool:
+    """Whether a line is one a capture starts with: a prompt, a show tech-support header, a
+    console message, a line only a supported output starts with, or a line only another
+    platform prints (diag.reshape sniffs a paste's decoration from the first such line)."""
+    return (prompt(text, set()) is not None or _SIGNATURE.match(text) is not None
+            or _SHOWTECH.match(text) is not None or _DASHED.match(text) is not None
+            or ("%" in text and SYSLOG.match(text) is not None) or platforms.marker_of(text) is not None)
 
 
 def declarable(sec: Section) -> bool:

@@ -465,3 +465,25 @@ def test_several_filters_of_show_version_each_count(tmp_path):
     report, lines = run(tmp_path, text)
     assert [f.line for f in fired(report, "release-too-old")] == [line_of(lines, "NXOS: version 9.2(3)")]
     assert not _asks_show_version(report)
+
+
+@pytest.mark.parametrize("width", [79, 80, 100, 132])
+@pytest.mark.parametrize("kept", [0, 1, 2])
+def test_a_filtered_command_cut_by_the_terminal_proves_nothing(tmp_path, width, kept):
+    """A terminal cuts a long command at its width, the pattern's rest on the next line: read
+    as typed, 'include ...|ntp' shows more than the real 'include ...|ntp.auth' did (that one
+    never prints 'ntp server' lines). The output the filter would not print itself (the rest
+    of the pattern) says the command is cut: no absence is proven. A command as long, read
+    whole (a wide terminal, no rest), still proves what it shows."""
+    head = "leaf07# show running-config | include x000|"
+    filler = "y" * (width - len(head) - len("|ntp") - kept)  # one alternative that fills the line
+    full = f"{head}{filler}|ntp.auth"
+    line, rest = full[:width], full[width:]
+    assert len(line) == width and rest and line.endswith("|ntp" + ".auth"[:kept])
+    report, _ = run(tmp_path, f"{line}\n{rest}\nleaf07# show clock\n10:00:00.000 UTC Tue Oct 17 2023\n")
+    assert not fired(report, "ntp-missing")
+    assert open_rule(report, "ntp-missing") is not None
+    whole = f"{head}{filler}yyy|ntp"
+    assert len(whole) >= 79
+    report, _ = run(tmp_path, f"{whole}\nleaf07# show clock\n10:00:00.000 UTC Tue Oct 17 2023\n")
+    assert fired(report, "ntp-missing")
