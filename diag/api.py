@@ -426,8 +426,10 @@ def devices(paths: list[str], rules: RuleBook | None = None, system_now: dt.date
     rules = rules or load_rules()
     _, found, _ = parse_only(paths)
     system_now = system_now or _utcnow()
-    readings = file_clocks((f.path, f.section, [f], (dev.key, dev.name)) for dev in found for f in dev.store.get("clock"))
+    readings = file_clocks((f.path, f.section, [f], (dev.key, dev.name))
+                           for dev in found for f in dev.store.get("clock"))
     for dev in found:
-        device_time(dev, capture_clock(dev), (system_now, "system", SYSTEM_DETAIL), same_file_clock(dev, readings))
+        device_time(dev, capture_clock(dev), (system_now, "system", SYSTEM_DETAIL),
+                    same_file_clock(dev, readings))
         derive(rules, dev, dev.now)
     return found

@@ -503,8 +503,8 @@ def supersede(current: list) -> tuple[set[int], list[Superseded]]:
                 continue
             by = None
             for fact in a[4]:
-                if fact.kind.startswith(_ABOUT_INPUT + _EVENTS):
-                    continue
+                if fact.kind.startswith(_ABOUT_INPUT + _EVENTS) or fact.kind == "clock":
+                    continue  # a clock reading is of its time: the newest one is the device's anyway
                 spec = CATALOGUE.get(fact.kind)
                 for b in later:
                     sb = b[3]
