@@ -456,6 +456,13 @@ def licensing_state(lic: dict[str, dict[str, object]]) -> tuple[str, ...]:
     return tuple(out) or ("no licensing status captured",)
 
 
+def _state_kind(kind: str) -> bool:
+    """Whether facts of ``kind`` say what state the switch is in (what a later output may
+    supersede): not what the input holds (``_ABOUT_INPUT``), not log events with their own
+    dates, not a clock reading (of its own time: the newest one is the device's anyway)."""
+    return not kind.startswith(_ABOUT_INPUT + _EVENTS) and kind != "clock"
+
+
 def _later(a: tuple, b: tuple) -> bool:
     """Whether item ``b`` ``(time, order, path, section, facts)`` was captured after ``a``:
     later in the same file, or at a later clock; an output with a clock comes after one
@@ -490,31 +497,39 @@ def supersede(current: list) -> tuple[set[int], list[Superseded]]:
     for name, outputs in by_command.items():
         if len(outputs) < 2:
             continue
-        takers = [b for b in outputs if not b[3].filtered and b[3].rejected is None and not b[3].empty
-                  and b[3].coverage and not any(f.kind == "capture.unparsed" for f in b[4])]
+        # what each output says (its facts about the switch), with what it covers: copies of
+        # one output (a paste repeated, backups of one config) share it, and are compared once
+        signature = {id(item[3]): (item[3].coverage, item[3].args,
+                                   frozenset(_said(f) for f in item[4] if _state_kind(f.kind)))
+                     for item in outputs}
+        if len(set(signature.values())) == 1:
+            continue  # the same output again: nothing changed
+        takers: dict[tuple, list] = {}
+        for b in outputs:
+            if (not b[3].filtered and b[3].rejected is None and not b[3].empty and b[3].coverage
+                    and not any(f.kind == "capture.unparsed" for f in b[4])):
+                takers.setdefault(signature[id(b[3])], []).append(b)
         if not takers:
             continue
-        states: dict[int, set] = {}  # id(section) -> what its facts say
         for a in outputs:
             sa = a[3]
-            later = [b for b in takers if b is not a and _later(a, b)
-                     and (name == RUNNING_CONFIG or b[3].args == sa.args)]
+            # one later output per distinct signature: its facts are what a later capture says
+            later = [next(b for b in group if b is not a and _later(a, b)) for sig, group in takers.items()
+                     if sig != signature[id(sa)] and (name == RUNNING_CONFIG or sig[1] == sa.args)
+                     and any(b is not a and _later(a, b) for b in group)]
             if not later:
                 continue
             by = None
             for fact in a[4]:
-                if fact.kind.startswith(_ABOUT_INPUT + _EVENTS) or fact.kind == "clock":
-                    continue  # a clock reading is of its time: the newest one is the device's anyway
+                if not _state_kind(fact.kind):
+                    continue
                 spec = CATALOGUE.get(fact.kind)
                 for b in later:
                     sb = b[3]
                     if not (sa.coverage and all(covers(sb.coverage, s) for s in sa.coverage)
                             or spec is not None and any(covers(sb.coverage, p) for p in spec.proven_by)):
                         continue
-                    state = states.get(id(sb))
-                    if state is None:
-                        state = states[id(sb)] = {_said(f) for f in b[4]}
-                    if _said(fact) not in state:  # a later output no longer states it
+                    if _said(fact) not in signature[id(sb)][2]:  # a later output no longer states it
                         dropped.add(id(fact))
                         by = by or sb
                         break
