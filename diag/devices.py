@@ -377,10 +377,16 @@ def snapshots(items: list, files: dict[str, int]) -> tuple[list, list[Snapshot]]
     undated: list[dict] = []
     for path in sorted(by_file, key=files.__getitem__):
         mine = sorted(by_file[path], key=lambda item: (item[2].start, item[0]))
+        # a terminal logger's stamp is the clock of the machine that logged the session: it
+        # counts only in a file where the switch printed none (as in capture_clock), so that a
+        # switch whose own clock is years off is not split from its outputs by the logger's
+        switch_clock = any(item[2].origin != "logger" and _reading(item[2], item[3]) for item in mine)
         pending: list = []
         seg: dict | None = None
         for item in mine:
             reading = _reading(item[2], item[3])
+            if reading is not None and switch_clock and item[2].origin == "logger":
+                reading = None
             if reading is not None:
                 if seg is None or abs(reading[0] - seg["last"]) > SNAPSHOT_GAP:
                     seg = {"when": reading[0], "fact": reading[1], "last": reading[0], "items": pending, "path": path}

@@ -438,3 +438,16 @@ def test_slp_capture_time_is_the_newest_of_its_event_dates(tmp_path, rulebook, p
     [dev] = report.devices
     assert (dev.now, dev.now_source) == (expected, "capture")
     assert f"{path}:{line})" in dev.now_detail and (report.now, report.now_source) == (expected, "capture")
+
+
+def test_a_switch_clock_years_off_is_not_split_from_its_outputs_by_the_loggers_stamps(tmp_path, rulebook):
+    # the terminal logger's stamps (2026) are another machine's clock: only the switch's own
+    # clock (2019, never synchronised) places its outputs, so there is one snapshot
+    lines = (clock("leaf01", dt.datetime(2019, 1, 1, 0, 5, tzinfo=UTC)) + UNREGISTERED.format(host="leaf01")
+             + "leaf01# \n").splitlines()
+    path = write(tmp_path, "stamped.log", "".join(f"[2026-03-07 03:05:{i:02d}] {line}\n"
+                                                 for i, line in enumerate(lines)))
+    report = analyze([path], Options(system_now=SYSTEM_NOW), rules=rulebook)
+    [dev] = report.devices
+    assert dev.snapshots == [] and dev.now == dt.datetime(2019, 1, 1, 0, 5, tzinfo=UTC)
+    assert OLD_STATE <= ids(report)
