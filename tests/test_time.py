@@ -451,3 +451,41 @@ def test_a_switch_clock_years_off_is_not_split_from_its_outputs_by_the_loggers_s
     [dev] = report.devices
     assert dev.snapshots == [] and dev.now == dt.datetime(2019, 1, 1, 0, 5, tzinfo=UTC)
     assert OLD_STATE <= ids(report)
+
+
+CALLHOME_PLAIN = """\
+leaf01# show running-config callhome
+callhome
+  email-contact sch-smart-licensing@cisco.com
+  destination-profile CiscoTAC-1 transport-method http
+  destination-profile CiscoTAC-1 index 1 http http://tools.cisco.com/its/service/oddce/services/DDCEService
+  transport http use-vrf management
+  enable
+leaf01#
+"""
+
+
+@_fuzz
+@given(order=st.permutations(["march", "december", "undated"]), days=st.integers(2, 400),
+       undated=st.booleans())
+def test_snapshots_do_not_depend_on_the_order_of_files(tmp_path_factory, rulebook, order, days, undated):
+    """March (unregistered), December (registered, ``days`` later) and a configuration without
+    a clock, given in any order: December is judged with the configuration, March is history."""
+    folder = tmp_path_factory.mktemp("order")
+    december_at = MARCH + dt.timedelta(days=days)
+    texts = {"march": clock("leaf01", MARCH) + UNREGISTERED.format(host="leaf01"),
+             "december": clock("leaf01", december_at) + registered("leaf01", december_at),
+             "undated": CALLHOME_PLAIN}
+    paths = {name: write(folder, f"{name}.txt", texts[name]) for name in order if undated or name != "undated"}
+    report = analyze(list(paths.values()), Options(system_now=SYSTEM_NOW), rules=rulebook)
+    [dev] = report.devices
+    assert dev.now == december_at and not ids(report) & OLD_STATE
+    assert ("callhome-url-plain-http" in ids(report)) == undated
+    assert [(s.when, s.current) for s in dev.snapshots] == [(MARCH, False), (december_at, True)]
+    assert dev.snapshots[-1].undated == ((paths["undated"],) if undated else ())
+    backwards = analyze(list(paths.values())[::-1], Options(system_now=SYSTEM_NOW), rules=rulebook)
+    assert [f.to_json() for f in backwards.findings] == [f.to_json() for f in report.findings]
+    def shape(snaps):  # the files of a snapshot are listed in the order they were given
+        return [(s.when, s.where, s.state, s.current, sorted(s.inputs), sorted(s.lines), s.undated) for s in snaps]
+
+    assert shape(backwards.devices[0].snapshots) == shape(dev.snapshots)
