@@ -7,7 +7,8 @@ A run goes in three steps, the same whatever the format or the number of jobs:
    before anything is parsed (``devices.place``).
 2. **Judge, one device at a time.** The files that share devices form a group; each
    group is read (again, unless it was small enough to keep from step 1), parsed, built
-   into its devices, and each device is judged and let go. Only what the reports need
+   into its devices, and each device is judged at its own clock (else a clock of its own
+   files, else this machine's: never another file's) and let go. Only what the reports need
    stays: findings, rules not evaluated, what to collect next, and a summary of each
    device. With ``--jobs N`` groups are judged in worker processes
    (``concurrent.futures``); with one job, here, by the same code.
@@ -29,7 +30,8 @@ from diag.devices import (Device, build, capture_clock, device_time, file_clocks
                           same_file_clock, settle)
 from diag.errors import DiagError, InputError
 from diag.inputs import expand_inputs, files_of, parse, read_sections, refuse_if_nothing_recognised, size
-from diag.model import FAIL_ON, NOW_SYSTEM, DeviceSummary, InputInfo, Options, Outcome, Report  # noqa: F401 - the API's types
+from diag.model import NOW_SYSTEM
+from diag.model import FAIL_ON, DeviceSummary, InputInfo, Options, Outcome, Report  # noqa: F401 - the API's types
 from diag.platforms import refusal
 from diag.rulebook import RuleBook, load_rules
 from diag.split import declare_whole
@@ -296,8 +298,8 @@ def _judge_groups(plan: _Plan, owners, groups: list[list[int]], wanted: set[str]
             batches.append(list(files))
 
     def task(files: list[int]):
-        # what was kept is handed over (and let go here): standard input stays, for the
-        # devices judged at the run's clock in a second round
+        # what was kept is handed over (and let go here): standard input stays, so that its
+        # batch is known to be this process's (below)
         kept = [plan.kept.get(p) if p == "-" else plan.kept.pop(p, None) for p in (plan.paths[i] for i in files)]
         return [(plan.paths[i], owners[i], sections) for i, sections in zip(files, kept)]
 
