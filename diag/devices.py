@@ -484,7 +484,8 @@ def supersede(current: list) -> tuple[set[int], list[Superseded]]:
     """The facts of outputs shown again later (``_later``) by the same command, unfiltered
     and read whole: the later output is the current state, the earlier one history. An
     earlier output is taken over whole when the later one covers all it covers (the same
-    command with the same arguments again, or the whole configuration after a part of it),
+    command with the same arguments again, the whole configuration after a part of it,
+    'show license all' after 'show license status'),
     else for the kinds of facts the later one proves whole (its 'callhome' part after a
     whole configuration). Of those, the facts the later output no longer states are
     dropped: one it states again stays where it was first shown (a paste repeated points
@@ -497,7 +498,10 @@ def supersede(current: list) -> tuple[set[int], list[Superseded]]:
     for item in current:
         section = item[3]
         if not isinstance(section, _History) and section.origin not in ("comment", "platform", "logger"):
-            by_command.setdefault(section.spec.name, []).append(item)
+            # a command that holds another's whole output is compared with it ('show license
+            # all' holds 'show license status')
+            spec = section.spec
+            by_command.setdefault(spec.also_covers[0] if spec.also_covers else spec.name, []).append(item)
     dropped: set[int] = set()
     said: list[Superseded] = []
     for name, outputs in by_command.items():

@@ -489,3 +489,19 @@ def test_snapshots_do_not_depend_on_the_order_of_files(tmp_path_factory, ruleboo
         return [(s.when, s.where, s.state, s.current, sorted(s.inputs), sorted(s.lines), s.undated) for s in snaps]
 
     assert shape(backwards.devices[0].snapshots) == shape(dev.snapshots)
+
+
+def test_show_license_all_after_a_renewal_supersedes_the_earlier_status(tmp_path, rulebook):
+    # 'show license all' holds the whole 'show license status': shown after the renewal, it
+    # is the current state; and the other way round, 'show license status' after 'show
+    # license all' takes over the blocks it shows (the license usage of 'all' stays)
+    renewed_all = RENEWED.replace("leaf01# show license status\n", "leaf01# show license all\n\nSmart Licensing Status\n"
+                                  "======================\n\n")
+    failed_all = FAILED.replace("leaf01# show license status\n", "leaf01# show license all\n\nSmart Licensing Status\n"
+                                "======================\n\n")
+    for first, then in ((FAILED, renewed_all), (failed_all, RENEWED)):
+        path = write(tmp_path, "renew.txt", clock("leaf01", SESSION_CLOCK) + first
+                     + "leaf01# license smart renew auth\n" + then + "leaf01# \n")
+        report = analyze([path], Options(system_now=SYSTEM_NOW), rules=rulebook)
+        assert "communication-failed" not in ids(report)
+        assert [s.line for s in report.devices[0].superseded] == [3]
