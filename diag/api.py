@@ -397,12 +397,19 @@ def _run_time(clocks: dict, options: Options, system_now: dt.datetime) -> tuple[
     return system_now, "system", SYSTEM_DETAIL
 
 
-def parse_only(paths: list[str]) -> tuple[list[InputInfo], list[Device], list[tuple[str, str]]]:
-    """Facts per device, for ``diag parse``."""
+def parse_only(paths: list[str], whole: tuple[str, ...] = ()) -> tuple[list[InputInfo], list[Device],
+                                                                     list[tuple[str, str]]]:
+    """Facts per device, for ``diag parse``; ``whole``: globs of the files declared to hold
+    whole running-configs (``Options.whole_config``)."""
+    from diag.config import matches_glob
+
     infos, parsed, unread = [], [], []
     for path, named in files_of(paths, unread):
         try:
             info, sections = read_sections(path)
+            if whole and matches_glob(path, whole):
+                for section in sections:
+                    declare_whole(section)
             facts = parse(sections)
         except InputError as exc:
             if named or not ("binary" in exc.problem or "empty" in exc.problem):

@@ -303,12 +303,18 @@ def redact(paths, outdir, key, map_path) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
-def parse(paths) -> None:
+@click.option("--whole-config", "whole_config", multiple=True, metavar="GLOB",
+              help="Files matching GLOB hold whole running-configs, even without a header (as for check).")
+@click.option("--no-config", is_flag=True, help="Do not read .diag.yaml or [tool.diag] (its whole-config).")
+def parse(paths, whole_config, no_config) -> None:
     """Show the facts read from captures, as JSON, each with its path and line."""
+    from diag import config as cfg
     from diag.api import parse_only
     from diag.report.jsonfmt import device_json
 
-    infos, devices, unread = parse_only(_paths(paths, "parse"))
+    found = None if no_config or whole_config else cfg.find()
+    conf = cfg.load(found) if found is not None else cfg.Config()
+    infos, devices, unread = parse_only(_paths(paths, "parse"), _whole_config(whole_config, (), conf))
     out = {
         "schema": "diag-facts/1",
         "tool": {"name": "diag", "version": __version__},

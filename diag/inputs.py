@@ -139,7 +139,14 @@ def read_sections(path: str, progress=None) -> tuple[InputInfo, list[Section]]:
             if host is None and result.hosts:
                 continue  # stamped before the session's first prompt: no device of its own
             sections.append(Section(path, LOGGER_CLOCK, LOGGER_CLOCK.name, "logger", host, no, [(no, text)],
-                                    params={"now": when}))
+                                    params={"now": when, "what": "newest terminal logger timestamp"}))
+    if result.log_headers and result.sections:
+        # the session's start (PuTTY, script) or end (script): a clock of every switch the log
+        # holds, the newest line of them kept
+        when, what, no, text = max(result.log_headers, key=lambda h: h[0])
+        for host in result.hosts or [None]:
+            sections.append(Section(path, LOGGER_CLOCK, LOGGER_CLOCK.name, "logger", host, no, [(no, text)],
+                                    params={"now": when, "what": what}))
     return info, sections
 
 
