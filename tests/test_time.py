@@ -286,7 +286,7 @@ def test_the_callhome_part_after_a_whole_configuration_supersedes_only_callhome(
              f"  ip route 0.0.0.0/0 10.0.0.1\ncallhome\n  email-contact sch-smart-licensing@cisco.com\n"
              f"  destination-profile CiscoTAC-1 transport-method http\n"
              f"  destination-profile CiscoTAC-1 index 1 http {PLAIN}\n  transport http use-vrf management\n"
-             f"  enable\n\n")
+             f"  enable\n\nline console\nline vty\n\n")
     path = write(tmp_path, "whole.txt", whole + FIX + callhome(SECURE, "Mon Mar 16 10:05:01 2026") + "leaf01# \n")
     report = analyze([path], Options(system_now=SYSTEM_NOW), rules=rulebook)
     found = ids(report)
