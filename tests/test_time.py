@@ -505,3 +505,24 @@ def test_show_license_all_after_a_renewal_supersedes_the_earlier_status(tmp_path
         report = analyze([path], Options(system_now=SYSTEM_NOW), rules=rulebook)
         assert "communication-failed" not in ids(report)
         assert [s.line for s in report.devices[0].superseded] == [3]
+
+
+@pytest.mark.parametrize("fmt", ["json", "text", "markdown"])
+def test_time_and_history_are_the_same_whatever_is_kept_batched_or_spread(tmp_path, monkeypatch, fmt):
+    from diag import api
+
+    write(tmp_path, "a-march.txt", clock("leaf01", MARCH) + UNREGISTERED.format(host="leaf01"))
+    write(tmp_path, "b-december.txt", clock("leaf01", DECEMBER) + registered("leaf01", DECEMBER))
+    write(tmp_path, "c-callhome.txt", CALLHOME_PLAIN)
+    write(tmp_path, "d-session.log", clock("sw1", OLD_CLOCK) + registered("sw1", OLD_CLOCK) + "sw1# ssh sw2\n"
+          + NEAR_DEADLINE.replace("leaf02", "sw2") + "sw2# \n")
+    write(tmp_path, "e-fix.txt", clock("leaf05", SESSION_CLOCK).replace("leaf01", "leaf05")
+          + (callhome(PLAIN, "Mon Mar 16 10:00:01 2026") + FAILED + FIX + callhome(SECURE, "Mon Mar 16 10:05:01 2026")
+             + RENEWED).replace("leaf01", "leaf05") + "leaf05# \n")
+    write(tmp_path, "f-alone.txt", NEAR_DEADLINE)
+    usual = render(analyze([str(tmp_path)], Options(system_now=SYSTEM_NOW)), fmt)
+    assert "history:" in usual or "History" in usual or '"snapshots"' in usual
+    monkeypatch.setattr(api, "KEEP_BYTES", 0)
+    monkeypatch.setattr(api, "BATCH_FILES", 1)
+    assert render(analyze([str(tmp_path)], Options(system_now=SYSTEM_NOW)), fmt) == usual
+    assert render(analyze([str(tmp_path)], Options(system_now=SYSTEM_NOW, jobs=2)), fmt) == usual
