@@ -3,7 +3,10 @@
 A device is named by its prompt (``leaf01#``), a ``hostname``/``switchname``
 line, or ``Device name:`` in ``show version``; otherwise it is the file.
 Names that appear together (a prompt ``switch#`` above ``hostname leaf01``)
-are the same device. Sections of one device in several files are merged.
+are the same device. Sections of one device in several files are merged; captures of
+it whose clocks are more than a day apart are snapshots, of which the newest is judged
+(``build``). Each device is judged at its own clock (``capture_clock``), else at a clock
+of its own files (``same_file_clock``), else at this machine's (``device_time``).
 """
 
 from __future__ import annotations
