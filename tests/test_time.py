@@ -495,10 +495,9 @@ def test_show_license_all_after_a_renewal_supersedes_the_earlier_status(tmp_path
     # 'show license all' holds the whole 'show license status': shown after the renewal, it
     # is the current state; and the other way round, 'show license status' after 'show
     # license all' takes over the blocks it shows (the license usage of 'all' stays)
-    renewed_all = RENEWED.replace("leaf01# show license status\n", "leaf01# show license all\n\nSmart Licensing Status\n"
-                                  "======================\n\n")
-    failed_all = FAILED.replace("leaf01# show license status\n", "leaf01# show license all\n\nSmart Licensing Status\n"
-                                "======================\n\n")
+    status, everything = "leaf01# show license status\n", ("leaf01# show license all\n\nSmart Licensing Status\n"
+                                                           "======================\n\n")
+    renewed_all, failed_all = RENEWED.replace(status, everything), FAILED.replace(status, everything)
     for first, then in ((FAILED, renewed_all), (failed_all, RENEWED)):
         path = write(tmp_path, "renew.txt", clock("leaf01", SESSION_CLOCK) + first
                      + "leaf01# license smart renew auth\n" + then + "leaf01# \n")
