@@ -180,7 +180,8 @@ def _analyze(paths, options: Options, rules: RuleBook, known, main, unread, skip
     refused: dict[str, str] = {}
     from diag.config import matches_glob
 
-    whole = frozenset(p for p in plan.paths if matches_glob(p, options.whole_config))
+    whole = frozenset(p for p in plan.paths if matches_glob(p, options.whole_config)
+                      or os.path.normpath(p) in options.whole_files)
     for part, gone in _judge_groups(plan, owners, groups, wanted, fixed, workers, rules, whole):
         for j in part:
             judged[j.key] = j

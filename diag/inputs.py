@@ -25,7 +25,7 @@ LOGGER_CLOCK = CommandSpec("(terminal logger timestamps)", (), "", "")
 PLATFORM = CommandSpec("(other platform)", (), "", "")
 
 
-def _special(path: str) -> str | None:
+def special_file(path: str) -> str | None:
     """Why a file found in a folder walk is not read: a FIFO would block, a device never end."""
     try:
         mode = os.stat(path).st_mode
@@ -59,7 +59,7 @@ def expand_inputs(paths: list[str], skipped: list[tuple[str, str]] | None = None
                 for name in sorted(files):
                     if not name.startswith("."):
                         full = os.path.join(root, name)
-                        why = _special(full)
+                        why = special_file(full)
                         if why is None:
                             found.append(full)
                         elif skipped is not None:
