@@ -19,7 +19,7 @@ import click
 
 from diag import __version__
 from diag.errors import DiagError
-from diag.model import shown_path
+from diag.model import NOW_SYSTEM, shown_path
 from diag.report import FORMATS as _REPORTERS
 
 FORMATS = tuple(_REPORTERS)  # -f choices: one per reporter in diag/report/__init__.py
@@ -54,13 +54,16 @@ class _Group(click.Group):
             sys.exit(3)
 
 
-def _parse_now(value: str | None) -> dt.datetime | None:
+def _parse_now(value: str | None) -> dt.datetime | str | None:
     if value is None:
         return None
+    if value.strip().lower() == NOW_SYSTEM:
+        return NOW_SYSTEM  # this machine's clock, read when the run starts
     try:
         when = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise click.BadParameter(f"'{value}' is not an ISO-8601 date or time (e.g. 2022-06-22T16:16:28Z)")
+        raise click.BadParameter(f"'{value}' is not an ISO-8601 date or time (e.g. 2022-06-22T16:16:28Z) "
+                                 "nor 'now'")
     from diag.types import YEARS
 
     if not YEARS[0] <= when.year <= YEARS[1]:
@@ -123,7 +126,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
               help="Report format.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
               help="Lowest severity that makes the exit code 1 (default: warning, or the config file's).")
-@click.option("--now", "now", metavar="ISO-8601", help="Judge dates against this time instead of the capture's clock.")
+@click.option("--now", "now", metavar="ISO-8601|now",
+              help="Judge dates against this time instead of each device's capture clock ('now': this "
+                   "machine's clock).")
 @click.option("-r", "--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
               help="Extra folder of rule files (repeatable).")
 @click.option("--select", multiple=True, metavar="RULE_ID", help="Run only these rules (repeatable).")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from diag import __version__
 
+NOW_SYSTEM = "now"  # Options.now for '--now now': judge at this machine's clock
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 FAIL_ON = ("error", "warning", "info")
 MAX_EVIDENCE = 8
@@ -140,6 +141,47 @@ LICENSING_FIELDS = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """One capture of a device at a time of its own: the captures of one switch whose clocks
+    are more than a day apart are snapshots; the newest is judged, the older ones are its
+    history (``diag.devices.snapshots``)."""
+
+    when: dt.datetime | None  # the newest clock reading of its outputs (None: no clock at all)
+    where: str  # which reading, and where it was read
+    inputs: tuple[str, ...]
+    lines: tuple[tuple[str, int, int], ...]  # (path, first line, last line) of its outputs per file
+    state: tuple[str, ...]  # the licensing state its outputs show, e.g. ("UNREGISTERED", "EVAL MODE")
+    current: bool = False  # the snapshot judged
+    undated: tuple[str, ...] = ()  # files without any clock that joined it
+
+    def to_json(self) -> dict:
+        from diag.types import to_json
+
+        out = {"now": to_json(self.when), "now_detail": self.where, "current": self.current,
+               "inputs": list(self.inputs), "lines": [{"path": p, "line": a, "end_line": b} for p, a, b in self.lines],
+               "state": list(self.state)}
+        if self.undated:
+            out["undated_inputs"] = list(self.undated)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Superseded:
+    """An output shown again later in the same capture (before and after a change typed in
+    the session): the later one is the current state, the earlier one history."""
+
+    command: str  # as typed
+    path: str
+    line: int
+    by_path: str
+    by_line: int
+
+    def to_json(self) -> dict:
+        return {"command": self.command, "path": self.path, "line": self.line,
+                "superseded_by": {"path": self.by_path, "line": self.by_line}}
+
+
 @dataclass(slots=True)
 class DeviceSummary:
     """What the reports show of a device once it has been judged and let go: its identity,
@@ -156,6 +198,9 @@ class DeviceSummary:
     now_source: str = "system"
     clock: tuple[dt.datetime, str] | None = None  # the device's own clock reading, and where
     licensing: dict[str, dict[str, object]] = field(default_factory=dict)  # kind -> field -> first value
+    now_detail: str = ""  # which clock it was judged at, and where it was read
+    snapshots: list[Snapshot] = field(default_factory=list)  # oldest first, the judged one included; [] for one
+    superseded: list[Superseded] = field(default_factory=list)  # outputs read as history within a capture
 
     def state(self, kind: str, name: str):
         """The first value of a licensing field in the device's output, or None."""
@@ -191,7 +236,7 @@ class InputInfo:
 
 @dataclass
 class Options:
-    now: dt.datetime | None = None
+    now: dt.datetime | str | None = None  # a time, or NOW_SYSTEM ('--now now'): this machine's clock
     rules_dirs: tuple[str, ...] = ()
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()

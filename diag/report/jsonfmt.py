@@ -19,6 +19,9 @@ def device_json(dev) -> dict:
         "commands": dev.commands,
         "now": to_json(dev.now),
         "now_source": dev.now_source,
+        "now_detail": dev.now_detail,
+        "snapshots": [s.to_json() for s in dev.snapshots],
+        "superseded": [s.to_json() for s in dev.superseded],
     }
 
 

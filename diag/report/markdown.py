@@ -110,8 +110,8 @@ def clock_used(dev, report: Report) -> str:
     own = dev.clock
     if own is not None and own[0] == dev.now:
         return f"{when} (capture: {own[1]})"
-    if report.now_source == "capture" and report.now == dev.now:
-        return f"{when} (no clock in this device's output: the newest of the run, {report.now_detail})"
+    if dev.now_detail.startswith("no clock of its own"):
+        return f"{when} ({dev.now_detail})"
     return f"{when} (capture: estimated from the newest event the licensing output reports)"
 
 
@@ -201,6 +201,13 @@ def device_rows(dev, report: Report) -> list[list[str]]:
     elif dev.mode == "classic" or "license.registration" in dev.licensing or "license.summary" in dev.licensing:
         rows += _classic_rows(dev)
     rows.append(("Clock used", clock_used(dev, report)))
+    if dev.snapshots:  # captures of the switch at other times: the newest is judged
+        rows.append(("History", "; ".join(
+            f"{s.when.strftime('%b %d %Y') if s.when else 'no clock'}: {', '.join(s.state)}"
+            f"{' (judged)' if s.current else ''}" for s in dev.snapshots)))
+    if dev.superseded:
+        rows.append(("Read as history", "; ".join(f"{s.command} ({shown_path(s.path)}:{s.line}, shown again at "
+                                                  f"{shown_path(s.by_path)}:{s.by_line})" for s in dev.superseded)))
     rows.append(("Inputs", ", ".join(map(shown_path, dev.inputs))))
     return [[label, cell(value if value not in (None, "") else None)] for label, value in rows]
 

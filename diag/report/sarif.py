@@ -186,7 +186,8 @@ def _device(dev) -> dict:
     return {
         "name": dev.name, "platform": dev.platform, "release": str(dev.release) if dev.release else None,
         "licensingMode": dev.mode, "now": to_json(dev.now), "nowSource": dev.now_source,
-        "inputs": list(dev.inputs),
+        "nowDetail": dev.now_detail, "inputs": list(dev.inputs),
+        "snapshots": [s.to_json() for s in dev.snapshots], "superseded": [s.to_json() for s in dev.superseded],
     }
 
 

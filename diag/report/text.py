@@ -20,12 +20,40 @@ MODE_NAMES = {"classic": "classic Smart Licensing", "slp": "Smart Licensing Usin
               "traditional": "traditional licensing", "unknown": "licensing mode unknown"}
 
 
-def _device_header(dev) -> str:
+def _device_header(dev, report: Report | None = None) -> str:
     parts = [dev.platform] if dev.platform else []
     parts += [f"NX-OS {dev.release}" if dev.release else "release unknown", MODE_NAMES.get(dev.mode, dev.mode)]
     if dev.now is not None:
-        parts.append(f"judged at {format_value(dev.now)}")
+        judged = f"judged at {format_value(dev.now)}"
+        detail = getattr(dev, "now_detail", "")
+        if report is not None and detail and (dev.now, dev.now_source, detail) != (
+                report.now, report.now_source, report.now_detail):
+            judged += f" ({dev.now_source}: {detail})"  # not the clock the report's header names
+        parts.append(judged)
     return f"{dev.name}  ({', '.join(parts)})  [{', '.join(map(shown_path, dev.inputs))}]"
+
+
+def history_lines(dev) -> list[str]:
+    """The device's snapshots (captures at other times) and the outputs read as history."""
+    out = []
+    snaps = getattr(dev, "snapshots", None) or []
+    if snaps:
+        said = "; ".join(f"{_day(s.when)}: {', '.join(s.state)}{' (judged)' if s.current else ''}" for s in snaps)
+        out.extend(textwrap.wrap(f"history: {said}", WIDTH, initial_indent="  ", subsequent_indent="    ",
+                                 break_long_words=False, break_on_hyphens=False))
+        undated = [p for s in snaps for p in s.undated]
+        if undated:
+            out.extend(textwrap.wrap(f"no clock in {', '.join(undated)}: read with the newest capture", WIDTH,
+                                     initial_indent="  ", subsequent_indent="    ", break_long_words=False))
+    for sup in getattr(dev, "superseded", None) or []:
+        out.extend(textwrap.wrap(f"read as history: {sup.command} ({sup.path}:{sup.line}), shown again at "
+                                 f"{sup.by_path}:{sup.by_line}", WIDTH, initial_indent="  ",
+                                 subsequent_indent="    ", break_long_words=False, break_on_hyphens=False))
+    return out
+
+
+def _day(when) -> str:
+    return when.strftime("%b %d %Y") if when is not None else "no clock"
 
 
 def _block(text: str, indent: str) -> list[str]:
@@ -44,7 +72,9 @@ def chunks(report: Report, **kw):
         yield lines(out)
         dev = devices.get(name)
         out.append("")
-        out.append(_device_header(dev) if dev else name)
+        out.append(_device_header(dev, report) if dev else name)
+        if dev:
+            out.extend(history_lines(dev))
         if not findings:
             out.append("  no problems found in what was captured")
         for f in sorted(findings, key=lambda f: (ORDER[f.severity], f.path, f.line, f.rule_id)):
