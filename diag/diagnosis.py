@@ -11,8 +11,9 @@ report, made once the policy (severity overrides, suppressions, the baseline) is
 - A **root cause** is a finding that explains another finding of the device (directly or
   through a chain: a missing name server explains a failed lookup, which explains the
   failed communication) and that no other finding explains. Its **symptoms** are every
-  finding it explains, nested under it. Root causes are ranked: confirmed before
-  suspected, then by severity, confidence, the number of symptoms explained, the rule id.
+  finding it explains, nested under it. Root causes are ranked, most likely first:
+  confirmed before suspected, then by confidence, then by impact (the worst severity of
+  the cause and its symptoms), the number of symptoms explained, the rule id.
 - Findings that neither explain nor are explained by another stand on their own.
 - **Fix first**: the fix of the top root cause (for a suspected one, the command that
   confirms it first), else of the most severe finding that stands on its own.
@@ -130,8 +131,11 @@ class Diagnosis:
         return f"{self.status}: " + ", ".join(parts)
 
 
-def _rank(f: Finding, symptoms: int = 0) -> tuple:
-    return (f.status != "confirmed", -SEVERITY_RANK[f.severity], -CONFIDENCE_RANK.get(f.confidence, 0), -symptoms,
+def _rank(f: Finding, symptoms: list[Finding] = ()) -> tuple:
+    """Most likely first: confirmed before suspected, then by confidence, then by impact (the
+    worst severity of the finding and what it explains), then by the symptoms it explains."""
+    impact = max([SEVERITY_RANK[f.severity], *(SEVERITY_RANK[s.severity] for s in symptoms)])
+    return (f.status != "confirmed", -CONFIDENCE_RANK.get(f.confidence, 0), -impact, -len(symptoms),
             f.rule_id, f.path, f.line)
 
 
@@ -173,12 +177,14 @@ def diagnose_device(dev, findings: list[Finding], rules, not_evaluated, ruled_ou
         if explained_by.get(rid) or not edges.get(rid):
             continue
         best = min(fs, key=_rank)
-        symptoms = sorted((s for t in reach(rid) for s in present[t]), key=lambda s: (_rank(s)[:3], order[id(s)]))
+        symptoms = sorted((s for t in reach(rid) for s in present[t]),
+                          key=lambda s: (-SEVERITY_RANK[s.severity], s.path, s.line, order[id(s)]))
         causes.append(Cause(best, symptoms, {t: sorted(explained_by[t]) for t in reach(rid)}))
-    causes.sort(key=lambda c: _rank(c.finding, len(c.symptoms)))
+    causes.sort(key=lambda c: _rank(c.finding, c.symptoms))
     nested = {id(c.finding) for c in causes} | {id(s) for c in causes for s in c.symptoms}
     # a second finding of a root cause's rule (another line) stands beside it, not lost
-    standalone = sorted((f for f in findings if id(f) not in nested), key=_rank)
+    standalone = sorted((f for f in findings if id(f) not in nested),
+                        key=lambda f: (f.status != "confirmed", -SEVERITY_RANK[f.severity], _rank(f)))
 
     # the differential: every rule that explains a failure symptom found on the device
     open_symptoms = tuple(sorted({rid for rid in present if by_id.get(rid) is not None and by_id[rid].differential
