@@ -32,8 +32,8 @@ def device_json(dev, diagnosis=None) -> dict:
         "now": to_json(dev.now),
         "now_source": dev.now_source,
     }
-    if diagnosis is not None:
-        out["diagnosis"] = diagnosis.to_json()
+    if diagnosis is not None:  # right after the device's name: a reader sees it first
+        out = {"device": out.pop("device"), "diagnosis": diagnosis.to_json(), **out}
     return out
 
 
