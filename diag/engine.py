@@ -397,6 +397,8 @@ def _open(rule: Rule, dev, ctx: Ctx, out: Outcome, needs: tuple[str, ...]) -> No
     bindings = [b for b in suspect.when.match({}, ctx) if UNKNOWN not in b]
     if not bindings:
         return
+    if suspect.unless is not None and any(UNKNOWN not in b for b in suspect.unless.match({}, ctx)):
+        return  # the signature is explained otherwise
     b = bindings[0]
     evidence = _evidence(b)
     primary = suspect.at if suspect.at in b else next((name for name, _ in bound(b)), None)

@@ -100,6 +100,7 @@ class Suspect:
     rules_out: str
     at: str | None = None
     bindings: dict[str, str] = field(default_factory=dict)
+    unless: cond.Node | None = None  # holds: the signature is explained otherwise, no suspect
 
 
 @dataclass
@@ -362,6 +363,8 @@ def _suspect(path: Path, data: dict) -> tuple["Suspect | None", "RuleOut | None"
         suspect = Suspect(when, _template(path, "suspect.message", spec["message"], bindings),
                           _template(path, "suspect.fix", spec["fix"], bindings), " ".join(spec["confirms"].split()),
                           " ".join(spec["rules_out"].split()), spec.get("at"), bindings)
+        if "unless" in spec:
+            suspect.unless, _ = _condition(path, {"when": spec["unless"]}, "suspect.unless.")
     if "rule_out" in data:
         spec = data["rule_out"]
         when, bindings = _condition(path, spec, "rule_out.")
