@@ -298,6 +298,46 @@ def test_cscvv67469_ruled_out(tmp_path, rulebook, shape, evidence):
         assert candidates(report)["callhome-mts-stuck-dns-cscvv67469"].status == "ruled_out"
 
 
+# -- known issue 1: Call Home HTTP fails while the server answers -> the HTTP source interface ------------
+
+KI1 = "Fail to send out Call Home HTTP message."
+TELNET_OK = f"""{HOST}# telnet tools.cisco.com 443 vrf management
+Trying 72.163.4.38...
+Connected to tools.cisco.com.
+Escape character is '^]'.
+^CConnection closed by foreign host.
+"""
+
+
+@pytest.mark.parametrize("reach", [TELNET_OK, PING_RESOLVED], ids=["telnet", "ping"])
+@pytest.mark.parametrize("shape", SHAPES)
+def test_source_interface_suspected_from_its_signature(tmp_path, rulebook, shape, reach):
+    report = check(tmp_path, rulebook, signature(shape, KI1), reach)
+    assert_suspected(report, "http-source-interface-vrf-mismatch", "show running-config")
+
+
+def test_source_interface_not_suspected_without_reachability_or_on_the_ipc_message(tmp_path, rulebook):
+    assert of(check(tmp_path, rulebook, license_status(KI1)), "http-source-interface-vrf-mismatch") == []
+    report = check(tmp_path, rulebook, license_status(IPC), TELNET_OK, name="ipc.txt")
+    assert of(report, "http-source-interface-vrf-mismatch") == []
+
+
+def test_source_interface_confirmed(rulebook):
+    report = analyze([str(SAMPLES / "known-issue-1-source-interface.txt")], Options(system_now=SYSTEM_NOW),
+                     rules=rulebook)
+    (f,) = of(report, "http-source-interface-vrf-mismatch")
+    assert f.status == "confirmed"
+    assert report.diagnoses[0].causes[0].finding is f
+
+
+def test_source_interface_ruled_out(tmp_path, rulebook):
+    report = check(tmp_path, rulebook, license_status(KI1), TELNET_OK, whole_config("ip name-server 10.0.0.53 use-vrf management"))
+    assert of(report, "http-source-interface-vrf-mismatch") == []
+    c = candidates(report)["http-source-interface-vrf-mismatch"]
+    assert c.status == "ruled_out" and "show running-config" in c.note and c.evidence
+    assert candidates(report)["cisco-unreachable"].status == "ruled_out"
+
+
 # -- causes and symptoms on one device; the differential ---------------------------------------------------
 
 def test_cause_with_its_symptoms_nested_and_fix_first(tmp_path, rulebook):

@@ -96,7 +96,8 @@ def diagnosis_lines(g, dev=None) -> list[str]:
         out.append(f"  Candidate causes of {capped(g.open_symptoms, WIDTH - 26)}:")
         for c in g.differential:
             head = f"    {CANDIDATE_WORDS[c.status]:<10} {c.rule_id}"
-            where = at(c.evidence[0].path, c.evidence[0].line) if c.evidence else ""
+            # the line that decides it: a rule-out binds what it checks last (the URL, then the ping)
+            where = at(c.evidence[-1].path, c.evidence[-1].line) if c.evidence else ""
             if c.status == "unchecked":
                 out.append(f"{head}: run {c.command}")
             elif c.status == "ruled_out":
