@@ -591,16 +591,18 @@ def load_rules(extra_dirs: Iterable[str | Path] = (), builtin: bool = True) -> R
     derivations = [compile_derivation(path, data) for path, data, _ in files if "derives" in data]
     rules = [compile_rule(path, data, checked) for path, data, checked in files if "derives" not in data]
     rules.sort(key=lambda r: r.id)
-    _check_explains(rules)
+    _check_explains(rules, strict=builtin)
     return RuleBook(rules, _order(derivations))
 
 
-def _check_explains(rules: list[Rule]) -> None:
-    """Every id a rule ``explains`` is a rule of the book, and no chain of causes loops back."""
+def _check_explains(rules: list[Rule], strict: bool = True) -> None:
+    """Every id a rule ``explains`` is a rule of the book (``strict``: the built-in rules are
+    loaded, so an unknown id is a typo; without them a site rule may name a built-in symptom),
+    and no chain of causes loops back."""
     ids = {r.id: r for r in rules}
     for rule in rules:
         for i, other in enumerate(rule.explains):
-            if other not in ids:
+            if other not in ids and strict:
                 raise RuleError(str(rule.path), f"explains[{i}]", f"unknown rule id '{other}'")
     state: dict[str, int] = {}
 
@@ -612,7 +614,8 @@ def _check_explains(rules: list[Rule]) -> None:
                             "causes form a cycle: " + " -> ".join(chain[chain.index(rule.id):] + [rule.id]))
         state[rule.id] = 1
         for other in rule.explains:
-            visit(ids[other], chain + [rule.id])
+            if other in ids:
+                visit(ids[other], chain + [rule.id])
         state[rule.id] = 2
 
     for rule in rules:
