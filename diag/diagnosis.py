@@ -142,10 +142,21 @@ def _rank(f: Finding, symptoms: list[Finding] = ()) -> tuple:
 _PLUMBING = {"configure terminal", "conf t", "end", "exit", "callhome", "copy running-config startup-config"}
 
 
+_CHECKS = ("show ", "ping ", "telnet ")
+
+
 def _first_line(text: str) -> str:
-    """The first command of a fix that does something (not a comment, not a mode change)."""
-    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("!")]
-    return next((line for line in lines if line not in _PLUMBING), lines[0] if lines else "")
+    """The first command of a fix that changes something (not a comment, a mode change or a
+    check), with the configuration sub-mode it is typed in (``callhome ; enable``: NX-OS
+    takes ';' between commands); else the first command."""
+    rows = [(len(line) - len(line.lstrip()), line.strip()) for line in text.splitlines()
+            if line.strip() and not line.strip().startswith("!")]
+    for i, (indent, line) in enumerate(rows):
+        if line in _PLUMBING or line.startswith(_CHECKS):
+            continue
+        parent = next((p for d, p in reversed(rows[:i]) if d < indent and p != "configure terminal"), None)
+        return f"{parent} ; {line}" if parent and parent in _PLUMBING else line
+    return rows[0][1] if rows else ""
 
 
 def diagnose_device(dev, findings: list[Finding], rules, not_evaluated, ruled_out, collect) -> Diagnosis:

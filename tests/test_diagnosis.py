@@ -362,8 +362,9 @@ def test_cause_with_its_symptoms_nested_and_fix_first(tmp_path, rulebook):
     symptom_line = next(i for i, line in enumerate(lines) if "communication-failed" in line)
     assert at < cause_line < symptom_line
     assert lines[symptom_line].startswith("      ")  # nested under its cause
-    assert any(line.startswith("  Fix first (callhome-url-plain-http): destination-profile") or
-               line.startswith("  Fix first (callhome-url-plain-http): no destination-profile") for line in lines)
+    # the first command that changes something, with the sub-mode it is typed in
+    assert f"  Fix first (callhome-url-plain-http): callhome ; no destination-profile CiscoTAC-1 index 1 http {URL_HTTP}" \
+        in lines
 
 
 def test_differential_lists_every_candidate_cause(tmp_path, rulebook):
