@@ -126,8 +126,10 @@ class Diagnosis:
         if suspected:
             parts.append(f"{suspected} suspected")
         if not self.causes:
+            n = len(self.standalone)
             parts.append({"healthy": "no problem found", "unexplained": "no root cause found in what was captured",
-                          "findings": "no finding explains another"}.get(self.status, self.status))
+                          "findings": f"{n} finding{'s' if n != 1 else ''}, none explaining another"
+                          }.get(self.status, self.status))
         return f"{self.status}: " + ", ".join(parts)
 
 

@@ -109,11 +109,17 @@ def diagnosis_lines(g, dev=None) -> list[str]:
     return out
 
 
+def _suspected(report: Report) -> str:
+    n = sum(1 for f in report.findings if f.suspected)
+    return f" ({n} suspected)" if n else ""
+
+
 def brief_chunks(report: Report):
     """``--brief``: one line per finding (``path:line: severity rule-id title``), then the
     summary line: for pastes and fleets."""
     out = [brief_line(f) for f in report.findings]
-    out.append(f"Summary: {tally(report)} · {plural(len(report.outcome.not_evaluated), 'rule')} not evaluated")
+    out.append(f"Summary: {tally(report)}{_suspected(report)} · {plural(len(report.outcome.not_evaluated), 'rule')} "
+               "not evaluated")
     yield lines(out)
 
 
@@ -205,7 +211,7 @@ def chunks(report: Report, **kw):
     used = sum(i.sections for i in report.inputs)
     out.append("")
     out.append(
-        f"Summary: {tally(report)} · {plural(len(report.outcome.not_evaluated), 'rule')} not evaluated"
+        f"Summary: {tally(report)}{_suspected(report)} · {plural(len(report.outcome.not_evaluated), 'rule')} not evaluated"
         f" · {used} command outputs read, {skipped} skipped"
         + (f" · {len(report.suppressed)} suppressed" if report.suppressed else "")
         + (f" · {len(report.baselined)} in the baseline" if report.baselined else "")
