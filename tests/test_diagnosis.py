@@ -140,6 +140,8 @@ vrf context management
 interface mgmt0
   vrf member management
   ip address 192.168.250.17/24
+line console
+line vty
 callhome
   email-contact sch-smart-licensing@cisco.com
   destination-profile CiscoTAC-1 transport-method http
