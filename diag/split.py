@@ -96,6 +96,8 @@ class Section:
     filtered: bool = False
     rejected: str | None = None  # the switch refused the command
     head: str = ""  # text of the start line when it is the prompt / header, not output
+    # the rest of a prompt line a terminal cut, joined back to the command: line -> its text
+    head_pieces: dict[int, str] = field(default_factory=dict, repr=False)
     empty: bool = False  # an output a switch never leaves empty, left empty (a capture cut short)
     # of a filtered output: the fact kinds (and their fields) it would have printed, whose
     # absence it proves (diag.filters.shows); empty when it proves none
@@ -126,6 +128,8 @@ class Section:
             self._index = dict(self.lines)
         if no == self.start and no not in self._index:
             return self.head  # facts taken from the command's arguments point at its prompt line
+        if no in self.head_pieces:
+            return self.head_pieces[no]
         return self._index.get(no, "")
 
     def label(self) -> str:
@@ -666,16 +670,13 @@ def _finish(sec: Section) -> None:
         if text.strip() and not _CARET.match(text):
             break
     pipes = sec.params.pop(_MAYBE_CUT, None)
-    if pipes is not None and sec.shows:
+    if pipes is not None and sec.shows and not _reprints(pipes, sec.lines):
         # the filter as typed must print its own output again, line for line: a line it would
-        # not print (the rest of a cut pattern, something else) says the command is not known
-        # whole, and so nothing is proven absent
-        from diag.filters import apply, parse_pipes
-
-        lines = [t for _, t in sec.lines if t.strip()]
-        shown = apply(parse_pipes(pipes), lines)
-        if shown is None or len(shown) != len(lines):
-            sec.shows = {}
+        # not print says the command is not known whole. The rest of a command the terminal
+        # cut is its first output line: joined back when the whole command then reprints the
+        # rest of the output; else nothing is proven absent
+        sec.shows = {}
+        _join_cut_command(sec)
     if sec.shows and not any(t[:1].isspace() and t.strip() for _, t in sec.lines):
         from diag.filters import unindented
 
@@ -724,6 +725,31 @@ def _settle_config(sec: Section) -> None:
             sec.coverage = frozenset({RUNNING_CONFIG + " callhome"})
         else:
             sec.coverage = frozenset()
+
+
+def _reprints(pipes: tuple[str, ...], lines: list[tuple[int, str]]) -> bool:
+    """Whether the filter of ``pipes`` prints every non-blank line of ``lines`` again."""
+    from diag.filters import apply, parse_pipes
+
+    texts = [t for _, t in lines if t.strip()]
+    shown = apply(parse_pipes(pipes), texts)
+    return shown is not None and len(shown) == len(texts)
+
+
+def _join_cut_command(sec: Section) -> None:
+    """The command of ``sec`` with its first output line joined back (a terminal cut it at its
+    width; the cut may have eaten a space), when the joined filter reprints the rest."""
+    if not sec.lines or not sec.lines[0][1].strip() or " " in sec.lines[0][1].strip():
+        return  # a piece of a cut command is one word or less
+    no, piece = sec.lines[0]
+    for glue in ("", " "):
+        res = resolve(sec.typed + glue + piece.strip())
+        if res.spec is sec.spec and res.shows and _reprints(res.pipes, sec.lines[1:]):
+            sec.typed, sec.shows, sec.coverage = res.typed, res.shows, res.coverage
+            sec.lines = sec.lines[1:]
+            sec.joined = {**sec.joined, sec.start: (no,)}
+            sec.head_pieces = {no: piece}
+            return
 
 
 def starts_capture(text: str) -> bool:

@@ -410,3 +410,20 @@ def test_a_filtered_command_cut_by_the_terminal_proves_nothing(tmp_path, width, 
     assert len(whole) >= 79
     report, _ = run(tmp_path, f"{whole}\nleaf07# show clock\n10:00:00.000 UTC Tue Oct 17 2023\n")
     assert fired(report, "ntp-missing")
+
+
+@pytest.mark.parametrize("width", [79, 80, 132])
+@pytest.mark.parametrize("cut", [1, 2, 3])
+def test_a_command_cut_by_the_terminal_is_joined_back_when_its_rest_is_the_next_line(tmp_path, width, cut):
+    """'include ...|ntp server' cut at the terminal's width, the rest alone on the next line:
+    the whole command is read (its filter proves what it proves) and the evidence quotes both
+    lines with their numbers."""
+    head = "leaf07# show running-config | include x000|"
+    tail = "|ntp server"
+    filler = "y" * (width - len(head) - len(tail) + cut)
+    full = f"{head}{filler}{tail}"
+    line, rest = full[:width], full[width:]
+    assert len(rest) == cut and " " not in rest
+    report, lines = run(tmp_path, f"{line}\n{rest}\nleaf07# show clock\n10:00:00.000 UTC Tue Oct 17 2023\n")
+    [f] = fired(report, "ntp-missing")
+    assert f.line == 1 and [(e.line, e.text) for e in f.evidence] == [(1, line), (2, rest)]
