@@ -213,9 +213,13 @@ def _analyze(paths, options: Options, rules: RuleBook, known, main, unread, skip
     if known is not None:
         findings, baselined = policy.apply_baseline(findings, known)
     outcome.findings = findings
-    return Report(now, source, detail, summaries, outcome, infos, unread, skipped_files, rules,
-                  suppressed=suppressed, baselined=baselined, context_inputs=context_inputs,
-                  context_mode=bool(options.context))
+    report = Report(now, source, detail, summaries, outcome, infos, unread, skipped_files, rules,
+                    suppressed=suppressed, baselined=baselined, context_inputs=context_inputs,
+                    context_mode=bool(options.context))
+    from diag.diagnosis import diagnose
+
+    report.diagnoses = diagnose(report)  # after the policy: a suppressed finding explains nothing
+    return report
 
 
 def _read_all(paths: list[str], workers, progress, sizes: list[int]):

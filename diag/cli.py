@@ -159,11 +159,17 @@ def cli(ctx: click.Context, debug: bool) -> None:
               help="Key for --redact placeholders, to match a bundle made with 'diag redact --key KEY'.")
 @click.option("--progress/--no-progress", default=None,
               help="A progress line on stderr for long runs (default: only when stderr is a terminal).")
+@click.option("--brief", is_flag=True,
+              help="One line per finding ('path:line: severity rule-id title'), for pastes and fleets "
+                   "(text format only).")
 def check(paths, fmt, fail_on, now, rules_dirs, select, ignore, config_path, no_config, baseline,
           write_baseline, show_suppressed, jobs, context, whole_config, whole_default, redact, redact_key,
-          progress) -> None:
+          progress, brief) -> None:
     """Check captures (files, folders, .gz, or stdin) and report what is wrong and how to fix it."""
     from pathlib import Path
+
+    if brief and fmt != "text":
+        raise click.UsageError(f"--brief is a form of the text format; it cannot be used with -f {fmt}")
 
     from diag import config as cfg
     from diag.api import Options, analyze
@@ -244,7 +250,7 @@ def check(paths, fmt, fail_on, now, rules_dirs, select, ignore, config_path, no_
         save_baseline(write_baseline, report.findings)
         click.echo(f"diag: wrote {len(report.findings)} finding(s) to the baseline {write_baseline}", err=True)
     pretty = sys.stdout is not None and sys.stdout.isatty()
-    _write(fix(chunk) for chunk in stream(report, fmt, show_suppressed=show_suppressed, pretty=pretty))
+    _write(fix(chunk) for chunk in stream(report, fmt, show_suppressed=show_suppressed, pretty=pretty, brief=brief))
     for path, problem in report.unread:
         click.echo(fix(f"diag: error: {shown_path(path)}: {problem}"), err=True)
     for info in report.inputs:

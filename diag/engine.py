@@ -10,7 +10,8 @@ from diag.commands import RUNNING_CONFIG, covers, scope_collect
 from diag.conditions import UNKNOWN, Binding, Ctx, bound
 from diag.facts import CATALOGUE
 from diag.filters import IN_PLACE, SINGLETONS, in_place_fields
-from diag.model import MAX_EVIDENCE, SEVERITY_RANK, Collect, Evidence, Finding, NotEvaluated, Outcome, shown_path
+from diag.model import (MAX_EVIDENCE, SEVERITY_RANK, Collect, Evidence, Finding, NotEvaluated, Outcome, RuledOut,
+                        shown_path)
 from diag.rulebook import Rule, RuleBook
 from diag.split import declarable
 
@@ -416,14 +417,18 @@ def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> Non
                            sections=dev.sections)
         if missing and not rule.fire_on_partial:
             out.not_evaluated.append(_not_evaluated(rule, dev, needs))
+            _open(rule, dev, ctx, out, needs)
             continue
         results = rule.when.match({}, rctx)
         bindings = [b for b in results if UNKNOWN not in b]
         if not bindings:
             undecided = set().union(*(b[UNKNOWN] for b in results)) if results else set()
             if missing or undecided:
-                needs = needs + tuple(sorted(undecided))
-                out.not_evaluated.append(_not_evaluated(rule, dev, tuple(dict.fromkeys(needs))))
+                needs = tuple(dict.fromkeys(needs + tuple(sorted(undecided))))
+                out.not_evaluated.append(_not_evaluated(rule, dev, needs))
+                _open(rule, dev, ctx, out, needs)
+            elif rule.explains:
+                _cleared(rule, dev, rctx, out)
             continue
         if rule.at:
             # 'at' names the primary evidence: branches that bind none of its bindings are
@@ -469,8 +474,73 @@ def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> Non
             reported += 1
 
 
-def collect_next(not_evaluated: list[NotEvaluated], devices) -> list[Collect]:
-    """Commands to run next per device: the one that settles most open rules first."""
+def _rule_out(rule: Rule, dev, ctx: Ctx) -> RuledOut | None:
+    """The rule's ``rule_out`` evidence on the device, when it holds."""
+    if rule.rule_out is None:
+        return None
+    for b in rule.rule_out.when.match({}, ctx):
+        if UNKNOWN in b or not b:
+            continue
+        return RuledOut(rule.id, dev.name, dev.key, tuple(_evidence(b)), rule.rule_out.message.render(b, ctx, dev.name)
+                        .strip())
+    return None
+
+
+def _cleared(rule: Rule, dev, ctx: Ctx, out: Outcome) -> None:
+    """A cause rule evaluated without a finding: ruled out, by its ``rule_out`` evidence when
+    that holds, else by the outputs it was judged on."""
+    found = _rule_out(rule, dev, ctx)
+    if found is None:
+        evidence, names = [], []
+        for alts in rule.requires:
+            section = next((s for s in dev.sections for scope in alts if covers(s.coverage, scope)), None)
+            if section is None:
+                continue
+            names.append(section.label())
+            evidence.append(Evidence(section.path, section.start, (section.text(section.start) or section.typed).strip()))
+        note = ("no finding in " + ", ".join(dict.fromkeys(names))) if names else "evaluated: no finding"
+        found = RuledOut(rule.id, dev.name, dev.key, tuple(evidence[:MAX_EVIDENCE]), note)
+    out.ruled_out.append(found)
+
+
+def _open(rule: Rule, dev, ctx: Ctx, out: Outcome, needs: tuple[str, ...]) -> None:
+    """A rule not evaluated on a device: ruled out anyway when its ``rule_out`` evidence holds,
+    else suspected when its signature (``suspect``) is in the capture."""
+    if rule.explains:
+        found = _rule_out(rule, dev, ctx)
+        if found is not None:
+            out.ruled_out.append(found)
+            return
+    suspect = rule.suspect
+    if suspect is None:
+        return
+    bindings = [b for b in suspect.when.match({}, ctx) if UNKNOWN not in b]
+    if not bindings:
+        return
+    if suspect.unless is not None and any(UNKNOWN not in b for b in suspect.unless.match({}, ctx)):
+        return  # the signature is explained otherwise
+    b = bindings[0]
+    evidence = _evidence(b)
+    primary = suspect.at if suspect.at in b else next((name for name, _ in bound(b)), None)
+    path, line, end_line = "", 0, 0
+    if primary is not None:
+        fact, fields = b[primary]
+        own = [fact.line_of(f) for f in fields] or [fact.line]
+        path, line, end_line = fact.path, min(own), max(own)
+    confirm = tuple(dict.fromkeys(_command_for(scope, dev) for scope in needs))
+    out.findings.append(Finding(
+        rule_id=rule.id, severity=rule.severity, confidence="low", title=rule.title,
+        message=suspect.message.render(b, ctx, dev.name).strip(), device=dev.name, path=path, line=line,
+        end_line=end_line, evidence=tuple(evidence), fix=suspect.fix.render(b, ctx, dev.name, guard=True).strip("\n"),
+        verify=confirm, references=tuple(rule.references),
+        verify_expect=tuple((c, suspect.confirms) for c in confirm), status="suspected", confirm_with=confirm,
+        confirmed_by=suspect.confirms, ruled_out_by=suspect.rules_out))
+
+
+def collect_next(not_evaluated: list[NotEvaluated], devices, suspected: frozenset = frozenset()) -> list[Collect]:
+    """Commands to run next per device: the one that confirms a suspected finding first (those
+    of ``suspected``, pairs of device name and rule id), then the one that settles most open
+    rules."""
     # by device: its name and key (a device named after its file and one named by its
     # hostname can share a name; each gets its own list)
     by_device: dict[tuple[str, str], dict[str, list[NotEvaluated]]] = {}
@@ -482,18 +552,23 @@ def collect_next(not_evaluated: list[NotEvaluated], devices) -> list[Collect]:
     for device, key in sorted(by_device, key=lambda dk: (dk[0].lower(), dk[1])):
         scopes = by_device[(device, key)]
         # most open rules first, then the most severe of them, then by name
-        ranked = sorted(((-len(nes), -max(SEVERITY_RANK[n.severity] for n in nes), scope), scope, nes)
-                        for scope, nes in scopes.items())
+        def confirms(nes) -> set[str]:
+            return {n.rule_id for n in nes if (device, n.rule_id) in suspected}
+
+        ranked = sorted(((-len(confirms(nes)), -len(nes), -max(SEVERITY_RANK[n.severity] for n in nes), scope),
+                         scope, nes) for scope, nes in scopes.items())
         merged: dict[str, Collect] = {}  # two scopes asking for one command: one line
         for _, scope, nes in ranked:
             command = _command_for(scope, devs.get(key))
-            settles = {n.rule_id for n in nes}
+            settles, confirmed = {n.rule_id for n in nes}, confirms(nes)
             if command in merged:
                 first = merged[command]
                 settles |= set(first.settles)
-                merged[command] = Collect(device, command, tuple(sorted(settles)), first.scope, key)
+                confirmed |= set(first.confirms)
+                merged[command] = Collect(device, command, tuple(sorted(settles)), first.scope, key,
+                                          tuple(sorted(confirmed)))
             else:
-                merged[command] = Collect(device, command, tuple(sorted(settles)), scope, key)
+                merged[command] = Collect(device, command, tuple(sorted(settles)), scope, key, tuple(sorted(confirmed)))
         out.extend(merged.values())
     return out
 
@@ -544,5 +619,6 @@ def judge(rules: RuleBook, dev, now: dt.datetime) -> Outcome:
     evaluated, and what to collect next from it."""
     out = Outcome()
     evaluate_device(rules, dev, now, out)
-    out.collect_next = collect_next(out.not_evaluated, [dev])
+    suspected = frozenset((f.device, f.rule_id) for f in out.findings if f.suspected)
+    out.collect_next = collect_next(out.not_evaluated, [dev], suspected)
     return out

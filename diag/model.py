@@ -55,19 +55,49 @@ class Finding:
     verify: tuple[str, ...]
     references: tuple[str, ...]
     verify_expect: tuple[tuple[str, str | None], ...] = ()  # every verify command with what it should show
+    # 'confirmed': the rule's condition holds on what was captured. 'suspected': the rule
+    # could not be evaluated (what confirms it was not captured) but its signature is there
+    # (the rule's 'suspect:' block): low confidence, counted at the rule's severity.
+    status: str = "confirmed"
+    confirm_with: tuple[str, ...] = ()  # suspected: the commands whose output confirms it or rules it out
+    confirmed_by: str = ""  # suspected: what that output shows when the suspect is confirmed
+    ruled_out_by: str = ""  # suspected: the evidence that rules it out
+
+    @property
+    def suspected(self) -> bool:
+        return self.status == "suspected"
 
     def sort_key(self) -> tuple:
         return (self.device.lower(), self.path, self.line, self.rule_id)
 
     def to_json(self) -> dict:
-        return {
+        out = {
             "rule_id": self.rule_id, "severity": self.severity, "confidence": self.confidence,
             "title": self.title, "message": self.message, "device": self.device,
             "path": self.path, "line": self.line, "end_line": self.end_line,
             "evidence": [e.to_json() for e in self.evidence],
             "fix": self.fix, "verify": list(self.verify), "references": list(self.references),
             "verify_output": [{"command": c, "expect": e} for c, e in self.verify_expect],
+            "status": self.status,
         }
+        if self.suspected:
+            out.update(confirm_with=list(self.confirm_with), confirmed_by=self.confirmed_by,
+                       ruled_out_by=self.ruled_out_by)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class RuledOut:
+    """A cause rule (one that ``explains`` symptoms) that the capture rules out on a device:
+    evaluated without a finding, or its ``rule_out`` evidence holds. ``evidence``: the lines
+    that show it (the rule_out bindings, else the outputs it was judged on); ``note``: what
+    they say."""
+
+    rule_id: str
+    device: str
+    key: str
+    evidence: tuple[Evidence, ...]
+    note: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,12 +123,16 @@ class Collect:
     settles: tuple[str, ...]
     scope: str
     key: str = ""  # the device's key (see NotEvaluated)
+    confirms: tuple[str, ...] = ()  # suspected findings this command's output confirms or rules out
 
     def sort_key(self) -> tuple[str, str]:
         return self.device.lower(), self.key
 
     def to_json(self) -> dict:
-        return {"device": self.device, "command": self.command, "settles": list(self.settles)}
+        out = {"device": self.device, "command": self.command, "settles": list(self.settles)}
+        if self.confirms:
+            out["confirms"] = list(self.confirms)
+        return out
 
 
 @dataclass
@@ -106,6 +140,7 @@ class Outcome:
     findings: list[Finding] = field(default_factory=list)
     not_evaluated: list[NotEvaluated] = field(default_factory=list)
     collect_next: list[Collect] = field(default_factory=list)
+    ruled_out: list[RuledOut] = field(default_factory=list)  # cause rules the capture rules out
 
     @classmethod
     def joined(cls, parts) -> "Outcome":
@@ -116,6 +151,7 @@ class Outcome:
             out.findings.extend(part.findings)
             out.not_evaluated.extend(part.not_evaluated)
             out.collect_next.extend(part.collect_next)
+            out.ruled_out.extend(part.ruled_out)
         out.findings.sort(key=Finding.sort_key)
         out.not_evaluated.sort(key=lambda n: (n.device.lower(), n.rule_id))
         out.collect_next.sort(key=Collect.sort_key)
@@ -269,6 +305,7 @@ class Report:
     baselined: list = field(default_factory=list)  # findings the baseline already accepts
     context_inputs: int = 0  # files read only for device context
     context_mode: bool = False  # a --context run (pre-commit): configurations, not sessions
+    diagnoses: list = field(default_factory=list)  # diag.diagnosis.Diagnosis, one per device, in device order
 
     @property
     def findings(self):

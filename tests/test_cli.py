@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT
+from conftest import ROOT, validate_report
 import diag
 from diag.cli import cli
 
@@ -30,6 +30,9 @@ def run(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subp
                          cwd=cwd or ROOT, env=env, timeout=120)
     res.stdout = res.stdout.decode("utf-8", "replace")
     res.stderr = res.stderr.decode("utf-8", "replace")
+    fmt = next((b for a, b in zip(args, args[1:]) if a in ("-f", "--format")), None)
+    if args and args[0] == "check" and fmt == "json" and res.returncode in (0, 1):
+        validate_report(res.stdout)  # a real process's JSON report follows the schema too
     return res
 
 
@@ -354,7 +357,7 @@ def test_installed_diag_finds_rules_from_any_directory(tmp_path: Path):
     res = subprocess.run([exe, "check", "-f", "json", str(HIT)], capture_output=True, cwd=tmp_path, env=env,
                          timeout=120)
     assert res.returncode == 1, res.stderr
-    assert json.loads(res.stdout)["findings"]
+    assert validate_report(res.stdout.decode("utf-8"))["findings"]
 
 
 def test_text_report_names_an_input_with_nothing_recognised(tmp_path):

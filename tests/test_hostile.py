@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SAMPLES
+from conftest import ROOT, SAMPLES, validate_report
 
 SAMPLE = SAMPLES / "known-issue-2-plain-http.txt"
 TEXT = SAMPLE.read_text(encoding="utf-8")
@@ -70,7 +70,10 @@ def diag(*args: str, stdin: bytes | None = None, cwd: Path | None = None, bounde
 
 
 def check(*paths: str | Path, bounded: bool = False, stdin: bytes | None = None) -> Run:
-    return diag("check", "-f", "json", "--no-config", *map(str, paths), bounded=bounded, stdin=stdin)
+    run = diag("check", "-f", "json", "--no-config", *map(str, paths), bounded=bounded, stdin=stdin)
+    if run.code in (0, 1) and run.out.strip():
+        validate_report(run.out)  # whatever the input, the report follows its schema
+    return run
 
 
 def assert_refused(run: Run, *needles: str) -> None:

@@ -41,7 +41,10 @@ def annotation_file(path: str, cwd: str | None = None) -> str | None:
 
 
 def _message(f) -> str:
-    lines = [f"{f.device}: {f.title} [confidence: {f.confidence}]", f.message]
+    sure = "suspected, confidence: low" if f.suspected else f"confidence: {f.confidence}"
+    lines = [f"{f.device}: {f.title} [{sure}]", f.message]
+    if f.suspected:
+        lines += ["", f"Confirm with: {'; '.join(f.confirm_with)} ({f.confirmed_by}). Ruled out by: {f.ruled_out_by}."]
     if f.fix.strip():
         lines += ["", "Fix:", f.fix]
     if f.verify:

@@ -169,7 +169,11 @@ def _result(f, rule_index: int, devices: dict, cwd: str | None, occurrence: dict
         "fix": f.fix,
         "verify": [{"command": c, "expect": e} for c, e in f.verify_expect] or [{"command": c} for c in f.verify],
         "references": list(f.references),
+        "status": f.status,
     }
+    if f.suspected:
+        result["properties"].update(confirmWith=list(f.confirm_with), confirmedBy=f.confirmed_by,
+                                    ruledOutBy=f.ruled_out_by)
     return result
 
 
