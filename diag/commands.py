@@ -124,6 +124,9 @@ class CommandSpec:
     also_covers: tuple[str, ...] = ()
     # A filtered log still proves what it was searched for: log rules only look for events.
     filter_keeps_coverage: bool = False
+    # An output taken several times to see it change (the MTS queues, as a rule asks): every
+    # copy is a sample that counts, none is the history of a later one (devices.supersede)
+    samples: bool = False
     # The arguments after the keywords whose output this parser reads: a regular
     # expression matched against them, space-joined ("" = none). Other arguments select
     # another output (``show callhome transport``) and make the command unsupported.
@@ -262,14 +265,14 @@ SPECS: tuple[CommandSpec, ...] = (
         "show system internal mts buffers summary",
         ("show", "system", "internal", "mts", "buffers", "summary"), "show_mts_buffers_summary",
         "show system internal mts buffers summary", (r"^node\s+sapno\s+recv_q",),
-        "per-service MTS message queues",
+        "per-service MTS message queues", samples=True,
     ),
     CommandSpec(
         "show system internal mts buffers details",
         ("show", "system", "internal", "mts", "buffers", "details"), "show_mts_buffers_details",
         "show system internal mts buffers details",
         (r"^\s*Node/Sap/queue\s+Age\(ms\)\s+SrcNode\b", r"^\s*\*\*Fast Sap Buffers are not displayed below\*\*\s*$"),
-        "every message waiting in an MTS queue: its SAP, queue and age",
+        "every message waiting in an MTS queue: its SAP, queue and age", samples=True,
     ),
     CommandSpec(
         "show system internal mts sup sap description",

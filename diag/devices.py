@@ -502,7 +502,8 @@ def supersede(current: list) -> tuple[set[int], list[Superseded]]:
     by_command: dict[str, list] = {}
     for item in current:
         section = item[3]
-        if not isinstance(section, _History) and section.origin not in ("comment", "platform", "logger"):
+        if (not isinstance(section, _History) and section.origin not in ("comment", "platform", "logger")
+                and not section.spec.samples):
             # a command that holds another's whole output is compared with it ('show license
             # all' holds 'show license status')
             spec = section.spec

@@ -147,18 +147,26 @@ _PLUMBING = {"configure terminal", "conf t", "end", "exit", "callhome", "copy ru
 _CHECKS = ("show ", "ping ", "telnet ")
 
 
-def _first_line(text: str) -> str:
-    """The first command of a fix that changes something (not a comment, a mode change or a
-    check), with the configuration sub-mode it is typed in (``callhome ; enable``: NX-OS
-    takes ';' between commands); else the first command."""
+def _changes(text: str) -> str:
+    """The commands of a fix that change something (not a comment, a mode change or a check),
+    on one line, each configuration sub-mode named once before its commands (``callhome ; no
+    destination-profile ... ; destination-profile ...``: NX-OS takes ';' between commands);
+    else the first command. A fix is two lines or more only when all of them are needed
+    (the plain-HTTP fix removes the old URL and adds the new one)."""
     rows = [(len(line) - len(line.lstrip()), line.strip()) for line in text.splitlines()
             if line.strip() and not line.strip().startswith("!")]
+    out: list[str] = []
+    mode = None
     for i, (indent, line) in enumerate(rows):
         if line in _PLUMBING or line.startswith(_CHECKS):
             continue
         parent = next((p for d, p in reversed(rows[:i]) if d < indent and p != "configure terminal"), None)
-        return f"{parent} ; {line}" if parent and parent in _PLUMBING else line
-    return rows[0][1] if rows else ""
+        parent = parent if parent in _PLUMBING else None
+        if parent != mode and parent is not None:
+            out.append(parent)
+        mode = parent
+        out.append(line)
+    return " ; ".join(out) if out else (rows[0][1] if rows else "")
 
 
 def diagnose_device(dev, findings: list[Finding], rules, not_evaluated, ruled_out, collect) -> Diagnosis:
@@ -275,10 +283,10 @@ def diagnose(report) -> list[Diagnosis]:
 
 
 def fix_summary(fix_first: dict | None) -> str:
-    """One line for a fix first: the first command of the fix, or the command that confirms."""
+    """One line for a fix first: the commands of the fix that change something, or the
+    command that confirms."""
     if not fix_first:
         return ""
     if fix_first["action"] == "confirm":
         return f"confirm first: {fix_first.get('command') or 'collect what the rule needs'}"
-    first = _first_line(fix_first.get("fix") or "")
-    return first
+    return _changes(fix_first.get("fix") or "")

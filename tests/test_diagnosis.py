@@ -364,9 +364,10 @@ def test_cause_with_its_symptoms_nested_and_fix_first(tmp_path, rulebook):
     symptom_line = next(i for i, line in enumerate(lines) if "communication-failed" in line)
     assert at < cause_line < symptom_line
     assert lines[symptom_line].startswith("      ")  # nested under its cause
-    # the first command that changes something, with the sub-mode it is typed in
-    assert f"  Fix first (callhome-url-plain-http): callhome ; no destination-profile CiscoTAC-1 index 1 http {URL_HTTP}" \
-        in lines
+    # every command that changes something, with the sub-mode it is typed in: removing the
+    # plain-HTTP URL alone would leave CiscoTAC-1 without one
+    assert (f"  Fix first (callhome-url-plain-http): callhome ; no destination-profile CiscoTAC-1 index 1 http "
+            f"{URL_HTTP} ; destination-profile CiscoTAC-1 http {URL_HTTP.replace('http://', 'https://')}") in lines
 
 
 def test_differential_lists_every_candidate_cause(tmp_path, rulebook):

@@ -309,7 +309,7 @@ def finding_list(g, findings) -> list[str]:
     rows = g.lines() if g is not None else [(0, f, "finding", ()) for f in findings]
     out = []
     for depth, f, role, also in rows:
-        where = f" at {code(f'{f.path}:{f.line}')}" if f.path else ""
+        where = f" at {code(f'{shown_path(f.path)}:{f.line}')}" if f.path else ""
         tags = [t for t in ("root cause" if role == "cause" else "", "suspected" if f.suspected else "") if t]
         out.append("  " * depth + f"- **{f.severity.upper()}** {code(f.rule_id)}{where}: {escape(f.title)}"
                    + (f" ({', '.join(tags)})" if tags else "")

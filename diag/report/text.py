@@ -21,7 +21,7 @@ WIDTH = 100
 # A collect-next line ends after this many characters, its rule ids cut with '(+N more)' (they
 # ran to 180 characters): wide enough for the README's example line (125); 100 once the
 # README example is regenerated.
-COLLECT_WIDTH = 128
+COLLECT_WIDTH = 100
 
 ORDER = {"error": 0, "warning": 1, "info": 2}
 MODE_NAMES = {"classic": "classic Smart Licensing", "slp": "Smart Licensing Using Policy",
@@ -84,13 +84,13 @@ def capped(ids, room: int) -> str:
 
 def brief_line(f) -> str:
     """``path:line: severity rule-id title``: one line per finding (``--brief``)."""
-    where = f"{f.path}:{f.line}" if f.path else f.device
+    where = f"{shown_path(f.path)}:{f.line}" if f.path else f.device
     mark = " (suspected)" if f.suspected else ""
     return f"{where}: {f.severity} {f.rule_id} {f.title}{mark}"
 
 
 def _where(f) -> str:
-    return f"{f.path}:{f.line}" if f.path else ""
+    return f"{shown_path(f.path)}:{f.line}" if f.path else ""
 
 
 CANDIDATE_WORDS = {"confirmed": "confirmed", "suspected": "suspected", "ruled_out": "ruled out",
