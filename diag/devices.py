@@ -94,8 +94,12 @@ class Device:
                     if value is not None:
                         fields[name] = value
                 licensing[kind] = fields
-        return DeviceSummary(self.key, self.name, list(self.inputs), self.platform, self.release, self.mode,
-                             self.commands, self.now, self.now_source, clock, licensing)
+        summary = DeviceSummary(self.key, self.name, list(self.inputs), self.platform, self.release, self.mode,
+                                self.commands, self.now, self.now_source, clock, licensing)
+        from diag.timeline import events_of
+
+        summary.events = tuple(events_of(self, clock))  # the dates outlive the facts: the timeline, deadlines
+        return summary
 
 
 class _Names:

@@ -156,6 +156,7 @@ class DeviceSummary:
     now_source: str = "system"
     clock: tuple[dt.datetime, str] | None = None  # the device's own clock reading, and where
     licensing: dict[str, dict[str, object]] = field(default_factory=dict)  # kind -> field -> first value
+    events: tuple = ()  # its dated licensing events (diag.timeline.Event), sorted by date
 
     def state(self, kind: str, name: str):
         """The first value of a licensing field in the device's output, or None."""

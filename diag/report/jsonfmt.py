@@ -30,7 +30,9 @@ def as_dict(report: Report) -> dict:
         "now": to_json(report.now),
         "now_source": report.now_source,
         "now_detail": report.now_detail,
-        "devices": Items(device_json(d) for d in report.devices),
+        # each device's dated licensing events (diag.timeline), judged at the device's time
+        "devices": Items({**device_json(d), "events": [e.to_json(d.now) for e in getattr(d, "events", ())]}
+                         for d in report.devices),
         "findings": Items(f.to_json() for f in report.findings),
         "not_evaluated": Items(n.to_json() for n in report.outcome.not_evaluated),
         "collect_next": Items(c.to_json() for c in report.outcome.collect_next),
