@@ -77,7 +77,8 @@ def table_chunks(report: Report, window: dt.timedelta | None = None) -> Iterator
             out.append(f"  {'DATE (UTC)':<16}  {'DAYS':>6}  {'KIND':<27}  {'STATUS':<14}  SOURCE")
         for e in dev.events:
             mark = " *" if window is not None and dev.now is not None and e.due_within(dev.now, window) else ""
-            out.append(f"  {e.date.strftime('%Y-%m-%d %H:%M'):<16}  {_ago(_days(e, dev.now)):>6}  {e.kind:<27}  "
+            days = e.days(dev.now) if dev.now is not None else None
+            out.append(f"  {e.date.strftime('%Y-%m-%d %H:%M'):<16}  {_ago(days):>6}  {e.kind:<27}  "
                        f"{(e.status(dev.now) if dev.now else '?'):<14}  {_clean(e.path)}:{e.line}{mark}")
             if e.reason:
                 out.append(f"  {'':<16}  {'':>6}  failure reason: {_clean(e.reason)}")
@@ -112,7 +113,7 @@ def _cell(text: str | None) -> str:
     """Text from a capture as a CSV cell a spreadsheet shows as text: one that starts like a
     formula (=, +, -, @) gets a leading apostrophe (OWASP's advice against CSV injection)."""
     text = text or ""
-    return "'" + text if text.startswith(_FORMULA) else text
+    return "'" + text if len(text) > 1 and text.startswith(_FORMULA) else text
 
 
 def csv_chunks(report: Report, window: dt.timedelta | None = None) -> Iterator[str]:
@@ -182,6 +183,9 @@ def ics_chunks(report: Report, window: dt.timedelta | None = None) -> Iterator[s
         "BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//diag//diag deadlines {__version__}//EN",
         "CALSCALE:GREGORIAN", "METHOD:PUBLISH", "X-WR-CALNAME:diag licensing deadlines"))
     for dev in report.devices:
+        failures = [f"Failed: {f.label.lower()} on {f.date.strftime('%b %d %Y %H:%M UTC')}"
+                    + (f", failure reason: {f.reason}" if f.reason else "") + f" ({f.path}:{f.line})"
+                    for f in dev.events if f.failed]
         for e in dev.events:
             if not e.deadline:
                 continue
@@ -192,6 +196,7 @@ def ics_chunks(report: Report, window: dt.timedelta | None = None) -> Iterator[s
                 about.append(f"Note: {e.note}")
             if dev.now is not None:
                 about.append(f"Status when judged at {_when(dev.now)}: {e.status(dev.now).replace('_', ' ')}.")
+            about.extend(failures)  # why the deadline may not be met
             lines = [
                 "BEGIN:VEVENT", f"UID:{uid(dev, e)}",
                 f"DTSTAMP:{_stamp(dev.now or report.now)}",

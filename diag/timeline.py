@@ -220,7 +220,8 @@ def events_of(dev: Device, clock: tuple[dt.datetime, str] | None = None) -> list
             line = fact.line_of("eval_remaining")
             note = (f"computed: the evaluation period remaining ({fact.text_at(line).split(':', 1)[-1].strip()}) "
                     f"added to {where}")
-            add("evaluation_end", start + remaining, fact, line, note=note, computed=True)
+            # to the second, as the agent prints its dates (the clock's milliseconds are noise here)
+            add("evaluation_end", (start + remaining).replace(microsecond=0), fact, line, note=note, computed=True)
     for fact in store.get("license.trust_code"):
         _trust_codes(fact, add)
     for fact in store.get("license.policy"):
