@@ -518,3 +518,9 @@ def test_fleet_writes_without_parsing_again(tmp_path, monkeypatch):
     assert time.perf_counter() - start < 10
     ics = "".join(dl.chunks(report, "ics"))
     assert ics.count("BEGIN:VEVENT") == 300
+
+
+def test_worker_processes_give_the_same_events():
+    one = run("deadlines", "-f", "json", str(SAMPLES)).stdout
+    two = run("deadlines", "-f", "json", "-j", "2", str(SAMPLES)).stdout
+    assert one == two and json.loads(one)["devices"]
