@@ -13,7 +13,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from diag import platforms
+from diag import platforms, timeline
 from diag.facts import Fact, FactStore, declare
 from diag.model import LICENSING_FIELDS, STDIN, STDIN_NAME, DeviceSummary, shown_path
 from diag.types import ZONES
@@ -96,9 +96,7 @@ class Device:
                 licensing[kind] = fields
         summary = DeviceSummary(self.key, self.name, list(self.inputs), self.platform, self.release, self.mode,
                                 self.commands, self.now, self.now_source, clock, licensing)
-        from diag.timeline import events_of
-
-        summary.events = tuple(events_of(self, clock))  # the dates outlive the facts: the timeline, deadlines
+        summary.events = tuple(timeline.events_of(self, clock))  # the dates outlive the facts: the timeline, deadlines
         return summary
 
 

@@ -31,7 +31,7 @@ def as_dict(report: Report) -> dict:
         "now_source": report.now_source,
         "now_detail": report.now_detail,
         # each device's dated licensing events (diag.timeline), judged at the device's time
-        "devices": Items({**device_json(d), "events": [e.to_json(d.now) for e in getattr(d, "events", ())]}
+        "devices": Items({**device_json(d), "events": [e.to_json(d.now) for e in d.events]}
                          for d in report.devices),
         "findings": Items(f.to_json() for f in report.findings),
         "not_evaluated": Items(n.to_json() for n in report.outcome.not_evaluated),
