@@ -269,6 +269,55 @@ def check(paths, fmt, fail_on, now, rules_dirs, select, ignore, config_path, no_
     sys.exit(0 if write_baseline and not report.unread else report.exit_code(fail_on))
 
 
+def _window(ctx, param, value):
+    if value is None:
+        return None
+    from diag.deadlines import parse_window
+
+    try:
+        return parse_window(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "ics", "json"]), default="table",
+              show_default=True,
+              help="table: for a person; csv: for spreadsheets and inventory imports (ISO dates, a header row); "
+                   "ics: iCalendar, one event with an alarm per deadline; json: for tools.")
+@click.option("--within", "within", metavar="N[d|w]", callback=_window,
+              help="Exit 1 when a deadline falls within this window of the time each device is judged at "
+                   "(e.g. 30d, 4w; a deadline already passed counts too), else 0. In -f ics, the alarm "
+                   "fires this long before each deadline (default 7 days).")
+@click.option("--now", "now", metavar="ISO-8601", help="Judge dates against this time instead of the capture's clock.")
+@click.option("-j", "--jobs", type=int, default=1, show_default=True,
+              help="Worker processes for many files (0: one per CPU).")
+def deadlines(paths, fmt, within, now, jobs) -> None:
+    """List the dated licensing events of each device: kind, date, days from now, source line.
+
+    Registration, authorization, last and next attempts (failed ones marked), the
+    communication deadline, registration expiry, evaluation end, SLP ACKs and report
+    pushes. Each device is judged at the same time 'diag check' judges it at (--now, the
+    capture's clock, this machine's). Exit 2 when an input cannot be read.
+    """
+    from diag.api import Options, analyze
+    from diag.deadlines import chunks, due
+
+    options = Options(now=_parse_now(now), jobs=_jobs(jobs))
+    report = analyze(_paths(paths, "deadlines"), options)
+    pretty = sys.stdout is not None and sys.stdout.isatty()
+    _write(chunks(report, fmt, within, pretty=pretty))
+    for path, problem in report.unread:
+        click.echo(f"diag: error: {path}: {problem}", err=True)
+    for info in report.inputs:
+        if info.note:
+            click.echo(f"diag: warning: {info.path}: {info.note}", err=True)
+    if report.unread:
+        sys.exit(2)
+    sys.exit(1 if within is not None and due(report, within) else 0)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
 @click.option("-o", "--output", "outdir", type=click.Path(file_okay=False),

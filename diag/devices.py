@@ -16,7 +16,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from diag import platforms
+from diag import platforms, timeline
 from diag.facts import Fact, FactStore, declare
 from diag.model import LICENSING_FIELDS, STDIN, STDIN_NAME, DeviceSummary, Snapshot, Superseded, shown_path
 from diag.types import ZONES
@@ -90,10 +90,12 @@ class Device:
 
     def summary(self, clock: tuple[dt.datetime, str] | None = None) -> DeviceSummary:
         """What the reports keep of the device once judged (``clock``: its own reading)."""
-        return DeviceSummary(self.key, self.name, list(self.inputs), self.platform, self.release, self.mode,
-                             self.commands, self.now, self.now_source, clock, licensing_of(self.store),
-                             now_detail=self.now_detail, snapshots=list(self.snapshots),
-                             superseded=list(self.superseded))
+        summary = DeviceSummary(self.key, self.name, list(self.inputs), self.platform, self.release, self.mode,
+                                self.commands, self.now, self.now_source, clock, licensing_of(self.store),
+                                now_detail=self.now_detail, snapshots=list(self.snapshots),
+                                superseded=list(self.superseded))
+        summary.events = tuple(timeline.events_of(self, clock))  # the dates outlive the facts: the timeline, deadlines
+        return summary
 
 
 def licensing_of(store: FactStore) -> dict[str, dict[str, object]]:

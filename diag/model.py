@@ -237,6 +237,7 @@ class DeviceSummary:
     now_detail: str = ""  # which clock it was judged at, and where it was read
     snapshots: list[Snapshot] = field(default_factory=list)  # oldest first, the judged one included; [] for one
     superseded: list[Superseded] = field(default_factory=list)  # outputs read as history within a capture
+    events: tuple = ()  # its dated licensing events (diag.timeline.Event), sorted by date
 
     def state(self, kind: str, name: str):
         """The first value of a licensing field in the device's output, or None."""

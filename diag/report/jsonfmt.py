@@ -42,7 +42,8 @@ def device_json(dev, diagnosis=None) -> dict:
 
 def _devices(report: Report):
     diagnoses = report.diagnoses if len(report.diagnoses) == len(report.devices) else [None] * len(report.devices)
-    return (device_json(d, g) for d, g in zip(report.devices, diagnoses))
+    return ({**device_json(d, g), "events": [e.to_json(d.now) for e in d.events]}
+            for d, g in zip(report.devices, diagnoses))
 
 
 def as_dict(report: Report) -> dict:
@@ -53,6 +54,7 @@ def as_dict(report: Report) -> dict:
         "now": to_json(report.now),
         "now_source": report.now_source,
         "now_detail": report.now_detail,
+        # each device's dated licensing events (diag.timeline), judged at the device's time
         "devices": Items(_devices(report)),
         "findings": Items(f.to_json() for f in report.findings),
         "not_evaluated": Items(n.to_json() for n in report.outcome.not_evaluated),
