@@ -369,13 +369,14 @@ def collect(ctx, hosts, inventory, outdir, then_check, fmt, fail_on, username, a
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     for r in results:
+        label = f"{r.name} ({r.device})" if r.device and r.device != r.name else r.name
         if r.ok:
             extra = f", {len(r.invalid)} answered '% Invalid command'" if r.invalid else ""
-            say(f"{r.name}: ok, {len(r.commands)} command(s) in {r.rounds + 1} round(s){extra}, "
+            say(f"{label}: ok, {len(r.commands)} command(s) in {r.rounds + 1} round(s){extra}, "
                 f"{r.seconds:.1f} s -> {r.path}")
         else:
             kept = f" (kept what it gave: {r.path})" if r.path else ""
-            say(f"{r.name}: failed: {r.reason}{kept}")
+            say(f"{label}: failed: {r.reason}{kept}")
         if r.path:
             written.append(r.path)
     failed = [r for r in results if not r.ok]
