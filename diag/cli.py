@@ -269,7 +269,7 @@ def check(paths, fmt, fail_on, now, rules_dirs, select, ignore, config_path, no_
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
               help="With --check: lowest severity that makes the exit code 1 (default: warning).")
 @click.option("-u", "--user", "username", envvar="DIAG_USER", metavar="USER",
-              help="SSH user where the inventory names none (or DIAG_USER; default: your login name).")
+              help="SSH user where the inventory names none (or DIAG_USER; default: ~/.ssh/config's, else your login name).")
 @click.option("--ask-password", is_flag=True,
               help="Ask for the SSH password once (else DIAG_PASSWORD, else keys and the SSH agent).")
 @click.option("-i", "--key", "private_key", type=click.Path(dir_okay=False, exists=True),
@@ -320,13 +320,6 @@ def collect(ctx, hosts, inventory, outdir, then_check, fmt, fail_on, username, a
         strict_host_key=not no_host_key_check, ssh_config=ssh_config if ssh_config else True,
         timeout_connect=connect_timeout, timeout_command=command_timeout, timeout_device=device_timeout,
         workers=workers)
-    if settings.username is None:
-        import getpass
-
-        try:
-            settings.username = getpass.getuser()
-        except Exception:  # noqa: BLE001 - no login name known: the inventory must name one
-            settings.username = None
     secrets = [password] if password else []
     say_lock = __import__("threading").Lock()
 

@@ -404,6 +404,14 @@ def _prepare(host, settings: Settings) -> tuple[dict | None, str | None]:
         # never from the inventory: what types on the switch, and no channel log (it would hold the session)
         "transport": transport, "on_open": _on_open, "on_close": _on_close, "channel_log": False,
     }
+    if not username and transport == "paramiko":
+        # OpenSSH picks ~/.ssh/config's User or the login name by itself; paramiko needs one
+        import getpass
+
+        try:
+            username = getpass.getuser()
+        except (KeyError, OSError):
+            username = ""
     if settings.private_key and "auth_private_key" not in given:
         extras["auth_private_key"] = settings.private_key
     host.connection_options["scrapli"] = ConnectionOptions(

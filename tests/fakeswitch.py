@@ -110,12 +110,17 @@ class FakeFleet:
         return self
 
     def __exit__(self, *exc) -> None:
-        self.net.stop()
+        # each server takes a second or two to wind down: all of them at once
+        stoppers = [threading.Thread(target=host.stop) for host in self.net.hosts.values() if host.running]
+        for t in stoppers:
+            t.start()
+        for t in stoppers:
+            t.join(30)
 
 
 def hang(*_args, **_kw):
     """A command that never answers (within any test's timeout)."""
-    time.sleep(30)
+    time.sleep(10)
     return ""
 
 

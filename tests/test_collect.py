@@ -31,6 +31,9 @@ from click.testing import CliRunner  # noqa: E402
 from diag.cli import cli  # noqa: E402
 from fakeswitch import FakeFleet, SilentServer, hang, outputs_of  # noqa: E402
 
+# fakenos's server thread breaks on a login it refused (no channel to open): its own
+# thread's traceback, nothing of diag's
+pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 PASSWORD = "Pw-" + secrets.token_hex(10)  # a secret no capture or message may hold
@@ -298,3 +301,25 @@ def test_usage_errors(tmp_path):
     assert bad.exit_code == 2 and "port" in bad.stderr
     missing = CliRunner().invoke(cli, ["collect", "--inventory", "nope.yaml"])
     assert missing.exit_code == 2 and "nope.yaml" in missing.stderr
+
+
+def test_the_telnet_probe_and_the_refusals_of_the_one_sender(fleet):
+    from scrapli.driver.core import NXOSDriver
+
+    from diag import collect as col
+    from diag.readonly import RefusedCommand
+
+    name = fleet.by_sample["known-issue-2-plain-http.txt"]
+    conn = NXOSDriver(host="127.0.0.1", port=fleet.ports[name], auth_username="diag", auth_password=PASSWORD,
+                      auth_strict_key=False, ssh_config_file=False, on_open=col._on_open, on_close=col._on_close,
+                      timeout_ops=10)
+    conn.open()
+    try:
+        out, invalid = col._send(conn, "telnet tools.cisco.com 443 vrf management", 10)
+        assert out.startswith("Trying ") and "Escape character is" in out and not invalid
+        for hostile in ("configure terminal", "show clock\nreload", "show running-config | write"):
+            with pytest.raises(RefusedCommand):
+                col._send(conn, hostile, 10)
+        assert col._send(conn, "show clock", 10)[0].strip().endswith("2023")  # the session goes on
+    finally:
+        conn.close()
