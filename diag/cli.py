@@ -364,9 +364,10 @@ def collect(ctx, hosts, inventory, outdir, then_check, fmt, fail_on, username, a
     for r in results:
         label = f"{r.name} ({r.device})" if r.device and r.device != r.name else r.name
         if r.ok:
-            extra = f", {len(r.invalid)} answered '% Invalid command'" if r.invalid else ""
-            say(f"{label}: ok, {len(r.commands)} command(s) in {r.rounds + 1} round(s){extra}, "
-                f"{r.seconds:.1f} s -> {r.path}")
+            extra = f"; '% Invalid command' to: {', '.join(r.invalid)}" if r.invalid else ""
+            extra += f"; stopped after {r.rounds} rounds" if r.capped else ""
+            say(f"{label}: ok, {len(r.commands)} command(s) in {r.rounds + 1} round(s), {r.seconds:.1f} s "
+                f"-> {r.path}{extra}")
         else:
             kept = f" (kept what it gave: {r.path})" if r.path else ""
             say(f"{label}: failed: {r.reason}{kept}")

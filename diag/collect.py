@@ -56,6 +56,9 @@ INVENTORY_EXTRAS = frozenset({"auth_strict_key", "ssh_config_file", "ssh_known_h
 TRANSPORTS = ("system", "paramiko")
 # what a connected telnet probe prints; the collector then lets go of the connection
 _TELNET_CONNECTED = "Escape character is"
+# the switch did not take the command (not: a ping's '% Invalid host/interface', an answer)
+_REFUSED_BY_SWITCH = re.compile(r"\s*% (?:Invalid (?:command|parameter|input|number)|Incomplete command|"
+                                r"Ambiguous command|Permission denied)", re.I)
 _NAME_OK = re.compile(r"[^A-Za-z0-9._-]+")
 _HOSTNAME = re.compile(r"(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,252})|\[?[0-9A-Fa-f:.]+\]?)")
 _USERNAME = re.compile(r"[A-Za-z0-9_.@+\\-][A-Za-z0-9_.@+\\$-]{0,63}")
@@ -102,6 +105,7 @@ class DeviceResult:
     invalid: list[str] = field(default_factory=list)  # commands the switch answered '% Invalid command'
     refused: list[str] = field(default_factory=list)  # what the allow-list refused to send
     rounds: int = 0
+    capped: bool = False  # the rounds stopped at Settings.max_rounds with commands still to ask
     seconds: float = 0.0
 
 
@@ -132,10 +136,8 @@ def _send(conn, command: str, timeout: float) -> tuple[str, bool]:
     command = readonly.allowed(command)
     if command.startswith("telnet "):
         return _telnet(conn, command, timeout), False
-    response = conn.send_command(command, timeout_ops=timeout)
-    text = response.result
-    invalid = bool(response.failed) or text.lstrip().startswith("% Invalid")
-    return text, invalid
+    text = conn.send_command(command, timeout_ops=timeout).result
+    return text, _REFUSED_BY_SWITCH.match(text) is not None
 
 
 def _telnet(conn, command: str, timeout: float) -> str:
@@ -273,6 +275,8 @@ def collect_device(conn, name: str, path: str, book, settings: Settings, lock: t
         result.rounds += 1
         for command in todo:
             ask(command)
+    else:
+        result.capped = bool(plan(book, path, asked, lock, result.refused, overrides))
 
 
 def _is_timeout(exc: BaseException) -> bool:
