@@ -159,6 +159,11 @@ def _on_open(conn) -> None:
     prompt = conn.get_prompt()
     if "(config" in prompt or not prompt.rstrip().endswith("#"):
         raise DiagError(f"the switch answered with the prompt {prompt!r}, not an exec prompt ('name#')")
+    # the session is where NX-OS puts an SSH login and where diag stays: the driver need
+    # not look for another privilege level (it would type 'enable' or 'end' to reach one)
+    levels = getattr(conn, "privilege_levels", {})
+    if "privilege_exec" in levels:
+        conn._current_priv_level = levels["privilege_exec"]
     for command in ("terminal length 0", "terminal width 511"):
         conn.send_command(readonly.allowed(command))
 

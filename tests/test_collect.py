@@ -323,3 +323,21 @@ def test_the_telnet_probe_and_the_refusals_of_the_one_sender(fleet):
         assert col._send(conn, "show clock", 10)[0].strip().endswith("2023")  # the session goes on
     finally:
         conn.close()
+
+
+def test_the_switch_receives_only_allowed_commands(fleet, caplog):
+    """Everything the fake switches' shells were given, in a whole run over the known
+    issues: only forms the allow-list lets through (read from fakenos's own log)."""
+    import logging
+
+    from diag.readonly import allowed
+
+    caplog.set_level(logging.DEBUG, logger="fakenos")
+    names = [fleet.by_sample[s] for s in KNOWN_ISSUES]
+    result = collect(*(at(fleet, n) for n in names), "-o", "out")
+    assert result.exit_code == 0, result.stderr
+    received = [m.group(1) for r in caplog.records
+                if (m := re.search(r"running command '\['(.*)'\]'", r.getMessage()))]
+    assert len(received) > 4 * 6
+    for command in received:
+        assert allowed(command) == command
