@@ -269,7 +269,8 @@ def check(paths, fmt, fail_on, now, rules_dirs, select, ignore, config_path, no_
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
               help="With --check: lowest severity that makes the exit code 1 (default: warning).")
 @click.option("-u", "--user", "username", envvar="DIAG_USER", metavar="USER",
-              help="SSH user where the inventory names none (or DIAG_USER; default: ~/.ssh/config's, else your login name).")
+              help="SSH user where the inventory names none (or DIAG_USER; default: ~/.ssh/config's, else "
+                   "your login name).")
 @click.option("--ask-password", is_flag=True,
               help="Ask for the SSH password once (else DIAG_PASSWORD, else keys and the SSH agent).")
 @click.option("-i", "--key", "private_key", type=click.Path(dir_okay=False, exists=True),

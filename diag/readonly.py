@@ -64,8 +64,8 @@ def allowed(command: str) -> str:
     if verb == "ping":
         if _PING.fullmatch(command):
             return command
-        raise _refuse(command, f"a ping must read 'ping <host> vrf <vrf> count <1-10>' with a host name or "
-                               f"address and a VRF name")
+        raise _refuse(command, "a ping must read 'ping <host> vrf <vrf> count <1-10>' with a host name or "
+                               "address and a VRF name")
     if verb == "telnet":
         if _TELNET.fullmatch(command):
             return command

@@ -8,7 +8,6 @@ Only loopback addresses; nothing here reaches out.
 
 from __future__ import annotations
 
-import os
 import re
 import socket
 import threading
