@@ -319,6 +319,136 @@ def deadlines(paths, fmt, within, now, jobs) -> None:
 
 
 @cli.command()
+@click.argument("hosts", nargs=-1, metavar="[HOST ...]")
+@click.option("--inventory", "inventory", type=click.Path(dir_okay=False),
+              help="Nornir SimpleInventory hosts file (groups.yaml and defaults.yaml beside it are read too).")
+@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False), default="captures", show_default=True,
+              help="Folder for the session logs, one <host>.log per device (created when needed).")
+@click.option("--check", "then_check", is_flag=True, help="Check the logs at once, as 'diag check' would.")
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Report format of --check.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
+              help="With --check: lowest severity that makes the exit code 1 (default: warning).")
+@click.option("-u", "--user", "username", envvar="DIAG_USER", metavar="USER",
+              help="SSH user where the inventory names none (or DIAG_USER; default: ~/.ssh/config's, else "
+                   "your login name).")
+@click.option("--ask-password", is_flag=True,
+              help="Ask for the SSH password once (else DIAG_PASSWORD, else keys and the SSH agent).")
+@click.option("-i", "--key", "private_key", type=click.Path(dir_okay=False, exists=True),
+              help="SSH private key file (the agent and ~/.ssh/config keys are used anyway).")
+@click.option("--transport", type=click.Choice(["system", "paramiko"]), default="system", show_default=True,
+              help="system: the OpenSSH client (~/.ssh/config, agent, jump hosts); paramiko: the fallback.")
+@click.option("--ssh-config", "ssh_config", type=click.Path(dir_okay=False),
+              help="OpenSSH configuration file to use instead of ~/.ssh/config.")
+@click.option("--no-host-key-check", is_flag=True,
+              help="Accept any SSH host key (labs only; by default known_hosts must hold it).")
+@click.option("-w", "--workers", type=click.IntRange(1, 256), default=10, show_default=True,
+              help="Devices collected at the same time.")
+@click.option("--connect-timeout", type=click.FloatRange(0.1), default=15.0, show_default=True, metavar="S",
+              help="Seconds to wait for the SSH login.")
+@click.option("--command-timeout", type=click.FloatRange(0.1), default=60.0, show_default=True, metavar="S",
+              help="Seconds to wait for one command's output.")
+@click.option("--device-timeout", type=click.FloatRange(0.1), default=600.0, show_default=True, metavar="S",
+              help="Seconds one device may take in all.")
+@click.option("--redact", is_flag=True,
+              help="Write redacted copies only (see 'diag redact'): no host name, address or secret on disk.")
+@click.option("--redact-key", metavar="KEY", envvar="DIAG_REDACT_KEY", help="Key for --redact placeholders.")
+@click.pass_context
+def collect(ctx, hosts, inventory, outdir, then_check, fmt, fail_on, username, ask_password, private_key, transport,
+            ssh_config, no_host_key_check, workers, connect_timeout, command_timeout, device_timeout, redact,
+            redact_key) -> None:
+    """Collect from switches over SSH exactly what the rules need, read-only.
+
+    Runs 'show' commands (and ping / telnet probes to the licensing host) chosen by the
+    rules, following up on what each answer shows, and writes one session log per device
+    in the form 'diag check' reads. HOST is [user@]name-or-address[:port]. Needs the
+    'collect' extra: pip install 'nxos-diag[collect]'.
+    """
+    from diag import collect as col
+
+    hint = col.missing_extra()
+    if hint:
+        raise DiagError(hint)
+    if not hosts and not inventory:
+        raise click.UsageError("give switches to collect from (HOST ...), or --inventory FILE")
+    if not outdir.strip():
+        raise click.BadParameter("give a folder name", param_hint="-o/--output")
+    targets = [col.parse_host(h) for h in hosts]
+    password = os.environ.get("DIAG_PASSWORD") or None
+    if ask_password:
+        password = click.prompt("SSH password", hide_input=True, err=True)
+    settings = col.Settings(
+        username=username, password=password, private_key=private_key, transport=transport,
+        strict_host_key=not no_host_key_check, ssh_config=ssh_config if ssh_config else True,
+        timeout_connect=connect_timeout, timeout_command=command_timeout, timeout_device=device_timeout,
+        workers=workers)
+    secrets = [password] if password else []
+    say_lock = __import__("threading").Lock()
+
+    def say(line: str) -> None:
+        with say_lock:
+            click.echo(col._scrub(f"diag: {line}", secrets), err=True)
+
+    def on_event(name: str, message: str, kind: str) -> None:
+        if kind != "command":
+            say(f"{name}: {message}")
+
+    import shutil
+
+    results, workdir = col.run(targets, settings, inventory, on_event=on_event)
+    written: list[str] = []
+    try:
+        logs = [r for r in results if r.path]
+        if logs:
+            os.makedirs(outdir, exist_ok=True)
+        if logs and redact:
+            from diag.redact import redact_to_folder, summary_lines
+
+            named = os.path.join(workdir, "named")
+            os.mkdir(named)
+            for r in logs:  # under their final names: the redacted copies keep them (redacted)
+                dest = os.path.join(named, r.file)
+                os.replace(r.path, dest)
+                r.path = dest
+            done = redact_to_folder([r.path for r in logs], outdir, redact_key)
+            where = dict(done.written)
+            for r in logs:
+                r.path = where.get(r.path)
+            for line in summary_lines(done.redactor)[:1]:
+                say(f"--redact: {line}")
+        else:
+            for r in logs:
+                dest = os.path.join(outdir, r.file)
+                shutil.move(r.path, dest)
+                r.path = dest
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    for r in results:
+        label = f"{r.name} ({r.device})" if r.device and r.device != r.name else r.name
+        if r.ok:
+            extra = f"; '% Invalid command' to: {', '.join(r.invalid)}" if r.invalid else ""
+            extra += f"; stopped after {r.rounds} rounds" if r.capped else ""
+            say(f"{label}: ok, {len(r.commands)} command(s) in {r.rounds + 1} round(s), {r.seconds:.1f} s "
+                f"-> {r.path}{extra}")
+        else:
+            kept = f" (kept what it gave: {r.path})" if r.path else ""
+            say(f"{label}: failed: {r.reason}{kept}")
+        if r.path:
+            written.append(r.path)
+    failed = [r for r in results if not r.ok]
+    say(f"collected {len(results) - len(failed)} of {len(results)} device(s) into {outdir}"
+        + (f"; {len(failed)} failed" if failed else ""))
+    code = 2 if failed else 0
+    if then_check and written:
+        try:
+            ctx.invoke(check, paths=tuple(written), fmt=fmt, fail_on=fail_on)
+        except SystemExit as exc:
+            checked = exc.code if isinstance(exc.code, int) else 2
+            code = 2 if failed else checked
+    sys.exit(code)
+
+
+@cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
 @click.option("-o", "--output", "outdir", type=click.Path(file_okay=False),
               help="Folder for the redacted copies (created when needed). Without it, one input goes to stdout.")
