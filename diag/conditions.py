@@ -748,6 +748,7 @@ FILTERS = {
     "or_default": lambda v, ctx: str(v),  # a VRF; 'default' when it is not named (MISSING)
     "or_interface": lambda v, ctx: str(v),  # an interface to suggest; '<interface>' when none
     "licensing_url": lambda v, ctx: _licensing_url(str(v)),
+    "url_path_note": lambda v, ctx: _url_path_note(str(v)),
     "due": lambda v, ctx: _due(v, ctx) if isinstance(v, dt.datetime) else "?",
 }
 # what a filter renders when the value is missing (any other placeholder renders '?'): a
@@ -756,7 +757,8 @@ MISSING = {**{f: "" for f in FILTERS if f.endswith("_clause")}, "or_default": "d
            "or_interface": "<interface>"}
 
 
-CLOUD_URL = "https://tools.cisco.com/its/service/oddce/services/DDCEService"
+CLOUD_PATH = "/its/service/oddce/services/DDCEService"
+CLOUD_URL = "https://tools.cisco.com" + CLOUD_PATH
 ONPREM_PATH = "/Transportgateway/services/DeviceRequestHandler"
 
 
@@ -778,6 +780,17 @@ def _licensing_url(url: str) -> str:
     except ValueError:
         pass
     return f"https://{host or '<ssm-onprem-fqdn>'}{ONPREM_PATH}"
+
+
+def _url_path_note(url: str) -> str:
+    """A sentence for a Call Home URL whose path is not one Smart Licensing uses (a
+    truncated 'DDCEServi', say): the fix writes the full known URL, not this path; ''
+    for a known path."""
+    _, _, path = url_parts(url)
+    if path in (CLOUD_PATH, ONPREM_PATH):
+        return ""
+    return (f" Its path '{path or '/'}' is not the known one either: the fix writes the full"
+            f" URL {_licensing_url(url)}, not this path over HTTPS (callhome-url-unrecognized).")
 
 
 def _due(when: dt.datetime, ctx) -> str:

@@ -1,0 +1,192 @@
+"""Advice that is right (issue 14 item 4): the fix a finding shows must work, must not rest
+on a guess the knowledge file marks unconfirmed, and must not contradict another finding
+on the same device. Each test is a family of captures, not one example."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import RULES, SYSTEM_NOW
+from diag.api import Options, analyze
+
+KNOWN_URL = "https://tools.cisco.com/its/service/oddce/services/DDCEService"
+
+
+def _report(tmp_path: Path, text: str, rulebook, name: str = "cap.txt", now: str | None = None):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    opts = Options(system_now=SYSTEM_NOW) if now is None else Options(system_now=SYSTEM_NOW, now=now)
+    return analyze([str(path)], opts, rules=rulebook)
+
+
+def _fired(report, rule_id: str) -> list:
+    return [f for f in report.findings if f.rule_id == rule_id]
+
+
+def _callhome(url: str, vrf: str | None = "management") -> str:
+    lines = ["sw1# show running-config callhome", "", "!Command: show running-config callhome",
+             "!Time: Tue Mar 14 10:02:37 2023", "", "version 9.3(8) Bios:version 05.47",
+             "callhome", "  email-contact sch-smart-licensing@cisco.com",
+             "  destination-profile CiscoTAC-1 transport-method http",
+             f"  destination-profile CiscoTAC-1 index 1 http {url}"]
+    if vrf:
+        lines.append(f"  transport http use-vrf {vrf}")
+    lines += ["  enable", "sw1#", ""]
+    return "\n".join(lines)
+
+
+# -- 1. a plain-HTTP fix writes the full known URL ------------------------------------
+
+@pytest.mark.parametrize("url, written, note", [
+    ("http://tools.cisco.com/its/service/oddce/services/DDCEService", KNOWN_URL, False),
+    ("http://tools.cisco.com/its/service/oddce/services/DDCEServi", KNOWN_URL, True),   # the TechNote's
+    ("http://tools.cisco.com/its/service/oddce/services/", KNOWN_URL, True),
+    ("http://tools.cisco.com", KNOWN_URL, True),
+    ("HTTP://tools.cisco.com/its/service/oddce/services/DDCEService", KNOWN_URL, False),
+    ("http://ssm01.corp.example/Transportgateway/services/DeviceRequestHandler",
+     "https://ssm01.corp.example/Transportgateway/services/DeviceRequestHandler", False),
+    ("http://ssm01.corp.example/Transportgateway/services/DeviceReq",
+     "https://ssm01.corp.example/Transportgateway/services/DeviceRequestHandler", True),
+])
+def test_plain_http_fix_writes_the_full_known_url(tmp_path, rulebook, url, written, note):
+    report = _report(tmp_path, _callhome(url), rulebook)
+    fired = _fired(report, "callhome-url-plain-http")
+    assert len(fired) == 1
+    fix_lines = [ln.strip() for ln in fired[0].fix.splitlines()]
+    assert f"destination-profile CiscoTAC-1 http {written}" in fix_lines
+    assert f"no destination-profile CiscoTAC-1 index 1 http {url}" in fix_lines
+    # a path that differs from the known one is said, not silently rewritten
+    assert ("is not the known one" in fired[0].message) is note
+    if note:
+        path = "/" + url.split("//", 1)[1].partition("/")[2]
+        assert f"'{path}'" in fired[0].message
+
+
+@pytest.mark.parametrize("rule_id, url", [
+    ("callhome-url-ip-literal", "https://72.163.4.38/its/service/oddce/services/DDCEService"),
+    ("callhome-url-unrecognized", "https://tools.cisco.com/its/service/oddce/services/DDCEServi"),
+    ("callhome-url-smartreceiver-on-classic", "https://smartreceiver.cisco.com/licservice/license"),
+])
+def test_every_url_fix_writes_the_full_known_url(tmp_path, rulebook, rule_id, url):
+    report = _report(tmp_path, _callhome(url), rulebook)
+    fired = _fired(report, rule_id)
+    assert len(fired) == 1
+    assert f"destination-profile CiscoTAC-1 http {KNOWN_URL}" in [ln.strip() for ln in fired[0].fix.splitlines()]
+
+
+# -- 6. a passed deadline is an error in every rule that has one ----------------------
+
+def _swap(path: Path, old: str, new: str) -> str:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path.name}"
+    return text.replace(old, new)
+
+
+@pytest.mark.parametrize("remaining, severity", [
+    ("9 days, 17 hours, 5 minutes, 48 seconds", "warning"),
+    ("1 days, 0 hours, 0 minutes, 1 seconds", "warning"),
+    ("0 days, 23 hours, 5 minutes, 48 seconds", "error"),
+    ("0 days, 0 hours, 0 minutes, 0 seconds", "error"),
+])
+def test_evaluation_with_no_day_left_is_an_error(tmp_path, rulebook, remaining, severity):
+    text = _swap(RULES / "classic" / "evaluation-mode.hit.txt",
+                 "9 days, 17 hours, 5 minutes, 48 seconds", remaining)
+    fired = _fired(_report(tmp_path, text, rulebook), "evaluation-mode")
+    assert [f.severity for f in fired] == [severity]
+
+
+@pytest.mark.parametrize("deadline, severity", [
+    ("Apr 01 12:40:03 2024 CEST", None),        # the hit file's own: whatever it is, kept
+    ("Jan 01 12:40:03 2020 UTC", "error"),      # long passed
+])
+def test_passed_slp_ack_deadline_is_an_error(tmp_path, rulebook, deadline, severity):
+    text = _swap(RULES / "slp" / "slp-ack-overdue.hit.txt", "Apr 01 12:40:03 2024 CEST", deadline)
+    fired = _fired(_report(tmp_path, text, rulebook), "slp-ack-overdue")
+    assert fired
+    if severity:
+        assert {f.severity for f in fired} == {severity}
+        assert "already passed" in fired[0].message
+
+
+@pytest.mark.parametrize("rule_id, folder, field", [
+    ("communication-deadline-near", "classic", "Communication Deadline:"),
+    ("registration-expiry-near", "classic", "Registration Expires:"),
+    ("slp-ack-overdue", "slp", "Next ACK deadline:"),
+])
+def test_every_deadline_rule_escalates_once_passed(tmp_path, rulebook, rule_id, folder, field):
+    hit = RULES / folder / f"{rule_id}.hit.txt"
+    lines = hit.read_text().splitlines(keepends=True)
+    out = []
+    for ln in lines:
+        if ln.strip().startswith(field):
+            ln = ln[:ln.index(field) + len(field)] + " Jan 01 00:00:01 2020 UTC\n"
+        out.append(ln)
+    fired = _fired(_report(tmp_path, "".join(out), rulebook), rule_id)
+    assert fired and {f.severity for f in fired} == {"error"}
+
+
+# -- 3. cisco-unreachable: a proxy, and a success within the renewal cycle -------------
+
+_PING_ONLY = """zrh-lf-02# ping tools.cisco.com vrf management
+PING tools.cisco.com (72.163.4.38): 56 data bytes
+Request 0 timed out
+Request 1 timed out
+
+--- tools.cisco.com ping statistics ---
+2 packets transmitted, 0 packets received, 100.00% packet loss
+"""
+_TELNET_FAILED = """zrh-lf-02# telnet tools.cisco.com 443 vrf management
+Trying 72.163.4.38...
+telnet: Unable to connect to remote host: Connection timed out
+"""
+
+
+def _unreachable_capture(proxy_lines: str, probes: str, status: str = "") -> str:
+    return ("zrh-lf-02# show clock\nTime source is NTP\n15:52:30.481 UTC Thu Nov 09 2023\n"
+            "zrh-lf-02# show running-config callhome\n\n!Command: show running-config callhome\n"
+            "!Time: Thu Nov  9 15:52:34 2023\n\nversion 9.3(9) Bios:version 05.47\ncallhome\n"
+            "  email-contact netz-ops@bank.example\n"
+            "  destination-profile CiscoTAC-1 transport-method http\n"
+            "  destination-profile CiscoTAC-1 index 1 http " + KNOWN_URL + "\n"
+            "  transport http use-vrf management\n" + proxy_lines + "  enable\n\n"
+            + status + probes + "zrh-lf-02#\n")
+
+
+_PROXY = "  transport http proxy server proxy.bank.example port 8080\n  transport http proxy enable\n"
+
+
+@pytest.mark.parametrize("proxy, probes, fires", [
+    ("", _PING_ONLY, True),
+    ("", _TELNET_FAILED, True),
+    (_PROXY, _PING_ONLY, False),
+    (_PROXY, _TELNET_FAILED, False),                 # no direct connection through a proxy either
+    (_PROXY, _PING_ONLY + _TELNET_FAILED, False),
+    ("  transport http proxy server proxy.bank.example port 8080\n", _PING_ONLY, True),   # not enabled
+])
+def test_cisco_unreachable_ignores_probes_through_an_enabled_proxy(tmp_path, rulebook, proxy, probes, fires):
+    report = _report(tmp_path, _unreachable_capture(proxy, probes), rulebook)
+    assert bool(_fired(report, "cisco-unreachable")) is fires
+
+
+def _status(last_comm: str) -> str:
+    return ("zrh-lf-02# show license status\n\nSmart Licensing is ENABLED\n\nRegistration:\n"
+            "  Status: REGISTERED\n  Smart Account: Bank\n  Virtual Account: DC\n"
+            "  Export-Controlled Functionality: Allowed\n"
+            "  Initial Registration: SUCCEEDED on Jun 22 16:15:41 2023 UTC\n\n"
+            "License Authorization:\n  Status: AUTHORIZED on " + last_comm + "\n"
+            "  Last Communication Attempt: SUCCEEDED on " + last_comm + "\n"
+            "  Next Communication Attempt: Dec 09 15:00:00 2023 UTC\n"
+            "  Communication Deadline: Feb 07 15:00:00 2024 UTC\n\n")
+
+
+@pytest.mark.parametrize("last_comm, fires", [
+    ("Nov 08 15:00:00 2023 UTC", False),     # yesterday
+    ("Oct 25 15:00:00 2023 UTC", False),     # 15 days ago: within the 30-day renewal cycle
+    ("Oct 12 15:00:00 2023 UTC", False),     # 28 days ago
+    ("Sep 20 15:00:00 2023 UTC", True),      # 50 days ago: older than a renewal cycle
+])
+def test_cisco_unreachable_accounts_for_a_success_within_the_renewal_cycle(tmp_path, rulebook, last_comm, fires):
+    report = _report(tmp_path, _unreachable_capture("", _PING_ONLY, _status(last_comm)), rulebook)
+    assert bool(_fired(report, "cisco-unreachable")) is fires
