@@ -750,6 +750,8 @@ FILTERS = {
     "licensing_url": lambda v, ctx: _licensing_url(str(v)),
     "url_path_note": lambda v, ctx: _url_path_note(str(v)),
     "due": lambda v, ctx: _due(v, ctx) if isinstance(v, dt.datetime) else "?",
+    "countdown_clause": lambda v, ctx: (f": that is {v.strftime('%Y-%m-%d %H:%M UTC')} ({_due(v, ctx)})"
+                                        if isinstance(v, dt.datetime) else ""),
 }
 # what a filter renders when the value is missing (any other placeholder renders '?'): a
 # *_clause filter an optional phrase, so nothing; an or_* filter what stands in for it

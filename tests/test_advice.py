@@ -190,3 +190,49 @@ def _status(last_comm: str) -> str:
 def test_cisco_unreachable_accounts_for_a_success_within_the_renewal_cycle(tmp_path, rulebook, last_comm, fires):
     report = _report(tmp_path, _unreachable_capture("", _PING_ONLY, _status(last_comm)), rulebook)
     assert bool(_fired(report, "cisco-unreachable")) is fires
+
+
+# -- 5. license manager messages that announce a shutdown or an expiry ----------------
+
+_LOG_HEAD = "core-b2# show clock\nTime source is NTP\n08:41:55.102 UTC Tue Mar 05 2024\ncore-b2# show logging logfile\n"
+
+
+@pytest.mark.parametrize("line, fires, passed", [
+    ("%LICMGR-2-LOG_LIC_NO_LIC: No license(s) present for feature LAN_ENTERPRISE_SERVICES_PKG. "
+     "Application(s) shut down in 119 days.", True, False),
+    ("%LICMGR-2-LOG_LICAPP_NO_LIC: Application bgp running without LAN_ENTERPRISE_SERVICES_PKG license, "
+     "shutdown in 119 days", True, False),
+    ("%LICMGR-2-LOG_LIC_NO_LIC: No license(s) present for feature LAN_ENTERPRISE_SERVICES_PKG. "
+     "Application(s) shut down in 5 days.", True, True),          # 5 days after Feb 5: passed
+    ("%LICMGR-2-LOG_LICAPP_EXPIRY_WARNING: Application pim evaluation license "
+     "LAN_ENTERPRISE_SERVICES_PKG expiry in 60 days.", True, False),
+    ("%LICMGR-1-LOG_LIC_LICENSE_EXPIRED: Evaluation license LAN_ENTERPRISE_SERVICES_PKG expired.", True, None),
+    ("%LICMGR-2-LOG_LIC_USAGE: Feature NXOS_ADVANTAGE_XF is using a license that is not installed. "
+     "The feature will be shut down after the grace period.", True, None),
+    # near misses: the license manager saying nothing about a shutdown, the Smart Agent's events
+    ("%LICMGR-6-LOG_LIC_LICENSE_INSTALLED: License file core-b2.lic installed successfully.", False, None),
+    ("%LICMGR-3-LOG_SMART_LIC_COMM_RESTORED: Communications with the Cisco Smart Software Manager "
+     "(CSSM) restored", False, None),
+    ("%ETHPORT-5-IF_DOWN_ADMIN_DOWN: Interface Ethernet1/1 is down (Administratively down) shutdown", False, None),
+])
+def test_licmgr_shutdown_and_expiry_messages_give_findings(tmp_path, rulebook, line, fires, passed):
+    text = _LOG_HEAD + f"2024 Feb  5 11:20:31 core-b2 {line}\ncore-b2#\n"
+    fired = _fired(_report(tmp_path, text, rulebook), "license-shutdown-announced")
+    assert bool(fired) is fires
+    if fires:
+        assert fired[0].severity == "error" and fired[0].line == 5
+        if passed is True:
+            assert "already passed" in fired[0].message
+        elif passed is False:
+            assert "(in " in fired[0].message
+
+
+def test_licmgr_console_messages_in_a_session_log_give_findings(tmp_path, rulebook):
+    text = ("switch(config)# feature bgp\n"
+            "LAN_ENTERPRISE_SERVICES_PKG license not installed. bgp feature will be shutdown\n"
+            "after grace period of approximately 120 day(s)\n"
+            "switch(config)# 2024 Jun 22 22:28:45 switch %LICMGR-2-LOG_LIC_NO_LIC: No license(s) present "
+            "for feature LAN_ENTERPRISE_SERVICES_PKG. Application(s) shut down in 119 days.\n"
+            "switch(config)# end\nswitch# show clock\nTime source is NTP\n22:30:01.000 UTC Sat Jun 22 2024\nswitch#\n")
+    fired = _fired(_report(tmp_path, text, rulebook), "license-shutdown-announced")
+    assert len(fired) == 1 and fired[0].line == 4
