@@ -750,6 +750,7 @@ FILTERS = {
     "licensing_url": lambda v, ctx: _licensing_url(str(v)),
     "url_path_note": lambda v, ctx: _url_path_note(str(v)),
     "due": lambda v, ctx: _due(v, ctx) if isinstance(v, dt.datetime) else "?",
+    "auth_state_clause": lambda v, ctx: _auth_state_clause(str(v)),
     "countdown_clause": lambda v, ctx: (f": that is {v.strftime('%Y-%m-%d %H:%M UTC')} ({_due(v, ctx)})"
                                         if isinstance(v, dt.datetime) else ""),
 }
@@ -782,6 +783,27 @@ def _licensing_url(url: str) -> str:
     except ValueError:
         pass
     return f"https://{host or '<ssm-onprem-fqdn>'}{ONPREM_PATH}"
+
+
+# What each License Authorization status means for an unregistered switch (knowledge file
+# section 4): only EVAL MODE is the evaluation period counting down.
+_AUTH_STATES = {
+    "EVAL MODE": ", and its licenses run on the one-time evaluation period (90 days of use, not"
+                 " calendar days, never reset; License Authorization Status: EVAL MODE)",
+    "EVAL EXPIRED": ", and its evaluation period is already used up (License Authorization Status:"
+                    " EVAL EXPIRED): it never comes back, only a registration ends this state",
+    "NO LICENSES IN USE": ", and it uses no license at the moment (License Authorization Status: NO"
+                          " LICENSES IN USE): nothing needs an authorization, and no evaluation"
+                          " period is being spent",
+}
+
+
+def _auth_state_clause(status: str) -> str:
+    """The consequence of being unregistered, as the License Authorization status says it."""
+    key = re.sub(r"\s+on\s+.*$", "", status.strip().upper())
+    if key in _AUTH_STATES:
+        return _AUTH_STATES[key]
+    return f" (License Authorization Status: {status.strip()})" if status.strip() else ""
 
 
 def _url_path_note(url: str) -> str:

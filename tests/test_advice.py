@@ -236,3 +236,24 @@ def test_licmgr_console_messages_in_a_session_log_give_findings(tmp_path, rulebo
             "switch(config)# end\nswitch# show clock\nTime source is NTP\n22:30:01.000 UTC Sat Jun 22 2024\nswitch#\n")
     fired = _fired(_report(tmp_path, text, rulebook), "license-shutdown-announced")
     assert len(fired) == 1 and fired[0].line == 4
+
+
+# -- 4. each licensing state gets its own wording ---------------------------------------
+
+_UNREG = (RULES / "classic" / "registration-unregistered.hit.txt").read_text()
+_EVAL_LINES = "  Status: EVAL MODE\n  Evaluation Period Remaining: 61 days, 3 hours, 44 minutes, 12 seconds\n"
+
+
+@pytest.mark.parametrize("auth_lines, says, never", [
+    (_EVAL_LINES, "evaluation period (90 days of use", "no evaluation period"),
+    ("  Status: NO LICENSES IN USE\n", "no evaluation period is being spent", "run on the one-time evaluation"),
+    ("  Status: EVAL EXPIRED on Sep 01 10:00:00 2022 UTC\n", "already used up", "run on the one-time evaluation"),
+    ("", "no Smart Account.", "evaluation"),                 # no License Authorization status line
+])
+def test_unregistered_message_follows_the_authorization_state(tmp_path, rulebook, auth_lines, says, never):
+    text = _UNREG.replace(_EVAL_LINES, auth_lines)
+    if not auth_lines:
+        text = text.replace("License Authorization:\n", "")
+    fired = _fired(_report(tmp_path, text, rulebook), "registration-unregistered")
+    assert len(fired) == 1
+    assert says in fired[0].message and never not in fired[0].message
