@@ -719,6 +719,8 @@ def _licensing_path(ctx, field: str, default: str) -> str:
     """The host or VRF licensing messages use on this device (the derived ``licensing.path``,
     whatever the rule bound), or ``default`` when the capture does not say."""
     for fact in ctx.store.get("licensing.path"):
+        if field == "vrf" and fact.get("vrf_basis") == "assumed":
+            continue  # a VRF nothing states is a guess: the fix names no VRF on it
         value = fact.get(field)
         if value:
             return str(value)

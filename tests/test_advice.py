@@ -257,3 +257,62 @@ def test_unregistered_message_follows_the_authorization_state(tmp_path, rulebook
     fired = _fired(_report(tmp_path, text, rulebook), "registration-unregistered")
     assert len(fired) == 1
     assert says in fired[0].message and never not in fired[0].message
+
+
+# -- 2. a missing use-vrf is callhome-vrf-missing's; nothing concludes on the guess ------
+
+_KI1 = (Path(__file__).parent.parent / "samples" / "known-issue-1-source-interface.txt").read_text()
+_USE_VRF = "  transport http use-vrf management\n"
+VRF_DEPENDENT = ("http-source-interface-vrf-mismatch", "dns-server-missing", "dns-lookup-disabled",
+                 "dns-resolution-failed", "cisco-unreachable", "callhome-mts-stuck-dns-cscvv67469")
+
+
+def _without_use_vrf(text: str) -> str:
+    assert _USE_VRF in text
+    return text.replace(_USE_VRF, "")
+
+
+@pytest.mark.parametrize("source, names", [
+    ("ip http source-interface mgmt0", "ip name-server 10.27.0.53 use-vrf management"),
+    ("ip http source-interface mgmt0 vrf management", "ip name-server 10.27.0.53 use-vrf management"),
+    ("ip http source-interface Vlan27", "ip name-server 10.27.0.53 use-vrf management"),
+    ("ip http source-interface mgmt0", "vrf context management\n  ip name-server 10.27.0.53"),
+])
+def test_missing_use_vrf_is_reported_once_and_nothing_asserts_the_default_vrf(tmp_path, rulebook, source, names):
+    text = _without_use_vrf(_KI1).replace("ip http source-interface Vlan27", source)
+    text = text.replace("ip domain-lookup\n", f"ip domain-lookup\n{names}\n", 1) if "ip domain-lookup\n" in text \
+        else text.replace("\ninterface mgmt0\n", f"\n{names}\ninterface mgmt0\n", 1)
+    report = _report(tmp_path, text, rulebook)
+    missing = _fired(report, "callhome-vrf-missing")
+    assert len(missing) == 1 and "transport http use-vrf management" in missing[0].fix
+    for f in report.findings:
+        if f.rule_id in VRF_DEPENDENT:
+            assert f.confidence == "low", f"{f.rule_id} concludes on an unstated VRF at {f.confidence} confidence"
+        # no fix moves the source interface, or anything else, into the guessed default VRF
+        moves = [ln for ln in f.fix.splitlines() if ln.strip().lstrip("!").strip().startswith("ip http source-interface")]
+        assert not moves, f"{f.rule_id} moves an interface: {moves}"
+        assert "use-vrf default" not in f.fix and "vrf default" not in f.fix, f"{f.rule_id}: {f.fix}"
+
+
+def test_no_name_server_anywhere_is_still_reported_without_use_vrf(tmp_path, rulebook):
+    """What holds in every VRF needs no VRF: no name server at all is still an error."""
+    hit = (RULES / "network" / "dns-server-missing.hit.txt").read_text()
+    assert "use-vrf" not in hit
+    assert _fired(_report(tmp_path, hit, rulebook), "dns-server-missing")
+
+
+@pytest.mark.parametrize("probe", [
+    "ping tools.cisco.com\nPING tools.cisco.com (72.163.4.38): 56 data bytes\nRequest 0 timed out\n"
+    "Request 1 timed out\n\n--- tools.cisco.com ping statistics ---\n2 packets transmitted, 0 packets "
+    "received, 100.00% packet loss\n",
+    "telnet tools.cisco.com 443\nTrying 72.163.4.38...\ntelnet: Unable to connect to remote host: "
+    "Connection timed out\n",
+])
+def test_a_probe_in_the_guessed_vrf_proves_nothing(tmp_path, rulebook, probe):
+    text = _unreachable_capture("", "zrh-lf-02# " + probe).replace(_USE_VRF, "")
+    report = _report(tmp_path, text, rulebook)
+    assert not _fired(report, "cisco-unreachable")
+    # with the VRF stated, the same probe in that VRF decides
+    stated = _unreachable_capture("", "zrh-lf-02# " + probe.replace(" 443\n", " 443 vrf default\n").replace(
+        "ping tools.cisco.com\n", "ping tools.cisco.com vrf default\n")).replace(_USE_VRF, "  transport http use-vrf default\n")
+    assert _fired(_report(tmp_path, stated, rulebook, "stated.txt"), "cisco-unreachable")
