@@ -749,6 +749,8 @@ FILTERS = {
     "use_vrf_clause": lambda v, ctx: f" use-vrf {v}" if v not in (None, "") else "",
     "or_default": lambda v, ctx: str(v),  # a VRF; 'default' when it is not named (MISSING)
     "or_interface": lambda v, ctx: str(v),  # an interface to suggest; '<interface>' when none
+    "vrf_basis": lambda v, ctx: "stated",  # a VRF a line or output names; 'assumed' when none does
+    "stated_vrf_clause": lambda v, ctx: f", VRF {v}",  # else a sentence: the VRF is not stated
     "licensing_url": lambda v, ctx: _licensing_url(str(v)),
     "url_path_note": lambda v, ctx: _url_path_note(str(v)),
     "due": lambda v, ctx: _due(v, ctx) if isinstance(v, dt.datetime) else "?",
@@ -759,7 +761,8 @@ FILTERS = {
 # what a filter renders when the value is missing (any other placeholder renders '?'): a
 # *_clause filter an optional phrase, so nothing; an or_* filter what stands in for it
 MISSING = {**{f: "" for f in FILTERS if f.endswith("_clause")}, "or_default": "default",
-           "or_interface": "<interface>"}
+           "or_interface": "<interface>", "vrf_basis": "assumed",
+           "stated_vrf_clause": ", and no VRF line: the VRF is not stated, and the default VRF is only a guess"}
 
 
 CLOUD_PATH = "/its/service/oddce/services/DDCEService"

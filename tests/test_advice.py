@@ -316,3 +316,71 @@ def test_a_probe_in_the_guessed_vrf_proves_nothing(tmp_path, rulebook, probe):
     stated = _unreachable_capture("", "zrh-lf-02# " + probe.replace(" 443\n", " 443 vrf default\n").replace(
         "ping tools.cisco.com\n", "ping tools.cisco.com vrf default\n")).replace(_USE_VRF, "  transport http use-vrf default\n")
     assert _fired(_report(tmp_path, stated, rulebook, "stated.txt"), "cisco-unreachable")
+
+
+# -- 7. CSLU and on-prem SLP transports derive the licensing path ------------------------
+
+_SLP = (Path(__file__).parent.parent / "samples" / "slp-10.2-reporting-broken.txt").read_text()
+_TLS_LOG = ("%LICMGR-3-LOG_SMART_LIC_COMM_FAILED: Communications failure with the Cisco Smart License "
+            "Utility (CSLU) : Cannot establish secure connection because server TLS cert cannot be validated")
+
+
+def _slp_status(transport: str) -> str:
+    text = _SLP.replace("Transport:\n  Type: Transport Off\n", "Transport:\n" + transport)
+    old = ("%LICMGR-3-LOG_SMART_LIC_TRUST_CODE_INSTALL_FAILED: Fail to install trust code: the time "
+           "difference between the device and CSSM is more than one hour")
+    assert old in text and transport in text
+    return text.replace(old, _TLS_LOG)
+
+
+@pytest.mark.parametrize("transport, host, vrf", [
+    ("  Type: cslu\n  Cslu address: https://cslu-01.corp.example:8182/cslu/v1/pi\n  VRF: management\n",
+     "cslu-01.corp.example", "management"),
+    ("  Type: cslu\n  Cslu address: https://ssm-onprem.corp.example/cslu/v1/pi/CORP-1\n  VRF: oob\n",
+     "ssm-onprem.corp.example", "oob"),
+    ("  Type: Smart\n  URL: https://smartreceiver.cisco.com/licservice/license\n  VRF: management\n",
+     "smartreceiver.cisco.com", "management"),
+])
+def test_slp_transport_in_show_license_status_gives_the_licensing_path(tmp_path, rulebook, transport, host, vrf):
+    report = _report(tmp_path, _slp_status(transport), rulebook)
+    [tls] = _fired(report, "tls-certificate-untrusted")
+    assert f"to {host} in VRF {vrf}" in tls.message
+    assert not any(n.rule_id == "tls-certificate-untrusted" for n in report.outcome.not_evaluated)
+    assert all("show running-config callhome" not in c.command for c in report.outcome.collect_next)
+
+
+_TLS_HIT = (RULES / "network" / "tls-certificate-untrusted.hit.txt").read_text()
+
+
+@pytest.mark.parametrize("lines, host, vrf_stated", [
+    ("license smart transport cslu\nlicense smart url cslu https://cslu-01.rete.example:8182/cslu/v1/pi\n"
+     "license smart vrf management\n", "cslu-01.rete.example", True),
+    ("license smart transport cslu\nlicense smart url cslu https://ssm.rete.example/cslu/v1/pi/RETE-7\n"
+     "license smart vrf management\n", "ssm.rete.example", True),
+    # no 'license smart vrf': the server is known, the VRF is not stated (and said so)
+    ("license smart transport cslu\nlicense smart url cslu https://cslu-01.rete.example:8182/cslu/v1/pi\n",
+     "cslu-01.rete.example", False),
+    ("license smart transport smart\nlicense smart url smart https://smartreceiver.cisco.com/licservice/license\n",
+     "smartreceiver.cisco.com", False),
+])
+def test_slp_configuration_gives_the_licensing_path(tmp_path, rulebook, lines, host, vrf_stated):
+    old = ("license smart transport smart\nlicense smart url smart "
+           "https://smartreceiver.cisco.com/licservice/license\nlicense smart vrf management\n")
+    assert old in _TLS_HIT
+    report = _report(tmp_path, _TLS_HIT.replace(old, lines), rulebook)
+    [tls] = _fired(report, "tls-certificate-untrusted")
+    assert f"to {host} in VRF" in tls.message
+    assert ("VRF is not stated" in tls.message) is (not vrf_stated)
+    if not vrf_stated:
+        assert "vrf default" not in tls.fix and "VRF default" not in tls.fix
+
+
+@pytest.mark.parametrize("transport", [
+    "  Type: cslu\n  Cslu address: https://cslu-01.corp.example:8182/cslu/v1/pi\n",
+    "  Type: Smart\n  URL: https://smartreceiver.cisco.com/licservice/license\n",
+])
+def test_slp_transport_without_a_vrf_line_gives_the_server_not_a_vrf(tmp_path, rulebook, transport):
+    report = _report(tmp_path, _slp_status(transport), rulebook)
+    [tls] = _fired(report, "tls-certificate-untrusted")
+    assert "VRF is not stated" in tls.message
+    assert "vrf default" not in tls.fix.lower()
