@@ -384,3 +384,76 @@ def test_slp_transport_without_a_vrf_line_gives_the_server_not_a_vrf(tmp_path, r
     [tls] = _fired(report, "tls-certificate-untrusted")
     assert "VRF is not stated" in tls.message
     assert "vrf default" not in tls.fix.lower()
+
+
+# -- 8. advice never contradicts another finding on the same device -----------------------
+
+_N3K = (Path(__file__).parent.parent / "samples" / "unsupported-nexus-3064.txt").read_text()
+_SMART_DISABLED = "acc-n3k-04# show license status\n\nSmart Licensing is DISABLED\n\n"
+_CALLHOME_BLOCK = ("acc-n3k-04# show running-config callhome\n\n!Command: show running-config callhome\n"
+                   "!Time: Tue Mar 14 10:02:37 2023\n\nversion {release} Bios:version 05.47\ncallhome\n"
+                   "  email-contact ops@example.org\n  destination-profile CiscoTAC-1 transport-method http\n"
+                   "  destination-profile CiscoTAC-1 index 1 http http://tools.cisco.com/its/service/oddce/"
+                   "services/DDCEService\n  transport http use-vrf management\n\n")
+
+
+@pytest.mark.parametrize("chassis", ["Nexus 3064", "Nexus 3016", "Nexus3000 C3064PQ-10GX"])
+@pytest.mark.parametrize("release", ["7.0(3)I7(9)", "9.3(8)", None])
+@pytest.mark.parametrize("extra", [_SMART_DISABLED, _CALLHOME_BLOCK, _SMART_DISABLED + _CALLHOME_BLOCK])
+def test_no_smart_licensing_advice_for_a_switch_without_smart_licensing(tmp_path, rulebook, chassis, release, extra):
+    text = _N3K.replace("Nexus 3064 Chassis", f"{chassis} Chassis")
+    if release:
+        text = text.replace("7.0(3)I7(9)", release)
+    else:
+        text = "".join(ln for ln in text.splitlines(keepends=True) if "7.0(3)I7(9)" not in ln)
+    text += extra.format(release=release or "9.3(8)").replace("version 9.3(8) Bios:version 05.47\n", "" if not release else
+                                                               "version 9.3(8) Bios:version 05.47\n")
+    report = _report(tmp_path, text, rulebook)
+    assert _fired(report, "platform-unsupported")
+    for f in report.findings:
+        assert "license smart" not in f.fix.replace("'license smart' commands", ""), f"{f.rule_id}: {f.fix}"
+        assert f.rule_id in ("platform-unsupported", "unparsed-output"), f.rule_id
+
+
+@pytest.mark.parametrize("hit, rule_id, never", [
+    # a plain 'register idtoken' beside a finding that says it cannot work
+    ("already-registered", "registration-unregistered", None),
+    ("idtoken-rejected", "registration-unregistered", None),
+    # 'renew id' beside a finding that says the registration has expired
+    ("registration-expired", "renewal-failed", None),
+])
+def test_registration_advice_does_not_contradict(tmp_path, rulebook, hit, rule_id, never):
+    report = analyze([str(RULES / "classic" / f"{hit}.hit.txt")], Options(system_now=SYSTEM_NOW), rules=rulebook)
+    assert _fired(report, hit)
+    assert not _fired(report, rule_id)
+
+
+@pytest.mark.parametrize("hit", ["already-registered", "idtoken-rejected"])
+def test_evaluation_fix_points_at_the_failed_registration(rulebook, hit):
+    report = analyze([str(RULES / "classic" / f"{hit}.hit.txt")], Options(system_now=SYSTEM_NOW), rules=rulebook)
+    for f in _fired(report, "evaluation-mode"):
+        assert "'force'" in f.fix and "new token" in f.fix
+
+
+def test_renewal_advice_on_an_expired_registration_says_register_again(rulebook):
+    report = analyze([str(RULES / "classic" / "registration-expired.hit.txt")], Options(system_now=SYSTEM_NOW),
+                     rules=rulebook)
+    for rule_id in ("authorization-expired", "communication-failed"):
+        for f in _fired(report, rule_id):
+            assert "renew auth" not in f.fix or "register again" in f.fix, rule_id
+
+
+def test_no_renew_id_once_the_registration_date_has_passed(tmp_path, rulebook):
+    hit = RULES / "classic" / "registration-expiry-near.hit.txt"
+    lines = []
+    for ln in hit.read_text().splitlines(keepends=True):
+        if ln.strip().startswith("Registration Expires:"):
+            ln = ln[:ln.index("Registration Expires:")] + "Registration Expires: Jan 01 00:00:01 2020 UTC\n"
+        lines.append(ln)
+    report = _report(tmp_path, "".join(lines), rulebook)
+    [near] = _fired(report, "registration-expiry-near")
+    assert near.severity == "error" and "force" in near.fix
+    assert not _fired(report, "renewal-failed")
+    # while the date is ahead, renewing the ID certificate is the right advice
+    report = analyze([str(hit)], Options(system_now=SYSTEM_NOW), rules=rulebook)
+    assert "license smart renew id" in _fired(report, "renewal-failed")[0].fix
