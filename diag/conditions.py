@@ -749,6 +749,7 @@ FILTERS = {
     "use_vrf_clause": lambda v, ctx: f" use-vrf {v}" if v not in (None, "") else "",
     "or_default": lambda v, ctx: str(v),  # a VRF; 'default' when it is not named (MISSING)
     "or_interface": lambda v, ctx: str(v),  # an interface to suggest; '<interface>' when none
+    "or_unstated": lambda v, ctx: str(v),  # a VRF; '<VRF>' when nothing states it (MISSING)
     "vrf_basis": lambda v, ctx: "stated",  # a VRF a line or output names; 'assumed' when none does
     "stated_vrf_clause": lambda v, ctx: f", VRF {v}",  # else a sentence: the VRF is not stated
     "licensing_url": lambda v, ctx: _licensing_url(str(v)),
@@ -761,7 +762,7 @@ FILTERS = {
 # what a filter renders when the value is missing (any other placeholder renders '?'): a
 # *_clause filter an optional phrase, so nothing; an or_* filter what stands in for it
 MISSING = {**{f: "" for f in FILTERS if f.endswith("_clause")}, "or_default": "default",
-           "or_interface": "<interface>", "vrf_basis": "assumed",
+           "or_interface": "<interface>", "vrf_basis": "assumed", "or_unstated": "<VRF>",
            "stated_vrf_clause": ", and no VRF line: the VRF is not stated, and the default VRF is only a guess"}
 
 
