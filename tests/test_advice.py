@@ -457,3 +457,13 @@ def test_no_renew_id_once_the_registration_date_has_passed(tmp_path, rulebook):
     # while the date is ahead, renewing the ID certificate is the right advice
     report = analyze([str(hit)], Options(system_now=SYSTEM_NOW), rules=rulebook)
     assert "license smart renew id" in _fired(report, "renewal-failed")[0].fix
+
+
+_UNRESOLVED = ("zrh-lf-02# ping tools.cisco.com vrf management\n"
+               "% Invalid host/interface tools.cisco.com\n")
+
+
+@pytest.mark.parametrize("proxy, fires", [("", True), (_PROXY, False)])
+def test_a_failed_lookup_through_an_enabled_proxy_is_no_dns_failure(tmp_path, rulebook, proxy, fires):
+    report = _report(tmp_path, _unreachable_capture(proxy, _UNRESOLVED), rulebook)
+    assert bool(_fired(report, "dns-resolution-failed")) is fires
