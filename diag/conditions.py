@@ -756,6 +756,15 @@ FILTERS = {
     "url_path_note": lambda v, ctx: _url_path_note(str(v)),
     "due": lambda v, ctx: _due(v, ctx) if isinstance(v, dt.datetime) else "?",
     "auth_state_clause": lambda v, ctx: _auth_state_clause(str(v)),
+    "deadline_clause": lambda v, ctx: _deadline_clause(v, ctx) if isinstance(v, dt.datetime) else "",
+    # a registration that has expired (bound only then): a renewal cannot work, say so in a fix
+    "reregister_clause": lambda v, ctx: ("\n! ... but this registration has expired, so no authorization can be renewed:"
+                                         "\n! register again with a new token instead:"
+                                         "\nlicense smart register idtoken <TOKEN> force"),
+    # what the registration does once the authorization has expired: still registered, unless
+    # it has expired too (bound only then)
+    "registration_after_clause": lambda v, ctx: (" Its registration has expired too (Registration Status or"
+                                                 " 'Registration Expires' date): the switch must be registered again."),
     "countdown_clause": lambda v, ctx: (f": that is {v.strftime('%Y-%m-%d %H:%M UTC')} ({_due(v, ctx)})"
                                         if isinstance(v, dt.datetime) else ""),
 }
@@ -763,6 +772,8 @@ FILTERS = {
 # *_clause filter an optional phrase, so nothing; an or_* filter what stands in for it
 MISSING = {**{f: "" for f in FILTERS if f.endswith("_clause")}, "or_default": "default",
            "or_interface": "<interface>", "vrf_basis": "assumed", "or_unstated": "<VRF>",
+           "registration_after_clause": (" It stays registered until its ID certificate lapses, but its license"
+                                         " use is no longer authorized."),
            "stated_vrf_clause": ", and no VRF line: the VRF is not stated, and the default VRF is only a guess"}
 
 
@@ -810,6 +821,17 @@ def _auth_state_clause(status: str) -> str:
     if key in _AUTH_STATES:
         return _AUTH_STATES[key]
     return f" (License Authorization Status: {status.strip()})" if status.strip() else ""
+
+
+def _deadline_clause(when: dt.datetime, ctx) -> str:
+    """The Communication Deadline said the right way round: ahead, the authorization will
+    expire there; behind, it has expired."""
+    stamp = when.strftime("%Y-%m-%d %H:%M UTC")
+    if when >= ctx.now:
+        return f"; at the Communication Deadline ({stamp}, {_due(when, ctx)}) the authorization expires"
+    days = _days(ctx.now - when)
+    ago = f"{days} day{'s' if days != 1 else ''} ago" if days else "today"
+    return f"; the Communication Deadline ({stamp}) passed {ago}: the authorization has expired"
 
 
 def _url_path_note(url: str) -> str:

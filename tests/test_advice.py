@@ -467,3 +467,23 @@ _UNRESOLVED = ("zrh-lf-02# ping tools.cisco.com vrf management\n"
 def test_a_failed_lookup_through_an_enabled_proxy_is_no_dns_failure(tmp_path, rulebook, proxy, fires):
     report = _report(tmp_path, _unreachable_capture(proxy, _UNRESOLVED), rulebook)
     assert bool(_fired(report, "dns-resolution-failed")) is fires
+
+
+@pytest.mark.parametrize("hit, expired", [
+    ("registration-expired", True),      # REGISTRATION EXPIRED beside AUTHORIZATION EXPIRED
+    ("authorization-expired", False),    # still registered: renewing the authorization works
+])
+def test_authorization_advice_follows_the_registration_state(rulebook, hit, expired):
+    report = analyze([str(RULES / "classic" / f"{hit}.hit.txt")], Options(system_now=SYSTEM_NOW), rules=rulebook)
+    [auth] = _fired(report, "authorization-expired")
+    assert ("It stays registered" in auth.message) is (not expired)
+    assert ("license smart register idtoken <TOKEN> force" in auth.fix) is expired
+    for f in _fired(report, "communication-failed"):
+        assert ("license smart register idtoken <TOKEN> force" in f.fix) is expired
+
+
+def test_a_passed_communication_deadline_is_said_to_have_passed(rulebook):
+    from conftest import SAMPLES
+    report = analyze([str(SAMPLES / "two-switches-session.log")], Options(system_now=SYSTEM_NOW), rules=rulebook)
+    [failed] = [f for f in _fired(report, "communication-failed") if f.device == "spine-b"]
+    assert "the authorization has expired" in failed.message and "the authorization expires" not in failed.message
