@@ -487,3 +487,21 @@ def test_a_passed_communication_deadline_is_said_to_have_passed(rulebook):
     report = analyze([str(SAMPLES / "two-switches-session.log")], Options(system_now=SYSTEM_NOW), rules=rulebook)
     [failed] = [f for f in _fired(report, "communication-failed") if f.device == "spine-b"]
     assert "the authorization has expired" in failed.message and "the authorization expires" not in failed.message
+
+
+_USAGE = ("lyon-core-2# show license usage\nFeature                      Ins  Lic   Status Expiry Date Comments\n"
+          "                                 Count\n" + "-" * 80 + "\n{rows}" + "-" * 80 + "\nlyon-core-2#\n")
+
+
+@pytest.mark.parametrize("row, fires", [
+    ("LAN_ENTERPRISE_SERVICES_PKG   No    -   In use             Grace 97D 14H\n", True),
+    ("ENTERPRISE_PKG                No    -   In use             Grace 0D 3H\n", True),
+    ("TRANSPORT_SERVICES_PKG        No    -   Unused             Grace 12D 0H\n", False),   # not in use
+    ("LAN_ENTERPRISE_SERVICES_PKG   Yes   -   In use Never       -\n", False),               # licensed
+])
+def test_a_feature_on_its_grace_period_is_a_finding(tmp_path, rulebook, row, fires):
+    report = _report(tmp_path, _USAGE.format(rows=row), rulebook)
+    fired = _fired(report, "license-grace-period")
+    assert bool(fired) is fires
+    if fires:
+        assert fired[0].severity == "error" and fired[0].line == 5
