@@ -757,14 +757,6 @@ FILTERS = {
     "due": lambda v, ctx: _due(v, ctx) if isinstance(v, dt.datetime) else "?",
     "auth_state_clause": lambda v, ctx: _auth_state_clause(str(v)),
     "deadline_clause": lambda v, ctx: _deadline_clause(v, ctx) if isinstance(v, dt.datetime) else "",
-    # a registration that has expired (bound only then): a renewal cannot work, say so in a fix
-    "reregister_clause": lambda v, ctx: ("\n! ... but this registration has expired, so no authorization can be renewed:"
-                                         "\n! register again with a new token instead:"
-                                         "\nlicense smart register idtoken <TOKEN> force"),
-    # what the registration does once the authorization has expired: still registered, unless
-    # it has expired too (bound only then)
-    "registration_after_clause": lambda v, ctx: (" Its registration has expired too (Registration Status or"
-                                                 " 'Registration Expires' date): the switch must be registered again."),
     "countdown_clause": lambda v, ctx: (f": that is {v.strftime('%Y-%m-%d %H:%M UTC')} ({_due(v, ctx)})"
                                         if isinstance(v, dt.datetime) else ""),
 }
@@ -772,8 +764,6 @@ FILTERS = {
 # *_clause filter an optional phrase, so nothing; an or_* filter what stands in for it
 MISSING = {**{f: "" for f in FILTERS if f.endswith("_clause")}, "or_default": "default",
            "or_interface": "<interface>", "vrf_basis": "assumed", "or_unstated": "<VRF>",
-           "registration_after_clause": (" It stays registered until its ID certificate lapses, but its license"
-                                         " use is no longer authorized."),
            "stated_vrf_clause": ", and no VRF line: the VRF is not stated, and the default VRF is only a guess"}
 
 
