@@ -177,7 +177,8 @@ def _analyze(paths, options: Options, rules: RuleBook, known, main, unread, skip
     refused: dict[str, str] = {}
     from diag.config import matches_glob
 
-    whole = frozenset(p for p in plan.paths if matches_glob(p, options.whole_config))
+    whole = frozenset(p for p in plan.paths if matches_glob(p, options.whole_config)
+                      or os.path.normpath(p) in options.whole_files)
     for part, gone in _judge_groups(plan, owners, groups, wanted, fixed, workers, rules, whole):
         for j in part:
             judged[j.key] = j
@@ -401,12 +402,19 @@ def _run_time(clocks: dict, options: Options, system_now: dt.datetime) -> tuple[
     return system_now, "system", "this machine's clock (no clock in the capture)"
 
 
-def parse_only(paths: list[str]) -> tuple[list[InputInfo], list[Device], list[tuple[str, str]]]:
-    """Facts per device, for ``diag parse``."""
+def parse_only(paths: list[str], whole: tuple[str, ...] = ()) -> tuple[list[InputInfo], list[Device],
+                                                                     list[tuple[str, str]]]:
+    """Facts per device, for ``diag parse``; ``whole``: globs of the files declared to hold
+    whole running-configs (``Options.whole_config``)."""
+    from diag.config import matches_glob
+
     infos, parsed, unread = [], [], []
     for path, named in files_of(paths, unread):
         try:
             info, sections = read_sections(path)
+            if whole and matches_glob(path, whole):
+                for section in sections:
+                    declare_whole(section)
             facts = parse(sections)
         except InputError as exc:
             if named or not ("binary" in exc.problem or "empty" in exc.problem):

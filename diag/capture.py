@@ -49,7 +49,7 @@ _TERMINAL = re.compile(f"({_ANSI.pattern}|\r|\b)")
 _CSI = re.compile(r"^(?:\x1b\[|\x9b)([0-?]*)[ -/]*([@-~])$")
 # Anything that needs more than rstrip: control characters, escapes, pager.
 _PAGER_WORD = r"<?-+ ?[Mm]ore ?-+>?"
-_DIRTY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]|- ?[Mm]ore ?-")  # cheap test, most lines are clean
+_DIRTY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\xa0]|- ?[Mm]ore ?-")  # cheap test, most lines are clean
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Pager prompts left in the text: at the start of a line (the next output follows
 # it) or at its end (the capture stopped at the prompt).
@@ -75,6 +75,8 @@ def clean_line(text: str) -> str:
         return text.rstrip()
     if "\x00" in text:
         text = text.replace("\x00", "")  # telnet pads a bare CR with NUL
+    if "\xa0" in text:
+        text = text.replace("\xa0", " ")  # a web page's no-break spaces: a switch prints plain ones
     if "\x1b" in text or "\x9b" in text or "\r" in text or "\b" in text:
         text = _render(text)
     text = _CONTROL.sub("", text)
@@ -349,53 +351,33 @@ def iter_lines(stream: BinaryIO, path: str, stats: ReadStats | None = None,
 
 def _decoration(chunks: Iterator[bytes], encoding: str | None, sep: bytes) -> tuple[Iterator[bytes], Decoration | None]:
     """The decoration of the input (``diag.reshape.sniff``) from its first clean lines, and its
-    chunks again, the ones read ahead to find them included. The sniff reads whole lines up
-    to ``reshape.SAMPLE_LINES`` non-blank ones or ``reshape.SAMPLE_BYTES``, whatever the chunk
-    sizes."""
+    chunks again, the ones read ahead to find them included. The lines are split and cleaned
+    as they will be read (``_iter_wide``, ``_iter_sep``), from at most
+    ``reshape.SAMPLE_BYTES`` and up to ``reshape.SAMPLE_LINES`` non-blank lines."""
     taken: list[bytes] = []
-    lines: list[str] = []
-    nonblank = used = 0
-    scratch = ReadStats()  # the lines are read again for real: their counts are not kept
-    decoder = codecs.getincrementaldecoder(encoding)(errors="replace") if encoding else None
-    nl: str | bytes | None = None if decoder else sep
-    carry: str | bytes = "" if decoder else b""
 
-    def add(raw) -> bool:
-        nonlocal nonblank, used, clean_start
-        used += len(raw) + 1
-        if used > reshape.SAMPLE_BYTES:
-            return False
-        text = clean_line(raw if isinstance(raw, str) else _decode(raw, scratch))
+    def recorded() -> Iterator[bytes]:
+        size = 0
+        for chunk in chunks:
+            taken.append(chunk)
+            yield chunk
+            size += len(chunk)
+            if size > reshape.SAMPLE_BYTES:
+                return
+
+    scratch = ReadStats()  # the lines are read again for real: their counts are not kept
+    lines = _iter_wide(recorded(), encoding, "", scratch) if encoding else _iter_sep(recorded(), sep, scratch)
+    sample: list[str] = []
+    nonblank = 0
+    for _, text in lines:
         if text.strip():
             if not nonblank and reshape.recognised(text):
-                clean_start = True  # the capture starts undecorated: nothing more to sniff
-                return False
+                return itertools.chain(taken, chunks), None  # the capture starts undecorated
             nonblank += 1
-        lines.append(text)
-        return nonblank < reshape.SAMPLE_LINES
-
-    more = True
-    clean_start = False
-    for chunk in chunks:
-        taken.append(chunk)
-        if decoder is not None:
-            data = carry + decoder.decode(chunk)
-            if nl is None and data:  # as _iter_wide: bare carriage returns end lines only without \n
-                nl = "\r" if "\n" not in data and "\r" in data else "\n"
-        else:
-            data = carry + chunk
-        if nl == "\r":  # as _iter_sep and _iter_wide: a later \n or \r\n ends a line too
-            data = data.replace("\r\n", "\r").replace("\n", "\r")  # type: ignore[union-attr]
-        elif nl == b"\r":
-            data = data.replace(b"\r\n", b"\r").replace(b"\n", b"\r")  # type: ignore[union-attr]
-        parts = data.split(nl) if nl is not None else [data]  # type: ignore[arg-type]
-        carry = parts.pop()
-        more = all(add(raw) for raw in parts) and len(carry) <= reshape.SAMPLE_BYTES
-        if not more:
+        sample.append(text)
+        if nonblank >= reshape.SAMPLE_LINES:
             break
-    if more and carry:
-        add(carry)
-    return itertools.chain(taken, chunks), None if clean_start else reshape.sniff(lines)
+    return itertools.chain(taken, chunks), reshape.sniff(sample)
 
 
 class _Scan:
@@ -444,21 +426,25 @@ class _Scan:
 # could end the skip matter: a show-tech header (` or - at the start), a prompt (#, or '>'
 # before a space or the line's end), a console syslog line (%), a suppression comment
 # (diag:). The rest is counted, never decoded.
-_SKIP_ANYWHERE, _SKIP_STARTS = (b"#", b"%", b"diag:", b"> ", b">\n", b">\r"), (b"`", b"-")
+# 'Script done on', '=~=~=...': the footer util-linux script writes under a session and the
+# header PuTTY writes above each one it appends to a log: clocks (diag.reshape.log_header)
+_SKIP_ANYWHERE = (b"#", b"%", b"diag:", b"> ", b">\n", b">\r")
+_SKIP_STARTS = (b"`", b"-", b"Script done on ", b"=~=~=~=~=")
 # Clean-up can change how a line starts (and join "di<NUL>ag:"): control characters and
 # escapes are removed, a carriage return or cursor move overwrites, a pager prompt at the
 # start is dropped, and a line that is not UTF-8 nor cp1252 is read as Latin-1, where bytes
 # 0x80-0x9f are C1 controls. A chunk holding any of these (rare: a CRLF file's \r\n is not
 # one) also stops at every line that holds one, so both paths see the same clean lines.
 _RISKY_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127, 0x81, 0x8D, 0x8F, 0x90, 0x9D, 0xC2])
-_RISKY = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x81\x8d\x8f\x90\x9d]|\r(?!\n)|\xc2[\x80-\x9f]|ore ?-")
+_RISKY = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x81\x8d\x8f\x90\x9d]|\r(?!\n)|\xc2[\x80-\xa0]|ore ?-")
 
 
 # Lines a splitter reading a section must look at one by one: any that holds a prompt's
 # '#' or '>', a console message's '%' or a comment's '!' (suppressions), or that starts a
 # show-tech header, a Markdown fence or a banner. Between two of them, plain lines only
 # join the section (Splitter.feed_lines).
-_STATEFUL_ANYWHERE, _STATEFUL_STARTS = ("!", "#", "%", ">"), ("`", "-", "banner ")
+_STATEFUL_ANYWHERE, _STATEFUL_STARTS = ("!", "#", "%", ">"), ("`", "-", "banner ", "Script done on ",
+                                                                "=~=~=~=~=")
 _SMALL = 1 << 18  # bytes: a chunk this small is checked for plain text at its first line
 
 

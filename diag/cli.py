@@ -195,11 +195,21 @@ def check(paths, fmt, fail_on, now, rules_dirs, select, ignore, config_path, no_
     if redact:
         # The analysis reads redacted copies (same lines, same numbers): whatever a reporter
         # prints comes from redacted text. fix() puts the given paths back, redacted.
-        from diag.redact import staged_for_check, summary_lines
+        from diag.redact import skipped_lines, staged_for_check, summary_lines
 
         staged = click.get_current_context().with_resource(staged_for_check(run, options.context, redact_key))
         run, options.context, fix = staged.paths, tuple(staged.context), staged.fix
+        if options.whole_config:  # the globs name the inputs, not their redacted copies
+            from diag.config import matches_glob
+
+            options.whole_files = frozenset(copy for copy, given in staged.origins.items()
+                                            if matches_glob(given, options.whole_config))
+        for skip in staged.skipped:  # the paths as found: the user's own terminal, before any report
+            if skip.warning:
+                click.echo(f"diag: warning: --redact: {skip.path}: {skip.why}", err=True)
         click.echo(f"diag: --redact: {summary_lines(staged.redactor)[0]}", err=True)
+        for line in skipped_lines(staged.skipped):
+            click.echo(f"diag: --redact: {line}", err=True)
     from diag import progress as bar
 
     if progress is None:
@@ -264,7 +274,7 @@ def redact(paths, outdir, key, map_path) -> None:
     'diag check' finds the same problems on the copy. Folders are copied recursively,
     .gz stays .gz, stdin ('-' or a pipe) goes to stdout.
     """
-    from diag.redact import redact_to_folder, summary_lines, write_map
+    from diag.redact import redact_to_folder, skipped_lines, summary_lines, write_map
 
     if not paths:
         if sys.stdin is None or sys.stdin.isatty():
@@ -280,6 +290,9 @@ def redact(paths, outdir, key, map_path) -> None:
     stdout.flush()
     if map_path:
         write_map(result.redactor, map_path, result.written)
+    for skip in result.skipped:
+        level = "error" if skip.kind == "unreadable" else "warning" if skip.warning else "note"
+        click.echo(f"diag: {level}: {skip.path}: {skip.why}", err=True)
     for job in result.jobs:
         if job.problem:
             click.echo(f"diag: error: {job.display}: {job.problem} (nothing written)", err=True)
@@ -288,21 +301,27 @@ def redact(paths, outdir, key, map_path) -> None:
     lines = sum(j.lines for j in result.jobs if not j.problem)
     where = f" to {outdir}" if outdir else ""
     click.echo(f"diag: redacted {len(result.written)} file(s), {lines} line(s){where}", err=True)
-    for line in summary_lines(result.redactor):
+    for line in [*summary_lines(result.redactor), *skipped_lines(result.skipped)]:
         click.echo(f"diag: {line}", err=True)
     if map_path:
         click.echo(f"diag: wrote the private map to {map_path} (keep it; do not send it)", err=True)
-    sys.exit(2 if any(j.problem for j in result.jobs) else 0)
+    sys.exit(2 if any(j.problem for j in result.jobs) or any(s.kind == "unreadable" for s in result.skipped) else 0)
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
-def parse(paths) -> None:
+@click.option("--whole-config", "whole_config", multiple=True, metavar="GLOB",
+              help="Files matching GLOB hold whole running-configs, even without a header (as for check).")
+@click.option("--no-config", is_flag=True, help="Do not read .diag.yaml or [tool.diag] (its whole-config).")
+def parse(paths, whole_config, no_config) -> None:
     """Show the facts read from captures, as JSON, each with its path and line."""
+    from diag import config as cfg
     from diag.api import parse_only
     from diag.report.jsonfmt import device_json
 
-    infos, devices, unread = parse_only(_paths(paths, "parse"))
+    found = None if no_config or whole_config else cfg.find()
+    conf = cfg.load(found) if found is not None else cfg.Config()
+    infos, devices, unread = parse_only(_paths(paths, "parse"), _whole_config(whole_config, (), conf))
     out = {
         "schema": "diag-facts/1",
         "tool": {"name": "diag", "version": __version__},

@@ -113,7 +113,14 @@ def _compiled_glob(pattern: str) -> re.Pattern:
     return found
 
 
+# What marks the root of a repository: the search for a configuration stops there (a
+# .diag.yaml in a home folder above a checkout must not turn its rules off unseen).
+REPOSITORY_MARKS = (".git", ".hg", ".svn")
+
+
 def find(start: Path | None = None) -> Path | None:
+    """The ``.diag.yaml`` or ``pyproject.toml`` with ``[tool.diag]`` nearest ``start`` (the
+    working folder), in it or a folder above it up to the root of its repository."""
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         candidate = folder / ".diag.yaml"
@@ -122,6 +129,8 @@ def find(start: Path | None = None) -> Path | None:
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file() and _has_tool_diag(pyproject):
             return pyproject
+        if any((folder / mark).exists() for mark in REPOSITORY_MARKS):
+            return None
     return None
 
 

@@ -9,6 +9,7 @@ are the same device. Sections of one device in several files are merged.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 
@@ -255,7 +256,8 @@ def place(files: list[tuple[str, list[tuple[str | None, list[str]]]]]) -> list[l
         for key in keys:
             key = key if key is not None else default
             if key is None:
-                placed.append((f"file:{path}", path))
+                name = file_device_name(path)
+                placed.append((f"file:{name}", name))
             else:
                 root = names.find(key)
                 if root not in device:
@@ -458,6 +460,22 @@ _SCHEDULED = (
 STALE_MARGIN = dt.timedelta(days=2)
 
 
+def file_device_name(path: str) -> str:
+    """The name of a device known only by its file, the same whatever the spelling of the
+    path (``./leaf.cfg``, ``leaf.cfg``, absolute): relative to the working folder when the file
+    is under it, else absolute; '/' between folders. Baselines and SARIF fingerprints hold
+    it, so a file checked as part of a folder and on its own keeps its findings' identity."""
+    if path == "-" or path.startswith("<"):
+        return path  # standard input
+    full = os.path.abspath(path)
+    try:
+        rel = os.path.relpath(full)
+    except ValueError:  # another drive
+        rel = full
+    name = full if rel == os.pardir or rel.startswith(os.pardir + os.sep) else rel
+    return name.replace(os.sep, "/")
+
+
 def capture_clock(dev: Device) -> tuple[dt.datetime, str] | None:
     """The newest clock reading in the device's own output, and where it was read: a clock
     the switch printed, else the newest dated timestamp a terminal logger gave its lines,
@@ -483,7 +501,7 @@ def capture_clock(dev: Device) -> tuple[dt.datetime, str] | None:
     for fact in dev.store.get("clock"):
         now = fact.get("now")
         if fact.section.origin == "logger" and isinstance(now, dt.datetime) and (best is None or now > best[0]):
-            best = (now, f"newest terminal logger timestamp ({fact.path}:{fact.line})")
+            best = (now, f"{fact.section.params.get('what', 'terminal logger timestamp')} ({fact.path}:{fact.line})")
     if best is not None:
         return best
     for fact in dev.store.get("log.event"):

@@ -11,6 +11,7 @@ from diag.conditions import UNKNOWN, Binding, Ctx, bound
 from diag.facts import CATALOGUE
 from diag.model import MAX_EVIDENCE, SEVERITY_RANK, Collect, Evidence, Finding, NotEvaluated, Outcome
 from diag.rulebook import Rule, RuleBook
+from diag.split import declarable
 
 
 def _expand(pairs) -> list[tuple]:
@@ -68,12 +69,38 @@ def _with_pieces(section, lines: list[int]) -> list[int]:
     return [n for line in lines for n in (line, *joined.get(line, ()))]
 
 
+def _anchor(at, b: Binding) -> tuple[str | None, int | None]:
+    """The binding a finding (or derived fact) points at, and its line when ``at`` names a
+    field: the first entry of ``at`` whose binding is bound and, for ``name.field``, whose
+    fact has that field's line (the line to change, or the line that shows the problem).
+    When no named field has a line, the fact's own line (a block's header: what is missing
+    belongs there). A bare binding, or none named bound: that binding (else the first one
+    bound), with ``None`` for the line (the caller's default)."""
+    first = None
+    for name, fld in at:
+        if name not in b:
+            continue
+        if fld is None:
+            return name, None
+        fact = b[name][0]
+        if fld in fact.lines:
+            return name, fact.lines[fld]
+        if first is None:
+            first = name
+    if first is not None:
+        return first, b[first][0].line
+    return next((name for name, _ in bound(b)), None), None
+
+
 def _place(rule: Rule, b: Binding) -> tuple[str, int, int]:
-    """Where a finding of this binding points: path, line, end line."""
-    primary_name = rule.at if rule.at in b else next((name for name, _ in bound(b)), None)
+    """Where a finding of this binding points: path, line, end line (``at``, else the lines
+    of the fields the primary binding's predicates test)."""
+    primary_name, line = _anchor(rule.at, b)
     if primary_name is None:
         return "", 0, 0
     fact, fields = b[primary_name]
+    if line is not None:
+        return fact.path, line, _with_pieces(fact.section, [line])[-1]
     own = [fact.line_of(f) for f in fields] or [fact.line]
     line, end_line = min(own), max(own)
     if fact.kind == "capture.unparsed":
@@ -86,6 +113,12 @@ def _place(rule: Rule, b: Binding) -> tuple[str, int, int]:
 def _finding(rule: Rule, b: Binding, ctx: Ctx, device: str, message: str | None = None) -> Finding:
     evidence = _evidence(b)
     path, line, end_line = _place(rule, b)
+    if line and not any(e.path == path and e.line == line for e in evidence):
+        # 'at' named a field the predicates do not test (here or in what a derived fact was
+        # concluded from): the line pointed at is quoted too
+        fact = b[_anchor(rule.at, b)[0]][0]
+        evidence = sorted([*evidence, *(Evidence(path, n, fact.text_at(n).strip())
+                                        for n in _with_pieces(fact.section, [line]))], key=lambda e: (e.path, e.line))
     verify = tuple((command.render(b, ctx, device, guard=True).strip(),
                     expect.render(b, ctx, device, guard=True).strip() if expect is not None else None)
                    for command, expect in rule.verify)
@@ -183,6 +216,15 @@ HEADERLESS = ("{path} (line {line}) holds a configuration without a 'version' li
               "[\"<glob>\"]' in .diag.yaml or [tool.diag], or 'diag check --whole-config <glob>'")
 
 
+CUT_SHORT = ("{path} (line {line}) holds a running-config that stops before 'line console' and 'line vty', "
+             "which every NX-OS running-config prints: it looks cut short (a pager prompt, a capture stopped "
+             "early), so what it lacks proves nothing; capture it again whole, after 'terminal length 0'")
+CUT_FILE = ("{path} (line {line}) holds a configuration without 'line console' and 'line vty', which every "
+            "NX-OS running-config prints, so diag does not take it for a whole one (cut short, or rendered "
+            "from a template); if it is whole, declare it: 'whole-config: [\"<glob>\"]' in .diag.yaml or "
+            "[tool.diag], or 'diag check --whole-config <glob>'")
+
+
 def _not_evaluated(rule: Rule, dev, needs: tuple[str, ...]) -> NotEvaluated:
     """A rule not evaluated on a device; when what it needs is the whole configuration and
     the device has one without a header (``Section.headerless``), the reason says how to
@@ -192,6 +234,9 @@ def _not_evaluated(rule: Rule, dev, needs: tuple[str, ...]) -> NotEvaluated:
         headerless = next((s for s in dev.sections if getattr(s, "headerless", False)), None)
         if headerless is not None:
             reason = HEADERLESS.format(path=headerless.path, line=headerless.start)
+        cut = next((s for s in dev.sections if getattr(s, "cut_short", False)), None)
+        if cut is not None and not reason:
+            reason = (CUT_FILE if declarable(cut) else CUT_SHORT).format(path=cut.path, line=cut.start)
     if not reason:
         # a need the device has, but in an output with lines diag could not read
         # (conditions.Ctx.unread_doubt): say which lines, so that it is captured again whole
@@ -237,23 +282,26 @@ def derive(rules: RuleBook, dev, now: dt.datetime) -> dict[str, frozenset[str]]:
                 needs[d.kind] = needs.get(d.kind, frozenset()).union(*(b[UNKNOWN] for b in results))
             for b in bindings:
                 pairs = [v for _, v in bound(b)]
-                primary = b[d.at][0] if d.at in b else (pairs[0][0] if pairs else None)
-                if primary is None:
+                name, anchor = _anchor(d.at, b)
+                if name is None:
                     continue
+                primary = b[name][0]
+                if anchor is None:
+                    anchor = primary.line
                 fields, lines = {}, {}
                 for fr in d.fields:
                     if fr.source is not None:
                         name, fld = fr.source
                         value = b[name][0].get(fld) if name in b else None
-                        line = b[name][0].line_of(fld) if name in b else primary.line
+                        line = b[name][0].line_of(fld) if name in b else anchor
                     else:
                         value = fr.value.render(b, ctx, dev.name).strip() if fr.value else None
-                        line = primary.line
+                        line = anchor
                     if value is not None and value != "":
                         fields[fr.name] = value
                         if b.get(fr.source[0] if fr.source else "", (primary,))[0].section is primary.section:
                             lines[fr.name] = line
-                dev.store.add(Fact(d.kind, fields, lines, primary.section, primary.line, tuple(pairs)))
+                dev.store.add(Fact(d.kind, fields, lines, primary.section, anchor, tuple(pairs)))
         if i == last[d.kind] and d.kind not in needs:
             dev.coverage.add(f"derived:{d.kind}")
     return needs
@@ -319,10 +367,17 @@ def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> Non
                 out.not_evaluated.append(_not_evaluated(rule, dev, tuple(dict.fromkeys(needs))))
             continue
         if rule.at:
-            # 'at' names the primary evidence: branches that do not bind it are fallbacks
-            # (e.g. show output when the config is missing), reported only when no branch
-            # that binds it holds - one problem, one finding.
-            bindings = [b for b in bindings if rule.at in b] or bindings
+            # 'at' names the primary evidence: branches that bind none of its bindings are
+            # fallbacks (e.g. show output when the config is missing), reported only when no
+            # branch that binds one holds - one problem, one finding.
+            # A binding that holds an earlier entry comes first: of two branches that report
+            # one problem, the one ``at`` names first gives the line.
+            rank = {}
+            for i, (name, _) in enumerate(rule.at):
+                rank.setdefault(name, i)
+            held = [b for b in bindings if not rank.keys().isdisjoint(b)]
+            if held:
+                bindings = sorted(held, key=lambda b: min(rank[n] for n in rank if n in b))
         # One problem, one finding: the same line, or the same message (the same output
         # captured twice, e.g. show license status and show license all), is reported once.
         seen: set = set()

@@ -25,7 +25,7 @@ LOGGER_CLOCK = CommandSpec("(terminal logger timestamps)", (), "", "")
 PLATFORM = CommandSpec("(other platform)", (), "", "")
 
 
-def _special(path: str) -> str | None:
+def special_file(path: str) -> str | None:
     """Why a file found in a folder walk is not read: a FIFO would block, a device never end."""
     try:
         mode = os.stat(path).st_mode
@@ -59,7 +59,7 @@ def expand_inputs(paths: list[str], skipped: list[tuple[str, str]] | None = None
                 for name in sorted(files):
                     if not name.startswith("."):
                         full = os.path.join(root, name)
-                        why = _special(full)
+                        why = special_file(full)
                         if why is None:
                             found.append(full)
                         elif skipped is not None:
@@ -139,7 +139,14 @@ def read_sections(path: str, progress=None) -> tuple[InputInfo, list[Section]]:
             if host is None and result.hosts:
                 continue  # stamped before the session's first prompt: no device of its own
             sections.append(Section(path, LOGGER_CLOCK, LOGGER_CLOCK.name, "logger", host, no, [(no, text)],
-                                    params={"now": when}))
+                                    params={"now": when, "what": "newest terminal logger timestamp"}))
+    if result.log_headers and result.sections:
+        # the session's start (PuTTY, script) or end (script): a clock of every switch the log
+        # holds, the newest line of them kept
+        when, what, no, text = max(result.log_headers, key=lambda h: h[0])
+        for host in result.hosts or [None]:
+            sections.append(Section(path, LOGGER_CLOCK, LOGGER_CLOCK.name, "logger", host, no, [(no, text)],
+                                    params={"now": when, "what": what}))
     return info, sections
 
 

@@ -193,6 +193,7 @@ class Options:
     # absolute globs (config.glob_patterns) of files whose configurations without a header are
     # whole running-configs (whole-config, --whole-config)
     whole_config: tuple[str, ...] = ()
+    whole_files: frozenset[str] = frozenset()  # files declared whole by name (redacted copies of declared ones)
     jobs: int = 1  # worker processes that judge devices
     progress: object = None  # a diag.progress.Progress for long runs on a terminal
 

@@ -27,6 +27,9 @@ How it works
   work), and the same key gives the same placeholders in another run. They keep the
   type (an address stays an address, in a range never routed).
 * Placeholders are recognised and kept, so redacting a redacted file changes nothing.
+* Nothing from outside a folder is read: :func:`walk` follows a link to a file inside the
+  folder once (copied as a plain file), never a link to a folder, and skips (and reports)
+  every link leading outside, broken or looping. A path named by the user is followed.
 
 What is replaced and what is kept, value by value, and each placeholder's shape:
 docs/redaction.md.
@@ -37,6 +40,7 @@ Nothing here prints or exits; :mod:`diag.cli` does.
 from __future__ import annotations
 
 import contextlib
+import errno
 import gzip
 import hashlib
 import hmac
@@ -57,7 +61,7 @@ from typing import Callable, Iterable, Iterator
 from diag.capture import GZIP_MAGIC, ReadStats, open_binary, read_lines, refused_as_binary
 from diag.commands import resolve
 from diag.errors import DiagError, InputError
-from diag.inputs import expand_inputs
+from diag.inputs import special_file
 from diag.split import prompt
 
 MAP_SCHEMA = "diag-redact-map/1"
@@ -143,12 +147,20 @@ recovery rejected revoked missing set unset use-vrf vrf port default key keys fo
 typed created issues belongs instead then that which this fails failed error used
 installed install installation value values string strings column field word words file
 param generate zeroize import export label rsa ecc dsa mypubkey pubkey pair modulus exportable
+extended standard both large id ids
 """.split())
 _LEARN_MIN = 3
 
+# a jump host's shell prompt: user@host:~$, [user@host ~]$, root@host:/var/log#, user@host ~ %,
+# after what a shell or a logger may put in front of it ((venv), [10:01:02], 2023-03-16 10:01:02)
+_SHELL_PRE = r"(?:(?:\([\w.@-]{1,40}\)|\[[\d:. -]{5,30}\]|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?Z?)\s*)*"
 _SHELL_PROMPT = re.compile(
-    r"^\[?(?P<user>[A-Za-z_][\w.-]{0,31})@(?P<host>[A-Za-z0-9][\w.-]{0,62})(?:[: ][^$#>\]\n]{0,80})?\]?"
-    r"[$#>%]\s?")
+    r"^" + _SHELL_PRE + r"\[?(?P<user>[A-Za-z_][\w.-]{0,31})@(?P<host>[A-Za-z0-9][\w.-]{0,62})"
+    r"(?:[: ][^$#>\]\n]{0,255})?\]?[$#>%]\s?")
+# macOS / BSD: jump01:~ user$  (host, then a path from ~ or /, then the user)
+_SHELL_PROMPT_BSD = re.compile(
+    r"^" + _SHELL_PRE + r"(?P<host>[A-Za-z0-9][\w.-]{0,62}):(?:~|/(?!/))[^\s$#]{0,255}\s+(?P<user>[A-Za-z_][\w.-]{0,31})"
+    r"[$#%](?:\s|$)")
 _NAME_OK = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,252}[A-Za-z0-9_])?$")
 _MAC = re.compile(r"^(?:[0-9a-fA-F]{4}\.){2}[0-9a-fA-F]{4}$|^(?:[0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}$")
 # Cisco's public hosts carry the diagnosis; the GNU and OSI sites are in every show version banner.
@@ -169,7 +181,7 @@ _TLD_GENERIC = ("com|net|org|edu|gov|mil|int|io|biz|info|local|localdomain|lan|c
 
 # -- patterns found anywhere ---------------------------------------------------------
 _c = re.compile
-_URL = _c(r"(?i)(?<![\w.+-])(?P<scheme>[a-z][a-z0-9+.-]{1,15})://(?:(?P<userinfo>[^\s/@'\"<>]+)@)?"
+_URL = _c(r"(?i)(?<![\w.+-])(?P<scheme>[a-z][a-z0-9+.-]{1,15})://(?:(?P<userinfo>[^\s/'\"<>]+)@)?"
           r"(?P<host>\[[0-9a-f:.]+\]|[^\s/:?#'\"<>\[\]]+)(?::(?P<port>\d{1,5}))?(?P<rest>[^\s'\"<>]*)")
 _EMAIL = _c(r"(?<![\w.+%-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}(?![\w-])")
 _CRYPT = _c(r"(?<![\w$])\$(?:1|2[abxy]?|5|6|7|8|9|y|gy|sha1|md5)\$[./A-Za-z0-9=+-]{0,64}\$[./A-Za-z0-9=+-]{4,}")
@@ -204,6 +216,21 @@ def _context(pattern: str, kinds: str | dict[str, str], *triggers: str):
     rx = re.compile(pattern)
     return rx, dict.fromkeys(rx.groupindex, kinds) if isinstance(kinds, str) else kinds, triggers
 
+
+def _kw(word: str, least: int) -> str:
+    """A keyword as NX-OS accepts it typed: any prefix of ``word`` of ``least`` characters or
+    more (``street``, ``streetadd``, ``streetaddress``); the caller makes it case-insensitive."""
+    rx = ""
+    for ch in reversed(word[least:]):
+        rx = f"(?:{re.escape(ch)}{rx})?"
+    return re.escape(word[:least]) + rx + r"(?![\w-])"
+
+
+# a value: in double quotes (the quotes stay) or one word / the rest of the line
+_VALUE_WORD = r"(?:\"(?P<q>[^\"]*)\"(?!\S)|(?P<v>\S+))"
+_VALUE_TO_END = r"(?:\"(?P<q>[^\"]*)\"\s*$|(?P<v>\S.*?)\s*$)"
+# a configuration value, not an output's next label ('Custom Id: X' is no 'customer-id' typed short)
+_NOT_LABEL = r"(?![\w-]+\s*:(?:\s|$))"
 
 # Applied to the line (after a prompt: to the command typed).
 _CONTEXTS: list[tuple[re.Pattern, dict[str, str], tuple[str, ...]]] = [
@@ -250,6 +277,22 @@ _CONTEXTS: list[tuple[re.Pattern, dict[str, str], tuple[str, ...]]] = [
              "secret", "snmp"),
     _context(r"^\s*snmp-server\s+host\s+\S+\s+(?:(?:traps|informs)\s+)?version\s+(?:1|2c|3\s+(?:auth|noauth|priv))\s+"
              r"(?P<s>\S+)", "secret", "snmp"),
+    # snmp-server mib community-map <community> context <context>: the community is a password
+    _context(r"(?i)^\s*" + _kw("snmp-server", 6) + r"\s+" + _kw("mib", 2) + r"\s+" + _kw("community-map", 4)
+             + r"\s+" + _VALUE_WORD, "secret", "snmp"),
+    # AAA server test probes: tacacs-server|radius-server host X test [idle-time N] username U password P
+    _context(r"(?i)\b(?:tacacs|radius)(?:-server|\+)?\s+host\s+\S+.*?\s" + _kw("test", 2) + r"\s+(?:.*?\s)?"
+             + _kw("username", 2) + r"\s+" + _VALUE_WORD, "username", "tacacs", "radius"),
+    _context(r"(?i)\b(?:tacacs|radius)(?:-server|\+)?\s+host\s+\S+.*?\s" + _kw("test", 2) + r"\s+(?:.*?\s)?"
+             + _kw("password", 2) + r"\s+(?:[0-9]\s+)?" + _VALUE_WORD, "secret", "tacacs", "radius"),
+    # test aaa server radius|tacacs+ <server> [vrf V] <user> <password>, test aaa group <group> <user> <password>
+    _context(r"(?i)^\s*test\s+aaa\s+(?:server\s+(?:radius|tacacs\+?)\s+\S+|group\s+\S+)(?:\s+vrf\s+\S+)?\s+"
+             r"(?P<u>\S+)(?:\s+(?P<s>\S+))?", {"u": "username", "s": "secret"}, "test"),
+    # show radius-server / show tacacs-server: the test probe's user and password
+    _context(r"(?i)^\s*test\s+user(?:name)?\s*:\s*(?P<u>\S+)", "username", "test user"),
+    _context(r"(?i)^\s*test\s+password\s*:\s*(?P<s>\S+)", "secret", "test password"),
+    # Call Home / SLP proxy credentials given apart from the URL
+    _context(r"(?i)\bproxy\s+(?:\S+\s+)?user(?:name)?\s*[:\s]\s*(?P<u>[^\s:]+)", "username", "proxy"),
     _context(r"\b(?:tacacs-server|radius-server|ldap-server|tacacs|radius)\b.*?\bkey\s+(?:[0-9]\s+)?"
              r"(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))", "secret", "key"),
     _context(r"\bkey-string\s+(?:[0-9]\s+)?(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))", "secret", "key-string"),
@@ -263,22 +306,38 @@ _CONTEXTS: list[tuple[re.Pattern, dict[str, str], tuple[str, ...]]] = [
     _context(r"^\s*(?:password|enable secret|secret)\s+(?:[0-9]\s+)?(?:\"(?P<q>[^\"]*)\"|(?P<s>\S+))",
              "secret", "password", "secret"),
     _context(r"\b(?:register|trust)\s+idtoken\s+(?P<t>\S+)", "token", "idtoken"),
-    # contacts
-    _context(r"^\s*snmp-server\s+contact\s+(?P<c>.+?)\s*$", "contact", "snmp"),
-    _context(r"^\s*snmp-server\s+location\s+(?P<a>.+?)\s*$", "street", "snmp"),
-    _context(r"(?i)\bcontact person name\s*\(sysContact\)\s*:\s*(?P<c>.+?)\s*$", "contact", "contact"),
-    _context(r"(?i)\bcontact person's email\s*:\s*(?P<e>\S+)", "email", "contact"),
-    _context(r"(?i)\bcontact person's phone number\s*:\s*(?P<p>.+?)\s*$", "phone", "contact"),
-    _context(r"(?i)\bstreet addr(?:ess)?\s*:\s*(?P<a>.+?)\s*$", "street", "street"),
-    _context(r"(?i)^\s*site id\s*:\s*(?P<v>.+?)\s*$", "site-id", "site id"),
-    _context(r"(?i)^\s*customer id\s*:\s*(?P<v>.+?)\s*$", "customer-id", "customer id"),
-    _context(r"(?i)^\s*contract id\s*:\s*(?P<v>.+?)\s*$", "contract-id", "contract id"),
-    _context(r"^\s*email-contact\s+(?P<e>\S+)", "email", "email-contact"),
-    _context(r"^\s*phone-contact\s+(?P<p>\S+)", "phone", "phone-contact"),
-    _context(r"^\s*streetaddress\s+(?P<a>.+?)\s*$", "street", "streetaddress"),
-    _context(r"^\s*site-id\s+(?P<v>\S+)", "site-id", "site-id"),
-    _context(r"^\s*customer-id\s+(?P<v>\S+)", "customer-id", "customer-id"),
-    _context(r"^\s*contract-id\s+(?P<v>\S+)", "contract-id", "contract-id"),
+    # contacts (the Call Home contact name is snmp-server contact), typed in any case and
+    # abbreviated as NX-OS accepts (streetadd, email, cont), a value quoted or not
+    _context(r"(?i)^\s*" + _kw("snmp-server", 6) + r"\s+" + _kw("contact", 4) + r"\s+" + _NOT_LABEL + _VALUE_TO_END,
+             "contact", "snmp"),
+    _context(r"(?i)^\s*" + _kw("snmp-server", 6) + r"\s+" + _kw("location", 3) + r"\s+" + _NOT_LABEL + _VALUE_TO_END,
+             "street", "snmp"),
+    _context(r"(?i)^\s*sys\s*contact\s*:\s*" + _VALUE_TO_END, "contact", "sys"),  # show snmp
+    _context(r"(?i)^\s*sys\s*location\s*:\s*" + _VALUE_TO_END, "street", "sys"),
+    _context(r"(?i)\bcontact\s+person\s+name\s*(?:\(\s*sysContact\s*\))?\s*:\s*" + _VALUE_TO_END, "contact",
+             "contact"),
+    _context(r"(?i)\bcontact\s+person'?s?\s+e-?mail(?:\s+address)?\s*:\s*(?P<e>\S+)", "email", "contact"),
+    _context(r"(?i)\bcontact\s+person'?s?\s+phone(?:\s+number)?\s*:\s*" + _VALUE_TO_END, "phone", "contact"),
+    _context(r"(?i)\bstreet[\s-]*addr(?:ess)?\s*:\s*" + _VALUE_TO_END, "street", "street"),
+    _context(r"(?i)^\s*site[\s-]*id\s*:\s*" + _VALUE_TO_END, "site-id", "site"),
+    _context(r"(?i)^\s*customer[\s-]*id\s*:\s*" + _VALUE_TO_END, "customer-id", "customer"),
+    _context(r"(?i)^\s*contract[\s-]*id\s*:\s*" + _VALUE_TO_END, "contract-id", "contract"),
+    # callhome configuration: NX-OS streetaddress, IOS street-address (both accepted)
+    _context(r"(?i)^\s*" + _kw("email-contact", 6) + r"\s+" + _NOT_LABEL + _VALUE_WORD, "email", "email-"),
+    _context(r"(?i)^\s*" + _kw("phone-contact", 6) + r"\s+" + _NOT_LABEL + _VALUE_TO_END, "phone", "phone-"),
+    _context(r"(?i)^\s*(?:" + _kw("streetaddress", 6) + r"|" + _kw("street-address", 7) + r")\s+"
+             + _NOT_LABEL + _VALUE_TO_END,
+             "street", "street"),
+    _context(r"(?i)^\s*" + _kw("site-id", 5) + r"\s+" + _NOT_LABEL + _VALUE_TO_END, "site-id", "site-"),
+    _context(r"(?i)^\s*" + _kw("customer-id", 5) + r"\s+" + _NOT_LABEL + _VALUE_TO_END, "customer-id", "custo"),
+    _context(r"(?i)^\s*" + _kw("contract-id", 5) + r"\s+" + _NOT_LABEL + _VALUE_TO_END, "contract-id", "contr"),
+    # the same fields in a Call Home message (XML)
+    _context(r"<(?:[\w-]+:)?StreetAddress>(?P<a>[^<]+)<|<(?:[\w-]+:)?(?:ContactEmail|Email)>(?P<e>[^<]+)<"
+             r"|<(?:[\w-]+:)?ContactPhoneNumber>(?P<p>[^<]+)<|<(?:[\w-]+:)?Contact(?:Name)?>(?P<c>[^<]+)<"
+             r"|<(?:[\w-]+:)?CustomerId>(?P<cu>[^<]+)<|<(?:[\w-]+:)?ContractId>(?P<co>[^<]+)<"
+             r"|<(?:[\w-]+:)?SiteId>(?P<si>[^<]+)<",
+             {"a": "street", "e": "email", "p": "phone", "c": "contact", "cu": "customer-id", "co": "contract-id",
+              "si": "site-id"}, "address>", "email>", "phonenumber>", "contact", "id>"),
     _context(r"(?i)\b(?:from|reply[- ]to|return receipt)\s+email addr\s*:\s*(?P<e>\S+)", "email", "email addr"),
     _context(r"^\s*transport\s+email\s+(?:from|reply-to)\s+(?P<e>\S+)", "email", "transport email"),
     # Smart Licensing accounts and ids (SLP appends "As of <date>": the date stays)
@@ -305,6 +364,8 @@ _CONTEXTS: list[tuple[re.Pattern, dict[str, str], tuple[str, ...]]] = [
 _EXTENSION = re.compile(r"(?:\.(?:txt|log|cfg|conf|out|text|tech|json|md|csv|gz|zip|bak|old))+$", re.I)
 _TRIGGERS = re.compile("|".join(re.escape(t) for t in sorted({t for _, _, ts in _CONTEXTS for t in ts},
                                                                key=len, reverse=True)))
+_TRIGGER_LIST = sorted({t for _, _, ts in _CONTEXTS for t in ts})
+_BY_TRIGGER = {t: [i for i, (_, _, ts) in enumerate(_CONTEXTS) if t in ts] for t in _TRIGGER_LIST}
 _SECRET_HINT = re.compile(r"(?i)pass|pwd|secret|token|key|communit|credential|psk")
 
 # distinguished names (certificate subjects and issuers, LDAP bind DNs): attribute values,
@@ -317,6 +378,43 @@ _SYSLOG_TS = _c(r"^\*?(?:\d{4}\s+)?[A-Z][a-z]{2}\s+\d{1,2}\s+(?:\d{4}\s+)?\d{1,2
 _SYSLOG_MSG = _c(r"%[A-Z$]|\b[\w.-]+\[\d+\]:")
 _ZONE = _c(r"^(?:UTC|GMT|Z|[A-Z]{1,3}[SD]?T|[A-Z]{2,4}ST|[A-Z]{2,4}DT):?$")  # UTC, CEST, PST, AEDT
 _SHOWTECH = _c(r"^`(?P<cmd>[a-z][^`]{2,200})`\s*$")
+
+
+_COMMUNITY_TABLE = _c(r"^\s*Community\s+Group\s*/\s*Access\b")
+_PEM_BEGIN = _c(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
+_SEND_COMMUNITY = _c(r"(?i)(?<![\w-])send-comm\w*(?:-\w+)?\s+(?:extended|standard|both|large)(?![\w-])")
+# a Cisco public name, then its address(es): ip host tools.cisco.com 72.163.4.38, a show hosts
+# row, PING tools.cisco.com (72.163.4.38)
+_PUBLIC_PAIR = _c(r"(?i)(?<![\w.-])(?:[a-z0-9-]+\.)*cisco\.com\.?(?:\s+\(?|\s*\[)"
+                  r"(?P<a>[0-9a-f:.]+(?:[\s,]+[0-9a-f:.]+)*)")
+# key = value, key: value (ini, env, YAML, JSON, AWS credentials) when the key names a secret
+_KEY_VALUE = _c(r"""(?ix)^\s*(?:export\s+|set\s+|-\s+)?["']?
+    (?P<k>(?:[a-z0-9_.-]*?[_.-])?(?:[a-z0-9]*(?:password|passwd|pwd|passphrase|secret|token|credentials?|key))
+    (?:[_.-]?id)?)["']?\s*[=:]\s*
+    (?P<v>"[^"]*"|'[^']*'|[^\s"'#][^#]*?)\s*[,;]?\s*$""")
+_AWS_KEY_ID = _c(r"(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA)[A-Z0-9]{16}"
+                 r"(?![A-Za-z0-9])")
+_AWS_HINT = _c(r"A[KSBCGINRP][A-Z]A[A-Z0-9]{16}")
+_SEGMENT_CUT = _c(r"\s;\s|\bcmd=")
+_ACCOUNTING_END = _c(r"\s*\((?:SUCCESS|FAILURE|REDIRECT|FAILED)\)\s*$")
+
+
+def _segments(text: str, body: int) -> list[tuple[int, int]]:
+    """Where commands stand in a line: after the prompt, and in each of several commands
+    joined by ' ; ' (typed, or in an accounting log: ``cmd=configure terminal ; callhome ;
+    streetaddress ... (SUCCESS)``)."""
+    if ";" not in text and "cmd=" not in text:
+        return [(body, len(text))]
+    end = len(text)
+    tail = _ACCOUNTING_END.search(text, body)
+    if tail and "cmd=" in text:
+        end = tail.start()
+    out, pos = [], body
+    for cut in _SEGMENT_CUT.finditer(text, body, end):
+        out.append((pos, cut.start()))
+        pos = cut.end()
+    out.append((pos, end))
+    return [(s, e) for s, e in out if e > s]
 
 
 def _fold(value: str) -> str:
@@ -344,6 +442,8 @@ class _FileState:
     known_hosts: set[str] = field(default_factory=set)
     expect_name: bool = False  # the next output line is a device name (show switchname / hostname)
     neighbors: int = 0  # 1: in a cdp/lldp neighbor table, 2: past its header line
+    pem: bool = False  # inside a -----BEGIN ... PRIVATE KEY----- block
+    communities: bool = False  # in the community table of show snmp / show snmp community
 
 
 class Redactor:
@@ -362,6 +462,11 @@ class Redactor:
         self._learned: dict[str, Entry] = {}  # casefolded literal -> entry
         self._learned_re: re.Pattern | None = None
         self._learned_path_re: re.Pattern | None = None
+        self._device_names: dict[str, str] = {}
+        self._device_path_re: re.Pattern | None = None
+        # global addresses a Cisco public name resolves to (ip host tools.cisco.com 72.163.4.38):
+        # public, and read by no rule as private: kept wherever they appear in the run
+        self._public_ips: set[str] = set()
 
     # -- placeholders --------------------------------------------------------
     def _shape(self, kind: str, value: str, digest: bytes, attempt: int) -> str:
@@ -453,6 +558,14 @@ class Redactor:
             # in a file name, '-' and '.' separate words: leaf21-extra.log names leaf21
             self._learned_path_re = re.compile(
                 "|".join(r"(?<![A-Za-z0-9])" + body + r"(?![A-Za-z0-9])" for _, body in alts), re.I)
+        # a switch's own name in a file name, however short or common (sw1.txt, CORE.log): the
+        # name of a switch is never learned for free text below 3 characters or as a common word
+        self._device_names = {e.original.rstrip(".").lower(): e.placeholder for e in self._entries.values()
+                              if e.kind == "device" and len(e.original) >= 2 and _fold(e.original) not in self._learned}
+        if self._device_names:
+            self._device_path_re = re.compile("|".join(
+                r"(?<![A-Za-z0-9])" + re.escape(n) + r"(?![A-Za-z0-9])"
+                for n in sorted(self._device_names, key=len, reverse=True)), re.I)
 
     # -- what a value becomes -----------------------------------------------------
     def value(self, kind: str, value: str) -> str | None:
@@ -460,6 +573,8 @@ class Redactor:
         v = value.strip()
         if not v or PLACEHOLDER.fullmatch(v) or _is_sentinel(v):
             return None
+        if kind in ("secret", "unknown-secret", "token", "license-key") and not any(c.isalnum() for c in v):
+            return None  # '=' of 'password = x', '********': punctuation hides nothing
         if kind in ("device", "host", "hostish", "domain"):
             return self._name(kind, v)
         if kind == "email":
@@ -512,9 +627,20 @@ class Redactor:
         ph = self._placeholder(kind, bare)
         return ph + v[len(bare):]
 
+    def _public_pairs(self, text: str, spans: list) -> None:
+        """Keep the global addresses written right after a Cisco public name, and remember
+        them for the rest of the run (a private address there, 10.1.1.1, is still replaced)."""
+        for pm in _PUBLIC_PAIR.finditer(text):
+            base = pm.start("a")
+            for am in re.finditer(r"[0-9a-fA-F:.]+", pm.group("a")):
+                ip = _parse_ip(am.group())
+                if ip is not None and ip.is_global:
+                    self._public_ips.add(str(ip))
+                    spans.append((base + am.start(), base + am.end(), None))
+
     def _ip(self, v: str) -> str | None:
         ip = _parse_ip(v)
-        if ip is None:
+        if ip is None or str(ip) in self._public_ips:
             return None
         if ip.version == 4:
             if any(ip in net for net in _V4_KEEP) or _is_mask(int(ip)):
@@ -546,7 +672,11 @@ class Redactor:
                 spans.append((m.start(), m.end(), None))
 
         body = 0
-        m = _SHELL_PROMPT.match(text)
+        m = _SHELL_PROMPT.match(text) if "@" in text else None
+        if m is None and ":" in text:
+            m = _SHELL_PROMPT_BSD.match(text)
+            if m and _FS_SCHEME.match(m.group("host")):
+                m = None  # bootflash:/file, not a jump host
         if m:
             put(*m.span("user"), "username")
             put(*m.span("host"), "hostish")
@@ -568,18 +698,57 @@ class Redactor:
                     put(text.index(word), text.index(word) + len(word), "device")
         if body == 0 and state.neighbors:
             self._neighbor(text, state, put)
+        if body:
+            state.communities = False
+        elif state.communities:  # a row of show snmp [community]: the community is a password
+            if not text.strip():
+                state.communities = False
+            elif not text.lstrip().startswith("---"):
+                word = text.split()[0]
+                put(text.index(word), text.index(word) + len(word), "secret")
+        elif "Community" in text and _COMMUNITY_TABLE.match(text):
+            state.communities = True
         if body == 0 and "%" in text:
             self._syslog(text, put)
 
-        rest = text[body:]
-        low = rest.lower()
-        if _TRIGGERS.search(low):
-            for pattern, groups, triggers in _CONTEXTS:
-                if not any(t in low for t in triggers):
-                    continue
+        if state.pem:  # inside a private key block: every line of it is key material
+            if text.lstrip().startswith("-----END"):
+                state.pem = False
+            else:
+                word = text.strip()
+                put(text.index(word), text.index(word) + len(word), "unknown-secret")
+        elif "PRIVATE KEY" in text and _PEM_BEGIN.search(text):
+            state.pem = True
+        if "isco." in text or "ISCO." in text:
+            self._public_pairs(text, spans)
+        if "send-comm" in text:  # a BGP keyword (send-community extended), not a community
+            for km in _SEND_COMMUNITY.finditer(text):
+                spans.append((km.start(), km.end(), None))
+
+        for seg_start, seg_end in _segments(text, body):
+            rest = text[seg_start:seg_end]
+            low = rest.lower()
+            if not _TRIGGERS.search(low):
+                continue
+            present = {i for t in _TRIGGER_LIST if t in low for i in _BY_TRIGGER[t]}
+            for i in sorted(present):  # in the order of _CONTEXTS: the first to claim a value names it
+                pattern, groups, _ = _CONTEXTS[i]
                 for cm in pattern.finditer(rest):
                     for group, kind in groups.items():  # a group not matched spans (-1, -1): nothing
-                        put(body + cm.start(group), body + cm.end(group), kind)
+                        s, e = cm.span(group)
+                        if kind in ("hostish", "host") and "://" in rest[s:e]:
+                            continue  # a URL (proxy http://user:pass@host): its parts are found below
+                        put(seg_start + s, seg_start + e, kind)
+        if ("=" in text or ":" in text) and _SECRET_HINT.search(text):
+            km = _KEY_VALUE.match(text)
+            if km and not _keep_after_keyword(km.group("v")):
+                s, e = km.span("v")
+                if text[s] in "\"'" and e - s >= 2 and text[e - 1] == text[s]:
+                    s, e = s + 1, e - 1
+                put(s, e, "secret")
+        if "A" in text and _AWS_HINT.search(text):
+            for am in _AWS_KEY_ID.finditer(text):
+                put(*am.span(), "secret")
         if "=" in text and _DN_LINE.search(text):
             for dm in _DN_ATTR.finditer(text):
                 attr, val = dm.group("attr").upper(), dm.group("v")
@@ -749,6 +918,9 @@ class Redactor:
         if self._learned_path_re is not None:
             for lm in self._learned_path_re.finditer(name):
                 add(lm.start(), lm.end(), self._learned[_fold(lm.group())].placeholder)
+        if self._device_path_re is not None:
+            for dm in self._device_path_re.finditer(name):
+                add(dm.start(), dm.end(), self._device_names[dm.group().lower()])
         for em in _EMAIL.finditer(name):
             add(em.start(), em.end(), self.value("email", em.group()))
         for im in _IPV4_IN_NAME.finditer(name):  # glued to words too: x-10.40.1.53.txt
@@ -756,7 +928,8 @@ class Redactor:
         return _splice(name, spans)
 
 
-_SENTINEL = re.compile(r"(?i)^(?:none|n/?a|-+|empty|\(null\)|null|unknown|unset|not (?:yet )?(?:configured|set(?: up)?|"
+_SENTINEL = re.compile(r"(?i)^(?:none|n/?a|-+|\*+|empty|\(null\)|null|unknown|unset|"
+                       r"not (?:yet )?(?:configured|set(?: up)?|"
                        r"available|applicable|specified|defined|found|present)|not configured\.?|undefined)$")
 
 
@@ -779,7 +952,8 @@ def _keep_after_keyword(val: str) -> bool:
     """Whether the word after a secret-looking keyword is no secret: a sentinel, a placeholder,
     a common word, a small number (a key type or index), a bracket opening more text."""
     v = val.strip().rstrip(".,;:")
-    return (not v or _is_sentinel(v) or bool(PLACEHOLDER.fullmatch(v)) or v.lower() in _NOT_SECRET
+    return (not v or not any(c.isalnum() for c in v) or _is_sentinel(v) or bool(PLACEHOLDER.fullmatch(v))
+            or v.lower() in _NOT_SECRET
             or v.lower() in _COMMON or (v.isdigit() and len(v) <= 3) or v.startswith(("{", "(", "[")))
 
 
@@ -834,12 +1008,117 @@ def _is_gzip(path: str) -> bool:
         return False
 
 
-def plan(paths: list[str]) -> list[Job]:
+@dataclass
+class Skipped:
+    """A symbolic link (or an unreadable folder) met in a folder walk and not copied."""
+
+    path: str  # as found in the walk
+    why: str
+    kind: str  # "outside", "broken", "loop", "folder-inside", "unreadable"
+
+    @property
+    def warning(self) -> bool:
+        return self.kind != "folder-inside"
+
+
+_SKIP_LABELS = {
+    "outside": "leading outside the input folder",
+    "broken": "broken",
+    "loop": "in a loop",
+    "folder-inside": "to folders inside the input (their targets are copied under their own names)",
+    "unreadable": "unreadable folders",
+}
+
+
+def _inside(real: str, root_real: str) -> bool:
+    try:
+        return os.path.commonpath([real, root_real]) == root_real
+    except ValueError:  # another drive (Windows)
+        return False
+
+
+def _link_target(path: str) -> tuple[str | None, str, str]:
+    """(real path or None, why, kind) of a symbolic link met in a walk."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return None, "a symbolic link in a loop (it leads back to itself): not copied", "loop"
+        return None, "a broken symbolic link (its target does not exist): not copied", "broken"
+    return os.path.realpath(path), "", ""
+
+
+def walk(given: str, skipped: list[Skipped]) -> list[tuple[str, str]]:
+    """The files of the folder ``given`` to read, as (what to open, path found), in the order
+    ``diag check`` walks them (sorted, hidden names, FIFOs, sockets and devices left out), with
+    this link policy:
+
+    * a link to a file inside the folder is read (its copy is a plain file under the
+      link's own name: ``diag check`` reads it there too);
+    * a link to a folder inside the folder is not followed (its target is copied under its
+      own name; ``diag check`` does not walk into it either): no loop is possible;
+    * a link whose target lies outside the folder (``~/.ssh/id_ed25519``, ``/etc/passwd``),
+      a broken link and a link loop are not read: each is added to ``skipped``.
+
+    The folder itself may be a link (the user named it): links are judged against where
+    it leads.
+    """
+    root_real = os.path.realpath(given)
+    found: list[tuple[str, str]] = []
+
+    def cannot_list(exc: OSError) -> None:
+        skipped.append(Skipped(exc.filename or given, f"cannot read the folder: {exc.strerror or exc}",
+                               "unreadable"))
+
+    def link(full: str, folder: bool) -> str | None:
+        real, why, kind = _link_target(full)
+        if real is None:
+            skipped.append(Skipped(full, why, kind))
+            return None
+        if not _inside(real, root_real):
+            skipped.append(Skipped(full, f"a symbolic link to a {'folder' if folder else 'file'} outside "
+                                         f"{given}: not followed, nothing from outside the input is copied",
+                                   "outside"))
+            return None
+        if folder:
+            skipped.append(Skipped(full, "a symbolic link to a folder inside the input: not followed "
+                                         "(its target is copied under its own name)", "folder-inside"))
+            return None
+        return real
+
+    for root, dirs, files in os.walk(given, followlinks=False, onerror=cannot_list):
+        keep = []
+        for d in sorted(dirs):
+            if d.startswith("."):
+                continue
+            full = os.path.join(root, d)
+            if os.path.islink(full):
+                link(full, True)
+            else:
+                keep.append(d)
+        dirs[:] = keep
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            full = os.path.join(root, name)
+            real = link(full, False) if os.path.islink(full) else None
+            if os.path.islink(full) and real is None:
+                continue
+            if special_file(real or full) is None:
+                found.append((real or full, full))
+    return found
+
+
+def plan(paths: list[str], skipped: list[Skipped] | None = None) -> list[Job]:
     """The inputs of a run: files, folders (recursive, as ``diag check`` walks them), or ``-``.
 
     Output paths are relative to the output folder the way ``cp -r`` places things: a
-    folder keeps its own name and the relative paths below it, a file its name.
+    folder keeps its own name and the relative paths below it, a file its name. A path
+    named on the command line is followed even when it is a symbolic link (the user chose
+    it); links met inside a folder follow :func:`walk`'s policy (``skipped`` collects what
+    was left out).
     """
+    skipped = [] if skipped is None else skipped
     jobs: list[Job] = []
     for given in paths:
         if given == "-":
@@ -847,9 +1126,9 @@ def plan(paths: list[str]) -> list[Job]:
             continue
         if os.path.isdir(given):
             base = os.path.dirname(os.path.normpath(given))
-            for path, _ in expand_inputs([given]):
+            for src, path in walk(given, skipped):
                 rel = os.path.relpath(path, base) if base else os.path.normpath(path)
-                jobs.append(Job(path, path, rel, _is_gzip(path)))
+                jobs.append(Job(src, path, rel, _is_gzip(path)))
         else:
             jobs.append(Job(given, given, os.path.basename(given) or given, _is_gzip(given)))
     return jobs
@@ -956,6 +1235,36 @@ class RunResult:
     jobs: list[Job]
     redactor: Redactor
     written: list[tuple[str, str]] = field(default_factory=list)  # (input, output)
+    skipped: list[Skipped] = field(default_factory=list)  # links and folders of the walk not copied
+
+
+def output_names(redactor: Redactor, jobs: list[Job]) -> dict[int, str]:
+    """The redacted output path of each job with one (by ``id(job)``), every one distinct.
+
+    Two inputs whose names differ only in a value the run replaces (``LEAF01.txt`` and
+    ``leaf01.txt`` hold one host, whatever its case) would get one redacted name: the later
+    ones get ``-2``, ``-3`` ... before the extension, so no copy overwrites another and no
+    name tells the original case. Names are compared case-insensitively (a bundle may be
+    unpacked on a case-insensitive file system).
+    """
+    names: dict[int, str] = {}
+    taken: set[str] = set()
+    for job in jobs:
+        if job.rel is None:
+            continue
+        name = redactor.path(job.rel)
+        if os.path.normcase(name).lower() in taken:
+            head, tail = os.path.split(name)
+            ext = _EXTENSION.search(tail)
+            stem, suffix = (tail[:ext.start()], ext.group()) if ext and ext.start() > 0 else (tail, "")
+            n = 2
+            while os.path.normcase(os.path.join(head, f"{stem}-{n}{suffix}")).lower() in taken:
+                n += 1
+            name = os.path.join(head, f"{stem}-{n}{suffix}")
+            job.note = f"another input has the same redacted name: written as {name}"
+        taken.add(os.path.normcase(name).lower())
+        names[id(job)] = name
+    return names
 
 
 def redact_to_folder(paths: list[str], outdir: str | None, key: str | None = None,
@@ -964,9 +1273,13 @@ def redact_to_folder(paths: list[str], outdir: str | None, key: str | None = Non
     input without ``outdir`` go to ``stdout``). Inputs that cannot be read are not
     written; their problem is set on their job."""
     redactor = Redactor(key)
-    jobs = plan(paths)
+    skipped: list[Skipped] = []
+    jobs = plan(paths, skipped)
     if not jobs:
-        raise DiagError("nothing to redact: the folders given hold no files")
+        links = sum(s.kind != "unreadable" for s in skipped)
+        raise DiagError("nothing to redact: the folders given hold no files"
+                        + (f" (only {links} symbolic link(s) that are not copied: see 'diag redact' in "
+                           "docs/redaction.md)" if links else ""))
     if outdir is None and len(jobs) > 1:
         raise DiagError("give -o OUTDIR to redact several files (only one input can go to stdout)")
     if sum(j.src == "-" for j in jobs) > 1:
@@ -986,13 +1299,14 @@ def redact_to_folder(paths: list[str], outdir: str | None, key: str | None = Non
                 job.src = spool_stdin(tmp)
         spool_streams(jobs, tmp)
         learn(redactor, jobs)
-        result = RunResult(jobs, redactor)
+        result = RunResult(jobs, redactor, skipped=skipped)
+        names = output_names(redactor, jobs)
         for job in jobs:
             to_stdout = outdir is None or job.rel is None  # stdin's copy goes to stdout too
             if job.problem is not None and job.problem.startswith("empty input"):
                 job.problem, job.note = None, "empty: copied as an empty file"
                 if not to_stdout:
-                    dest = os.path.join(outdir, redactor.path(job.rel))
+                    dest = os.path.join(outdir, names[id(job)])
                     os.makedirs(os.path.dirname(dest) or ".", exist_ok=True)
                     open(dest, "wb").close()
                     result.written.append((job.display, dest))
@@ -1004,7 +1318,7 @@ def redact_to_folder(paths: list[str], outdir: str | None, key: str | None = Non
                 write_job(redactor, job, stdout, None)
                 result.written.append((job.display, "-"))
                 continue
-            dest = os.path.join(outdir, redactor.path(job.rel))
+            dest = os.path.join(outdir, names[id(job)])
             try:
                 write_job(redactor, job, None, dest)
             except InputError as exc:
@@ -1053,6 +1367,20 @@ def write_map(redactor: Redactor, path: str, written: list[tuple[str, str]]) -> 
         raise DiagError(f"{path}: cannot write the map: {exc.strerror or exc}") from None
 
 
+def skipped_lines(skipped: list[Skipped]) -> list[str]:
+    """The summary of what a folder walk left out: symbolic links by kind."""
+    counts = Counter(s.kind for s in skipped)
+    links = sum(n for kind, n in counts.items() if kind != "unreadable")
+    out = []
+    if links:
+        out.append(f"skipped {links} symbolic link(s), none followed:")
+        out += [f"  {counts[kind]:>5}  {_SKIP_LABELS[kind]}" for kind in ("outside", "broken", "loop", "folder-inside")
+                if counts[kind]]
+    if counts["unreadable"]:
+        out.append(f"skipped {counts['unreadable']} folder(s) that cannot be read")
+    return out
+
+
 def summary_lines(redactor: Redactor) -> list[str]:
     values: Counter = Counter()
     occurrences: Counter = Counter()
@@ -1081,6 +1409,10 @@ class Staged:
     context: list[str]
     fix: Callable[[str], str]
     redactor: Redactor
+    skipped: list[Skipped] = field(default_factory=list)
+    # each staged file (normalised path) -> the path of the input it copies, as given or
+    # found: what --whole-config globs and the project's whole-config are matched against
+    origins: dict[str, str] = field(default_factory=dict)
 
 
 @contextlib.contextmanager
@@ -1093,13 +1425,14 @@ def staged_for_check(paths: list[str], context: Iterable[str] = (), key: str | N
     and cannot carry an original value, whatever the report format prints.
     """
     redactor = Redactor(key)
+    skipped: list[Skipped] = []
     with tempfile.TemporaryDirectory(prefix="diagredact") as tmp:
         groups: list[tuple[str, bool, list[Job]]] = []  # (given path, is folder, jobs)
         for path in [*paths, *context]:
             if path == "-":
                 groups.append((path, False, [Job(spool_stdin(tmp), "-")]))
             elif os.path.isdir(path):
-                groups.append((path, True, [Job(p, p, os.path.relpath(p, path)) for p, _ in expand_inputs([path])]))
+                groups.append((path, True, [Job(src, p, os.path.relpath(p, path)) for src, p in walk(path, skipped)]))
             else:
                 groups.append((path, False, [Job(path, path, os.path.basename(path))]))
         all_jobs = [j for _, _, jobs in groups for j in jobs]
@@ -1107,6 +1440,7 @@ def staged_for_check(paths: list[str], context: Iterable[str] = (), key: str | N
         learn(redactor, all_jobs)
         staged: list[str] = []
         swaps: list[tuple[str, str]] = []
+        origins: dict[str, str] = {}
         for i, (path, folder, jobs) in enumerate(groups):
             root = os.path.join(tmp, f"{i}x")
             os.makedirs(root, exist_ok=True)
@@ -1115,14 +1449,19 @@ def staged_for_check(paths: list[str], context: Iterable[str] = (), key: str | N
                 target, shown = root, shown.rstrip("/\\") or shown
             else:
                 target = os.path.join(root, redactor.path(os.path.basename(path)) if path != "-" else "-")
+            names = output_names(redactor, jobs) if folder else {}
             for job in jobs:
-                dest = os.path.join(root, redactor.path(job.rel or "")) if folder else target
+                dest = os.path.join(root, names[id(job)]) if folder else target
+                origins[os.path.normpath(dest)] = job.display
                 if job.problem is None:
                     with contextlib.suppress(InputError):
                         write_job(redactor, job, None, dest)
                 elif os.path.isfile(job.src):  # binary or empty: let the analysis say so itself
                     os.makedirs(os.path.dirname(dest), exist_ok=True)
-                    shutil.copyfile(job.src, dest)
+                    try:
+                        shutil.copyfile(job.src, dest)
+                    except OSError:  # unreadable: not analysed, and said so (never a traceback)
+                        skipped.append(Skipped(job.display, f"cannot be read: {job.problem}", "unreadable"))
             staged.append(target)
             swaps.append((target, shown))
         swaps.sort(key=lambda s: len(s[0]), reverse=True)
@@ -1135,4 +1474,4 @@ def staged_for_check(paths: list[str], context: Iterable[str] = (), key: str | N
                     text = text.replace(esc_src, esc_dst)
             return text
 
-        yield Staged(staged[:len(paths)], staged[len(paths):], fix, redactor)
+        yield Staged(staged[:len(paths)], staged[len(paths):], fix, redactor, skipped, origins)

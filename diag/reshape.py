@@ -169,6 +169,35 @@ class Decoration:
         return ", ".join(layer.describe() for layer in self.layers)
 
 
+# The lines a terminal logger writes above a session it logs (and script below it), with the
+# date and time: PuTTY's '=~=~=~... PuTTY log 2026.12.07 03:05:20 =~=~=~...', util-linux
+# script's 'Script started on 2026-12-07 03:05:20+00:00 [TERM=...]' and 'Script done on ...',
+# and the ctime forms BSD and older util-linux script write. A zone other than UTC, GMT or an
+# offset is not guessed: no clock.
+_LOG_HEADERS: tuple[tuple[str, re.Pattern], ...] = (
+    ("PuTTY log header", re.compile(r"=~=~=~=~=~=~=~=~=~=~=~= PuTTY log (?P<Y>\d{4})\.(?P<m>\d\d)\.(?P<d>\d\d) "
+                                    + _HMS)),
+    ("script log", re.compile(r"Script (?:started|done) on (?P<Y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)[T ]" + _HMS
+                              + _ZONE + r"(?:\s|$)")),
+    ("script log", re.compile(r"Script (?:started|done) on " + _WDAY + r"\s" + _MON + r"\s{1,2}(?P<d>\d\d?)\s"
+                              + _HMS + r"\s(?P<Y>\d{4})\s*$")),
+    ("script log", re.compile(r"Script (?:started|done) on " + _WDAY + r",?\s(?P<d>\d\d?)\s" + _MON
+                              + r"\s(?P<Y>\d{4}),?\s" + _HMS + _AMPM + r"(?:\s(?P<zone>UTC|GMT))?\s*$")),
+)
+LOG_HEADER_STARTS = ("=~=~=~=~=~=~=~=~=~=~=~= PuTTY log ", "Script started on ", "Script done on ")
+
+
+def log_header(text: str) -> tuple[dt.datetime, str] | None:
+    """The date and time a terminal logger's header or footer line gives, and what the line
+    is; None for any other line (``text`` starting with one of ``LOG_HEADER_STARTS``)."""
+    for what, pattern in _LOG_HEADERS:
+        m = pattern.match(text)
+        if m is not None:
+            when = stamp_time(m)
+            return (when, what) if when is not None else None
+    return None
+
+
 def stamp_time(m: re.Match) -> dt.datetime | None:
     """The aware date and time a timestamp says (a time without a zone is read as UTC, as
     diag reads the switch's own); None when it has no date, or one whose order is unsure."""
@@ -242,12 +271,9 @@ def recognised(text: str) -> bool:
     message, a line only a supported output starts with (where diag.split opens a section),
     or a line only another platform prints (diag.platforms: a decorated IOS XE paste is
     recognised as one when its decoration is off)."""
-    from diag import platforms
-    from diag.split import _DASHED, _SHOWTECH, _SIGNATURE, SYSLOG, prompt
+    from diag.split import starts_capture  # diag.split reads this module's logger headers
 
-    return (prompt(text, set()) is not None or _SIGNATURE.match(text) is not None
-            or _SHOWTECH.match(text) is not None or _DASHED.match(text) is not None
-            or ("%" in text and SYSLOG.match(text) is not None) or platforms.marker_of(text) is not None)
+    return starts_capture(text)
 
 
 def _carries(layers: tuple[Layer, ...], text: str) -> bool:

@@ -39,6 +39,9 @@ def _rules_dir(package: Path) -> Path:
 
 RULES_DIR = _rules_dir(Path(__file__).parent)
 
+# A rule's 'at': ((binding, field or None), ...), tried in order (see engine._anchor)
+Pointer = tuple[tuple[str, "str | None"], ...]
+
 
 class _Examples:
     """The captures beside a rule or derivation file: one that fires it, one near miss."""
@@ -52,6 +55,11 @@ class _Examples:
     @property
     def ok_example(self) -> Path:
         return self.path.with_suffix(".ok.txt")
+
+    @property
+    def hit_expect(self) -> Path:
+        """Where the hit capture's findings (or derived facts) must point (diag.selftest)."""
+        return self.path.with_suffix(".hit.expect.yml")
 
 
 @dataclass
@@ -71,7 +79,8 @@ class Rule(_Examples):
     path: Path
     fire_on_partial: bool = False
     modes: tuple[str, ...] = ()
-    at: str | None = None
+    # where a finding points: ((binding, field or None), ...), tried in order (engine._anchor)
+    at: Pointer = ()
     bindings: dict[str, str] = field(default_factory=dict)
     # (severity, [(binding, field, predicate)]): a finding whose bound facts pass them is raised
     escalate: tuple[str, list[tuple[str, str, cond.Pred]]] | None = None
@@ -104,7 +113,7 @@ class Derivation(_Examples):
     requires: list[tuple[str, ...]]
     when: cond.Node
     path: Path
-    at: str | None = None
+    at: Pointer = ()  # which bound fact (or field) gives the derived fact its line
     bindings: dict[str, str] = field(default_factory=dict)
 
 
@@ -318,10 +327,29 @@ def _condition(path: Path, data: dict) -> tuple[cond.Node, dict[str, str]]:
         when, bindings = cond.compile_condition(data["when"], CATALOGUE)
     except cond.CompileError as exc:
         raise RuleError(str(path), "when" + (f".{exc.where}" if exc.where else ""), exc.problem) from None
-    at = data.get("at")
-    if at is not None and at not in bindings:
-        raise RuleError(str(path), "at", f"'{at}' is not a binding of 'when' ({', '.join(bindings) or 'none'})")
     return when, bindings
+
+
+def _pointer(path: Path, data: dict, bindings: dict[str, str]) -> Pointer:
+    """``at``: a binding (``ch``), a field of one (``ch.proxy_enabled``), or a list of them
+    tried in order, as ((binding, field or None), ...)."""
+    at = data.get("at")
+    if at is None:
+        return ()
+    items = at if isinstance(at, list) else [at]
+    out = []
+    for i, item in enumerate(items):
+        where = f"at[{i}]" if isinstance(at, list) else "at"
+        if not isinstance(item, str) or not item:  # a site rule is schema-checked first; a built-in one, here
+            raise RuleError(str(path), where, "must be a binding name or 'binding.field'")
+        name, dot, fld = item.partition(".")
+        if name not in bindings:
+            raise RuleError(str(path), where, f"'{name}' is not a binding of 'when' ({', '.join(bindings) or 'none'})")
+        if dot and fld not in CATALOGUE[bindings[name]].fields:
+            raise RuleError(str(path), where, f"'{fld}' is not a field of {bindings[name]} (the fact bound to "
+                            f"'{name}'; fields: {', '.join(CATALOGUE[bindings[name]].fields)})")
+        out.append((name, fld if dot else None))
+    return tuple(out)
 
 
 def _template(path: Path, where: str, text: str, bindings: dict[str, str]) -> cond.Template:
@@ -379,7 +407,7 @@ def compile_rule(path: Path, data: dict, checked: bool = True) -> Rule:
         message=message, fix=fix, verify=verify,
         references=list(data["references"]), docs=dict(data["docs"]), path=path,
         fire_on_partial=bool(data.get("fire_on_partial", False)), modes=tuple(data.get("modes", ())),
-        at=data.get("at"), bindings=bindings, escalate=escalate,
+        at=_pointer(path, data, bindings), bindings=bindings, escalate=escalate,
     )
 
 
@@ -422,7 +450,7 @@ def compile_derivation(path: Path, data: dict) -> Derivation:
             fields.append(FieldRule(name, spec["type"], spec["doc"], None,
                                     _template(path, where + ".value", spec["value"], bindings)))
     return Derivation(id=data["id"], kind=data["derives"], doc=data["doc"], fields=fields, requires=requires,
-                      when=when, path=path, at=data.get("at"), bindings=bindings)
+                      when=when, path=path, at=_pointer(path, data, bindings), bindings=bindings)
 
 
 def _order(derivations: list[Derivation]) -> list[Derivation]:
@@ -459,7 +487,8 @@ def _order(derivations: list[Derivation]) -> list[Derivation]:
 def rule_files(directory: Path) -> list[Path]:
     """The rule files of a folder (recursive): ``*.yaml``, hidden files and folders left out
     (a ``.diag.yaml`` found there is a configuration). A ``.yml`` or ``.YAML`` file would
-    be skipped without a word: it is refused instead, as is a folder with no rule at all."""
+    be skipped without a word: it is refused instead, as is a folder with no rule at all;
+    ``<id>.hit.expect.yml`` beside a rule is what its hit capture must point at."""
     if not directory.is_dir():
         raise RuleError(str(directory), "", "rules folder not found")
     found = []
@@ -469,6 +498,8 @@ def rule_files(directory: Path) -> list[Path]:
             continue
         if p.suffix == ".yaml":
             found.append(p)
+        elif p.name.endswith(".hit.expect.yml"):
+            continue  # where a rule's hit capture must point: read by diag rules --test, not a rule
         elif p.suffix.lower() in (".yml", ".yaml"):
             raise RuleError(str(p), "", "a rule file's name ends in '.yaml' (lower case, not '.yml')")
     if not found:

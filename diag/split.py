@@ -27,6 +27,7 @@ from typing import Iterable
 from diag import limits, platforms
 from diag.commands import BY_NAME, KEYWORDS, RUNNING_CONFIG, SPECS, CommandSpec, Resolved, resolve
 from diag.parsers.layout import may_continue, piece_of
+from diag.reshape import LOG_HEADER_STARTS, log_header
 
 _PROMPT = re.compile(
     r"^(?P<node>(?:RP|LC)/\d+/(?:RP|RSP|LC)?\d+/CPU\d+:)?"  # IOS XR: RP/0/RP0/CPU0:router#
@@ -95,6 +96,8 @@ class Section:
     filtered: bool = False
     rejected: str | None = None  # the switch refused the command
     head: str = ""  # text of the start line when it is the prompt / header, not output
+    # the rest of a prompt line a terminal cut, joined back to the command: line -> its text
+    head_pieces: dict[int, str] = field(default_factory=dict, repr=False)
     empty: bool = False  # an output a switch never leaves empty, left empty (a capture cut short)
     # of a filtered output: the fact kinds (and their fields) it would have printed, whose
     # absence it proves (diag.filters.shows); empty when it proves none
@@ -102,6 +105,9 @@ class Section:
     # a configuration recognised by its content, with a hostname but neither a 'version'
     # line nor a '!Command:' header: whole or not, only its owner can say (whole-config)
     headerless: bool = False
+    # a whole running-config by its command or header that stops before the lines every NX-OS
+    # running-config prints ('line console', 'line vty'): cut short, its absences prove nothing
+    cut_short: bool = False
     # filled by its parser (diag.parsers.layout): a hard-wrapped line joined back -> the numbers
     # of its other pieces (quoted in the evidence); a line whose last value looks cut -> that value
     joined: dict[int, tuple[int, ...]] = field(default_factory=dict, repr=False)
@@ -122,6 +128,8 @@ class Section:
             self._index = dict(self.lines)
         if no == self.start and no not in self._index:
             return self.head  # facts taken from the command's arguments point at its prompt line
+        if no in self.head_pieces:
+            return self.head_pieces[no]
         return self._index.get(no, "")
 
     def label(self) -> str:
@@ -155,6 +163,9 @@ class SplitResult:
     unrecognised_lines: int = 0
     hosts: list[str] = field(default_factory=list)
     marks: list["Mark"] = field(default_factory=list)  # other platforms' lines: the best one per switch
+    # a terminal logger's header or footer line with its date (diag.reshape.log_header):
+    # (date and time, what the line is, line number, text)
+    log_headers: list[tuple] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -171,6 +182,11 @@ class Mark:
         return platforms.describe(self.marker.platform, self.marker.what, self.line, self.text,
                                   self.path if with_path else None)
 
+
+# A prompt line this long or longer may be a terminal's line cut short: a filtered command's
+# pattern with its rest on the next line would read as one that shows more than it did.
+WRAP_WIDTH = 79
+_MAYBE_CUT = "_pipes_maybe_cut"
 
 _KEEP: dict[str, object] = {}
 _NAMING = ("show running-config", "show version")  # the outputs that name a switch (devices.declared_names)
@@ -301,6 +317,8 @@ class Splitter:
             res.coverage, res.args, dict(res.params), res.filtered, head=head, budget=self.budget,
             shows=res.shows,
         )
+        if res.shows and origin == "prompt" and len(head.rstrip()) >= WRAP_WIDTH:
+            self.current.params[_MAYBE_CUT] = res.pipes  # checked once its output is read (_finish)
 
     def _skipped(self, name: str) -> None:
         """Count a skipped output by the name of its command (names past
@@ -460,6 +478,11 @@ class Splitter:
             self._mark(no, text, marker)
 
     def _feed(self, no: int, text: str) -> None:
+        if text.startswith(LOG_HEADER_STARTS):
+            stamp = log_header(text)
+            if stamp is not None:  # a terminal logger's header or footer: no line of any output
+                self.result.log_headers.append((*stamp, no, text))
+                return
         if "!" in text:
             m = _SUPPRESS.match(text)
             if m:
@@ -646,12 +669,45 @@ def _finish(sec: Section) -> None:
             return
         if text.strip() and not _CARET.match(text):
             break
+    pipes = sec.params.pop(_MAYBE_CUT, None)
+    if pipes is not None and sec.shows and not _reprints(pipes, sec.lines):
+        # the filter as typed must print its own output again, line for line: a line it would
+        # not print says the command is not known whole. The rest of a command the terminal
+        # cut is its first output line: joined back when the whole command then reprints the
+        # rest of the output; else nothing is proven absent
+        sec.shows = {}
+        _join_cut_command(sec)
     if sec.shows and not any(t[:1].isspace() and t.strip() for _, t in sec.lines):
         from diag.filters import unindented
 
         sec.shows = unindented(sec.spec.name, sec.shows)
     if sec.spec.name != RUNNING_CONFIG:
         return
+    _settle_config(sec)
+    if RUNNING_CONFIG in sec.coverage and not any(text in _TAIL for _, text in sec.lines):
+        sec.cut_short = True
+        sec.coverage = frozenset({RUNNING_CONFIG + " callhome"}) if _closed_callhome(sec) else frozenset()
+
+
+# Lines every NX-OS running-config prints (the console and vty lines, configured or not),
+# after the callhome block and most of the configuration: a whole one without them was cut.
+_TAIL = frozenset({"line console", "line vty"})
+
+
+def _closed_callhome(sec: Section) -> bool:
+    """Whether the configuration holds its callhome block whole: a top-level line follows it."""
+    inside = False
+    for _, text in sec.lines:
+        if text == "callhome":
+            inside = True
+        elif inside and text[:1].strip() and not text.startswith("!"):
+            return True
+    return False
+
+
+def _settle_config(sec: Section) -> None:
+    """What a running-config section covers: its header's command, a whole configuration by
+    its 'version' and 'hostname' lines, or only the callhome block it shows."""
     for _, text in sec.lines[:6]:
         m = _CONFIG_HEADER.match(text)
         if m:
@@ -671,13 +727,57 @@ def _finish(sec: Section) -> None:
             sec.coverage = frozenset()
 
 
+def _reprints(pipes: tuple[str, ...], lines: list[tuple[int, str]]) -> bool:
+    """Whether the filter of ``pipes`` prints every non-blank line of ``lines`` again."""
+    from diag.filters import apply, parse_pipes
+
+    texts = [t for _, t in lines if t.strip()]
+    shown = apply(parse_pipes(pipes), texts)
+    return shown is not None and len(shown) == len(texts)
+
+
+def _join_cut_command(sec: Section) -> None:
+    """The command of ``sec`` with its first output line joined back (a terminal cut it at its
+    width; the cut may have eaten a space), when the joined filter reprints the rest."""
+    if not sec.lines or not sec.lines[0][1].strip() or " " in sec.lines[0][1].strip():
+        return  # a piece of a cut command is one word or less
+    no, piece = sec.lines[0]
+    for glue in ("", " "):
+        res = resolve(sec.typed + glue + piece.strip())
+        if res.spec is sec.spec and res.shows and _reprints(res.pipes, sec.lines[1:]):
+            sec.typed, sec.shows, sec.coverage = res.typed, res.shows, res.coverage
+            sec.lines = sec.lines[1:]
+            sec.joined = {**sec.joined, sec.start: (no,)}
+            sec.head_pieces = {no: piece}
+            return
+
+
+def starts_capture(text: str) -> bool:
+    """Whether a line is one a capture starts with: a prompt, a show tech-support header, a
+    console message, a line only a supported output starts with, or a line only another
+    platform prints (diag.reshape sniffs a paste's decoration from the first such line)."""
+    return (prompt(text, set()) is not None or _SIGNATURE.match(text) is not None
+            or _SHOWTECH.match(text) is not None or _DASHED.match(text) is not None
+            or ("%" in text and SYSLOG.match(text) is not None) or platforms.marker_of(text) is not None)
+
+
+def declarable(sec: Section) -> bool:
+    """Whether the owner of the file may declare this configuration whole (``declare_whole``)."""
+    captured = sec.origin != "content" or any(_CONFIG_HEADER.match(t) for _, t in sec.lines[:6])
+    return sec.headerless or (sec.cut_short and not captured)
+
+
 def declare_whole(sec: Section) -> bool:
-    """Take a headerless configuration (``Section.headerless``) for a whole running-config,
-    as its owner declared (``whole-config``); True when it was one to take."""
-    if not sec.headerless:
+    """Take a configuration file for a whole running-config, as its owner declared
+    (``whole-config``): one without a header (``Section.headerless``), or one with a
+    'version' line but without the tail a switch prints (``cut_short``: a configuration
+    rendered from a template, trimmed by a backup tool). A capture of the command from a
+    switch (its prompt or '!Command:' header) that stops before its tail stays cut short,
+    declared or not. True when it was one to take."""
+    if not declarable(sec):
         return False
     sec.coverage = frozenset({RUNNING_CONFIG})
-    sec.headerless = False
+    sec.headerless = sec.cut_short = False
     return True
 
 

@@ -129,4 +129,20 @@ def test_vrf_missing_from_name_servers_alone(tmp_path, rulebook):
 def test_proxy_enabled_without_server(tmp_path, rulebook):
     text = (CALLHOME / "callhome-proxy-incomplete.ok.txt").read_text()
     text = text.replace("  transport http proxy server proxy-sg.example.bank port 8080\n", "")
-    assert _fired(_report(tmp_path, text, rulebook), "callhome-proxy-incomplete")
+    fired = _fired(_report(tmp_path, text, rulebook), "callhome-proxy-incomplete")
+    # the line that shows the problem: the enable line (the hit capture: the server line)
+    enable = text.splitlines().index("  transport http proxy enable") + 1
+    assert [(f.line, f.end_line) for f in fired] == [(enable, enable)]
+    assert enable in [e.line for e in fired[0].evidence]
+
+
+@pytest.mark.parametrize("server, status, problem", [
+    ("proxy-sg.example.bank", "Disabled", "http proxy server:proxy-sg.example.bank"),
+    ("Not Configured", "Enabled", "http proxy server:Not Configured"),
+])
+def test_proxy_incomplete_in_show_callhome_transport_points_at_the_proxy_lines(tmp_path, rulebook, server,
+                                                                                status, problem):
+    text = ("fin-core-a# show callhome transport\nhttp vrf:management\nfrom email addr:\n"
+            f"http proxy server:{server}\nhttp proxy server port:8080\nhttp proxy status:{status}\nfin-core-a# \n")
+    fired = _fired(_report(tmp_path, text, rulebook), "callhome-proxy-incomplete")
+    assert [f.line for f in fired] == [text.splitlines().index(problem) + 1]

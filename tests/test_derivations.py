@@ -84,6 +84,27 @@ def test_a_rule_fires_on_a_derived_fact_with_the_underlying_evidence(tmp_path: P
     assert "test-absence-of-derived" not in [f.rule_id for f in report.findings]
 
 
+def test_at_a_field_points_the_derived_fact_and_the_finding_at_that_line(tmp_path: Path):
+    """'at: binding.field': the line of that field (the line to change), for a derived
+    fact and for a finding; a field the fact has no line for falls to the next entry, and
+    when none has one, to the fact's own line (the block's header)."""
+    capture = tmp_path / "cap.txt"
+    capture.write_text(CAPTURE)
+    own = {**RULE, "id": "test-own", "at": "ch.enabled", "when": {"fact": "callhome.block", "as": "ch"},
+           "message": "Call Home block of {ch.email}", "fix": "callhome", "verify": ["show running-config callhome"]}
+    for at, line in ((["ch.proxy_server", "ch.vrf"], 11), ("ch.proxy_server", 7), (["ch.vrf", "ch"], 11),
+                     ("ch", 7), ("dest.url", 10)):
+        via_block = {**DERIVATION, "at": at,
+                     "when": {"all": [{"fact": "callhome.block", "as": "ch"}, DERIVATION["when"]]}}
+        rules = load_rules([write_rules(tmp_path, via_block, RULE, own)], builtin=False)
+        report = analyze([str(capture)], Options(system_now=SYSTEM_NOW), rules=rules)
+        derived = [f for f in report.findings if f.rule_id == "test-uses-derived"]
+        assert [(f.line, f.end_line) for f in derived] == [(line, line)], at
+        # what it was concluded from, and the line it points at
+        assert [e.line for e in derived[0].evidence] == sorted({7, 10, line})
+        assert [f.line for f in report.findings if f.rule_id == "test-own"] == [12]  # the 'enable' line
+
+
 def test_absence_of_a_derived_fact_is_proven_once_the_derivation_decided(tmp_path: Path):
     rules = load_rules([write_rules(tmp_path, DERIVATION, RULE, ABSENCE)], builtin=False)
     capture = tmp_path / "cap.txt"

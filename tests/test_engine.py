@@ -313,6 +313,8 @@ callhome
   enable
 interface mgmt0
   vrf member management
+line console
+line vty
 leaf7#
 """
 
@@ -380,6 +382,8 @@ callhome
   enable
 interface Vlan27
   ip address 10.27.0.9/24
+line console
+line vty
 leaf9#
 """
 

@@ -100,9 +100,40 @@ def test_ki1_undeclared_headerless_configuration_says_how_to_declare_it(tmp_path
     assert open_rule(report, "http-source-interface-vrf-mismatch") is not None
 
 
-def test_one_version_line_makes_the_same_file_whole_without_a_declaration(tmp_path):
+def test_a_version_line_and_the_tail_make_the_same_file_whole_without_a_declaration(tmp_path):
+    text = ("version 9.3(8) Bios:version 05.45\n" + HEADERLESS.format(source="Vlan27", url=HTTPS)
+            + "line console\nline vty\n")
+    report, _ = run(tmp_path, text, "leaf07.cfg")
+    assert fired(report, "http-source-interface-vrf-mismatch")
+
+
+def test_a_version_line_without_the_tail_is_whole_only_when_declared(tmp_path):
+    """A file with a 'version' line that stops before 'line console'/'line vty' (every
+    running-config a switch prints has them): cut, or rendered from a template. Its absences
+    prove nothing unless its owner declares it whole; the reason says how."""
     text = "version 9.3(8) Bios:version 05.45\n" + HEADERLESS.format(source="Vlan27", url=HTTPS)
     report, _ = run(tmp_path, text, "leaf07.cfg")
+    assert not fired(report, "http-source-interface-vrf-mismatch")
+    ne = open_rule(report, "http-source-interface-vrf-mismatch")
+    assert ne is not None and "line vty" in ne.reason and "--whole-config" in ne.reason
+    report, _ = run(tmp_path, text, "leaf07.cfg", whole=("*.cfg",))
+    assert fired(report, "http-source-interface-vrf-mismatch")
+
+
+@pytest.mark.parametrize("stop", ["callhome\n", "ntp server", "interface Vlan27\n"])
+def test_a_capture_cut_short_is_never_whole_even_declared(tmp_path, stop):
+    """A running-config a switch printed (its prompt and header) that stops early, where a
+    pager prompt cut the capture: declared whole by a glob or not, what it lacks proves nothing."""
+    whole = ("leaf07# show running-config\n\n!Command: show running-config\n!Time: Tue Mar 12 13:26:48 2024\n\n"
+             "version 9.3(8) Bios:version 05.45\n" + HEADERLESS.format(source="Vlan27", url=HTTPS)
+             + "line console\nline vty\nleaf07# \n")
+    head = whole[:whole.index(stop)]
+    for declared in ((), ("*.txt",)):
+        report, _ = run(tmp_path, head + " --More--\n", "cut.txt", whole=declared)
+        assert not fired(report, "ntp-missing") and not fired(report, "callhome-disabled")
+        ne = open_rule(report, "ntp-missing")
+        assert ne is not None and "cut short" in ne.reason, ne
+    report, _ = run(tmp_path, whole, "whole.txt")
     assert fired(report, "http-source-interface-vrf-mismatch")
 
 
@@ -355,3 +386,42 @@ def test_a_filter_of_one_output_does_not_stand_for_another_filter(tmp_path):
             f"  destination-profile CiscoTAC-1 http {HTTPS}\n  enable\nleaf07#\n")
     report, _ = run(tmp_path, text)
     assert not fired(report, "callhome-disabled") and open_rule(report, "callhome-disabled") is None
+
+
+@pytest.mark.parametrize("width", [79, 80, 100, 132])
+@pytest.mark.parametrize("kept", [0, 1, 2])
+def test_a_filtered_command_cut_by_the_terminal_proves_nothing(tmp_path, width, kept):
+    """A terminal cuts a long command at its width, the pattern's rest on the next line: read
+    as typed, 'include ...|ntp' shows more than the real 'include ...|ntp.auth' did (that one
+    never prints 'ntp server' lines). The output the filter would not print itself (the rest
+    of the pattern) says the command is cut: no absence is proven. A command as long, read
+    whole (a wide terminal, no rest), still proves what it shows."""
+    head = "leaf07# show running-config | include x000|"
+    filler = "y" * (width - len(head) - len("|ntp") - kept)  # one alternative that fills the line
+    full = f"{head}{filler}|ntp.auth"
+    line, rest = full[:width], full[width:]
+    assert len(line) == width and rest and line.endswith("|ntp" + ".auth"[:kept])
+    report, _ = run(tmp_path, f"{line}\n{rest}\nleaf07# show clock\n10:00:00.000 UTC Tue Oct 17 2023\n")
+    assert not fired(report, "ntp-missing")
+    assert open_rule(report, "ntp-missing") is not None
+    whole = f"{head}{filler}yyy|ntp"
+    assert len(whole) >= 79
+    report, _ = run(tmp_path, f"{whole}\nleaf07# show clock\n10:00:00.000 UTC Tue Oct 17 2023\n")
+    assert fired(report, "ntp-missing")
+
+
+@pytest.mark.parametrize("width", [79, 80, 132])
+@pytest.mark.parametrize("cut", [1, 2, 3])
+def test_a_command_cut_by_the_terminal_is_joined_back_when_its_rest_is_the_next_line(tmp_path, width, cut):
+    """'include ...|ntp server' cut at the terminal's width, the rest alone on the next line:
+    the whole command is read (its filter proves what it proves) and the evidence quotes both
+    lines with their numbers."""
+    head = "leaf07# show running-config | include x000|"
+    tail = "|ntp server"
+    filler = "y" * (width - len(head) - len(tail) + cut)
+    full = f"{head}{filler}{tail}"
+    line, rest = full[:width], full[width:]
+    assert len(rest) == cut and " " not in rest
+    report, lines = run(tmp_path, f"{line}\n{rest}\nleaf07# show clock\n10:00:00.000 UTC Tue Oct 17 2023\n")
+    [f] = fired(report, "ntp-missing")
+    assert f.line == 1 and [(e.line, e.text) for e in f.evidence] == [(1, line), (2, rest)]

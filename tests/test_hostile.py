@@ -690,7 +690,7 @@ def test_a_configuration_of_thousands_of_callhome_blocks(workdir):
     for i in range(3000):
         lines += ["callhome", f"  email-contact a{i}@example.org", f"  destination-profile P{i} transport-method http",
                   f"  destination-profile CiscoTAC-1 index 1 http http://10.0.{i % 250}.1/x", "  enable"]
-    path = write(workdir, "many-callhome.txt", "\n".join(lines + ["leaf1#"]) + "\n")
+    path = write(workdir, "many-callhome.txt", "\n".join(lines + ["line console", "line vty", "leaf1#"]) + "\n")
     data = assert_report(check(path, bounded=True), path)
     fired = [f["rule_id"] for f in data["findings"]]
     assert fired.count("callhome-tac-profile-not-http") == 1  # no CiscoTAC-1 transport-method: one problem
@@ -837,7 +837,7 @@ def _invoke(*args: str, stdin: bytes | None = None):
 
 def _config(body: str) -> str:
     return ("leaf01# show running-config\n\n!Command: show running-config\n!Time: Thu Mar 16 09:41:33 2023\n\n"
-            "version 9.3(5)\nhostname leaf01\n" + body + "leaf01#\n")
+            "version 9.3(5)\nhostname leaf01\n" + body + "line console\nline vty\nleaf01#\n")
 
 
 # (limit, lowered value, what the input holds, words of the refusal)

@@ -13,7 +13,7 @@ from diag.facts import CATALOGUE
 from diag.parsers import MODULES, get_parser
 
 CATALOG = SHARED / "knowledge" / "rule-catalog.md"
-ALLOWED_SUFFIXES = (".yaml", ".hit.txt", ".ok.txt", ".todo-hit.txt")
+ALLOWED_SUFFIXES = (".yaml", ".hit.txt", ".ok.txt", ".todo-hit.txt", ".hit.expect.yml")
 
 
 def catalog_ids() -> set[str]:

@@ -66,6 +66,17 @@ def test_rules_test_checks_a_site_folder_on_its_own_captures(tmp_path: Path):
     (broken / f"{rule_id}.ok.txt").write_text("hello\n")
     res = run("rules", "--test", "-r", str(broken))
     assert res.exit_code == 1 and f"{rule_id}.ok.txt: " in res.output and "no Smart Licensing" in res.output
+    # the hit capture fires, but its findings point elsewhere than its .hit.expect.yml says
+    moved = tmp_path / "moved"
+    shutil.copytree(SITE, moved)
+    (moved / f"{rule_id}.hit.expect.yml").write_text("findings:\n  - line: 9  # callhome\n")
+    res = run("rules", "--test", "-r", str(moved))
+    assert res.exit_code == 1 and f"FAIL  {rule_id}" in res.output, res.output
+    assert (f"{rule_id}.hit.txt: the findings point at line(s) 12; {rule_id}.hit.expect.yml declares 9"
+            in res.output)
+    (moved / f"{rule_id}.hit.expect.yml").write_text("findings:\n  - {line: 12, column: 3}\n")
+    res = run("rules", "--test", "-r", str(moved))
+    assert res.exit_code == 1 and "findings[0]: unknown key 'column' (allowed: line, end_line, evidence_lines)" in res.output
     empty = tmp_path / "empty"
     empty.mkdir()
     res = CliRunner().invoke(cli, ["rules", "--test", "-r", str(empty)])
@@ -94,6 +105,25 @@ def test_config_found_upward_from_the_working_directory(tmp_path: Path):
     assert "callhome-url-plain-http" not in res.output and res.exit_code == 0
     res = run("check", "--no-config", str(HIT), cwd=deep)
     assert "callhome-url-plain-http" in res.output and res.exit_code == 1
+
+
+@pytest.mark.parametrize("mark", [".git", ".hg", ".svn"])
+@pytest.mark.parametrize("mark_is_file", [False, True])  # a git worktree's .git is a file
+def test_the_search_for_a_config_stops_at_the_repository_root(tmp_path: Path, mark, mark_is_file):
+    """A .diag.yaml above the repository (a home folder) is not the repository's: it must
+    not turn rules off unseen. One in the root itself, or in a folder under it, is found."""
+    write(tmp_path / ".diag.yaml", "ignore: [callhome-url-plain-http]\n")
+    repo = tmp_path / "checkout"
+    deep = repo / "configs" / "dc1"
+    deep.mkdir(parents=True)
+    (repo / mark).write_text("gitdir: elsewhere\n") if mark_is_file else (repo / mark).mkdir()
+    assert find(deep) is None
+    res = run("check", str(HIT), cwd=deep)
+    assert "callhome-url-plain-http" in res.output and res.exit_code == 1
+    write(repo / ".diag.yaml", "ignore: [callhome-url-plain-http]\n")
+    assert find(deep) == repo / ".diag.yaml"
+    write(deep / ".diag.yaml", "fail-on: error\n")
+    assert find(deep) == deep / ".diag.yaml"
 
 
 def test_pyproject_tool_diag_with_rules_and_severity(tmp_path: Path):
@@ -173,6 +203,8 @@ callhome
 {comment}  destination-profile CiscoTAC-1 index 1 http http://tools.cisco.com/its/service/oddce/services/DDCEService
   transport http use-vrf management
   enable
+line console
+line vty
 """
 
 
@@ -291,7 +323,7 @@ def test_context_completes_a_device_and_reports_only_touched_devices(tmp_path: P
     repo.mkdir()
     write(repo / "leaf01.cfg", "!Command: show running-config\nhostname leaf01\nversion 9.3(8)\n"
           "ip http source-interface Vlan27\ninterface Vlan27\n  ip address 10.27.0.2/24\n"
-          "interface mgmt0\n  vrf member management\n")
+          "interface mgmt0\n  vrf member management\nline console\nline vty\n")
     write(repo / "leaf01-callhome.cfg", "!Command: show running-config callhome\nhostname leaf01\n"
           "callhome\n  email-contact noc@example.com\n  destination-profile CiscoTAC-1 transport-method http\n"
           "  destination-profile CiscoTAC-1 index 1 http http://tools.cisco.com/its/service/oddce/services/"
@@ -306,3 +338,32 @@ def test_context_completes_a_device_and_reports_only_touched_devices(tmp_path: P
     # a change that touches nothing diag reads passes quietly
     quiet = analyze([str(repo / "README.txt")], Options(system_now=SYSTEM_NOW, context=(str(repo),)))
     assert quiet.devices == [] and quiet.exit_code() == 0
+
+
+NAMELESS = ("callhome\n  email-contact noc@example.com\n  destination-profile CiscoTAC-1 transport-method http\n"
+            "  destination-profile CiscoTAC-1 index 1 http http://tools.cisco.com/its/service/oddce/services/"
+            "DDCEService\n  enable\n")
+
+
+@pytest.mark.parametrize("spelling", ["configs/leaf.cfg", "./configs/leaf.cfg", "configs//leaf.cfg",
+                                      "configs/../configs/leaf.cfg", "{abs}/configs/leaf.cfg"])
+def test_a_nameless_device_has_one_identity_whatever_the_path_spelling(tmp_path: Path, spelling):
+    """The README's workflow: a baseline written over the folder matches the hook's runs on
+    file names, and SARIF fingerprints do not change, however the path is spelled."""
+    repo = tmp_path / "repo"
+    (repo / "configs").mkdir(parents=True)
+    write(repo / "configs" / "leaf.cfg", NAMELESS)  # no hostname: the device is its file
+    res = run("check", "--no-config", "--write-baseline", ".diag-baseline.json", ".", cwd=repo)
+    assert res.exit_code == 0, res.output
+    path = spelling.format(abs=repo)
+    res = run("check", "--no-config", "--baseline", ".diag-baseline.json", path, cwd=repo)
+    assert res.exit_code == 0, res.output
+    whole = json.loads(run("check", "--no-config", "-f", "sarif", ".", cwd=repo).output)
+    one = json.loads(run("check", "--no-config", "-f", "sarif", path, cwd=repo).output)
+
+    def prints(log):
+        return sorted(v for r in log["runs"][0]["results"] for v in r["partialFingerprints"].values())
+
+    assert prints(one) == prints(whole) and prints(one)
+    report = json.loads(run("check", "--no-config", "-f", "json", path, cwd=repo).output)
+    assert {d["device"] for d in report["devices"]} == {"configs/leaf.cfg"}

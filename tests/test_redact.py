@@ -24,6 +24,7 @@ from click.testing import CliRunner
 from conftest import ROOT, SAMPLES
 from diag.api import Options, analyze
 from diag.cli import cli
+from diag.errors import DiagError
 from diag.redact import PLACEHOLDER, Redactor
 
 CORPUS = ROOT / "tests" / "data" / "redact"
@@ -66,6 +67,25 @@ SEEDED = [
     "10.77.10.2", "10.77.10.1", "10.77.10.3",
     # unrecognised secret-looking values: a compound keyword and a long blob, an ssh key
     "Xv7Qm2", "Zq8Xw3Ec5Rv7Tb9Yn1Um2Ik4Ol6Pa8Sd0Fg", "AAAAB3NzaC1yc2EAAAADAQABAAABAQC7x9Kq2mZ8vR4tY6uI1oP3aS5dF7gH9jK2",
+    # -- issue 15: leaks found on real files (edge05-*, notes-from-jump.txt) --
+    # host, domain, jump host (bastion prompts [user@host ~]$ and user@host:~/dir$), its user
+    "dc-west-edge-05", "globex-logistics.com", "tools-mirror", "bastion-pdx-03", "lchen",
+    "10.88.1.53", "10.88.40.21", "10.88.1.49", "10.88.1.50", "10.88.12.5", "10.88.12.9", "10.88.9.1", "10.88.50.8",
+    # snmp-server mib community-map (plain, quoted, typed abbreviated and quoted)
+    "M1bC0mmStr", "Qu0t3d M1b Str", "Oob C0mm Str", "M41nC0mmW",
+    # tacacs-server / radius-server host ... test username NAME password PW; test aaa server
+    "tacprobe-w", "TcsPr0beP", "radprobe-w", "RdsPr0beP", "aaatest-w", "AaaT3stPw", "BgPw3stP4ss",
+    # Call Home contact fields: config, show callhome, typed abbreviated, accounting log, XML message
+    "Lin Chen", "ops-west@globex-logistics.com", "+1-503-555-0142", "1600 Riverside Parkway", "44556677",
+    "GLX-CUST-2291", "GLX-PDX-07", "2 Harbor Plaza, Suite 9", "77 Dockside Lane", "70809010", "70809011",
+    "noc-west@globex-logistics.com", "+1-503-555-0199", "5 Wharf Road, Unit 2",
+    # show snmp: the community table, sys contact / sys location
+    "ShowOnlyC0mm", "88 Pier Street",
+    # proxy credentials and host in a URL (Call Home proxy, http_proxy in a stray file)
+    "proxyuser-w", "Pr0xyP4ssW", "proxy02", "labuser-w", "L4bPr0xyPw",
+    # key = value and AWS-style credentials, a key id in free text, a private key block
+    "AKIAQX7GLOBEXW3ST5PD", "gLx9Wq2Er4Ty6Ui8Op0As2Df4Gh6Jk8Lz0Xc2Vb", "Dbp4ssW3st", "ApiK3yW3stGlx",
+    "AKIAQX7GLOBEXW3ST5PE", "glxW3stKeyMaterial", "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ",
 ]
 
 # Kept on purpose (the diagnosis needs them, or they identify nobody).
@@ -79,6 +99,12 @@ KEPT = [
     "Nov 08 13:20:02 2023 UTC", "As of Oct 30 07:12:09 2023 UTC",  # dates
     "feature password encryption aes", "no password strength-check", "key 1",  # not secrets
     "PID:N9K-C93240YC-FX2,SN:", "LAN_ENTERPRISE_SERVICES_PKG", "CiscoTAC-1", "use-vrf management",
+    # -- issue 15: over-redaction removed --
+    "send-community extended\n", "send-community\n", "send-community both\n",  # BGP keywords, not communities
+    "ip host tools.cisco.com 72.163.4.38", "ip host smartreceiver.cisco.com 146.112.59.25",  # Cisco's public hosts
+    "tools.cisco.com           72.163.4.38",  # show hosts
+    "switch-priority 5", "switch priority:5",  # not private
+    "context VRF-OOB", "region = us-west-2", "-----BEGIN OPENSSH PRIVATE KEY-----", "(SUCCESS)",
 ]
 
 
@@ -104,7 +130,12 @@ def tree_text(root: Path) -> str:
 
 
 def findings(paths: list[str]) -> list[tuple]:
-    report = analyze(paths, Options(now=NOW))
+    """Rule ids, severities and lines found; for an input holding no capture (a stray notes
+    file), the refusal, with the path left out."""
+    try:
+        report = analyze(paths, Options(now=NOW))
+    except DiagError as exc:
+        return [("refused", str(exc).split(": ", 1)[-1])]
     return sorted((f.rule_id, f.severity, f.line) for f in report.findings)
 
 
@@ -347,7 +378,7 @@ def test_file_names_lose_the_host_names_and_addresses_they_hold(tmp_path):
 
 def test_summary_counts_each_kind(redacted, tmp_path):
     res = invoke("redact", str(CORPUS), "-o", str(tmp_path))
-    assert "redacted 7 file(s)" in res.stderr
+    assert f"redacted {len(list(CORPUS.iterdir()))} file(s)" in res.stderr
     assert re.search(r"replaced \d+ value\(s\)", res.stderr)
     for label in ("host names", "IPv4 addresses", "Smart Account names", "serial numbers",
                   "passwords, keys and community strings", "unrecognised secret-looking values"):
@@ -462,3 +493,418 @@ def test_user_mode_prompts_lose_their_host_name():
     res = invoke("redact", "-", "--key", "k", input=text)
     assert res.exit_code == 0, res.output
     assert "leaf03" not in res.stdout and res.stdout.count("> show") == 2
+
+
+# -- issue 15, point 7: nothing from outside the folder ----------------------------------
+CAPTURE = CORPUS / "license-status-pasted.txt"
+_OUTSIDE_SECRETS = {
+    "id_ed25519": "-----BEGIN OPENSSH PRIVATE KEY-----\n"
+                  "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAAB0utsideK3y\n"
+                  "-----END OPENSSH PRIVATE KEY-----\n",
+    "credentials": "[default]\naws_access_key_id = AKIAOUTSIDEFOLDER0001\naws_secret_access_key = 0utsideS3cretK3y\n",
+    "passwd": "root:x:0:0:root:/root:/bin/bash\noutsider:x:1000:1000::/home/outsider:/bin/sh\n",
+}
+
+
+def _links_supported(tmp_path: Path) -> bool:
+    try:
+        (tmp_path / "probe-link").symlink_to(tmp_path)
+    except (OSError, NotImplementedError):
+        return False
+    (tmp_path / "probe-link").unlink()
+    return True
+
+
+@pytest.fixture
+def linked_capture(tmp_path):
+    """A capture folder holding links to a private key, AWS credentials and a passwd file
+    outside it (in a fake home), and to a folder outside it."""
+    if not _links_supported(tmp_path):
+        pytest.skip("no symbolic links here")
+    home = tmp_path / "home"
+    for rel, text in (("ssh/id_ed25519", _OUTSIDE_SECRETS["id_ed25519"]),
+                      ("aws/credentials", _OUTSIDE_SECRETS["credentials"]), ("etc/passwd", _OUTSIDE_SECRETS["passwd"])):
+        (home / rel).parent.mkdir(parents=True, exist_ok=True)
+        (home / rel).write_text(text)
+    cap = tmp_path / "cap"
+    cap.mkdir()
+    (cap / "status.txt").write_bytes(CAPTURE.read_bytes())
+    (cap / "id_ed25519").symlink_to(home / "ssh" / "id_ed25519")
+    (cap / "credentials").symlink_to(Path("..") / "home" / "aws" / "credentials")  # relative
+    (cap / "passwd").symlink_to(home / "etc" / "passwd")
+    (cap / "aws").symlink_to(home / "aws", target_is_directory=True)
+    return tmp_path
+
+
+def _all_output_text(root: Path) -> str:
+    assert not [p for p in root.rglob("*") if p.is_symlink()], "the bundle holds links"
+    return tree_text(root)
+
+
+def test_links_out_of_the_folder_are_skipped_with_a_warning(linked_capture):
+    cap, out = linked_capture / "cap", linked_capture / "out"
+    res = invoke("redact", str(cap), "-o", str(out))
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in (out / "cap").iterdir()) == ["status.txt"]
+    text = _all_output_text(out)
+    for secret in ("0utsideK3y", "AKIAOUTSIDEFOLDER0001", "0utsideS3cretK3y", "outsider", "root:x:0:0"):
+        assert secret not in text
+    for name in ("id_ed25519", "credentials", "passwd", "aws"):  # each link named in a warning
+        assert re.search(rf"warning: {re.escape(str(cap / name))}: a symbolic link to a (?:file|folder) outside",
+                         res.stderr), name
+    assert "skipped 4 symbolic link(s)" in res.stderr and "4  leading outside the input folder" in res.stderr
+    assert "Traceback" not in res.output
+
+
+def test_check_redact_reads_no_link_out_of_the_folder(linked_capture):
+    cap = linked_capture / "cap"
+    (cap / "leaf.txt").symlink_to(CORPUS / "leaf17-session.log")  # a capture, but outside
+    res = invoke("check", "--redact", "-f", "json", "--now", NOW.isoformat(), str(cap))
+    assert [d["inputs"] for d in json.loads(res.stdout)["devices"]] == [[str(cap / "status.txt")]]
+    assert "leaf.txt: a symbolic link to a file outside" in res.stderr
+    assert "skipped 5 symbolic link(s)" in res.stderr
+
+
+def test_links_inside_the_folder_are_followed_once_and_never_loop(tmp_path):
+    if not _links_supported(tmp_path):
+        pytest.skip("no symbolic links here")
+    cap = tmp_path / "cap"
+    (cap / "sub").mkdir(parents=True)
+    (cap / "sub" / "leaf17.log").write_bytes((CORPUS / "leaf17-session.log").read_bytes())
+    (cap / "latest.log").symlink_to(Path("sub") / "leaf17.log")  # a file link inside: copied as a file
+    (cap / "again").symlink_to(Path("sub"), target_is_directory=True)  # a folder link inside: not followed
+    (cap / "sub" / "up").symlink_to(Path(".."), target_is_directory=True)  # a loop back to the root
+    (cap / "sub" / "self").symlink_to(cap / "sub", target_is_directory=True)
+    res = invoke("redact", str(cap), "-o", str(tmp_path / "out"), "--key", "k")
+    assert res.exit_code == 0, res.output
+    files = sorted(str(p.relative_to(tmp_path / "out")) for p in (tmp_path / "out").rglob("*") if p.is_file())
+    assert files == ["cap/latest.log", "cap/sub/leaf17.log"]
+    out = tmp_path / "out" / "cap"
+    assert not (out / "latest.log").is_symlink()
+    assert (out / "latest.log").read_bytes() == (out / "sub" / "leaf17.log").read_bytes()
+    assert "dc-east-leaf-17" not in _all_output_text(tmp_path / "out")
+    assert "3  to folders inside the input" in res.stderr and "warning" not in res.stderr
+    # the copy is judged as the folder it was made from (diag check reads the file link too,
+    # and walks into no folder link)
+    assert findings([str(out)]) == findings([str(cap)]) != []
+
+
+def test_broken_links_and_loops_get_one_clear_message(tmp_path):
+    if not _links_supported(tmp_path):
+        pytest.skip("no symbolic links here")
+    cap = tmp_path / "cap"
+    cap.mkdir()
+    (cap / "status.txt").write_bytes(CAPTURE.read_bytes())
+    (cap / "gone.txt").symlink_to(cap / "nowhere.txt")
+    (cap / "self.txt").symlink_to(cap / "self.txt")
+    (cap / "a.txt").symlink_to(cap / "b.txt")
+    (cap / "b.txt").symlink_to(cap / "a.txt")
+    res = invoke("redact", str(cap), "-o", str(tmp_path / "out"))
+    assert res.exit_code == 0, res.output
+    assert [p.name for p in (tmp_path / "out" / "cap").iterdir()] == ["status.txt"]
+    assert f"{cap / 'gone.txt'}: a broken symbolic link" in res.stderr
+    for name in ("self.txt", "a.txt", "b.txt"):
+        assert f"{cap / name}: a symbolic link in a loop" in res.stderr
+    assert "1  broken" in res.stderr and "3  in a loop" in res.stderr
+    assert "Traceback" not in res.output
+    # named on the command line, a broken link or a loop is an input that cannot be read: exit 2
+    for name, why in (("gone.txt", "broken symbolic link"), ("self.txt", "cannot open")):
+        res = CliRunner().invoke(cli, ["redact", str(cap / name), "-o", str(tmp_path / "out2")])
+        assert res.exit_code == 2 and why in res.output and "Traceback" not in res.output, res.output
+    # a folder holding only links that are not copied: one line, exit 2
+    only = tmp_path / "only"
+    only.mkdir()
+    (only / "x").symlink_to(tmp_path / "home-secret")
+    res = CliRunner().invoke(cli, ["redact", str(only), "-o", str(tmp_path / "out3")])
+    assert res.exit_code == 2 and "symbolic link(s) that are not copied" in res.output
+
+
+def test_a_named_link_is_followed(tmp_path):
+    """A path named on the command line is the user's choice: followed when it is a link,
+    and the links below it are judged against where it leads."""
+    if not _links_supported(tmp_path):
+        pytest.skip("no symbolic links here")
+    real = tmp_path / "data" / "case-123"
+    real.mkdir(parents=True)
+    (real / "status.txt").write_bytes(CAPTURE.read_bytes())
+    (tmp_path / "data" / "private.txt").write_text("password = N0tF0rTac\n")
+    (real / "private.txt").symlink_to(Path("..") / "private.txt")  # a sibling of the target: outside
+    (tmp_path / "latest").symlink_to(real, target_is_directory=True)
+    (tmp_path / "status-link.txt").symlink_to(real / "status.txt")
+    res = invoke("redact", str(tmp_path / "latest"), str(tmp_path / "status-link.txt"), "-o", str(tmp_path / "out"))
+    assert res.exit_code == 0, res.output
+    names = sorted(str(p.relative_to(tmp_path / "out")) for p in (tmp_path / "out").rglob("*") if p.is_file())
+    assert names == ["latest/status.txt", "status-link.txt"]
+    assert "N0tF0rTac" not in _all_output_text(tmp_path / "out")
+    assert f"{tmp_path / 'latest' / 'private.txt'}: a symbolic link to a file outside" in res.stderr
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="POSIX permissions (root reads everything)")
+def test_unreadable_files_and_folders_get_one_clear_message(tmp_path):
+    cap = tmp_path / "cap"
+    (cap / "locked").mkdir(parents=True)
+    (cap / "status.txt").write_bytes(CAPTURE.read_bytes())
+    (cap / "secret.txt").write_text("x\n")
+    (cap / "secret.txt").chmod(0)
+    (cap / "locked").chmod(0)
+    try:
+        res = CliRunner().invoke(cli, ["redact", str(cap), "-o", str(tmp_path / "out")])
+    finally:
+        (cap / "locked").chmod(0o755)
+        (cap / "secret.txt").chmod(0o644)
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    assert "secret.txt: permission denied" in res.output and "cannot read the folder" in res.output
+    assert (tmp_path / "out" / "cap" / "status.txt").exists()
+
+
+# -- issue 15, point 8: host names in file names, whatever their case ------------------------
+def test_file_names_differing_only_in_the_host_case_stay_apart(tmp_path):
+    source = tmp_path / "in"
+    source.mkdir()
+    text = (CORPUS / "leaf17-session.log").read_text()
+    for name in ("DC-EAST-LEAF-17.log", "dc-east-leaf-17.log", "Dc-East-Leaf-17_notes.log"):
+        (source / name).write_text(text)
+    res = invoke("redact", str(source), "-o", str(tmp_path / "out"), "--map", str(tmp_path / "map.json"))
+    assert res.exit_code == 0, res.output
+    names = sorted(p.name for p in (tmp_path / "out" / "in").iterdir())
+    assert len(names) == 3 and len({n.lower() for n in names}) == 3  # none overwrote another
+    assert not [n for n in names if "leaf-17" in n.lower() or "leaf17" in n.lower()], names
+    assert all(re.fullmatch(r"switch-[0-9a-f]{6}(?:-2)?(?:_notes)?\.log", n) for n in names), names
+    assert "redacted 3 file(s)" in res.stderr and "same redacted name" in res.stderr
+    assert len(json.loads((tmp_path / "map.json").read_text())["files"]) == 3
+    # diag check --redact reads all three too
+    plain = invoke("check", "-f", "json", "--now", NOW.isoformat(), str(source))
+    red = invoke("check", "--redact", "-f", "json", "--now", NOW.isoformat(), str(source))
+    assert len(json.loads(red.stdout)["findings"]) == len(json.loads(plain.stdout)["findings"])
+    assert "leaf-17" not in red.stdout.lower()
+
+
+# -- issue 15, point 8: each leak closed (fires), each over-redaction removed (left alone) -----
+@pytest.mark.parametrize("lines, secrets", [
+    # an SNMP community in snmp-server mib community-map
+    (["snmp-server mib community-map Cm4pS3cr context ctx-a"], ["Cm4pS3cr"]),
+    # tacacs-server / radius-server host ... test username NAME [password PW]
+    (["tacacs-server host 192.168.7.7 test username probe-usr-1"], ["probe-usr-1", "192.168.7.7"]),
+    (["radius-server host 192.168.7.8 key 7 \"Rk\" test idle-time 3 username probe-usr-2 password 7 Pr0b3Pw"],
+     ["probe-usr-2", "Pr0b3Pw"]),
+    (["test aaa server tacacs+ 192.168.7.9 probe-usr-3 Pr0b3Pw3", "test aaa group GRP-A probe-usr-4 Pr0b3Pw4"],
+     ["probe-usr-3", "Pr0b3Pw3", "probe-usr-4", "Pr0b3Pw4"]),
+    (["        test user:probe-usr-5", "        test password:Pr0b3Pw5"], ["probe-usr-5", "Pr0b3Pw5"]),
+    # every Call Home contact field, wherever it appears
+    (["  street-address 12 Quay Street", "  streetaddress 13 Quay Street"], ["Quay Street"]),
+    (["callhome", "  email-contact ann@quay.example", "  phone-contact +44-20-5550-1234", "  contract-id 31313131",
+      "  customer-id QUAY-1", "  site-id QUAY-SITE"],
+     ["ann@quay.example", "+44-20-5550-1234", "31313131", "QUAY-1", "QUAY-SITE"]),
+    (["contact person name(sysContact):Ann Quay", "street addr:14 Quay Street", "site id:QS-9", "customer id:QC-9",
+      "contract id:QK-9"], ["Ann Quay", "14 Quay Street", "QS-9", "QC-9", "QK-9"]),
+    (["Wed Nov  8 14:01:22 2023:type=update:id=console0:user=admin:cmd=configure terminal ; callhome ; "
+      "streetaddress 15 Quay Street (SUCCESS)"], ["15 Quay Street"]),
+    (["<ch:StreetAddress>16 Quay Street</ch:StreetAddress><ch:SiteId>QS-10</ch:SiteId>"], ["16 Quay Street", "QS-10"]),
+    (["sw-q# show snmp", "sys contact: Ann Snmp", "sys location: 17 Quay Street",
+      "Community            Group / Access      context    acl_filter",
+      "---------            --------------      -------    ----------", "QuayC0mm             network-operator", "",
+      "sw-q# show clock"], ["Ann Snmp", "17 Quay Street", "QuayC0mm"]),
+    # proxy credentials and host, and any scheme://user:pass@host URL
+    (["  transport http proxy server http://pxu:pxP4ss@px.quay.example port 8080"], ["pxu", "pxP4ss", "px.quay"]),
+    (["copy ftp://ftpu:ftp@P4ss@192.168.7.10/x.bin bootflash:", "url sftp://su:sP4ss@files.quay.example/a"],
+     ["ftpu", "P4ss", "192.168.7.10", "su:", "files.quay"]),
+    # key = value and AWS-style credentials in stray files
+    (["aws_access_key_id = AKIAQUAY000000000001", "aws_secret_access_key=QuaySecretAccessKey0", "token: T0kQuay",
+      '"client_secret": "CsQuay1",', "export API_KEY='ApiQuay2'", "a key ASIAQUAY000000000002 in a note"],
+     ["AKIAQUAY000000000001", "QuaySecretAccessKey0", "T0kQuay", "CsQuay1", "ApiQuay2", "ASIAQUAY000000000002"]),
+    (["-----BEGIN RSA PRIVATE KEY-----", "MIIEowIBAAKCAQEAquay/////////////////////////////////+++",
+      "-----END RSA PRIVATE KEY-----"],
+     ["MIIEowIBAAKCAQEAquay"]),
+    # jump-host prompts
+    (["quser@jump-q1:~$ ssh admin@192.168.7.11", "[quser@jump-q1 ~]$ exit", "(venv) quser@jump-q2:/var/tmp$ ls",
+      "[10:01:02] quser@jump-q3:~$ ls", "jump-q4:~ quser$ ls"], ["quser", "jump-q1", "jump-q2", "jump-q3", "jump-q4"]),
+])
+def test_leaks_found_on_real_files_are_closed(lines, secrets):
+    text = "\n".join(lines) + "\n"
+    res = invoke("redact", "-", "--key", "k", input=text)
+    assert res.exit_code == 0, res.output
+    assert res.stdout.count("\n") == text.count("\n")
+    assert [s for s in secrets if s.lower() in res.stdout.lower()] == [], res.stdout
+
+
+@pytest.mark.parametrize("line", [
+    "      send-community extended",
+    "      send-community",
+    "      send-community both",
+    "  neighbor 192.0.2.1 send-community standard",
+    "ip host tools.cisco.com 72.163.4.38",
+    "ip host smartreceiver.cisco.com 146.112.59.25",
+    "ipv6 host tools.cisco.com 2001:420:1101:1::a",
+    "tools.cisco.com           72.163.4.38",
+    "PING tools.cisco.com (72.163.4.38): 56 data bytes",
+    "  switch-priority 7",
+    "switch priority:7",
+    "region = us-west-2",
+    "password = ********",
+    "                RADIUS shared secret:********",
+    "  transport http proxy server 192.0.2.8 port 8080",
+    "Custom Id: <empty>",
+    "bootflash:/nxos.9.3.11.bin admin# x",  # a file system, not a jump host prompt
+    "sys contact: ",
+])
+def test_over_redaction_removed(line):
+    red = Redactor("k")
+    assert red.line(line) == line
+
+
+def test_a_private_address_of_a_cisco_name_is_still_replaced():
+    """Only global addresses next to Cisco's public names are kept (10.x is the site's own)."""
+    red = Redactor("k")
+    out = red.line("ip host tools.cisco.com 10.20.30.40")
+    assert "10.20.30.40" not in out and out.startswith("ip host tools.cisco.com 198.1")
+
+
+def test_a_cisco_address_is_kept_wherever_it_appears_in_the_run():
+    lines = ["ip host tools.cisco.com 72.163.4.38", "Trying 72.163.4.38...", "Connected to 172.217.1.1."]
+    red = Redactor("k")
+    for text in lines:
+        red.line(text)
+    red.freeze()
+    out = [red.line(text) for text in lines]
+    assert out[:2] == lines[:2] and "172.217.1.1" not in out[2]
+
+
+def test_rules_that_read_ip_host_judge_the_copy_alike(tmp_path):
+    """dns-unusable-lookup-disabled* compare the licensing host with 'ip host' names: the
+    Cisco names stay, so the copy passes or fails as the original does."""
+    for rule in ("dns-unusable-lookup-disabled-vrf", "dns-unusable-lookup-disabled-hosts"):
+        for case in ("hit", "ok"):
+            src = next(ROOT.glob(f"rules/*/{rule}.{case}.txt"))
+            res = invoke("redact", str(src), "--key", "k")
+            copy = tmp_path / f"{rule}.{case}.txt"
+            copy.write_text(res.stdout)
+            assert findings([str(copy)]) == findings([str(src)]), (rule, case)
+            if "ip host tools.cisco.com 72.163.4.38" in src.read_text():
+                assert "ip host tools.cisco.com 72.163.4.38" in res.stdout
+
+
+# -- issue 15, point 9: the shapes vary (case, spacing, quoting, abbreviations NX-OS accepts) --
+def _abbrev(draw, word: str, least: int) -> str:
+    from hypothesis import strategies as st
+
+    cut = draw(st.integers(least, len(word)))
+    case = draw(st.sampled_from([str.lower, str.upper, str.title, lambda w: w]))
+    return case(word[:cut])
+
+
+_SP = ["  ", " ", "\t", "   "]
+
+
+def _shape_settings():
+    from hypothesis import HealthCheck, settings
+
+    return settings(max_examples=60, deadline=None, derandomize=True,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+
+
+def test_shapes_of_the_leak_forms_are_all_redacted():
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    secret_words = st.sampled_from(["Sh4peS3cret", "sh4pe-Secret_9", "SHAPE9SECRET"])
+    spaced_values = st.sampled_from(["Sh4pe Str33t 9", "9 Shape Road, Sh4peville"])
+
+    @st.composite
+    def form(draw):
+        sp = lambda: draw(st.sampled_from(_SP))  # noqa: E731
+        lead = draw(st.sampled_from(["", "  ", "sw-shape(config)# ", "sw-shape(config-callhome)# "]))
+        which = draw(st.integers(0, 5))
+        if which == 0:  # snmp-server mib community-map
+            value = draw(st.sampled_from(["Sh4peS3cret", "Sh4pe S3cret"]))
+            quoted = f'"{value}"' if " " in value or draw(st.booleans()) else value
+            line = (lead + _abbrev(draw, "snmp-server", 6) + sp() + _abbrev(draw, "mib", 2) + sp()
+                    + _abbrev(draw, "community-map", 4) + sp() + quoted + sp() + "context" + sp() + "ctx-a")
+            return line, [value]
+        if which == 1:  # tacacs / radius test probe
+            user, pw = draw(secret_words), "Pr0beSh4pe"
+            line = (lead + draw(st.sampled_from(["tacacs-server", "radius-server", "RADIUS-SERVER"])) + sp() + "host"
+                    + sp() + "10.9.9.9" + draw(st.sampled_from(["", ' key 7 "Kx"', " authentication accounting"]))
+                    + sp() + _abbrev(draw, "test", 2) + draw(st.sampled_from(["", " idle-time 5"])) + sp()
+                    + _abbrev(draw, "username", 2) + sp() + user
+                    + draw(st.sampled_from(["", f" password {pw}", f" {_abbrev(draw, 'password', 2)} 7 {pw}"])))
+            return line, [user, "10.9.9.9"] + ([pw] if pw in line else [])
+        if which == 2:  # Call Home contact fields, typed in any case, abbreviated, quoted
+            value = draw(spaced_values)
+            key = draw(st.sampled_from([("streetaddress", 6), ("street-address", 7), ("contract-id", 5),
+                                        ("customer-id", 5), ("site-id", 5), ("phone-contact", 6)]))
+            quoted = f'"{value}"' if draw(st.booleans()) else value
+            return lead + _abbrev(draw, *key) + sp() + quoted + draw(st.sampled_from(["", " ", "\t"])), [value]
+        if which == 3:  # URLs with credentials
+            scheme = draw(st.sampled_from(["http", "HTTP", "https", "ftp", "sftp", "scp"]))
+            user, pw = draw(secret_words), draw(st.sampled_from(["Pw9Shape", "P@ss:w9rd"]))
+            host = draw(st.sampled_from(["px.shape-corp.example", "10.9.9.8", "px-shape"]))
+            port = draw(st.sampled_from(["", ":3128"]))
+            pre = draw(st.sampled_from(["  transport http proxy server ", "copy ", "HTTP proxy server: ", "url "]))
+            return f"{pre}{scheme}://{user}:{pw}@{host}{port}/p", [user, pw.split("@")[-1] if "@" in pw else pw, host]
+        if which == 4:  # key = value in a stray file
+            key = draw(st.sampled_from(["aws_secret_access_key", "AWS_SESSION_TOKEN", "password", "db_passwd",
+                                        "client-secret", "apiKey", "key"]))
+            value = draw(st.sampled_from(["Sh4peS3cret", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSHAPEKEY"]))
+            q = draw(st.sampled_from(["", '"', "'"]))
+            sep = draw(st.sampled_from(["=", " = ", ": ", ":  "]))
+            return draw(st.sampled_from(["", "export ", "  "])) + key + sep + q + value + q, [value]
+        # jump-host prompts
+        user, host = "shapeusr", draw(st.sampled_from(["jump-shape", "JUMP-SHAPE", "jump-shape.corp.example"]))
+        pre = draw(st.sampled_from(["", "(venv) ", "[10:01:02] ", "2023-11-08 10:01:02 "]))
+        prompt = draw(st.sampled_from([f"{user}@{host}:~$ ", f"[{user}@{host} ~]$ ", f"{user}@{host}:/var/log/x# ",
+                                       f"{user}@{host} ~ % ", f"{host}:~ {user}$ "]))
+        return pre + prompt + draw(st.sampled_from(["", "ssh admin@10.9.9.7", "ls"])), [user, host]
+
+    @_shape_settings()
+    @given(form())
+    def check(case):
+        line, secrets = case
+        red = Redactor("k")
+        red.line(line)
+        red.freeze()
+        out = red.line(line)
+        assert [s for s in secrets if s.lower() in out.lower()] == [], (line, out)
+
+    check()
+
+
+def test_shapes_of_what_stays_are_kept():
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    @st.composite
+    def form(draw):
+        sp = lambda: draw(st.sampled_from(_SP))  # noqa: E731
+        which = draw(st.integers(0, 2))
+        if which == 0:
+            kw = draw(st.sampled_from(["send-community", "SEND-COMMUNITY", "send-comm"]))
+            return draw(st.sampled_from(["", "      "])) + kw + sp() + draw(st.sampled_from(
+                ["extended", "standard", "both", "large"]))
+        if which == 1:
+            name = draw(st.sampled_from(["tools.cisco.com", "smartreceiver.cisco.com", "TOOLS.CISCO.COM"]))
+            return draw(st.sampled_from(["ip host ", "ip  host ", ""])) + name + sp() + draw(st.sampled_from(
+                ["72.163.4.38", "146.112.59.25", "72.163.4.38 72.163.4.39"]))
+        lead = draw(st.sampled_from(["  ", ""]))
+        return lead + _abbrev(draw, "switch-priority", 15) + sp() + str(draw(st.integers(0, 7)))
+
+    @_shape_settings()
+    @given(form())
+    def check(line):
+        assert Redactor("k").line(line) == line
+
+    check()
+
+
+def test_a_short_or_common_switch_name_leaves_file_names_too(tmp_path):
+    """A switch named 'sw1' or 'core' is never learned for free text (too short, too common),
+    but a file named after it, in any case, still loses it."""
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "SW1.txt").write_text("sw1# show clock\n10:00:00.000 UTC Mon Dec 07 2026\n")
+    (source / "Core-tech.log").write_text("CORE# show clock\n10:00:00.000 UTC Mon Dec 07 2026\n")
+    (source / "notes.txt").write_text("the core switch\n")
+    res = invoke("redact", str(source), "-o", str(tmp_path / "out"))
+    assert res.exit_code == 0, res.output
+    names = sorted(p.name for p in (tmp_path / "out" / "in").iterdir())
+    assert [n for n in names if "sw1" in n.lower() or "core" in n.lower()] == [], names
+    assert "notes.txt" in names and "the core switch" in (tmp_path / "out" / "in" / "notes.txt").read_text()

@@ -452,6 +452,8 @@ def _layer(kind: str, arg, blank_too: bool):
         return lambda line, t: arg + line if (line.strip() or blank_too) else line
     if kind == "quote":
         return lambda line, t: arg + line if line.strip() else (arg.rstrip() if blank_too else "")
+    if kind == "web":  # copied from a web page: every leading space a no-break one
+        return lambda line, t: "\u00a0" * (len(line) - len(line.lstrip(" "))) + line.lstrip(" ")
     return lambda line, t: STAMPS[arg](t) + line
 
 
@@ -477,12 +479,13 @@ def _reshape(text: str, layers: list, line_ends: str, clocks: dict, now: dt.date
     return body.encode("utf-8", "surrogateescape")
 
 
-INDENTS = [" " * n for n in range(1, 9)] + ["\t"]
+INDENTS = [" " * n for n in range(1, 9)] + ["\t", "\u00a0", "\u00a0" * 4]  # no-break: a web page's
 QUOTES = ["> ", ">> ", ">", "> > "]
 layer_st = st.one_of(
     st.tuples(st.just("indent"), st.sampled_from(INDENTS)),
     st.tuples(st.just("quote"), st.sampled_from(QUOTES)),
     st.tuples(st.just("stamp"), st.sampled_from(sorted(STAMPS))),
+    st.tuples(st.just("web"), st.none()),
 )
 
 
@@ -517,6 +520,7 @@ COMBINATIONS = [
     ([("stamp", "hh:mm:ss.ms bracketed"), ("indent", "   ")], False, "mixed"),
     ([("stamp", "securecrt"), ("quote", "> > ")], False, "lf"),
     ([("indent", "  ")], False, "lf"),
+    ([("web", None), ("indent", "\u00a0" * 2)], False, "crlf"),
 ]
 
 
@@ -653,3 +657,52 @@ def test_the_report_says_what_was_taken_off(tmp_path, prefix, blank, described):
         notes = [line for line in res.output.splitlines() if "read as pasted" in line]
         assert notes == ([f"note: {path}: read as pasted {expected} (removed from every line; line numbers are "
                           "the file's)"] if expected else [])
+
+
+# -- a terminal logger's header and footer lines: clocks, never lines of an output ---------------
+
+_SCRIPT_BODY = "leaf01# show license status\n" + "\n".join(STATUS.splitlines()[1:]) + "\n"
+
+
+@pytest.mark.parametrize("header, footer, clock", [
+    ("=~=~=~=~=~=~=~=~=~=~=~= PuTTY log 2026.12.07 03:05:20 =~=~=~=~=~=~=~=~=~=~=~=", None,
+     dt.datetime(2026, 12, 7, 3, 5, 20, tzinfo=UTC)),
+    ('Script started on 2026-12-07 03:05:20+01:00 [TERM="xterm-256color" TTY="/dev/pts/3" COLUMNS="132" LINES="43"]',
+     'Script done on 2026-12-07 03:17:41+01:00 [COMMAND_EXIT_CODE="0"]', dt.datetime(2026, 12, 7, 2, 17, 41, tzinfo=UTC)),
+    ("Script started on Mon Dec  7 03:05:20 2026", "Script done on Mon Dec  7 03:09:02 2026",
+     dt.datetime(2026, 12, 7, 3, 9, 2, tzinfo=UTC)),
+    ("Script started on Mon 07 Dec 2026 03:05:20 AM UTC", None, dt.datetime(2026, 12, 7, 3, 5, 20, tzinfo=UTC)),
+    ("Script started on Mon 07 Dec 2026 03:05:20 AM CET", None, None),  # a zone diag does not guess
+])
+def test_a_logger_header_or_footer_is_the_clock_of_the_session(tmp_path, header, footer, clock):
+    """PuTTY's and script's lines around a session give its date when the switch printed no
+    clock, are no line of the output they follow, and lose to a clock the switch printed."""
+    path = tmp_path / "session.log"
+    path.write_text(header + "\n" + _SCRIPT_BODY + (footer + "\n" if footer else ""), encoding="utf-8")
+    report = analyze([str(path)], Options(system_now=SYSTEM_NOW))
+    assert not [f for f in report.findings if f.rule_id == "unparsed-output"]
+    [dev] = report.devices
+    if clock is not None:
+        assert dev.now == clock
+    else:  # the status's own dates place the capture, not the header
+        assert dev.now.date() != dt.date(2026, 12, 7)
+    with_clock = _SCRIPT_BODY + "leaf01# show clock\n10:15:02.117 UTC Tue Nov 10 2026\n"
+    path.write_text(header + "\n" + with_clock + (footer + "\n" if footer else ""), encoding="utf-8")
+    [dev] = analyze([str(path)], Options(system_now=SYSTEM_NOW)).devices
+    assert dev.now == dt.datetime(2026, 11, 10, 10, 15, 2, 117000, tzinfo=UTC)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(path=st.sampled_from(sorted((RULES.rglob("*.hit.txt")))[:60]))
+def test_a_script_footer_under_any_capture_changes_no_finding(tmp_path, path):
+    """The footer follows whatever the session printed last (a skipped output, a config, a
+    log): it is never read as a line of it."""
+    text = path.read_text(encoding="utf-8")
+    if not text.endswith("\n"):
+        text += "\n"
+    target = tmp_path / "footer.log"
+    target.write_text(text, encoding="utf-8")
+    before = {(f.rule_id, f.line) for f in analyze([str(target)], Options(system_now=SYSTEM_NOW)).findings}
+    target.write_text(text + "Script done on Mon Dec  7 03:09:02 2026\n", encoding="utf-8")
+    after = analyze([str(target)], Options(system_now=SYSTEM_NOW))
+    assert {(f.rule_id, f.line) for f in after.findings} == before

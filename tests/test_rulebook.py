@@ -97,6 +97,10 @@ BROKEN = [
     ("unknown scope", mutate(requires=["show interface brief"]), "requires[0]", "unknown command scope"),
     ("low confidence without confirm", mutate(confidence="low"), "docs.confirm", "must say what evidence"),
     ("bad at", mutate(at="nope"), "at", "not a binding"),
+    ("bad at field", mutate(at="ch.colour"), "at", "'colour' is not a field of callhome.block"),
+    ("bad at in a list", mutate(at=["ch.proxy_port", "nope.vrf"]), "at[1]", "'nope' is not a binding"),
+    ("at too deep", mutate(at="ch.proxy_port.x"), "at", "does not match"),
+    ("at empty list", mutate(at=[]), "at", "should be non-empty"),
 ]
 
 
@@ -109,6 +113,17 @@ def test_broken_rule_names_file_field_and_reason(tmp_path: Path, label, data, fi
     assert str(path) in msg
     assert err.value.field == field, msg
     assert reason in msg
+
+
+@pytest.mark.parametrize("at, expected", [
+    (None, ()),
+    ("ch", (("ch", None),)),
+    ("ch.proxy_port", (("ch", "proxy_port"),)),
+    (["ch.proxy_port", "ch.proxy_server", "ch"], (("ch", "proxy_port"), ("ch", "proxy_server"), ("ch", None))),
+])
+def test_at_names_a_binding_or_a_field_of_one(tmp_path: Path, at, expected):
+    rule = load_file(write(tmp_path, VALID if at is None else mutate(at=at)))
+    assert rule.at == expected
 
 
 def test_id_must_equal_file_name(tmp_path: Path):
@@ -277,7 +292,7 @@ def test_the_wheel_maps_the_rules_folder_into_the_package():
 
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
     assert config["package-dir"]["diag.rules"] == "rules"
-    assert sorted(config["package-data"]["diag.rules"]) == ["*/*.txt", "*/*.yaml"]
+    assert sorted(config["package-data"]["diag.rules"]) == ["*/*.expect.yml", "*/*.txt", "*/*.yaml"]
     # every package of diag is listed (the list is explicit, so that diag.rules can be mapped)
     packages = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "diag").rglob("__init__.py")}
     assert packages | {"diag.rules"} == set(config["packages"])

@@ -293,9 +293,31 @@ def test_unprompted_full_running_config_without_header():
         feature telnet
         callhome
           enable
+        line console
+        line vty
         """)
-    assert summary(r) == [("show running-config", 1, "content", [1, 2, 3, 4, 5])]
+    assert summary(r) == [("show running-config", 1, "content", [1, 2, 3, 4, 5, 6, 7])]
     assert r.sections[0].coverage == {"show running-config"}
+
+
+@pytest.mark.parametrize("head", ["leaf01# show running-config\n", "leaf01# show run\n!Command: show running-config\n",
+                                  "!Command: show running-config\n", ""])
+@pytest.mark.parametrize("stop", [2, 4, 6, 8, 9])
+def test_a_whole_running_config_cut_before_its_tail_proves_nothing_whole(head, stop):
+    """Every NX-OS running-config prints 'line console' and 'line vty' near its end: one that
+    stops before them (a capture quit at --More--, a stray line) was cut. It covers the
+    callhome block only when a line after the block shows the block whole."""
+    body = ["version 9.3(8) Bios:version 05.45", "hostname leaf01", "ip domain-lookup", "callhome",
+            "  email-contact noc@example.net", "  enable", "ntp server 10.1.1.1 use-vrf management",
+            "line console", "line vty", "boot nxos bootflash:/nxos.9.3.8.bin"]
+    r = split(head + "\n".join(body[:stop]) + "\n")
+    [sec] = r.sections
+    whole = stop >= 8  # either tail line shows the configuration went on to its end
+    assert sec.cut_short is (not whole)
+    if whole:
+        assert sec.coverage == {"show running-config"}
+    else:
+        assert sec.coverage == ({"show running-config callhome"} if stop >= 7 else frozenset())
 
 
 def test_unprompted_callhome_block_only_covers_callhome():

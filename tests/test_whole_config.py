@@ -123,3 +123,45 @@ def test_a_bad_flag_value_is_a_usage_error(tmp_path: Path):
     (tmp_path / "x.cfg").write_text(BAD)
     res = CliRunner().invoke(cli, ["check", "--whole-config", " ", str(tmp_path / "x.cfg")])
     assert res.exit_code == 2 and "whole-config" in res.output
+
+
+@pytest.mark.parametrize("how", ["flag", "config"])
+def test_diag_parse_reads_a_declared_file_as_check_does(tmp_path: Path, how):
+    """diag parse shows what check judges: a headerless file declared whole covers the whole
+    running-config, from --whole-config or the project's whole-config; undeclared, it does not."""
+    (tmp_path / "configs").mkdir()
+    (tmp_path / "configs" / "leaf07.cfg").write_text(BAD, encoding="utf-8")
+    args = ["--whole-config", "configs/*.cfg"] if how == "flag" else []
+    if how == "config":
+        (tmp_path / ".diag.yaml").write_text('whole-config: ["configs/*.cfg"]\n', encoding="utf-8")
+
+    def coverage(*extra):
+        old = os.getcwd()
+        try:
+            os.chdir(tmp_path)
+            res = CliRunner().invoke(cli, ["parse", *extra, "configs/leaf07.cfg"], catch_exceptions=False)
+        finally:
+            os.chdir(old)
+        assert res.exit_code == 0, res.output
+        return json.loads(res.output)["devices"][0]["coverage"]
+
+    assert "show running-config" in coverage(*args)
+    assert "show running-config" not in coverage("--no-config")
+
+
+@pytest.mark.parametrize("given", ["configs/leaf07.cfg", "configs", "."])
+@pytest.mark.parametrize("how", ["flag", "config"])
+def test_whole_config_holds_for_the_redacted_copies_check_reads(tmp_path: Path, given, how):
+    """--redact analyses redacted copies under other names: the declaration names the inputs,
+    so it must still hold for their copies (the finding was lost: a false all-clear)."""
+    (tmp_path / "configs").mkdir()
+    (tmp_path / "configs" / "leaf07.cfg").write_text(BAD, encoding="utf-8")
+    args = ["--whole-config", "configs/*.cfg"] if how == "flag" else []
+    if how == "config":
+        (tmp_path / ".diag.yaml").write_text('whole-config: ["configs/*.cfg"]\n', encoding="utf-8")
+    plain, data = run(tmp_path, *args, given)
+    assert RULE in fired(data), plain.output
+    redacted, _ = run(tmp_path, "--redact", *args, given)
+    data = json.loads(redacted.stdout)
+    assert RULE in fired(data), redacted.output
+    assert "leaf07" not in redacted.stdout
