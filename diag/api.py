@@ -7,7 +7,8 @@ A run goes in three steps, the same whatever the format or the number of jobs:
    before anything is parsed (``devices.place``).
 2. **Judge, one device at a time.** The files that share devices form a group; each
    group is read (again, unless it was small enough to keep from step 1), parsed, built
-   into its devices, and each device is judged and let go. Only what the reports need
+   into its devices, and each device is judged at its own clock (else a clock of its own
+   files, else this machine's: never another file's) and let go. Only what the reports need
    stays: findings, rules not evaluated, what to collect next, and a summary of each
    device. With ``--jobs N`` groups are judged in worker processes
    (``concurrent.futures``); with one job, here, by the same code.
@@ -25,9 +26,11 @@ import os
 from dataclasses import dataclass, field
 
 from diag import parallel, policy
-from diag.devices import Device, build, capture_clock, device_time, group, names_of, place, settle
+from diag.devices import (Device, build, capture_clock, device_time, file_clocks, group, names_of, place,
+                          same_file_clock, settle)
 from diag.errors import DiagError, InputError
 from diag.inputs import expand_inputs, files_of, parse, read_sections, refuse_if_nothing_recognised, size
+from diag.model import NOW_SYSTEM
 from diag.model import FAIL_ON, DeviceSummary, InputInfo, Options, Outcome, Report  # noqa: F401 - the API's types
 from diag.platforms import refusal
 from diag.rulebook import RuleBook, load_rules
@@ -38,6 +41,7 @@ from diag.split import declare_whole
 # a fleet under it is read once; above it the rest is read again when judged. Standard
 # input is always kept (it cannot be read twice).
 KEEP_BYTES = 48 << 20
+SYSTEM_DETAIL = "this machine's clock (no clock in the capture)"
 LINE_BYTES = 140
 BATCH_FILES = 64  # files judged together: their sections are parsed command by command
 
@@ -66,7 +70,7 @@ class _Judged:
     """What step 2 keeps of a device."""
 
     key: str
-    summary: DeviceSummary | None = None  # None: waiting for the run's clock
+    summary: DeviceSummary | None = None
     outcome: Outcome | None = None
     estimate: tuple[dt.datetime, str] | None = None  # the clock its events gave, if any
     foreign: tuple[str, str] | None = None  # another platform's device: its marker's path and description
@@ -163,14 +167,13 @@ def _analyze(paths, options: Options, rules: RuleBook, known, main, unread, skip
     groups = _groups(len(plan.paths), [files_of_key[k] for k in order])
 
     system_now = options.system_now or _utcnow()
-    if options.now is not None:
-        fixed = (options.now, "option")
-    elif len(order) == 1:
-        # one device: no other device's clock can be the run's, so the run's clock is its
-        # own or this machine's, and it is judged at once (a pasted output, read once)
-        fixed = (system_now, "system")
+    if options.now == NOW_SYSTEM:
+        fixed = (system_now, "option", "--now now: this machine's clock")
+    elif options.now is not None:
+        fixed = (options.now, "option", "--now")
     else:
-        fixed = None  # each device at its own clock; one with none waits for the run's
+        # each device at its own clock, else at a clock of its own files, else this machine's
+        fixed = (system_now, "system", SYSTEM_DETAIL)
     if progress is not None:
         progress.stage("evaluating", len(order), "devices")
     judged: dict[str, _Judged] = {}
@@ -192,15 +195,6 @@ def _analyze(paths, options: Options, rules: RuleBook, known, main, unread, skip
 
     clocks = {key: judged[key].summary.clock if judged[key].summary else None for key in order}
     now, source, detail = _run_time(clocks, options, system_now)
-    waiting = [key for key in order if judged[key].summary is None]
-    if waiting:
-        # devices with no clock of their own are judged at the run's (read again)
-        keys = set(waiting)
-        again = _groups(len(plan.paths), [files_of_key[k] for k in waiting])
-        for part, gone in _judge_groups(plan, owners, again, keys, (now, source), workers, rules, whole):
-            for j in part:
-                judged[j.key] = j
-            refused.update(gone)
     if refused:  # past a limit once parsed: unread, as a file refused while it was read
         unread.extend((path, problem) for path, problem in refused.items() if (path, problem) not in unread)
         infos = [info for info in infos if info.path not in refused]
@@ -219,9 +213,13 @@ def _analyze(paths, options: Options, rules: RuleBook, known, main, unread, skip
     if known is not None:
         findings, baselined = policy.apply_baseline(findings, known)
     outcome.findings = findings
-    return Report(now, source, detail, summaries, outcome, infos, unread, skipped_files, rules,
-                  suppressed=suppressed, baselined=baselined, context_inputs=context_inputs,
-                  context_mode=bool(options.context))
+    report = Report(now, source, detail, summaries, outcome, infos, unread, skipped_files, rules,
+                    suppressed=suppressed, baselined=baselined, context_inputs=context_inputs,
+                    context_mode=bool(options.context))
+    from diag.diagnosis import diagnose
+
+    report.diagnoses = diagnose(report)  # after the policy: a suppressed finding explains nothing
+    return report
 
 
 def _read_all(paths: list[str], workers, progress, sizes: list[int]):
@@ -305,8 +303,8 @@ def _judge_groups(plan: _Plan, owners, groups: list[list[int]], wanted: set[str]
             batches.append(list(files))
 
     def task(files: list[int]):
-        # what was kept is handed over (and let go here): standard input stays, for the
-        # devices judged at the run's clock in a second round
+        # what was kept is handed over (and let go here): standard input stays, so that its
+        # batch is known to be this process's (below)
         kept = [plan.kept.get(p) if p == "-" else plan.kept.pop(p, None) for p in (plan.paths[i] for i in files)]
         return [(plan.paths[i], owners[i], sections) for i, sections in zip(files, kept)]
 
@@ -337,10 +335,9 @@ def judge_batch(files: list[tuple[str, list, list | None]], wanted: set[str], fi
     ``whole``: the files declared to hold whole running-configs (``Options.whole_config``):
     a configuration of theirs without a header counts as one (``split.declare_whole``).
 
-    ``fixed`` is ``(time, source)``: the clock to judge every device at (``--now``), or the
-    one for a device without a clock of its own (this machine's, when it is the run's only
-    device). Without it a device is judged at its own clock, and one with none is left
-    waiting for the run's.
+    ``fixed`` is ``(time, source, detail)``: the clock to judge every device at (``--now``),
+    or this machine's, for a device with no clock of its own nor in its files
+    (``device_time``): a clock of another file is never a device's.
     """
     staged = []
     for path, placed, sections in files:
@@ -371,35 +368,38 @@ def judge_batch(files: list[tuple[str, list, list | None]], wanted: set[str], fi
     devices = build([(path, section, facts[id(section)], owner)
                      for path, sections, placed in staged
                      for section, owner in zip(sections, placed)])
-    return [_judge(rules, dev, fixed) for key, dev in devices.items() if key in wanted], refused
+    readings = file_clocks((path, section, facts[id(section)], owner)
+                           for path, sections, placed in staged for section, owner in zip(sections, placed))
+    return [_judge(rules, dev, fixed, readings) for key, dev in devices.items() if key in wanted], refused
 
 
 def _parser_of(section) -> str:
     return section.spec.parser
 
 
-def _judge(rules: RuleBook, dev: Device, fixed) -> _Judged:
+def _judge(rules: RuleBook, dev: Device, fixed, readings: dict | None = None) -> _Judged:
     from diag.engine import judge
 
     settle(dev)
-    own = capture_clock(dev) if fixed is None or fixed[1] != "option" else None
+    own = capture_clock(dev) if fixed[1] != "option" else None
     foreign = (dev.foreign.path, dev.foreign.describe()) if dev.foreign is not None else None
-    if fixed is None and own is None:
-        return _Judged(dev.key, foreign=foreign)
-    (dev.now, dev.now_source), estimate = device_time(dev, own, *(fixed or (None, "capture")))
+    shared = same_file_clock(dev, readings or {}) if own is None and fixed[1] != "option" else None
+    estimate = device_time(dev, own, fixed, shared)
     return _Judged(dev.key, dev.summary(own), judge(rules, dev, dev.now), estimate, foreign)
 
 
 def _run_time(clocks: dict, options: Options, system_now: dt.datetime) -> tuple[dt.datetime, str, str]:
-    """The run's clock: ``--now``, else the newest clock of any device's output, else this
-    machine's. A device without a clock of its own is judged at it (see ``device_time``)."""
+    """The run's clock, for the report's header: ``--now``, else the newest clock of any
+    device's output, else this machine's. Each device is judged at its own (``_judge``)."""
+    if options.now == NOW_SYSTEM:
+        return system_now, "option", "--now now: this machine's clock"
     if options.now is not None:
         return options.now, "option", "--now"
     readings = [c for c in clocks.values() if c is not None]
     if readings:
         newest = max(readings, key=lambda c: c[0])
         return newest[0], "capture", newest[1]
-    return system_now, "system", "this machine's clock (no clock in the capture)"
+    return system_now, "system", SYSTEM_DETAIL
 
 
 def parse_only(paths: list[str], whole: tuple[str, ...] = ()) -> tuple[list[InputInfo], list[Device],
@@ -439,10 +439,11 @@ def devices(paths: list[str], rules: RuleBook | None = None, system_now: dt.date
 
     rules = rules or load_rules()
     _, found, _ = parse_only(paths)
-    clocks = {dev.key: capture_clock(dev) for dev in found}
-    now, source, _ = _run_time(clocks, Options(), system_now or _utcnow())
+    system_now = system_now or _utcnow()
+    readings = file_clocks((f.path, f.section, [f], (dev.key, dev.name))
+                           for dev in found for f in dev.store.get("clock"))
     for dev in found:
-        (dev.now, dev.now_source), _ = device_time(dev, clocks[dev.key], now, source)
+        device_time(dev, capture_clock(dev), (system_now, "system", SYSTEM_DETAIL),
+                    same_file_clock(dev, readings))
         derive(rules, dev, dev.now)
     return found
-

@@ -19,6 +19,7 @@ import click
 
 from diag import __version__
 from diag.errors import DiagError
+from diag.model import NOW_SYSTEM, shown_path
 from diag.report import FORMATS as _REPORTERS
 
 FORMATS = tuple(_REPORTERS)  # -f choices: one per reporter in diag/report/__init__.py
@@ -53,13 +54,16 @@ class _Group(click.Group):
             sys.exit(3)
 
 
-def _parse_now(value: str | None) -> dt.datetime | None:
+def _parse_now(value: str | None) -> dt.datetime | str | None:
     if value is None:
         return None
+    if value.strip().lower() == NOW_SYSTEM:
+        return NOW_SYSTEM  # this machine's clock, read when the run starts
     try:
         when = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise click.BadParameter(f"'{value}' is not an ISO-8601 date or time (e.g. 2022-06-22T16:16:28Z)")
+        raise click.BadParameter(f"'{value}' is not an ISO-8601 date or time (e.g. 2022-06-22T16:16:28Z) "
+                                 "nor 'now'")
     from diag.types import YEARS
 
     if not YEARS[0] <= when.year <= YEARS[1]:
@@ -122,7 +126,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
               help="Report format.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
               help="Lowest severity that makes the exit code 1 (default: warning, or the config file's).")
-@click.option("--now", "now", metavar="ISO-8601", help="Judge dates against this time instead of the capture's clock.")
+@click.option("--now", "now", metavar="ISO-8601|now",
+              help="Judge dates against this time instead of each device's capture clock ('now': this "
+                   "machine's clock).")
 @click.option("-r", "--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
               help="Extra folder of rule files (repeatable).")
 @click.option("--select", multiple=True, metavar="RULE_ID", help="Run only these rules (repeatable).")
@@ -153,11 +159,17 @@ def cli(ctx: click.Context, debug: bool) -> None:
               help="Key for --redact placeholders, to match a bundle made with 'diag redact --key KEY'.")
 @click.option("--progress/--no-progress", default=None,
               help="A progress line on stderr for long runs (default: only when stderr is a terminal).")
+@click.option("--brief", is_flag=True,
+              help="One line per finding ('path:line: severity rule-id title'), for pastes and fleets "
+                   "(text format only).")
 def check(paths, fmt, fail_on, now, rules_dirs, select, ignore, config_path, no_config, baseline,
           write_baseline, show_suppressed, jobs, context, whole_config, whole_default, redact, redact_key,
-          progress) -> None:
+          progress, brief) -> None:
     """Check captures (files, folders, .gz, or stdin) and report what is wrong and how to fix it."""
     from pathlib import Path
+
+    if brief and fmt != "text":
+        raise click.UsageError(f"--brief is a form of the text format; it cannot be used with -f {fmt}")
 
     from diag import config as cfg
     from diag.api import Options, analyze
@@ -238,21 +250,21 @@ def check(paths, fmt, fail_on, now, rules_dirs, select, ignore, config_path, no_
         save_baseline(write_baseline, report.findings)
         click.echo(f"diag: wrote {len(report.findings)} finding(s) to the baseline {write_baseline}", err=True)
     pretty = sys.stdout is not None and sys.stdout.isatty()
-    _write(fix(chunk) for chunk in stream(report, fmt, show_suppressed=show_suppressed, pretty=pretty))
+    _write(fix(chunk) for chunk in stream(report, fmt, show_suppressed=show_suppressed, pretty=pretty, brief=brief))
     for path, problem in report.unread:
-        click.echo(fix(f"diag: error: {path}: {problem}"), err=True)
+        click.echo(fix(f"diag: error: {shown_path(path)}: {problem}"), err=True)
     for info in report.inputs:
         if info.note:
-            click.echo(fix(f"diag: warning: {info.path}: {info.note}"), err=True)
+            click.echo(fix(f"diag: warning: {shown_path(info.path)}: {info.note}"), err=True)
     known = {r.id for r in book.rules}
     for info in report.inputs:
         for sup in info.suppressions:
             if not sup.rules:
-                click.echo(fix(f"diag: warning: {sup.path}:{sup.line}: the suppression names no rule id "
+                click.echo(fix(f"diag: warning: {shown_path(sup.path)}:{sup.line}: the suppression names no rule id "
                                "('! diag: ignore <rule-id> -- <reason>')"), err=True)
             for rule_id in sup.rules:
                 if rule_id != "all" and rule_id not in known:
-                    click.echo(fix(f"diag: warning: {sup.path}:{sup.line}: the suppression names an unknown "
+                    click.echo(fix(f"diag: warning: {shown_path(sup.path)}:{sup.line}: the suppression names an unknown "
                                    f"rule id '{rule_id}' (see 'diag rules')"), err=True)
     sys.exit(0 if write_baseline and not report.unread else report.exit_code(fail_on))
 
@@ -341,7 +353,7 @@ def parse(paths, whole_config, no_config) -> None:
 
     _write([json.dumps(out, indent=2, ensure_ascii=False), "\n"])
     for path, problem in unread:
-        click.echo(f"diag: error: {path}: {problem}", err=True)
+        click.echo(f"diag: error: {shown_path(path)}: {problem}", err=True)
     sys.exit(2 if unread else 0)
 
 

@@ -918,6 +918,28 @@ class Template:
         return "".join(out)
 
 
+    def placeholders(self) -> str:
+        """The text with each placeholder shown as what stands there, in angle brackets
+        (``{dest.url|https}``: ``<url>``, ``{now|date}``: ``<now>``), for a rule shown without
+        a capture to fill it (``diag explain`` of a rule with no example that fires it). An
+        optional phrase (a ``*_clause`` filter) is left out."""
+        out: list[str] = []
+        for part in self.parts:
+            if isinstance(part, str):
+                out.append(part)
+                continue
+            name, fld, filters = part
+            if any(f.endswith("_clause") for f in filters):
+                continue
+            out.append(f"<{PLACEHOLDER_NAMES.get(name, fld or name).replace('_', ' ')}>")
+        return "".join(out)
+
+
+# what a placeholder of a special value reads as without a capture (Template.placeholders)
+PLACEHOLDER_NAMES = {"device_name": "switch", "now": "now", "licensing_host": "licensing server",
+                     "licensing_vrf": "VRF"}
+
+
 def _cut_line(fact, fld: str, value: Any) -> int | None:
     """The line of a fact's value when that value ends a line cut at the terminal width with
     no rest in the capture (``Section.cut``, filled by diag.parsers.layout); else None."""

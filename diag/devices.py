@@ -3,7 +3,10 @@
 A device is named by its prompt (``leaf01#``), a ``hostname``/``switchname``
 line, or ``Device name:`` in ``show version``; otherwise it is the file.
 Names that appear together (a prompt ``switch#`` above ``hostname leaf01``)
-are the same device. Sections of one device in several files are merged.
+are the same device. Sections of one device in several files are merged; captures of
+it whose clocks are more than a day apart are snapshots, of which the newest is judged
+(``build``). Each device is judged at its own clock (``capture_clock``), else at a clock
+of its own files (``same_file_clock``), else at this machine's (``device_time``).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from dataclasses import dataclass, field
 
 from diag import platforms
 from diag.facts import Fact, FactStore, declare
-from diag.model import LICENSING_FIELDS, DeviceSummary
+from diag.model import LICENSING_FIELDS, STDIN, STDIN_NAME, DeviceSummary, Snapshot, Superseded, shown_path
 from diag.types import ZONES
 from diag.version import Release, lacks_smart_licensing, licensing_mode_for
 
@@ -77,6 +80,9 @@ class Device:
     now: dt.datetime | None = None
     now_source: str = "system"
     foreign: object = None  # its capture is another platform's, not NX-OS: the line that shows it (split.Mark)
+    now_detail: str = ""  # which clock it is judged at, and where that clock was read
+    snapshots: list = field(default_factory=list)  # model.Snapshot, oldest first, when its captures are several
+    superseded: list = field(default_factory=list)  # model.Superseded: outputs shown again later, read as history
 
     @property
     def commands(self) -> list[str]:
@@ -84,18 +90,25 @@ class Device:
 
     def summary(self, clock: tuple[dt.datetime, str] | None = None) -> DeviceSummary:
         """What the reports keep of the device once judged (``clock``: its own reading)."""
-        licensing: dict[str, dict[str, object]] = {}
-        for kind, names in LICENSING_FIELDS.items():
-            facts = self.store.get(kind)
-            if facts:
-                fields: dict[str, object] = {}
-                for name in names:
-                    value = next((v for f in facts if (v := f.get(name)) is not None), None)
-                    if value is not None:
-                        fields[name] = value
-                licensing[kind] = fields
         return DeviceSummary(self.key, self.name, list(self.inputs), self.platform, self.release, self.mode,
-                             self.commands, self.now, self.now_source, clock, licensing)
+                             self.commands, self.now, self.now_source, clock, licensing_of(self.store),
+                             now_detail=self.now_detail, snapshots=list(self.snapshots),
+                             superseded=list(self.superseded))
+
+
+def licensing_of(store: FactStore) -> dict[str, dict[str, object]]:
+    """The licensing fields of a store (``LICENSING_FIELDS``): the first value each has."""
+    licensing: dict[str, dict[str, object]] = {}
+    for kind, names in LICENSING_FIELDS.items():
+        facts = store.get(kind)
+        if facts:
+            fields: dict[str, object] = {}
+            for name in names:
+                value = next((v for f in facts if (v := f.get(name)) is not None), None)
+                if value is not None:
+                    fields[name] = value
+            licensing[kind] = fields
+    return licensing
 
 
 class _Names:
@@ -270,32 +283,275 @@ def place(files: list[tuple[str, list[tuple[str | None, list[str]]]]]) -> list[l
 def build(placement: list[tuple[str, object, list[Fact], tuple[str, str]]]) -> dict[str, Device]:
     """Devices from ``(path, section, facts, (key, name))`` in input order, by key, in the
     order they first appear. A device's facts depend only on its own sections: the
-    devices of part of a run are built alike from that part."""
+    devices of part of a run are built alike from that part.
+
+    The captures of a device whose clocks are more than a day apart are snapshots: only
+    the newest one's facts go into its store, the older ones are kept as its history
+    (``snapshots``). Within it, an output shown again later (the same command, before and
+    after a change typed in the session) makes the earlier one's facts history
+    (``supersede``)."""
     devices: dict[str, Device] = {}
-    commands: dict[str, set[str]] = {}  # device key -> commands already placed
-    known: dict[tuple, dict[str, set]] = {}  # (command, filtered, device key) -> kind -> what its facts say
-    for path, section, facts, (dkey, dname) in placement:
+    items: dict[str, list] = {}  # device key -> [(order, path, section, facts)]
+    files: dict[str, int] = {}  # path -> order of appearance
+    for n, (path, section, facts, (dkey, dname)) in enumerate(placement):
         dev = devices.get(dkey)
         if dev is None:
             dev = devices[dkey] = Device(dkey, dname)
         if path not in dev.inputs:
             dev.inputs.append(path)
-        dev.sections.append(section)
-        dev.coverage |= set(section.coverage)
-        seen = commands.setdefault(dkey, set())
-        # a fragment never stands for a whole output, nor one filter for another: the facts
-        # a filter proves whole (Section.shows) are judged on that filter's output alone
-        command = (section.spec.name, section.filtered, _shown(section))
-        if command in seen:
-            # The same command captured again (a paste repeated, backups of one config):
-            # a fact that says what an earlier one says adds nothing but more ways for a
-            # rule to join facts (n copies of a config, n^4 bindings for a four-way join).
-            facts = _new_facts(dev, known.setdefault(command + (dkey,), {}), facts, command)
-        seen.add(command)
-        dev.store.extend(facts)
-    for dev in devices.values():
+        files.setdefault(path, len(files))
+        items.setdefault(dkey, []).append((n, path, section, facts))
+    for dkey, dev in devices.items():
+        current, dev.snapshots = snapshots(items.pop(dkey), files)
+        dropped, dev.superseded = supersede(current)
+        commands: set = set()  # commands already placed
+        known: dict[tuple, dict[str, set]] = {}  # (command, filtered) -> kind -> what its facts say
+        for _, _, path, section, facts in sorted(current, key=lambda item: item[1]):
+            if not isinstance(section, _History):
+                dev.sections.append(section)
+                dev.coverage |= set(section.coverage)
+            if dropped:
+                facts = [f for f in facts if id(f) not in dropped]
+            if isinstance(section, _History):
+                dev.store.extend(facts)
+                continue
+            # a fragment never stands for a whole output, nor one filter for another: the facts
+            # a filter proves whole (Section.shows) are judged on that filter's output alone
+            command = (section.spec.name, section.filtered, _shown(section))
+            if command in commands:
+                # The same command captured again (a paste repeated, backups of one config):
+                # a fact that says what an earlier one says adds nothing but more ways for a
+                # rule to join facts (n copies of a config, n^4 bindings for a four-way join).
+                facts = _new_facts(dev, known.setdefault(command, {}), facts, command)
+            commands.add(command)
+            dev.store.extend(facts)
         _drop_fragments_of_whole_configs(dev)
     return devices
+
+
+# -- snapshots: captures of one device at different times ------------------------------
+
+SNAPSHOT_GAP = dt.timedelta(days=1)  # clocks further apart than this are different captures
+# kinds that say something about the input, not about the switch's state: kept from every
+# snapshot and never superseded (an unread line, a suppression comment); log lines are events
+# with their own dates, judged by them
+_ABOUT_INPUT = ("capture.",)
+_EVENTS = ("log.",)
+
+
+class _History:
+    """Stands for a section of an older snapshot in the current one's list: only its facts
+    about the input are kept (``_ABOUT_INPUT``)."""
+
+    def __init__(self, section) -> None:
+        self.section = section
+
+
+def _reading(section, facts: list[Fact]) -> tuple[dt.datetime, Fact] | None:
+    """The clock a section printed (show clock, a configuration's '!Time:', a terminal
+    logger's stamp), as read (a zone offset is hours: nothing next to a day)."""
+    best = None
+    for fact in facts:
+        if fact.kind == "clock":
+            now = fact.get("now")
+            if isinstance(now, dt.datetime) and (best is None or now > best[0]):
+                best = (now, fact)
+    return best
+
+
+def _where(fact: Fact) -> str:
+    if fact.section.origin == "logger":
+        return f"terminal logger timestamp ({fact.path}:{fact.line})"
+    return f"{fact.section.command} ({fact.path}:{fact.line})"
+
+
+def snapshots(items: list, files: dict[str, int]) -> tuple[list, list[Snapshot]]:
+    """Split a device's ``(order, path, section, facts)`` into snapshots: in each file, its
+    outputs from one clock reading to the next more than a day later are a segment (those
+    before the file's first reading belong to it); segments whose clocks are at most a day
+    apart are one snapshot. A file without any clock joins the newest snapshot, as the
+    oldest of its outputs (an output with a clock is the state at that time).
+
+    Returns the current snapshot's ``(time, order, path, section, facts)`` (``time``: its
+    segment's clock, None for a file without one), older snapshots' sections wrapped in
+    ``_History``, and every snapshot (oldest first) when there are several, else []."""
+    by_file: dict[str, list] = {}
+    for item in items:
+        by_file.setdefault(item[1], []).append(item)
+    segments: list[dict] = []  # {"when", "fact", "items", "path"}
+    undated: list[dict] = []
+    for path in sorted(by_file, key=files.__getitem__):
+        mine = sorted(by_file[path], key=lambda item: (item[2].start, item[0]))
+        # a terminal logger's stamp is the clock of the machine that logged the session: it
+        # counts only in a file where the switch printed none (as in capture_clock), so that a
+        # switch whose own clock is years off is not split from its outputs by the logger's
+        switch_clock = any(item[2].origin != "logger" and _reading(item[2], item[3]) for item in mine)
+        pending: list = []
+        seg: dict | None = None
+        for item in mine:
+            reading = _reading(item[2], item[3])
+            if reading is not None and switch_clock and item[2].origin == "logger":
+                reading = None
+            if reading is not None:
+                if seg is None or abs(reading[0] - seg["last"]) > SNAPSHOT_GAP:
+                    seg = {"when": reading[0], "fact": reading[1], "last": reading[0], "items": pending, "path": path}
+                    pending = []
+                    segments.append(seg)
+                else:
+                    seg["last"] = reading[0]
+                    if reading[0] > seg["when"]:
+                        seg["when"], seg["fact"] = reading
+            (seg["items"] if seg is not None else pending).append(item)
+        if pending:
+            undated.append({"when": None, "fact": None, "items": pending, "path": path})
+    clusters: list[list[dict]] = []
+    for seg in sorted(segments, key=lambda s: s["when"]):
+        if clusters and seg["when"] - clusters[-1][-1]["when"] <= SNAPSHOT_GAP:
+            clusters[-1].append(seg)
+        else:
+            clusters.append([seg])
+    if not clusters:
+        return [(None, *item) for seg in undated for item in seg["items"]], []
+    current = clusters[-1] + undated
+    out = [(seg["when"], *item) for seg in current for item in seg["items"]]
+    if len(clusters) == 1:
+        return out, []
+    snaps = []
+    for cluster in clusters:
+        is_current = cluster is clusters[-1]
+        parts = cluster + undated if is_current else cluster
+        newest = max(cluster, key=lambda s: s["when"])
+        store = FactStore()
+        spans: dict[str, list[int]] = {}
+        for seg in parts:
+            for _, path, section, facts in seg["items"]:
+                store.extend(facts)
+                if section.origin in ("comment", "platform", "logger"):
+                    continue
+                span = spans.setdefault(path, [section.start, section.end])
+                span[0], span[1] = min(span[0], section.start), max(span[1], section.end)
+        if not is_current:
+            # what its outputs said of the input stays (unread lines, suppressions); the rest is history
+            for seg in cluster:
+                for n, path, section, facts in seg["items"]:
+                    kept = [f for f in facts if f.kind.startswith(_ABOUT_INPUT)]
+                    keep_section = section.origin in ("comment", "platform")
+                    if kept or keep_section:
+                        out.append((None, n, path, section if keep_section else _History(section), kept))
+        snaps.append(Snapshot(newest["when"], _where(newest["fact"]),
+                              tuple(sorted({seg["path"] for seg in parts}, key=files.__getitem__)),
+                              tuple((p, a, b) for p, (a, b) in sorted(spans.items(), key=lambda kv: files[kv[0]])),
+                              licensing_state(licensing_of(store)), is_current,
+                              tuple(seg["path"] for seg in undated) if is_current else ()))
+    return out, snaps
+
+
+def licensing_state(lic: dict[str, dict[str, object]]) -> tuple[str, ...]:
+    """A few words for the licensing state of some outputs: registration and authorization
+    status (classic), or the transport and last ACK (Smart Licensing Using Policy)."""
+    def get(kind: str, name: str):
+        return lic.get(kind, {}).get(name)
+
+    if get("license.slp", "enabled") is True:
+        out = ["Smart Licensing Using Policy"]
+        if get("license.transport", "type"):
+            out.append(f"transport {get('license.transport', 'type')}")
+        if get("license.usage_reporting", "last_ack_text"):
+            out.append(f"last ACK {get('license.usage_reporting', 'last_ack_text')}")
+        return tuple(out)
+    out = [str(v) for v in (get("license.registration", "status") or get("license.summary", "registration_status"),
+                            get("license.authorization", "status") or get("license.summary", "authorization_status"))
+           if v]
+    if not out and get("license.smart", "enabled") is False:
+        out.append("Smart Licensing disabled")
+    return tuple(out) or ("no licensing status captured",)
+
+
+def _state_kind(kind: str) -> bool:
+    """Whether facts of ``kind`` say what state the switch is in (what a later output may
+    supersede): not what the input holds (``_ABOUT_INPUT``), not log events with their own
+    dates, not a clock reading (of its own time: the newest one is the device's anyway)."""
+    return not kind.startswith(_ABOUT_INPUT + _EVENTS) and kind != "clock"
+
+
+def _later(a: tuple, b: tuple) -> bool:
+    """Whether item ``b`` ``(time, order, path, section, facts)`` was captured after ``a``:
+    later in the same file, or at a later clock; an output with a clock comes after one
+    of a file without any. Outputs of two files without a clock have no order."""
+    if a[2] == b[2]:
+        return (b[3].start, b[1]) > (a[3].start, a[1])
+    if b[0] is None:
+        return False
+    return a[0] is None or b[0] > a[0]
+
+
+def supersede(current: list) -> tuple[set[int], list[Superseded]]:
+    """The facts of outputs shown again later (``_later``) by the same command, unfiltered
+    and read whole: the later output is the current state, the earlier one history. An
+    earlier output is taken over whole when the later one covers all it covers (the same
+    command with the same arguments again, the whole configuration after a part of it,
+    'show license all' after 'show license status'),
+    else for the kinds of facts the later one proves whole (its 'callhome' part after a
+    whole configuration). Of those, the facts the later output no longer states are
+    dropped: one it states again stays where it was first shown (a paste repeated points
+    at its first copy). Returns the ids of the facts dropped, and what was superseded by
+    what (the outputs that lost facts)."""
+    from diag.commands import RUNNING_CONFIG, covers
+    from diag.facts import CATALOGUE
+
+    by_command: dict[str, list] = {}
+    for item in current:
+        section = item[3]
+        if not isinstance(section, _History) and section.origin not in ("comment", "platform", "logger"):
+            # a command that holds another's whole output is compared with it ('show license
+            # all' holds 'show license status')
+            spec = section.spec
+            by_command.setdefault(spec.also_covers[0] if spec.also_covers else spec.name, []).append(item)
+    dropped: set[int] = set()
+    said: list[Superseded] = []
+    for name, outputs in by_command.items():
+        if len(outputs) < 2:
+            continue
+        # what each output says (its facts about the switch), with what it covers: copies of
+        # one output (a paste repeated, backups of one config) share it, and are compared once
+        signature = {id(item[3]): (item[3].coverage, item[3].args,
+                                   frozenset(_said(f) for f in item[4] if _state_kind(f.kind)))
+                     for item in outputs}
+        if len(set(signature.values())) == 1:
+            continue  # the same output again: nothing changed
+        takers: dict[tuple, list] = {}
+        for b in outputs:
+            if (not b[3].filtered and b[3].rejected is None and not b[3].empty and b[3].coverage
+                    and not any(f.kind == "capture.unparsed" for f in b[4])):
+                takers.setdefault(signature[id(b[3])], []).append(b)
+        if not takers:
+            continue
+        for a in outputs:
+            sa = a[3]
+            # one later output per distinct signature: its facts are what a later capture says
+            later = [next(b for b in group if b is not a and _later(a, b)) for sig, group in takers.items()
+                     if sig != signature[id(sa)] and (name == RUNNING_CONFIG or sig[1] == sa.args)
+                     and any(b is not a and _later(a, b) for b in group)]
+            if not later:
+                continue
+            by = None
+            for fact in a[4]:
+                if not _state_kind(fact.kind):
+                    continue
+                spec = CATALOGUE.get(fact.kind)
+                for b in later:
+                    sb = b[3]
+                    if not (sa.coverage and all(covers(sb.coverage, s) for s in sa.coverage)
+                            or spec is not None and any(covers(sb.coverage, p) for p in spec.proven_by)):
+                        continue
+                    if _said(fact) not in signature[id(sb)][2]:  # a later output no longer states it
+                        dropped.add(id(fact))
+                        by = by or sb
+                        break
+            if by is not None:
+                said.append(Superseded(sa.typed, sa.path, sa.start, by.path, by.start))
+    said.sort(key=lambda s: (s.path, s.line))
+    return dropped, said
 
 
 def _drop_fragments_of_whole_configs(dev: Device) -> None:
@@ -380,7 +636,7 @@ def _other_platform(dev: Device) -> None:
                    "Cisco Nexus switches")
     else:
         where, no = nxos
-        outcome = (f"the device also shows lines only NX-OS prints ({where.path}:{no}), so its outputs were "
+        outcome = (f"the device also shows lines only NX-OS prints ({shown_path(where.path)}:{no}), so its outputs were "
                    f"still judged as NX-OS: check that each output pasted here comes from the Nexus switch")
     fields = {"platform": platform, "marker": mark.marker.what, "judged": nxos is not None, "outcome": outcome}
     dev.store.add(Fact("capture.platform", fields, {k: mark.line for k in fields}, section, mark.line))
@@ -447,16 +703,37 @@ def settle(dev: Device) -> None:
 
 # -- the capture's own clock ---------------------------------------------------------
 
+# What a licensing output says happened, with its date: the newest is the earliest the
+# output can have been taken. Smart Licensing Using Policy prints its dates in several
+# places: the last ACK, the last report push and file write, when the trust code and the
+# policy were installed (a text holding one date or several).
 _PAST_EVENTS = (
     ("license.authorization", ("last_comm_date", "date")),
     ("license.registration", ("initial_date", "last_renewal_date")),
-    ("license.usage_reporting", ("last_ack", "last_push")),
+    ("license.usage_reporting", ("last_ack", "last_push", "last_file_write")),
+    ("license.trust_code", ("installed",)),
+    ("license.policy", ("in_use",)),
 )
 _SCHEDULED = (
     ("license.authorization", "next_comm"),
     ("license.registration", "next_renewal"),
     ("license.usage_reporting", "next_push"),
+    ("license.usage_reporting", "next_ack_check"),
 )
+_DATE_IN_TEXT = re.compile(r"\b[A-Z][a-z]{2}\s+\d{1,2}\s+\d{1,2}:\d{2}:\d{2}(?:\.\d+)?\s+\d{4}(?:\s+[A-Z]{2,5}\b)?")
+
+
+def _dates(value) -> list[dt.datetime]:
+    """The dates of a field: itself when it is one, those written in it when it is text."""
+    from diag.types import to_datetime
+
+    if isinstance(value, dt.datetime):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [d for v in value for d in _dates(v)]
+    if isinstance(value, str):
+        return [d for m in _DATE_IN_TEXT.finditer(value) if (d := to_datetime(m.group(0))) is not None]
+    return []
 STALE_MARGIN = dt.timedelta(days=2)
 
 
@@ -465,8 +742,10 @@ def file_device_name(path: str) -> str:
     path (``./leaf.cfg``, ``leaf.cfg``, absolute): relative to the working folder when the file
     is under it, else absolute; '/' between folders. Baselines and SARIF fingerprints hold
     it, so a file checked as part of a folder and on its own keeps its findings' identity."""
-    if path == "-" or path.startswith("<"):
-        return path  # standard input
+    if path == STDIN:
+        return STDIN_NAME  # standard input, as a person reads its name
+    if path.startswith("<"):
+        return path
     full = os.path.abspath(path)
     try:
         rel = os.path.relpath(full)
@@ -491,7 +770,7 @@ def capture_clock(dev: Device) -> tuple[dt.datetime, str] | None:
         now = fact.get("now")
         if not isinstance(now, dt.datetime):
             continue
-        where = f"{fact.section.command} ({fact.path}:{fact.line})"
+        where = f"{fact.section.command} ({shown_path(fact.path)}:{fact.line})"
         if fact.get("zone") is not None:
             now, where = _site_zone(dev, fact, now, where)
         if best is None or now > best[0]:
@@ -501,13 +780,13 @@ def capture_clock(dev: Device) -> tuple[dt.datetime, str] | None:
     for fact in dev.store.get("clock"):
         now = fact.get("now")
         if fact.section.origin == "logger" and isinstance(now, dt.datetime) and (best is None or now > best[0]):
-            best = (now, f"{fact.section.params.get('what', 'terminal logger timestamp')} ({fact.path}:{fact.line})")
+            best = (now, f"{fact.section.params.get('what', 'terminal logger timestamp')} ({shown_path(fact.path)}:{fact.line})")
     if best is not None:
         return best
     for fact in dev.store.get("log.event"):
         when = fact.get("time")
         if isinstance(when, dt.datetime) and (best is None or when > best[0]):
-            best = (when, f"newest log line ({fact.path}:{fact.line})")
+            best = (when, f"newest log line ({shown_path(fact.path)}:{fact.line})")
     return best
 
 
@@ -526,24 +805,65 @@ def _site_zone(dev: Device, fact: Fact, now: dt.datetime, where: str) -> tuple[d
             sign = "+" if offset >= 0 else "-"
             return (now + dt.timedelta(minutes=taken - offset),
                     f"{where}, {zone} = UTC{sign}{abs(offset) // 60:02d}:{abs(offset) % 60:02d} "
-                    f"by the configuration ({conf.path}:{conf.line})")
+                    f"by the configuration ({shown_path(conf.path)}:{conf.line})")
     if known:
         return now, where
     return now, f"{where}, zone {zone} unknown to diag: read as UTC"
 
 
-def device_time(dev: Device, own, now: dt.datetime, source: str):
-    """The time a device is judged at and where it comes from, given its own clock
-    (``capture_clock``) and the run's (``now`` from ``source``), and the estimate from
-    its events it was taken from, if any."""
-    if source == "option":
-        return (now, "option"), None
-    if own is not None:
-        return (own[0], "capture"), None
-    estimate = estimate_from_events(dev, now) if source == "system" else None
-    if estimate is not None:
-        return (estimate[0], "capture"), estimate
-    return (now, source), None
+def file_clocks(placed) -> dict[str, list[tuple[int, dt.datetime, Fact, str, str]]]:
+    """The clock readings of each file, from ``(path, section, facts, (key, name))``: per
+    path, ``(line, time, fact, device key, device name)`` in line order."""
+    out: dict[str, list] = {}
+    for path, section, facts, (key, name) in placed:
+        for fact in facts:
+            now = fact.get("now") if fact.kind == "clock" else None
+            if isinstance(now, dt.datetime):
+                out.setdefault(path, []).append((fact.line, now, fact, key, name))
+    for readings in out.values():
+        readings.sort(key=lambda r: (r[0], r[1]))
+    return out
+
+
+def same_file_clock(dev: Device, readings: dict) -> tuple[dt.datetime, str] | None:
+    """For a device with no clock of its own: a clock another device printed in one of its
+    files (a session log visiting two switches), the last one before its outputs end, else
+    the first after; the newest of its files'. Never a clock of a file it has no output in."""
+    best = None
+    ends: dict[str, int] = {}
+    for section in dev.sections:
+        ends[section.path] = max(ends.get(section.path, 0), section.end)
+    for path, end in ends.items():
+        theirs = [r for r in readings.get(path, ()) if r[3] != dev.key]
+        if not theirs:
+            continue
+        before = [r for r in theirs if r[0] <= end]
+        line, when, fact, _, name = before[-1] if before else theirs[0]
+        if best is None or when > best[0]:
+            source = "terminal logger timestamp" if fact.section.origin == "logger" else fact.section.command
+            best = (when, f"no clock of its own: {source} of {name} in the same file ({path}:{line})")
+    return best
+
+
+def device_time(dev: Device, own, fixed, shared=None):
+    """Set the time a device is judged at (``dev.now``, ``now_source``, ``now_detail``):
+    ``--now`` when ``fixed`` (``(time, source, detail)``) is the option's; else its own clock
+    (``capture_clock``); else ``shared``, a clock of its own files (``same_file_clock``); else
+    the newest event of an output that cannot be current (``estimate_from_events``); else
+    ``fixed``, this machine's. Returns the estimate when it was used."""
+    now, source, detail = fixed
+    if source != "option":
+        if own is not None:
+            now, source, detail = own[0], "capture", own[1]
+        elif shared is not None:
+            now, source, detail = shared[0], "capture", shared[1]
+        else:
+            estimate = estimate_from_events(dev, now)
+            if estimate is not None:
+                dev.now, dev.now_source, dev.now_detail = estimate[0], "capture", estimate[1]
+                return estimate
+    dev.now, dev.now_source, dev.now_detail = now, source, detail
+    return None
 
 
 def estimate_from_events(dev: Device, system_now: dt.datetime) -> tuple[dt.datetime, str] | None:
@@ -563,8 +883,8 @@ def estimate_from_events(dev: Device, system_now: dt.datetime) -> tuple[dt.datet
     for kind, names in _PAST_EVENTS:
         for fact in dev.store.get(kind):
             for name in names:
-                when = fact.get(name)
-                if isinstance(when, dt.datetime) and (best is None or when > best[0]):
-                    best = (when, f"newest event in {fact.section.command} ({fact.path}:{fact.line_of(name)}); "
+                when = max(_dates(fact.get(name)), default=None)
+                if when is not None and (best is None or when > best[0]):
+                    best = (when, f"newest event in {fact.section.command} ({shown_path(fact.path)}:{fact.line_of(name)}); "
                                   "the output's next scheduled attempts are already past")
     return best

@@ -9,7 +9,9 @@ from diag import limits
 from diag.commands import RUNNING_CONFIG, covers, scope_collect
 from diag.conditions import UNKNOWN, Binding, Ctx, bound
 from diag.facts import CATALOGUE
-from diag.model import MAX_EVIDENCE, SEVERITY_RANK, Collect, Evidence, Finding, NotEvaluated, Outcome
+from diag.filters import IN_PLACE, SINGLETONS, in_place_fields
+from diag.model import (MAX_EVIDENCE, SEVERITY_RANK, Collect, Evidence, Finding, NotEvaluated, Outcome, RuledOut,
+                        shown_path)
 from diag.rulebook import Rule, RuleBook
 from diag.split import declarable
 
@@ -110,15 +112,22 @@ def _place(rule: Rule, b: Binding) -> tuple[str, int, int]:
     return fact.path, line, end_line
 
 
-def _finding(rule: Rule, b: Binding, ctx: Ctx, device: str, message: str | None = None) -> Finding:
+def _pointed_evidence(rule: Rule, b: Binding) -> list[Evidence]:
+    """A binding's evidence, with the line its finding points at."""
     evidence = _evidence(b)
-    path, line, end_line = _place(rule, b)
+    path, line, _ = _place(rule, b)
     if line and not any(e.path == path and e.line == line for e in evidence):
         # 'at' named a field the predicates do not test (here or in what a derived fact was
         # concluded from): the line pointed at is quoted too
         fact = b[_anchor(rule.at, b)[0]][0]
         evidence = sorted([*evidence, *(Evidence(path, n, fact.text_at(n).strip())
                                         for n in _with_pieces(fact.section, [line]))], key=lambda e: (e.path, e.line))
+    return evidence
+
+
+def _finding(rule: Rule, b: Binding, ctx: Ctx, device: str, message: str | None = None) -> Finding:
+    evidence = _pointed_evidence(rule, b)
+    path, line, end_line = _place(rule, b)
     verify = tuple((command.render(b, ctx, device, guard=True).strip(),
                     expect.render(b, ctx, device, guard=True).strip() if expect is not None else None)
                    for command, expect in rule.verify)
@@ -129,6 +138,38 @@ def _finding(rule: Rule, b: Binding, ctx: Ctx, device: str, message: str | None 
         fix=rule.fix.render(b, ctx, device, guard=True).strip("\n"),
         verify=tuple(c for c, _ in verify), references=tuple(rule.references), verify_expect=verify,
     )
+
+
+MAX_GROUPED = 100  # matches a 'group: device' finding lists; the message counts the rest
+
+
+def _grouped(rule: Rule, bindings: list[Binding], ctx: Ctx, device: str) -> Finding:
+    """One finding for every match of a rule on a device (``group: device``): several
+    samples of one output (``show system internal mts buffers summary`` run three times)
+    showing one problem. The first match by place gives the line, message, fix and verify
+    commands; the evidence is every match's, and the message says where the others are."""
+    by_place: dict[tuple[str, int], Binding] = {}
+    for b in sorted(bindings, key=lambda b: _place(rule, b)):
+        by_place.setdefault(_place(rule, b)[:2], b)  # the same line once
+    places = list(by_place)
+    kept = [by_place[p] for p in places[:MAX_GROUPED]]
+    primary = kept[0]
+    severity = max((rule.severity_for(b, ctx) for b in kept), key=lambda s: SEVERITY_RANK[s])
+    message = rule.message.render(primary, ctx, device).strip()
+    if len(places) > 1:
+        shown = places[:MAX_GROUPED]
+        one_file = all(where == places[0][0] for where, _ in shown)
+        spots = [str(line) if one_file else f"{where}:{line}" for where, line in shown]
+        listed = ("lines " if one_file else "") + ", ".join(spots[:-1]) + " and " + spots[-1]
+        more = f", and {len(places) - MAX_GROUPED:,} more not listed" if len(places) > MAX_GROUPED else ""
+        message = f"{message} It holds {len(places):,} times on {device}: at {listed}{more} (each in the evidence)."
+    evidence: dict[tuple[str, int], Evidence] = {}
+    for b in kept:
+        for e in _pointed_evidence(rule, b):
+            evidence.setdefault((e.path, e.line), e)
+    finding = _finding(rule, primary, ctx, device, message)
+    return dataclasses.replace(finding, severity=severity,
+                               evidence=tuple(evidence[k] for k in sorted(evidence)))
 
 
 def _fallback_anchor(rule: Rule, dev, shown: tuple = ()) -> Binding:
@@ -154,13 +195,29 @@ def _command_of(scope: str) -> str:
     return RUNNING_CONFIG if scope.startswith(RUNNING_CONFIG + " ") else scope
 
 
+def _partial(section) -> bool:
+    """Whether an output is a filtered one that may still settle what a rule reads: one
+    whose filter proves lines absent (``Section.shows``), or a filtered show version
+    (diag.filters.IN_PLACE)."""
+    if section.shows:
+        return True
+    command = section.spec.name
+    return command in IN_PLACE and not covers(section.coverage, command) and "|" in section.typed
+
+
 def _shows(section, kind: str, fields: frozenset[str], dev) -> bool:
     """Whether a filtered output shows every fact of ``kind`` with ``fields``: the lines of
     each (``Section.shows``, with ``""``, what proves the kind absent); for a kind a
     configuration has one of at most (the callhome block), the fact it gave and the lines
     of those fields."""
-    from diag.filters import SINGLETONS
-
+    command = section.spec.name
+    if command in IN_PLACE and not covers(section.coverage, command):
+        # show version: what it showed is settled, whatever it hid (filters.IN_PLACE)
+        need = in_place_fields(command, kind, fields)
+        if need is None:
+            return False
+        return any(f.section is section and all(f.get(x) is not None for x in need)
+                   for f in dev.store.get(IN_PLACE[command][0]))
     shown = section.shows.get(kind)
     if not shown or not fields <= shown:
         return False
@@ -184,7 +241,7 @@ def partial_scopes(reads: dict[str, frozenset[str]], scopes, dev) -> tuple[froze
     """
     from diag.facts import CATALOGUE
 
-    filtered = [s for s in dev.sections if s.shows]
+    filtered = [s for s in dev.sections if _partial(s)]
     if not filtered:
         return frozenset(), {}, ()
     extra: set[str] = set()
@@ -206,7 +263,10 @@ def partial_scopes(reads: dict[str, frozenset[str]], scopes, dev) -> tuple[froze
             continue  # a kind no output shows whole, or no filtered output needed at all
         extra.add(scope)
         for kind, secs in found.items():
-            sources[kind] = sources.get(kind, frozenset()) | {id(s) for s in secs}
+            if command not in IN_PLACE:
+                # what another filter of show version showed is as true as what this one did
+                # (filters.IN_PLACE): only outputs whose silence proves something are singled out
+                sources[kind] = sources.get(kind, frozenset()) | {id(s) for s in secs}
             shown.extend(s for s in secs if s not in shown)
     return frozenset(extra), sources, tuple(shown)
 
@@ -233,10 +293,10 @@ def _not_evaluated(rule: Rule, dev, needs: tuple[str, ...]) -> NotEvaluated:
     if any(n == RUNNING_CONFIG or n.startswith(RUNNING_CONFIG + " ") for n in needs):
         headerless = next((s for s in dev.sections if getattr(s, "headerless", False)), None)
         if headerless is not None:
-            reason = HEADERLESS.format(path=headerless.path, line=headerless.start)
+            reason = HEADERLESS.format(path=shown_path(headerless.path), line=headerless.start)
         cut = next((s for s in dev.sections if getattr(s, "cut_short", False)), None)
         if cut is not None and not reason:
-            reason = (CUT_FILE if declarable(cut) else CUT_SHORT).format(path=cut.path, line=cut.start)
+            reason = (CUT_FILE if declarable(cut) else CUT_SHORT).format(path=shown_path(cut.path), line=cut.start)
     if not reason:
         # a need the device has, but in an output with lines diag could not read
         # (conditions.Ctx.unread_doubt): say which lines, so that it is captured again whole
@@ -244,7 +304,7 @@ def _not_evaluated(rule: Rule, dev, needs: tuple[str, ...]) -> NotEvaluated:
                   if any(covers(f.section.coverage, n) for n in needs)]
         if unread:
             f = unread[0]
-            reason = (f"{f.section.command} ({f.path}, line {f.line}) has lines diag could not read, "
+            reason = (f"{f.section.command} ({shown_path(f.path)}, line {f.line}) has lines diag could not read, "
                       "so it proves nothing missing; capture it again whole, without wrapped or edited lines")
     return NotEvaluated(rule.id, dev.name, needs, rule.severity, dev.key, reason)
 
@@ -264,7 +324,7 @@ def derive(rules: RuleBook, dev, now: dt.datetime) -> dict[str, frozenset[str]]:
     needs: dict[str, frozenset[str]] = {}
     last = {d.kind: i for i, d in enumerate(rules.derivations)}
     reading = rules.reading
-    filtered = any(s.shows for s in dev.sections)
+    filtered = any(_partial(s) for s in dev.sections)
     for i, d in enumerate(rules.derivations):
         coverage, sources = dev.coverage, None
         if filtered:
@@ -344,7 +404,7 @@ def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> Non
         plan = plans[key] = _plan(rules, covered, dev.mode, foreign)
 
     ctx = Ctx(dev.store, coverage, now, CATALOGUE, derived_needs, sections=dev.sections)
-    filtered = any(s.shows for s in dev.sections)
+    filtered = any(_partial(s) for s in dev.sections)
     reading = rules.reading
     for rule, missing, needs in plan:
         rctx, shown = ctx, ()
@@ -357,14 +417,18 @@ def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> Non
                            sections=dev.sections)
         if missing and not rule.fire_on_partial:
             out.not_evaluated.append(_not_evaluated(rule, dev, needs))
+            _open(rule, dev, ctx, out, needs)
             continue
         results = rule.when.match({}, rctx)
         bindings = [b for b in results if UNKNOWN not in b]
         if not bindings:
             undecided = set().union(*(b[UNKNOWN] for b in results)) if results else set()
             if missing or undecided:
-                needs = needs + tuple(sorted(undecided))
-                out.not_evaluated.append(_not_evaluated(rule, dev, tuple(dict.fromkeys(needs))))
+                needs = tuple(dict.fromkeys(needs + tuple(sorted(undecided))))
+                out.not_evaluated.append(_not_evaluated(rule, dev, needs))
+                _open(rule, dev, ctx, out, needs)
+            elif rule.explains:
+                _cleared(rule, dev, rctx, out)
             continue
         if rule.at:
             # 'at' names the primary evidence: branches that bind none of its bindings are
@@ -378,6 +442,11 @@ def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> Non
             held = [b for b in bindings if not rank.keys().isdisjoint(b)]
             if held:
                 bindings = sorted(held, key=lambda b: min(rank[n] for n in rank if n in b))
+        if rule.group == "device":
+            # one finding of the device, every match its evidence
+            out.findings.append(_grouped(rule, [b or _fallback_anchor(rule, dev, shown) for b in bindings],
+                                         rctx, dev.name))
+            continue
         # One problem, one finding: the same line, or the same message (the same output
         # captured twice, e.g. show license status and show license all), is reported once.
         seen: set = set()
@@ -405,8 +474,73 @@ def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> Non
             reported += 1
 
 
-def collect_next(not_evaluated: list[NotEvaluated], devices) -> list[Collect]:
-    """Commands to run next per device: the one that settles most open rules first."""
+def _rule_out(rule: Rule, dev, ctx: Ctx) -> RuledOut | None:
+    """The rule's ``rule_out`` evidence on the device, when it holds."""
+    if rule.rule_out is None:
+        return None
+    for b in rule.rule_out.when.match({}, ctx):
+        if UNKNOWN in b or not b:
+            continue
+        return RuledOut(rule.id, dev.name, dev.key, tuple(_evidence(b)), rule.rule_out.message.render(b, ctx, dev.name)
+                        .strip())
+    return None
+
+
+def _cleared(rule: Rule, dev, ctx: Ctx, out: Outcome) -> None:
+    """A cause rule evaluated without a finding: ruled out, by its ``rule_out`` evidence when
+    that holds, else by the outputs it was judged on."""
+    found = _rule_out(rule, dev, ctx)
+    if found is None:
+        evidence, names = [], []
+        for alts in rule.requires:
+            section = next((s for s in dev.sections for scope in alts if covers(s.coverage, scope)), None)
+            if section is None:
+                continue
+            names.append(section.label())
+            evidence.append(Evidence(section.path, section.start, (section.text(section.start) or section.typed).strip()))
+        note = ("no finding in " + ", ".join(dict.fromkeys(names))) if names else "evaluated: no finding"
+        found = RuledOut(rule.id, dev.name, dev.key, tuple(evidence[:MAX_EVIDENCE]), note)
+    out.ruled_out.append(found)
+
+
+def _open(rule: Rule, dev, ctx: Ctx, out: Outcome, needs: tuple[str, ...]) -> None:
+    """A rule not evaluated on a device: ruled out anyway when its ``rule_out`` evidence holds,
+    else suspected when its signature (``suspect``) is in the capture."""
+    if rule.explains:
+        found = _rule_out(rule, dev, ctx)
+        if found is not None:
+            out.ruled_out.append(found)
+            return
+    suspect = rule.suspect
+    if suspect is None:
+        return
+    bindings = [b for b in suspect.when.match({}, ctx) if UNKNOWN not in b]
+    if not bindings:
+        return
+    if suspect.unless is not None and any(UNKNOWN not in b for b in suspect.unless.match({}, ctx)):
+        return  # the signature is explained otherwise
+    b = bindings[0]
+    evidence = _evidence(b)
+    primary = suspect.at if suspect.at in b else next((name for name, _ in bound(b)), None)
+    path, line, end_line = "", 0, 0
+    if primary is not None:
+        fact, fields = b[primary]
+        own = [fact.line_of(f) for f in fields] or [fact.line]
+        path, line, end_line = fact.path, min(own), max(own)
+    confirm = tuple(dict.fromkeys(_command_for(scope, dev) for scope in needs))
+    out.findings.append(Finding(
+        rule_id=rule.id, severity=rule.severity, confidence="low", title=rule.title,
+        message=suspect.message.render(b, ctx, dev.name).strip(), device=dev.name, path=path, line=line,
+        end_line=end_line, evidence=tuple(evidence), fix=suspect.fix.render(b, ctx, dev.name, guard=True).strip("\n"),
+        verify=confirm, references=tuple(rule.references),
+        verify_expect=tuple((c, suspect.confirms) for c in confirm), status="suspected", confirm_with=confirm,
+        confirmed_by=suspect.confirms, ruled_out_by=suspect.rules_out))
+
+
+def collect_next(not_evaluated: list[NotEvaluated], devices, suspected: frozenset = frozenset()) -> list[Collect]:
+    """Commands to run next per device: the one that confirms a suspected finding first (those
+    of ``suspected``, pairs of device name and rule id), then the one that settles most open
+    rules."""
     # by device: its name and key (a device named after its file and one named by its
     # hostname can share a name; each gets its own list)
     by_device: dict[tuple[str, str], dict[str, list[NotEvaluated]]] = {}
@@ -418,18 +552,23 @@ def collect_next(not_evaluated: list[NotEvaluated], devices) -> list[Collect]:
     for device, key in sorted(by_device, key=lambda dk: (dk[0].lower(), dk[1])):
         scopes = by_device[(device, key)]
         # most open rules first, then the most severe of them, then by name
-        ranked = sorted(((-len(nes), -max(SEVERITY_RANK[n.severity] for n in nes), scope), scope, nes)
-                        for scope, nes in scopes.items())
+        def confirms(nes) -> set[str]:
+            return {n.rule_id for n in nes if (device, n.rule_id) in suspected}
+
+        ranked = sorted(((-len(confirms(nes)), -len(nes), -max(SEVERITY_RANK[n.severity] for n in nes), scope),
+                         scope, nes) for scope, nes in scopes.items())
         merged: dict[str, Collect] = {}  # two scopes asking for one command: one line
         for _, scope, nes in ranked:
             command = _command_for(scope, devs.get(key))
-            settles = {n.rule_id for n in nes}
+            settles, confirmed = {n.rule_id for n in nes}, confirms(nes)
             if command in merged:
                 first = merged[command]
                 settles |= set(first.settles)
-                merged[command] = Collect(device, command, tuple(sorted(settles)), first.scope, key)
+                confirmed |= set(first.confirms)
+                merged[command] = Collect(device, command, tuple(sorted(settles)), first.scope, key,
+                                          tuple(sorted(confirmed)))
             else:
-                merged[command] = Collect(device, command, tuple(sorted(settles)), scope, key)
+                merged[command] = Collect(device, command, tuple(sorted(settles)), scope, key, tuple(sorted(confirmed)))
         out.extend(merged.values())
     return out
 
@@ -481,5 +620,6 @@ def judge(rules: RuleBook, dev, now: dt.datetime) -> Outcome:
     evaluated, and what to collect next from it."""
     out = Outcome()
     evaluate_device(rules, dev, now, out)
-    out.collect_next = collect_next(out.not_evaluated, [dev])
+    suspected = frozenset((f.device, f.rule_id) for f in out.findings if f.suspected)
+    out.collect_next = collect_next(out.not_evaluated, [dev], suspected)
     return out

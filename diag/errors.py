@@ -17,7 +17,9 @@ class InputError(DiagError):
     """An input file or stream could not be read as text."""
 
     def __init__(self, path: str, problem: str):
-        super().__init__(f"{path}: {problem}")
+        from diag.model import shown_path
+
+        super().__init__(f"{shown_path(path)}: {problem}")
         self.path = path
         self.problem = problem
 

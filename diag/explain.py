@@ -35,6 +35,7 @@ def explain_rule(rule: Rule, book: RuleBook) -> str:
     if "confirm" in rule.docs:
         out += ["", "What would confirm it:"] + _wrap(rule.docs["confirm"])
     example = rule.hit_example
+    hit = None  # what diag reports on the example
     if example.is_file():
         lines = example.read_text(encoding="utf-8", errors="replace").splitlines()
         out += ["", f"Example that fires it ({example.name}):"]
@@ -45,16 +46,21 @@ def explain_rule(rule: Rule, book: RuleBook) -> str:
         report = analyze([str(example)], Options(select=(rule.id,)), rules=book)
         hits = [f for f in report.findings if f.rule_id == rule.id]
         if hits:
-            f = hits[0]
+            hit = hits[0]
             out += ["", "What diag reports on it:"]
-            out += [f"  {line}" for line in f.message.splitlines()]
-            out += [f"  line {e.line}: {e.text}" for e in f.evidence]
-            out += ["", "Fix (for this example):"] + [f"  {line}" for line in f.fix.splitlines()]
-    else:
-        out += ["", "Fix:"] + [f"  {line}" for line in rule.fix.text.strip().splitlines()]
-    out += ["", "Verify with:"]
-    for command, expect in rule.verify:
-        out.append(f"  {command.text.strip()}" + (f"  (expect: {expect.text.strip()})" if expect is not None else ""))
+            out += [f"  {line}" for line in hit.message.splitlines()]
+            out += [f"  line {e.line}: {e.text}" for e in hit.evidence]
+            out += ["", "Fix (for this example):"] + [f"  {line}" for line in hit.fix.splitlines()]
+    if hit is None:
+        out += ["", "Fix:"] + [f"  {line}" for line in rule.fix.placeholders().strip().splitlines()]
+    # the verify commands as diag reports them on the example (its URL, VRF, dates), else
+    # with a readable stand-in for each value: never a raw {binding.field} template
+    verify = hit.verify_expect if hit is not None else [
+        (command.placeholders().strip(), expect.placeholders().strip() if expect is not None else None)
+        for command, expect in rule.verify]
+    out += ["", "Verify with:" if hit is None else "Verify with (for this example):"]
+    for command, expect in verify:
+        out.append(f"  {command}" + (f"  (expect: {expect})" if expect is not None else ""))
     if rule.escalate is not None:
         out += ["", f"Severity: {rule.severity}, raised to {rule.escalate[0]} when "
                     + ", ".join(f"{n}.{f} {' '.join(op for op, _ in p.ops)} ..." for n, f, p in rule.escalate[1])]

@@ -529,6 +529,41 @@ SHAPES: dict[str, dict[str, dict[str, list[Chain]]]] = {
 }
 
 
+# -- outputs of one fact, a line per field ----------------------------------------------
+
+# show version prints one fact, each field read from a line of its own that a filter shows
+# or hides whole (``NXOS: version 9.3(5)``, ``cisco Nexus9000 C93180YC-EX chassis``), and no
+# line whose absence means anything. So a filtered show version proves what it showed,
+# whatever it hid: a field is settled when the fact read from *that* output has it
+# (``show version | include NXOS|Nexus`` gives the release and the chassis; ``| include
+# chassis`` only the chassis). Per command: the kind its parser gives, and for each kind a
+# rule may read instead, the fields of that fact each of its fields rests on (the
+# ``device`` fact is settled from show version: its family from the chassis line; its
+# licensing mode also rests on other outputs, so no filtered show version settles it).
+IN_PLACE: dict[str, tuple[str, dict[str, dict[str, frozenset[str]]]]] = {
+    "show version": ("version", {
+        "device": {"release": frozenset({"release"}), "platform": frozenset({"platform"}),
+                   "chassis": frozenset({"chassis"}), "family": frozenset({"chassis"}), "name": frozenset()},
+    }),
+}
+
+
+def in_place_fields(command: str, kind: str, fields) -> frozenset[str] | None:
+    """The fields of the fact an output of ``command`` gives (``IN_PLACE``) that a rule
+    reading ``fields`` of ``kind`` rests on; None when a filtered output of it cannot
+    settle them (another kind, a field that rests on other outputs too)."""
+    entry = IN_PLACE.get(command)
+    if entry is None:
+        return None
+    source, derived = entry
+    if kind == source:
+        return frozenset(fields)
+    table = derived.get(kind)
+    if table is None or any(f not in table for f in fields):
+        return None
+    return frozenset().union(*(table[f] for f in fields))
+
+
 def unindented(command: str, shown: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
     """What a filtered output that holds no indented line proves (``shows`` gave ``shown``):
     the same, but for the fields of chains read by their indentation (``Chain.indented``).

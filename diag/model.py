@@ -13,9 +13,20 @@ from dataclasses import dataclass, field
 
 from diag import __version__
 
+NOW_SYSTEM = "now"  # Options.now for '--now now': judge at this machine's clock
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 FAIL_ON = ("error", "warning", "info")
 MAX_EVIDENCE = 8
+
+STDIN = "-"  # standard input, as given on the command line and as its path in the JSON report
+STDIN_NAME = "<stdin>"  # standard input, as every text meant for a person names it
+
+
+def shown_path(path: str) -> str:
+    """An input's path as a person reads it: standard input (``-``) is ``<stdin>``
+    (``-:21:`` reads as nothing). The JSON report and ``diag parse`` keep ``-``
+    (DESIGN.md section 2); SARIF and GitHub annotations give stdin no file at all."""
+    return STDIN_NAME if path == STDIN else path
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,19 +55,49 @@ class Finding:
     verify: tuple[str, ...]
     references: tuple[str, ...]
     verify_expect: tuple[tuple[str, str | None], ...] = ()  # every verify command with what it should show
+    # 'confirmed': the rule's condition holds on what was captured. 'suspected': the rule
+    # could not be evaluated (what confirms it was not captured) but its signature is there
+    # (the rule's 'suspect:' block): low confidence, counted at the rule's severity.
+    status: str = "confirmed"
+    confirm_with: tuple[str, ...] = ()  # suspected: the commands whose output confirms it or rules it out
+    confirmed_by: str = ""  # suspected: what that output shows when the suspect is confirmed
+    ruled_out_by: str = ""  # suspected: the evidence that rules it out
+
+    @property
+    def suspected(self) -> bool:
+        return self.status == "suspected"
 
     def sort_key(self) -> tuple:
         return (self.device.lower(), self.path, self.line, self.rule_id)
 
     def to_json(self) -> dict:
-        return {
+        out = {
             "rule_id": self.rule_id, "severity": self.severity, "confidence": self.confidence,
             "title": self.title, "message": self.message, "device": self.device,
             "path": self.path, "line": self.line, "end_line": self.end_line,
             "evidence": [e.to_json() for e in self.evidence],
             "fix": self.fix, "verify": list(self.verify), "references": list(self.references),
             "verify_output": [{"command": c, "expect": e} for c, e in self.verify_expect],
+            "status": self.status,
         }
+        if self.suspected:
+            out.update(confirm_with=list(self.confirm_with), confirmed_by=self.confirmed_by,
+                       ruled_out_by=self.ruled_out_by)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class RuledOut:
+    """A cause rule (one that ``explains`` symptoms) that the capture rules out on a device:
+    evaluated without a finding, or its ``rule_out`` evidence holds. ``evidence``: the lines
+    that show it (the rule_out bindings, else the outputs it was judged on); ``note``: what
+    they say."""
+
+    rule_id: str
+    device: str
+    key: str
+    evidence: tuple[Evidence, ...]
+    note: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,12 +123,16 @@ class Collect:
     settles: tuple[str, ...]
     scope: str
     key: str = ""  # the device's key (see NotEvaluated)
+    confirms: tuple[str, ...] = ()  # suspected findings this command's output confirms or rules out
 
     def sort_key(self) -> tuple[str, str]:
         return self.device.lower(), self.key
 
     def to_json(self) -> dict:
-        return {"device": self.device, "command": self.command, "settles": list(self.settles)}
+        out = {"device": self.device, "command": self.command, "settles": list(self.settles)}
+        if self.confirms:
+            out["confirms"] = list(self.confirms)
+        return out
 
 
 @dataclass
@@ -95,6 +140,7 @@ class Outcome:
     findings: list[Finding] = field(default_factory=list)
     not_evaluated: list[NotEvaluated] = field(default_factory=list)
     collect_next: list[Collect] = field(default_factory=list)
+    ruled_out: list[RuledOut] = field(default_factory=list)  # cause rules the capture rules out
 
     @classmethod
     def joined(cls, parts) -> "Outcome":
@@ -105,6 +151,7 @@ class Outcome:
             out.findings.extend(part.findings)
             out.not_evaluated.extend(part.not_evaluated)
             out.collect_next.extend(part.collect_next)
+            out.ruled_out.extend(part.ruled_out)
         out.findings.sort(key=Finding.sort_key)
         out.not_evaluated.sort(key=lambda n: (n.device.lower(), n.rule_id))
         out.collect_next.sort(key=Collect.sort_key)
@@ -130,6 +177,47 @@ LICENSING_FIELDS = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """One capture of a device at a time of its own: the captures of one switch whose clocks
+    are more than a day apart are snapshots; the newest is judged, the older ones are its
+    history (``diag.devices.snapshots``)."""
+
+    when: dt.datetime | None  # the newest clock reading of its outputs (None: no clock at all)
+    where: str  # which reading, and where it was read
+    inputs: tuple[str, ...]
+    lines: tuple[tuple[str, int, int], ...]  # (path, first line, last line) of its outputs per file
+    state: tuple[str, ...]  # the licensing state its outputs show, e.g. ("UNREGISTERED", "EVAL MODE")
+    current: bool = False  # the snapshot judged
+    undated: tuple[str, ...] = ()  # files without any clock that joined it
+
+    def to_json(self) -> dict:
+        from diag.types import to_json
+
+        out = {"now": to_json(self.when), "now_detail": self.where, "current": self.current,
+               "inputs": list(self.inputs), "lines": [{"path": p, "line": a, "end_line": b} for p, a, b in self.lines],
+               "state": list(self.state)}
+        if self.undated:
+            out["undated_inputs"] = list(self.undated)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Superseded:
+    """An output shown again later in the same capture (before and after a change typed in
+    the session): the later one is the current state, the earlier one history."""
+
+    command: str  # as typed
+    path: str
+    line: int
+    by_path: str
+    by_line: int
+
+    def to_json(self) -> dict:
+        return {"command": self.command, "path": self.path, "line": self.line,
+                "superseded_by": {"path": self.by_path, "line": self.by_line}}
+
+
 @dataclass(slots=True)
 class DeviceSummary:
     """What the reports show of a device once it has been judged and let go: its identity,
@@ -146,6 +234,9 @@ class DeviceSummary:
     now_source: str = "system"
     clock: tuple[dt.datetime, str] | None = None  # the device's own clock reading, and where
     licensing: dict[str, dict[str, object]] = field(default_factory=dict)  # kind -> field -> first value
+    now_detail: str = ""  # which clock it was judged at, and where it was read
+    snapshots: list[Snapshot] = field(default_factory=list)  # oldest first, the judged one included; [] for one
+    superseded: list[Superseded] = field(default_factory=list)  # outputs read as history within a capture
 
     def state(self, kind: str, name: str):
         """The first value of a licensing field in the device's output, or None."""
@@ -181,7 +272,7 @@ class InputInfo:
 
 @dataclass
 class Options:
-    now: dt.datetime | None = None
+    now: dt.datetime | str | None = None  # a time, or NOW_SYSTEM ('--now now'): this machine's clock
     rules_dirs: tuple[str, ...] = ()
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
@@ -214,6 +305,7 @@ class Report:
     baselined: list = field(default_factory=list)  # findings the baseline already accepts
     context_inputs: int = 0  # files read only for device context
     context_mode: bool = False  # a --context run (pre-commit): configurations, not sessions
+    diagnoses: list = field(default_factory=list)  # diag.diagnosis.Diagnosis, one per device, in device order
 
     @property
     def findings(self):

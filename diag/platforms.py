@@ -136,7 +136,9 @@ def better(new: Marker, old: Marker) -> bool:
 
 def describe(platform: str, what: str, line: int, text: str, path: str | None = None) -> str:
     """``Cisco IOS XE output (line 3, "..." : the heading of show call-home)``."""
-    where = f"{path}:{line}" if path else f"line {line}"
+    from diag.model import shown_path
+
+    where = f"{shown_path(path)}:{line}" if path else f"line {line}"
     shown = text.strip()
     if len(shown) > 80:
         shown = shown[:77] + "..."

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from diag.model import Finding
+from diag.model import STDIN, STDIN_NAME, Finding
 from diag.errors import DiagError
 from diag.split import Suppression
 
@@ -102,7 +102,10 @@ def read_baseline(path: str) -> Counter:
             evidence = entry["evidence"]
             if not isinstance(evidence, list) or not all(isinstance(e, str) for e in evidence):
                 raise TypeError
-            keys[(entry["rule_id"], entry["device"], tuple(sorted(evidence)))] += 1
+            device = entry["device"]
+            if device == STDIN:  # a device named after stdin, by a diag that named it '-'
+                device = STDIN_NAME
+            keys[(entry["rule_id"], device, tuple(sorted(evidence)))] += 1
         except (KeyError, TypeError):
             raise DiagError(f"{path}: findings[{i}] needs rule_id, device and evidence "
                             "(a list of evidence lines)") from None

@@ -81,9 +81,14 @@ class Rule(_Examples):
     modes: tuple[str, ...] = ()
     # where a finding points: ((binding, field or None), ...), tried in order (engine._anchor)
     at: Pointer = ()
+    group: str | None = None  # 'device': one finding per device, every match its evidence
     bindings: dict[str, str] = field(default_factory=dict)
     # (severity, [(binding, field, predicate)]): a finding whose bound facts pass them is raised
     escalate: tuple[str, list[tuple[str, str, cond.Pred]]] | None = None
+    explains: tuple[str, ...] = ()  # the rule ids of the symptoms this rule, as a cause, explains
+    differential: bool = False  # a finding of it opens the differential (diag.diagnosis)
+    suspect: "Suspect | None" = None  # the suspected form: the signature without the confirming output
+    rule_out: "RuleOut | None" = None  # evidence that rules the cause out
 
     def severity_for(self, b: cond.Binding, ctx: cond.Ctx) -> str:
         if self.escalate is not None:
@@ -91,6 +96,30 @@ class Rule(_Examples):
             if all(name in b and pred.test(b[name][0].get(fld), b, ctx) for name, fld, pred in tests):
                 return to
         return self.severity
+
+
+@dataclass
+class Suspect:
+    """A rule's suspected form (``suspect:``): its signature, evaluated when the rule itself
+    cannot be (what confirms it was not captured)."""
+
+    when: cond.Node
+    message: cond.Template
+    fix: cond.Template
+    confirms: str
+    rules_out: str
+    at: str | None = None
+    bindings: dict[str, str] = field(default_factory=dict)
+    unless: cond.Node | None = None  # holds: the signature is explained otherwise, no suspect
+
+
+@dataclass
+class RuleOut:
+    """Evidence that rules a rule's cause out (``rule_out:``), with what to say of it."""
+
+    when: cond.Node
+    message: cond.Template
+    bindings: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -287,7 +316,8 @@ def _validate(path: Path, data: dict, schema: str, checked: bool) -> None:
     expressions; then, for every file, its id against its name."""
     if checked:
         _schema_error(path, data, schema)
-        for where, pattern in [*_regexes(data.get("when"), ["when"]), *_regexes(data.get("escalate"), ["escalate"])]:
+        for where, pattern in [*_regexes(data.get("when"), ["when"]), *_regexes(data.get("escalate"), ["escalate"]),
+                               *_regexes(data.get("suspect"), ["suspect"]), *_regexes(data.get("rule_out"), ["rule_out"])]:
             try:
                 cond.check_regex(pattern, where)
             except cond.CompileError as exc:
@@ -322,12 +352,33 @@ def _requires(path: Path, data: dict) -> list[tuple[str, ...]]:
     return requires
 
 
-def _condition(path: Path, data: dict) -> tuple[cond.Node, dict[str, str]]:
+def _condition(path: Path, data: dict, prefix: str = "") -> tuple[cond.Node, dict[str, str]]:
     try:
         when, bindings = cond.compile_condition(data["when"], CATALOGUE)
     except cond.CompileError as exc:
-        raise RuleError(str(path), "when" + (f".{exc.where}" if exc.where else ""), exc.problem) from None
+        raise RuleError(str(path), prefix + "when" + (f".{exc.where}" if exc.where else ""), exc.problem) from None
     return when, bindings
+
+
+def _suspect(path: Path, data: dict) -> tuple["Suspect | None", "RuleOut | None"]:
+    """A rule's ``suspect`` and ``rule_out`` blocks, compiled (their templates name their own bindings)."""
+    suspect = rule_out = None
+    if "suspect" in data:
+        spec = data["suspect"]
+        when, bindings = _condition(path, spec, "suspect.")
+        if spec.get("at") is not None and spec["at"] not in bindings:
+            raise RuleError(str(path), "suspect.at",
+                            f"'{spec['at']}' is not a binding of 'suspect.when' ({', '.join(bindings) or 'none'})")
+        suspect = Suspect(when, _template(path, "suspect.message", spec["message"], bindings),
+                          _template(path, "suspect.fix", spec["fix"], bindings), " ".join(spec["confirms"].split()),
+                          " ".join(spec["rules_out"].split()), spec.get("at"), bindings)
+        if "unless" in spec:
+            suspect.unless, _ = _condition(path, {"when": spec["unless"]}, "suspect.unless.")
+    if "rule_out" in data:
+        spec = data["rule_out"]
+        when, bindings = _condition(path, spec, "rule_out.")
+        rule_out = RuleOut(when, _template(path, "rule_out.message", spec["message"], bindings), bindings)
+    return suspect, rule_out
 
 
 def _pointer(path: Path, data: dict, bindings: dict[str, str]) -> Pointer:
@@ -401,13 +452,18 @@ def compile_rule(path: Path, data: dict, checked: bool = True) -> Rule:
         escalate = (data["escalate"]["to"], tests)
     if data["confidence"] == "low" and "confirm" not in data["docs"]:
         raise RuleError(str(path), "docs.confirm", "a low-confidence rule must say what evidence would confirm it")
+    explains = tuple(data.get("explains", ()))
+    if data["id"] in explains:
+        raise RuleError(str(path), "explains", "a rule cannot explain itself")
+    suspect, rule_out = _suspect(path, data)
     return Rule(
         id=data["id"], title=data["title"], area=data["area"], severity=data["severity"],
         confidence=data["confidence"], requires=requires, when=when,
         message=message, fix=fix, verify=verify,
         references=list(data["references"]), docs=dict(data["docs"]), path=path,
         fire_on_partial=bool(data.get("fire_on_partial", False)), modes=tuple(data.get("modes", ())),
-        at=_pointer(path, data, bindings), bindings=bindings, escalate=escalate,
+        at=_pointer(path, data, bindings), group=data.get("group"), bindings=bindings, escalate=escalate,
+        explains=explains, differential=bool(data.get("differential", False)), suspect=suspect, rule_out=rule_out,
     )
 
 
@@ -569,6 +625,34 @@ def load_rules(extra_dirs: Iterable[str | Path] = (), builtin: bool = True) -> R
     derivations = [compile_derivation(path, data) for path, data, _ in files if "derives" in data]
     rules = [compile_rule(path, data, checked) for path, data, checked in files if "derives" not in data]
     rules.sort(key=lambda r: r.id)
+    _check_explains(rules, strict=builtin)
     return RuleBook(rules, _order(derivations))
+
+
+def _check_explains(rules: list[Rule], strict: bool = True) -> None:
+    """Every id a rule ``explains`` is a rule of the book (``strict``: the built-in rules are
+    loaded, so an unknown id is a typo; without them a site rule may name a built-in symptom),
+    and no chain of causes loops back."""
+    ids = {r.id: r for r in rules}
+    for rule in rules:
+        for i, other in enumerate(rule.explains):
+            if other not in ids and strict:
+                raise RuleError(str(rule.path), f"explains[{i}]", f"unknown rule id '{other}'")
+    state: dict[str, int] = {}
+
+    def visit(rule: Rule, chain: list[str]) -> None:
+        if state.get(rule.id) == 2:
+            return
+        if state.get(rule.id) == 1:
+            raise RuleError(str(rule.path), "explains",
+                            "causes form a cycle: " + " -> ".join(chain[chain.index(rule.id):] + [rule.id]))
+        state[rule.id] = 1
+        for other in rule.explains:
+            if other in ids:
+                visit(ids[other], chain + [rule.id])
+        state[rule.id] = 2
+
+    for rule in rules:
+        visit(rule, [])
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -67,3 +69,41 @@ def mail(lines: list[str], limit: int = 76, which=None) -> tuple[list[str], dict
         mapping[len(out)] = no
     mapping[len(out) + 1] = len(lines) + 1
     return out, mapping
+
+
+# -- every JSON report a test produces follows the published schema (diag/schema/report.schema.json)
+
+@functools.lru_cache(maxsize=1)
+def _report_validator():
+    import jsonschema
+
+    from diag.report.jsonfmt import schema
+
+    return jsonschema.Draft202012Validator(schema())
+
+
+def validate_report(report) -> dict:
+    """``report`` (the JSON text of a report, or its data) checked against the report schema;
+    the data back. A test fails with the first problems, each with where it is."""
+    data = json.loads(report) if isinstance(report, str) else report
+    errors = sorted(_report_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        pytest.fail("the JSON report does not follow diag/schema/report.schema.json:\n" + "\n".join(
+            f"  at {'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message[:300]}" for e in errors[:10]))
+    return data
+
+
+@pytest.fixture(autouse=True)
+def _json_reports_follow_the_schema(monkeypatch):
+    """Every JSON report rendered in a test's process (render, stream, the CLI through
+    CliRunner) is validated against the report schema as it is written."""
+    from diag.report import jsonfmt
+
+    original = jsonfmt.chunks
+
+    def checked(report, **kw):
+        pieces = list(original(report, **kw))
+        validate_report("".join(pieces))
+        yield from pieces
+
+    monkeypatch.setattr(jsonfmt, "chunks", checked)

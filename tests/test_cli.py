@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT
+from conftest import ROOT, validate_report
 import diag
 from diag.cli import cli
 
@@ -29,6 +30,9 @@ def run(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subp
                          cwd=cwd or ROOT, env=env, timeout=120)
     res.stdout = res.stdout.decode("utf-8", "replace")
     res.stderr = res.stderr.decode("utf-8", "replace")
+    fmt = next((b for a, b in zip(args, args[1:]) if a in ("-f", "--format")), None)
+    if args and args[0] == "check" and fmt == "json" and res.returncode in (0, 1):
+        validate_report(res.stdout)  # a real process's JSON report follows the schema too
     return res
 
 
@@ -88,6 +92,46 @@ def test_stdin_pipe_and_dash_match_the_file():
         assert [(f["rule_id"], f["line"]) for f in rep["findings"]] == \
                [(f["rule_id"], f["line"]) for f in via_file["findings"]]
         assert {f["path"] for f in rep["findings"]} == {"-"}
+
+
+# a path of stdin as '-' reads in a person's text: '-:21:', '[-]', '`-:3`', '(-:6)', '-: binary'
+DASH_PATH = re.compile(r"(?:^|[\s(\[`'\"])-(?::\d|[\])`'\",]|:\s)")
+# a capture whose device is named by nothing but its input, with a clock line for now_detail
+UNNAMED = (b"09:17:32.604 UTC Thu Sep 21 2023\ncallhome\n  destination-profile CiscoTAC-1 index 1 http "
+           b"http://tools.cisco.com/its/service/oddce/services/DDCEService\n")
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "github", "json", "sarif"])
+@pytest.mark.parametrize("data", [HIT.read_bytes(), UNNAMED], ids=["named", "unnamed"])
+def test_stdin_has_a_readable_name_in_every_format(fmt, data):
+    """stdin is '<stdin>' wherever a person reads its name (evidence, inputs, the device
+    named after it, the clock's line); the JSON report keeps '-' as its path (DESIGN.md
+    section 2) and SARIF its 'stdin' URI (a URI cannot hold '<'); a GitHub annotation of
+    stdin names no file."""
+    out = invoke("check", "-f", fmt, "-", input=data).output
+    assert "<stdin>" in out or fmt in ("github", "sarif") and data != UNNAMED, out[:2000]
+    if fmt == "json":
+        rep = json.loads(out)
+        assert {f["path"] for f in rep["findings"]} == {"-"}
+        assert {e["path"] for f in rep["findings"] for e in f["evidence"]} == {"-"}
+        assert [d["inputs"] for d in rep["devices"]] == [["-"]] and [i["path"] for i in rep["inputs"]] == ["-"]
+        assert {d["device"] for d in rep["devices"]} == ({"<stdin>"} if data == UNNAMED else {"dmz-core-2"})
+        assert "-:" not in rep["now_detail"] and "<stdin>:" in rep["now_detail"]
+        return
+    if fmt == "sarif":
+        log = json.loads(out)
+        for result in log["runs"][0]["results"]:
+            assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "stdin"
+            assert result["properties"]["device"] != "-"
+        assert "<stdin>:" in log["runs"][0]["invocations"][0]["properties"]["nowDetail"]
+        return
+    for line in out.splitlines():
+        assert not DASH_PATH.search(line), line
+
+
+def test_stdin_is_named_in_messages_on_stderr():
+    res = run("check", "-", stdin=b"\x00\x01\x02\x03" * 500)
+    assert res.returncode == 2 and res.stderr.startswith("diag: error: <stdin>: "), res.stderr
 
 
 def test_real_process_and_pipe():
@@ -245,6 +289,37 @@ def test_explain_every_rule(rulebook):
         assert "Fix (for this example):" in out
 
 
+# a placeholder of a rule's templates as written in its YAML ({dest.url|https}, {now|date})
+TEMPLATE = re.compile(r"\{[a-z_][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)?(?:\|[a-z_]+)*\}")
+
+
+def test_explain_renders_every_template(rulebook):
+    """What diag explain prints is filled with the values of the capture it shows (the
+    verify commands and what they should show included): no raw {binding.field} template."""
+    for rule in rulebook.rules:
+        out = invoke("explain", rule.id).output
+        assert not TEMPLATE.search(out), f"{rule.id}: {TEMPLATE.search(out).group(0)} in diag explain"
+
+
+def test_explain_verify_uses_the_example_values():
+    out = invoke("explain", "callhome-url-plain-http").output
+    verify = out.split("Verify with", 1)[1].split("References:", 1)[0]
+    assert "https://tools.cisco.com/its/service/oddce/services/DDCEService under 'url addresses configured:'" in verify
+    out = invoke("explain", "communication-failed").output
+    verify = out.split("Verify with", 1)[1].split("References:", 1)[0]
+    assert "<a date after 20" in verify  # the example's own clock, as a date
+
+
+def test_explain_without_an_example_shows_readable_placeholders(tmp_path: Path):
+    """A site rule with no capture that fires it: each value reads as what stands there."""
+    src = DATA / "site-rules" / "site-callhome-proxy-port.yaml"
+    shutil.copy(src, tmp_path / src.name)
+    res = invoke("explain", "-r", str(tmp_path), "site-callhome-proxy-port")
+    assert res.exit_code == 0, res.output
+    assert not TEMPLATE.search(res.output), res.output
+    assert "transport http proxy server <proxy server> port 8080" in res.output
+
+
 def test_explain_unknown_rule():
     res = run("explain", "callhome-nope")
     assert res.returncode == 2 and "unknown rule id" in res.stderr
@@ -282,7 +357,7 @@ def test_installed_diag_finds_rules_from_any_directory(tmp_path: Path):
     res = subprocess.run([exe, "check", "-f", "json", str(HIT)], capture_output=True, cwd=tmp_path, env=env,
                          timeout=120)
     assert res.returncode == 1, res.stderr
-    assert json.loads(res.stdout)["findings"]
+    assert validate_report(res.stdout.decode("utf-8"))["findings"]
 
 
 def test_text_report_names_an_input_with_nothing_recognised(tmp_path):

@@ -406,3 +406,45 @@ def test_source_interface_in_the_wrong_vrf_fires_without_an_interface_to_suggest
     assert not [f for f in report.findings if f.rule_id == "http-source-interface-vrf-mismatch"]
     [finding] = [f for f in report.findings if f.rule_id == "callhome-vrf-missing"]
     assert "transport http use-vrf OOB" in finding.fix
+
+
+def _mts_sample(*rows: str) -> str:
+    return ("leaf01# show system internal mts buffers summary\nnode    sapno   recv_q  pers_q  npers_q log_q\n"
+            + "".join(f"{row}\n" for row in rows))
+
+
+def test_mts_samples_of_one_switch_give_one_cscvv67469_finding_with_each_as_evidence(tmp_path: Path):
+    """The summary run three times (as the rule's docs ask, to see the queue grow) is one
+    problem of one switch: one finding, every sample's queue line in its evidence."""
+    from conftest import RULES
+
+    hit = (RULES / "known-issues" / "callhome-mts-stuck-dns-cscvv67469.hit.txt").read_text()
+    text = (hit.rstrip("\n").removesuffix("leaf01#").rstrip("\n") + "\n"
+            + _mts_sample("sup     284     0       0       3       0", "sup     1397    57      0       0       0")
+            + _mts_sample("sup     1397    63      0       0       0") + "leaf01#\n")
+    report = check(tmp_path, text, select=("callhome-mts-stuck-dns-cscvv67469",))
+    found = [f for f in report.findings if f.rule_id == "callhome-mts-stuck-dns-cscvv67469"]
+    assert len(found) == 1
+    f = found[0]
+    lines = text.splitlines()
+    queue = [no for no, line in enumerate(lines, 1) if line.startswith("sup     1397")]
+    assert len(queue) == 3 and f.line == queue[0]  # the first sample is the finding's line
+    assert {e.line for e in f.evidence} >= set(queue)
+    assert [e.text for e in f.evidence if e.line in queue] == [lines[n - 1].strip() for n in queue]
+    assert f"It holds 3 times on leaf01: at lines {queue[0]}, {queue[1]} and {queue[2]}" in f.message
+    # one sample: the message as the rule writes it
+    one = check(tmp_path, hit, name="one.txt", select=("callhome-mts-stuck-dns-cscvv67469",))
+    assert [f.message.count("It holds") for f in one.findings] == [0]
+
+
+def test_a_grouped_rule_still_gives_one_finding_per_device(tmp_path: Path):
+    """'group: device' merges the matches of one switch, never those of two."""
+    from conftest import RULES
+
+    hit = (RULES / "known-issues" / "callhome-mts-stuck-dns-cscvv67469.hit.txt").read_text()
+    other = hit.replace("leaf01", "leaf02")
+    (tmp_path / "a.txt").write_text(hit)
+    (tmp_path / "b.txt").write_text(other)
+    report = analyze([str(tmp_path / "a.txt"), str(tmp_path / "b.txt")],
+                     Options(system_now=SYSTEM_NOW, select=("callhome-mts-stuck-dns-cscvv67469",)))
+    assert sorted(f.device for f in report.findings) == ["leaf01", "leaf02"]

@@ -238,10 +238,12 @@ def test_ki4_near_miss_an_empty_queue_is_evaluated(tmp_path):
 
 def test_ki4_is_not_evaluated_when_the_filter_hides_the_callhome_vrf(tmp_path):
     """'| include destination-profile' shows the URL but not 'transport http use-vrf': the
-    VRF Call Home sends in is unknown, so is whether DNS answers there."""
+    VRF Call Home sends in is unknown, so is whether DNS answers there: the rule is not
+    evaluated, and the stuck Call Home queue (its signature) makes it a suspected finding,
+    not a confirmed one."""
     config = "".join(line + "\n" for line in KI4_CONFIG.splitlines() if "destination-profile" in line)
     report, _ = run(tmp_path, KI4.format(pattern="destination-profile", config=config, queue=42))
-    assert not fired(report, "callhome-mts-stuck-dns-cscvv67469")
+    assert [f.status for f in fired(report, "callhome-mts-stuck-dns-cscvv67469")] == ["suspected"]
     assert open_rule(report, "callhome-mts-stuck-dns-cscvv67469") is not None
 
 
@@ -386,6 +388,85 @@ def test_a_filter_of_one_output_does_not_stand_for_another_filter(tmp_path):
             f"  destination-profile CiscoTAC-1 http {HTTPS}\n  enable\nleaf07#\n")
     report, _ = run(tmp_path, text)
     assert not fired(report, "callhome-disabled") and open_rule(report, "callhome-disabled") is None
+
+
+# -- a filtered show version: what it showed is settled ----------------------------------
+
+NXOS_LINE = "  NXOS: version 9.3(5)"
+N9K_CHASSIS = "  cisco Nexus9000 C93180YC-EX chassis"
+REGISTERED = "leaf01# show license status\nSmart Licensing is ENABLED\n\nRegistration:\n  Status: REGISTERED\nleaf01#\n"
+VERSION_RULES = ("release-too-old", "platform-unsupported")
+
+
+def _asks_show_version(report) -> set[str]:
+    """The rules collect-next asks show version for."""
+    return {r for c in report.outcome.collect_next if c.command == "show version" for r in c.settles}
+
+
+@pytest.mark.parametrize("typed, shown", [
+    ("show version | include NXOS|cisco Nexus", [N9K_CHASSIS, NXOS_LINE]),
+    ("show version | include \"NXOS|chassis\"", [NXOS_LINE, "  NXOS image file is: bootflash:///nxos.9.3.5.bin",
+                                                 N9K_CHASSIS]),
+    ("sh ver | i NXOS|chassis", [NXOS_LINE, N9K_CHASSIS]),
+    ("sh ver | inc version|Nexus", ["  BIOS: version 05.45", NXOS_LINE, N9K_CHASSIS]),
+    ("show version | grep NXOS|Nexus", [NXOS_LINE, N9K_CHASSIS]),
+    ("show version | egrep \"NXOS: version|chassis\"", [NXOS_LINE, N9K_CHASSIS]),
+    ("show version | egrep ignore-case nxos|chassis", [NXOS_LINE, N9K_CHASSIS]),
+    ("show version | section Software|Hardware", ["Software", "  BIOS: version 05.45", NXOS_LINE, "Hardware",
+                                                  N9K_CHASSIS]),
+    ("show version | include system:|Chassis",  # a Nexus 7000
+     ["  system:    version 8.4(2)", "  cisco Nexus7000 C7010 (10 Slot) Chassis (\"Supervisor Module-2\")"]),
+])
+def test_a_filtered_show_version_that_shows_release_and_chassis_settles_the_version_rules(tmp_path, typed, shown):
+    """The model and release on screen settle what rests on them: collect-next does not
+    ask for show version again, and the rules are evaluated (not fired: a supported release)."""
+    text = f"leaf01# {typed}\n" + "".join(f"{line}\n" for line in shown) + REGISTERED
+    report, _ = run(tmp_path, text)
+    assert not _asks_show_version(report), typed
+    for rule_id in VERSION_RULES:
+        assert open_rule(report, rule_id) is None and not fired(report, rule_id), (typed, rule_id)
+
+
+@pytest.mark.parametrize("typed, shown, still_open", [
+    # the chassis line alone: the model is settled, the release is not
+    ("sh ver | i chassis", [N9K_CHASSIS], {"release-too-old"}),
+    ("show version | section Hardware", ["Hardware", N9K_CHASSIS, "  Intel(R) Xeon(R) CPU  @ 1.80GHz"],
+     {"release-too-old"}),
+    # the release alone: the family (a Nexus 7000 has other releases) is not
+    ("sh ver | i NXOS", [NXOS_LINE, "  NXOS image file is: bootflash:///nxos.9.3.5.bin"], set(VERSION_RULES)),
+    # a filter that showed neither
+    ("show version | include uptime", ["Kernel uptime is 12 day(s), 3 hour(s), 4 minute(s), 5 second(s)"],
+     set(VERSION_RULES)),
+    # what no filter of lines can show: a count
+    ("show version | count", ["42"], set(VERSION_RULES)),
+])
+def test_a_filtered_show_version_settles_only_what_it_showed(tmp_path, typed, shown, still_open):
+    text = f"leaf01# {typed}\n" + "".join(f"{line}\n" for line in shown) + REGISTERED
+    report, _ = run(tmp_path, text)
+    assert _asks_show_version(report) == still_open, typed
+    for rule_id in VERSION_RULES:
+        assert (open_rule(report, rule_id) is not None) == (rule_id in still_open), (typed, rule_id)
+
+
+@pytest.mark.parametrize("typed", ["show version | include NXOS|Nexus", "sh ver | i NXOS|chassis"])
+def test_a_filtered_show_version_still_fires_on_what_it_shows(tmp_path, typed):
+    old = f"leaf01# {typed}\n  NXOS: version 9.2(3)\n{N9K_CHASSIS}\n" + REGISTERED
+    report, lines = run(tmp_path, old)
+    assert [f.line for f in fired(report, "release-too-old")] == [line_of(lines, "NXOS: version")]
+    n3064 = f"leaf01# {typed}\n  NXOS: version 9.3(5)\n  cisco Nexus 3064 chassis\n" + REGISTERED
+    report, lines = run(tmp_path, n3064, name="n3064.txt")
+    assert [f.line for f in fired(report, "platform-unsupported")] == [line_of(lines, "Nexus 3064")]
+    assert not _asks_show_version(report)
+
+
+def test_several_filters_of_show_version_each_count(tmp_path):
+    """One filter showed the release, another the release and the model: the second settles
+    the rule, and the release the first showed is as good as the second's."""
+    text = (f"leaf01# sh ver | i NXOS\n  NXOS: version 9.2(3)\n"
+            f"leaf01# show version | include NXOS|chassis\n  NXOS: version 9.2(3)\n{N9K_CHASSIS}\n" + REGISTERED)
+    report, lines = run(tmp_path, text)
+    assert [f.line for f in fired(report, "release-too-old")] == [line_of(lines, "NXOS: version 9.2(3)")]
+    assert not _asks_show_version(report)
 
 
 @pytest.mark.parametrize("width", [79, 80, 100, 132])

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SAMPLES
+from conftest import ROOT, SAMPLES, validate_report
 
 SAMPLE = SAMPLES / "known-issue-2-plain-http.txt"
 TEXT = SAMPLE.read_text(encoding="utf-8")
@@ -70,7 +70,10 @@ def diag(*args: str, stdin: bytes | None = None, cwd: Path | None = None, bounde
 
 
 def check(*paths: str | Path, bounded: bool = False, stdin: bytes | None = None) -> Run:
-    return diag("check", "-f", "json", "--no-config", *map(str, paths), bounded=bounded, stdin=stdin)
+    run = diag("check", "-f", "json", "--no-config", *map(str, paths), bounded=bounded, stdin=stdin)
+    if run.code in (0, 1) and run.out.strip():
+        validate_report(run.out)  # whatever the input, the report follows its schema
+    return run
 
 
 def assert_refused(run: Run, *needles: str) -> None:
@@ -155,7 +158,7 @@ def test_missing_file_and_broken_symlink_are_refused(workdir):
 
 def test_dev_null_and_binary_stdin_are_refused():
     assert_refused(check("/dev/null"), "/dev/null", "empty")
-    assert_refused(check("-", stdin=b"\x00\x01\x02\x03" * 500), "-: ", "binary")
+    assert_refused(check("-", stdin=b"\x00\x01\x02\x03" * 500), "<stdin>: ", "binary")
 
 
 def test_empty_folder_named_like_a_file_is_refused(workdir):
@@ -957,7 +960,7 @@ def test_interface_blocks_and_callhome_lines_past_the_limit_are_refused_within_b
 def test_prompts_with_nothing_after_them_are_refused_within_bounds():
     # 50 MB of them on standard input were 2.6 million sections: 2.3 GB
     assert_refused(check("-", bounded=True, stdin=b"switch# show clock\n" * 1_000_000),
-                   "-: too large: more than 100,000 outputs of commands diag reads")
+                   "<stdin>: too large: more than 100,000 outputs of commands diag reads")
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

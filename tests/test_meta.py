@@ -157,3 +157,33 @@ def test_rule_docs_are_written(rulebook):
         assert not re.search(r"\b(TODO|FIXME|XXX|lorem)\b", rule.docs["what"] + rule.docs["why"], re.I), rule.id
         if rule.confidence == "low":
             assert "confirm" in rule.docs
+
+
+# What a customer cannot open: the project's own knowledge notes ("knowledge base section 7").
+_INTERNAL_CITATION = re.compile(r"(?i)\bknowledge\s+(?:base|file)\b|\bsection\s+\d+(?:\.\d+)?\b|\[S\d+\]|§")
+
+
+def test_references_cite_only_what_a_customer_can_open(rulebook):
+    """A finding's references go into case notes and SARIF alerts: a TechNote, a field
+    notice, a Cisco document, diag's own documentation; never the internal notes the rules
+    were written from."""
+    for rule in rulebook.rules:
+        for ref in rule.references:
+            assert not _INTERNAL_CITATION.search(ref), f"{rule.id}: internal citation in reference {ref!r}"
+        for key, text in rule.docs.items():
+            assert not _INTERNAL_CITATION.search(text), f"{rule.id}: internal citation in docs.{key}"
+
+
+def test_reporters_cite_no_internal_notes():
+    """The text the report formats write themselves (their string literals) cites no
+    internal note either."""
+    import ast
+
+    for path in sorted((ROOT / "diag" / "report").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                      if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef)) and node.body
+                      and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+                assert not _INTERNAL_CITATION.search(node.value), f"{path.name}: {node.value!r}"

@@ -4,6 +4,7 @@ output that looks alike (the Smart Agent's blocks) stays NX-OS."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import textwrap
 from pathlib import Path
@@ -343,7 +344,11 @@ def test_a_device_that_also_shows_nxos_lines_is_judged_as_nxos(tmp_path):
     version = "\n".join(line for line in textwrap.dedent(NXOS_VERSION).splitlines() if not line.startswith("leaf21#"))
     path = write(tmp_path, "paste.txt", "Current call home settings:\n    call home feature : enable\n\n"
                  + body + "\n" + version + "\n")
-    report = analyze([path], Options(system_now=SYSTEM_NOW))
+    # judged at the clock the pasted 'show clock' (left out) read: without it, the capture
+    # time would be estimated from the newest event the output reports (the trust code
+    # installed on May 02 2024, before the ACK deadline of Jun 01)
+    now = dt.datetime(2024, 9, 10, 9, 14, tzinfo=dt.timezone.utc)
+    report = analyze([path], Options(system_now=SYSTEM_NOW, now=now))
     [device] = report.devices
     assert device.release is not None and device.mode == "slp"
     ids = [f.rule_id for f in report.findings]

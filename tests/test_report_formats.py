@@ -19,7 +19,7 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT, SAMPLES, SYSTEM_NOW
+from conftest import ROOT, SAMPLES, SYSTEM_NOW, validate_report
 from diag.api import Options, analyze
 from diag.cli import cli
 from diag.report import FORMATS, render
@@ -519,5 +519,7 @@ def test_a_file_name_that_is_not_utf8_leaves_every_format_valid_utf8(tmp_path, f
     assert "leaf-caf\ufffd.txt" in text or "leaf-caf%EF%BF%BD.txt" in text, text[:500]
     if fmt in ("json", "sarif"):
         json.loads(text)
+    if fmt == "json":
+        validate_report(text)
     if fmt == "sarif":
         validate(json.loads(text))

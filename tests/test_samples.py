@@ -24,10 +24,28 @@ def summarise(report) -> dict:
         "now_source": report.now_source,
         "devices": [{"device": d.name, "platform": d.platform, "release": str(d.release) if d.release else None,
                      "licensing_mode": d.mode} for d in report.devices],
-        "findings": [{"rule_id": f.rule_id, "severity": f.severity, "device": f.device, "line": f.line}
+        "findings": [{"rule_id": f.rule_id, "severity": f.severity, "device": f.device, "line": f.line,
+                      **({"status": f.status} if f.suspected else {})}
                      for f in report.findings],
         "not_evaluated": sorted({n.rule_id for n in report.outcome.not_evaluated}),
+        # the diagnosis of each device: its status, root causes (with the symptoms each
+        # explains), the findings standing on their own, the fix to do first, and the
+        # differential's candidates by status
+        "diagnoses": [_diagnosis(g) for g in report.diagnoses],
     }
+
+
+def _diagnosis(g) -> dict:
+    out = {"device": g.device, "status": g.status,
+           "causes": {c.finding.rule_id: [s.rule_id for s in c.symptoms] for c in g.causes},
+           "standalone": [f.rule_id for f in g.standalone],
+           "fix_first": g.fix_first and [g.fix_first["rule_id"], g.fix_first["action"]]}
+    if g.open_symptoms:
+        by_status: dict[str, list[str]] = {}
+        for c in g.differential:
+            by_status.setdefault(c.status, []).append(c.rule_id)
+        out["differential"] = {"symptoms": list(g.open_symptoms), **by_status}
+    return out
 
 
 @pytest.mark.parametrize("sample", FILES, ids=[p.name for p in FILES])

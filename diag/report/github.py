@@ -12,7 +12,7 @@ that is not a command (the runner prints it as is).
 
 from __future__ import annotations
 
-from diag.model import Report
+from diag.model import Report, shown_path
 from diag.report import lines, plural, tally
 from diag.report.sarif import relative_path
 
@@ -41,7 +41,10 @@ def annotation_file(path: str, cwd: str | None = None) -> str | None:
 
 
 def _message(f) -> str:
-    lines = [f"{f.device}: {f.title} [confidence: {f.confidence}]", f.message]
+    sure = "suspected, confidence: low" if f.suspected else f"confidence: {f.confidence}"
+    lines = [f"{f.device}: {f.title} [{sure}]", f.message]
+    if f.suspected:
+        lines += ["", f"Confirm with: {'; '.join(f.confirm_with)} ({f.confirmed_by}). Ruled out by: {f.ruled_out_by}."]
     if f.fix.strip():
         lines += ["", "Fix:", f.fix]
     if f.verify:
@@ -69,6 +72,6 @@ def chunks(report: Report, **kw):
     if report.outcome.collect_next:
         summary += f"; {plural(len(report.outcome.collect_next), 'command')} to collect next"
     if report.unread:
-        summary += f"; {plural(len(report.unread), 'input')} not read: " + ", ".join(p for p, _ in report.unread)
+        summary += f"; {plural(len(report.unread), 'input')} not read: " + ", ".join(shown_path(p) for p, _ in report.unread)
     out.append(" ".join(summary.splitlines()))  # never a command: it starts with "diag", on one line
     yield lines(out)

@@ -1,10 +1,12 @@
 """``--format markdown``: a case note to paste into a TAC case, a ticket or a pull request.
 
-It holds, in order: a title and one summary line; a table of the devices; per
-device a table of its licensing state (mode, registration and authorization
+It holds, in order: a title and one summary line; a summary of at most ten lines
+per device (its diagnosis: root causes, the fix to do first, the nearest deadline);
+one line per finding, symptoms nested under their cause; a table of the devices; per
+device the candidate causes when a failure symptom is there, a table of its licensing state (mode, registration and authorization
 for classic Smart Licensing, transport and ACKs for Smart Licensing Using
 Policy) with every key date against the clock the device was judged at, then
-its findings by severity, each with the evidence lines (path:line) quoted in a
+its findings by severity, each collapsible (``<details>``) with the evidence lines (path:line) quoted in a
 code block, the fix as a ``text`` block and the verify commands with what they
 should show; the checklist of what to collect next; and what diag did not read.
 
@@ -18,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from diag.model import Report
+from diag.model import Report, shown_path
 from diag.report import backticks, lines, plural, tally
 from diag.types import format_value
 
@@ -110,8 +112,8 @@ def clock_used(dev, report: Report) -> str:
     own = dev.clock
     if own is not None and own[0] == dev.now:
         return f"{when} (capture: {own[1]})"
-    if report.now_source == "capture" and report.now == dev.now:
-        return f"{when} (no clock in this device's output: the newest of the run, {report.now_detail})"
+    if dev.now_detail.startswith("no clock of its own"):
+        return f"{when} ({dev.now_detail})"
     return f"{when} (capture: estimated from the newest event the licensing output reports)"
 
 
@@ -201,7 +203,14 @@ def device_rows(dev, report: Report) -> list[list[str]]:
     elif dev.mode == "classic" or "license.registration" in dev.licensing or "license.summary" in dev.licensing:
         rows += _classic_rows(dev)
     rows.append(("Clock used", clock_used(dev, report)))
-    rows.append(("Inputs", ", ".join(dev.inputs)))
+    if dev.snapshots:  # captures of the switch at other times: the newest is judged
+        rows.append(("History", "; ".join(
+            f"{s.when.strftime('%b %d %Y') if s.when else 'no clock'}: {', '.join(s.state)}"
+            f"{' (judged)' if s.current else ''}" for s in dev.snapshots)))
+    if dev.superseded:
+        rows.append(("Read as history", "; ".join(f"{s.command} ({shown_path(s.path)}:{s.line}, shown again at "
+                                                  f"{shown_path(s.by_path)}:{s.by_line})" for s in dev.superseded)))
+    rows.append(("Inputs", ", ".join(map(shown_path, dev.inputs))))
     return [[label, cell(value if value not in (None, "") else None)] for label, value in rows]
 
 
@@ -209,12 +218,15 @@ def device_rows(dev, report: Report) -> list[list[str]]:
 
 def finding_lines(f) -> list[str]:
     out = [f"#### {f.severity.upper()} {code(f.rule_id)}: {escape(f.title)}", ""]
-    out.append(f"Confidence: **{f.confidence}** · device: {escape(f.device)}"
-               + (f" · at {code(f'{f.path}:{f.line}')}" if f.path else ""))
+    out.append(("Suspected · " if f.suspected else "") + f"Confidence: **{f.confidence}** · device: {escape(f.device)}"
+               + (f" · at {code(f'{shown_path(f.path)}:{f.line}')}" if f.path else ""))
     out += ["", escape(f.message), ""]
+    if f.suspected:
+        out += [f"Confirm with {', '.join(code(c) for c in f.confirm_with)}: confirmed by {escape(f.confirmed_by)}; "
+                f"ruled out by {escape(f.ruled_out_by)}.", ""]
     if f.evidence:
         out += ["Evidence:", ""]
-        out += fenced("\n".join(f"{e.path}:{e.line}:  {e.text}" for e in f.evidence))
+        out += fenced("\n".join(f"{shown_path(e.path)}:{e.line}:  {e.text}" for e in f.evidence))
         out.append("")
     if f.fix.strip():
         out += ["Fix:", ""]
@@ -230,6 +242,101 @@ def finding_lines(f) -> list[str]:
         out.append("References: " + "; ".join(escape(r) for r in f.references))
         out.append("")
     return out
+
+
+# -- the diagnosis ------------------------------------------------------------------
+
+SUMMARY_LINES = 10  # at most, per device
+CANDIDATE_WORDS = {"confirmed": "confirmed", "suspected": "suspected", "ruled_out": "ruled out",
+                   "unchecked": "unchecked"}
+
+
+def deadline(dev) -> str | None:
+    """The licensing deadline that matters most for a device: the nearest of its dates
+    that end something (communication deadline, registration expiry, next ACK deadline)."""
+    if dev is None:
+        return None
+    found = []
+    for label, kind, name, other in (("Communication deadline", "license.authorization", "deadline", None),
+                                     ("Registration expires", "license.registration", "expires",
+                                      "registration_expires"),
+                                     ("Next ACK deadline", "license.usage_reporting", "next_ack_deadline", None)):
+        when = dev.state(kind, name) or (dev.state("license.summary", other or name) if kind != "license.usage_reporting"
+                                         else None)
+        if isinstance(when, dt.datetime):
+            found.append((_utc(when), label, when))
+    if not found:
+        return None
+    _, label, when = min(found, key=lambda x: x[0])
+    return f"{label}: {dated(when, dev.now)}"
+
+
+def summary_lines(dev, g, findings) -> list[str]:
+    """At most ``SUMMARY_LINES`` lines for a device: who it is, its diagnosis (causes), the
+    fix to do first and its nearest deadline."""
+    from diag.diagnosis import fix_summary
+
+    head = [p for p in (dev.platform if dev else None, f"NX-OS {dev.release}" if dev and dev.release else None,
+                        MODE_NAMES.get(dev.mode, dev.mode) if dev else None) if p]
+    name = dev.name if dev else (g.device if g else "?")
+    out = [f"**{escape(name)}**" + (f" ({escape(', '.join(head))})" if head else "")
+           + (f": {escape(g.headline())}" if g else "")]
+    if g is not None:
+        for c in g.causes[:3]:
+            f = c.finding
+            sure = "suspected" if f.suspected else f"confirmed, {f.confidence} confidence"
+            explained = ", ".join(code(s) for s in dict.fromkeys(x.rule_id for x in c.symptoms))
+            out.append(f"- Cause: {code(f.rule_id)} {escape(f.title)} ({sure})"
+                       + (f"; explains {explained}" if explained else ""))
+        if len(g.causes) > 3:
+            out.append(f"- and {len(g.causes) - 3} more possible cause(s) below")
+        if g.fix_first:
+            out.append(f"- Fix first ({code(g.fix_first['rule_id'])}): {code(fix_summary(g.fix_first))}")
+        if not g.causes and g.open_symptoms:
+            unchecked = sum(1 for c in g.differential if c.status == "unchecked")
+            out.append(f"- No root cause found: {len(g.differential)} candidate cause(s), {unchecked} unchecked "
+                       "(see Candidate causes below)")
+    when = deadline(dev)
+    if when:
+        out.append(f"- {escape(when)}")
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in ORDER}
+    out.append("- Findings: " + ", ".join(plural(n, s) for s, n in counts.items()))
+    return out[:SUMMARY_LINES]
+
+
+def finding_list(g, findings) -> list[str]:
+    """One line per finding, as the diagnosis orders them (symptoms under their cause)."""
+    rows = g.lines() if g is not None else [(0, f, "finding", ()) for f in findings]
+    out = []
+    for depth, f, role, also in rows:
+        where = f" at {code(f'{f.path}:{f.line}')}" if f.path else ""
+        tags = [t for t in ("root cause" if role == "cause" else "", "suspected" if f.suspected else "") if t]
+        out.append("  " * depth + f"- **{f.severity.upper()}** {code(f.rule_id)}{where}: {escape(f.title)}"
+                   + (f" ({', '.join(tags)})" if tags else "")
+                   + (f"; also explains {', '.join(code(a) for a in also)}" if also else ""))
+    return out
+
+
+def differential_lines(g) -> list[str]:
+    out = [f"Candidate causes of {', '.join(code(s) for s in g.open_symptoms)}:", ""]
+    for c in g.differential:
+        where = ", ".join(code(f"{e.path}:{e.line}") for e in c.evidence[:2])
+        text = f"- {CANDIDATE_WORDS[c.status]}: {code(c.rule_id)}"
+        if c.status == "unchecked":
+            text += f", run {code(c.command or '?')}"
+        elif c.status == "ruled_out":
+            text += f", {escape(c.note)}" + (f" ({where})" if where else "")
+        elif c.status == "suspected":
+            text += (f" ({where})" if where else "") + (f", confirm with {code(c.command)}" if c.command else "")
+        elif where:
+            text += f" ({where})"
+        out.append(text)
+    out.append("")
+    return out
+
+
+def _html(text: str) -> str:
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def chunks(report: Report, **kw):
@@ -250,6 +357,21 @@ def chunks(report: Report, **kw):
     out.append(f"**{tally(report)}** · {plural(len(report.outcome.not_evaluated), 'rule')} not evaluated "
                "(see Collect next)")
     out.append("")
+
+    diagnoses = {g.device: g for g in reversed(report.diagnoses)}  # the first of a name
+    first = {d.name: d for d in reversed(devices)}
+    out += ["## Summary", ""]
+    for name, findings in by_device.items():
+        out += summary_lines(first.get(name), diagnoses.get(name), findings)
+        out.append("")
+    if any(by_device.values()):
+        out += ["## Findings", ""]
+        for name, findings in by_device.items():
+            if findings:
+                if len(by_device) > 1:
+                    out += [f"{escape(name)}:", ""]
+                out += finding_list(diagnoses.get(name), findings)
+                out.append("")
 
     out += ["## Devices", ""]
     rows = []
@@ -272,34 +394,45 @@ def chunks(report: Report, **kw):
         if not findings:
             out += ["No problems found in what was captured.", ""]
             continue
+        g = diagnoses.get(name)
+        if g is not None and g.open_symptoms:
+            out += differential_lines(g)
         for severity in ORDER:
             group = [f for f in findings if f.severity == severity]
             if not group:
                 continue
             out += [f"### {HEADINGS[severity]} ({len(group)})", ""]
             for f in group:
+                mark = " (suspected)" if f.suspected else ""
+                out += [f"<details><summary>{f.severity.upper()} <code>{_html(f.rule_id)}</code>: "
+                        f"{_html(f.title)}{mark}</summary>", ""]
                 out += finding_lines(f)
+                out += ["</details>", ""]
 
     out += ["## Collect next", ""]
     if report.outcome.collect_next:
         out += ["Most useful first: each command settles rules that could not be evaluated.", ""]
         for c in report.outcome.collect_next:
-            settles = ", ".join(code(r) for r in c.settles)
-            out.append(f"- [ ] {code(c.command)} ({escape(c.device)}): settles {settles}")
+            shown = c.settles[:6]
+            settles = ", ".join(code(r) for r in shown) + (f" and {len(c.settles) - 6} more" if len(c.settles) > 6
+                                                            else "")
+            confirms = (f"; confirms or rules out suspected {', '.join(code(r) for r in c.confirms)}"
+                        if c.confirms else "")
+            out.append(f"- [ ] {code(c.command)} ({escape(c.device)}): settles {settles}{confirms}")
     else:
         out.append("Nothing: every rule could be evaluated on what was captured.")
     out.append("")
 
     out += ["## Not read", ""]
     for path, problem in report.unread:
-        out.append(f"- could not read {code(path)}: {escape(problem)}")
+        out.append(f"- could not read {code(shown_path(path))}: {escape(problem)}")
     for path, reason in report.skipped_files:
-        out.append(f"- skipped the file {code(path)}: {escape(reason)}")
+        out.append(f"- skipped the file {code(shown_path(path))}: {escape(reason)}")
     for info in report.inputs:
         if info.note:
-            out.append(f"- {code(info.path)}: {escape(info.note)}")
+            out.append(f"- {code(shown_path(info.path))}: {escape(info.note)}")
         if info.unrecognised_lines:
-            out.append(f"- {code(info.path)}: {info.unrecognised_lines} line(s) outside any recognised command output")
+            out.append(f"- {code(shown_path(info.path))}: {info.unrecognised_lines} line(s) outside any recognised command output")
     sections = report.skipped_sections()
     if sections:  # either way a line: the section never ends empty
         top = sorted(sections.items(), key=lambda kv: (-kv[1], kv[0]))

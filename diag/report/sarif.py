@@ -21,7 +21,7 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
-from diag.model import Report
+from diag.model import Report, shown_path
 from diag.policy import baseline_key
 from diag.report import Items, backticks, json_chunks
 from diag.types import to_json
@@ -74,7 +74,7 @@ def relative_path(path: str, cwd: str | None = None) -> str | None:
 def artifact_location(path: str, cwd: str | None = None) -> dict:
     """A schema-valid ``artifactLocation`` for an input path (``-`` is standard input)."""
     if not path or path == "-":
-        return {"uri": "stdin", "description": {"text": "standard input (no file)"}}
+        return {"uri": "stdin", "description": {"text": "<stdin>: standard input (no file)"}}
     rel = relative_path(path, cwd)
     if rel is not None:
         return {"uri": quote(os.fsencode(rel), safe="/"), "uriBaseId": SRCROOT}  # bytes: any file name
@@ -169,7 +169,11 @@ def _result(f, rule_index: int, devices: dict, cwd: str | None, occurrence: dict
         "fix": f.fix,
         "verify": [{"command": c, "expect": e} for c, e in f.verify_expect] or [{"command": c} for c in f.verify],
         "references": list(f.references),
+        "status": f.status,
     }
+    if f.suspected:
+        result["properties"].update(confirmWith=list(f.confirm_with), confirmedBy=f.confirmed_by,
+                                    ruledOutBy=f.ruled_out_by)
     return result
 
 
@@ -186,7 +190,8 @@ def _device(dev) -> dict:
     return {
         "name": dev.name, "platform": dev.platform, "release": str(dev.release) if dev.release else None,
         "licensingMode": dev.mode, "now": to_json(dev.now), "nowSource": dev.now_source,
-        "inputs": list(dev.inputs),
+        "nowDetail": dev.now_detail, "inputs": list(dev.inputs),
+        "snapshots": [s.to_json() for s in dev.snapshots], "superseded": [s.to_json() for s in dev.superseded],
     }
 
 
@@ -218,12 +223,12 @@ def as_dict(report: Report, cwd: str | None = None, show_suppressed: bool = Fals
 
     notifications = []
     for path, problem in report.unread:
-        notifications.append(_notification("error", "unread-input", f"could not read {path}: {problem}", path, cwd))
+        notifications.append(_notification("error", "unread-input", f"could not read {shown_path(path)}: {problem}", path, cwd))
     for path, reason in report.skipped_files:
-        notifications.append(_notification("note", "skipped-file", f"skipped {path}: {reason}", path, cwd))
+        notifications.append(_notification("note", "skipped-file", f"skipped {shown_path(path)}: {reason}", path, cwd))
     for info in report.inputs:
         if info.note:
-            notifications.append(_notification("warning", "input-note", f"{info.path}: {info.note}", info.path, cwd))
+            notifications.append(_notification("warning", "input-note", f"{shown_path(info.path)}: {info.note}", info.path, cwd))
     invocation: dict = {"executionSuccessful": not report.unread}
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
