@@ -566,6 +566,7 @@ AREAS = {
     "platform": "Platform and release",
     "classic": "Classic Smart Licensing (9.3(3) to 10.1(x))",
     "slp": "Smart Licensing Using Policy (10.2(1)F and later)",
+    "licenses": "License use and enforcement (any licensing mode)",
     "tool": "The tool itself",
 }
 

@@ -719,6 +719,8 @@ def _licensing_path(ctx, field: str, default: str) -> str:
     """The host or VRF licensing messages use on this device (the derived ``licensing.path``,
     whatever the rule bound), or ``default`` when the capture does not say."""
     for fact in ctx.store.get("licensing.path"):
+        if field == "vrf" and fact.get("vrf_basis") == "assumed":
+            continue  # a VRF nothing states is a guess: the fix names no VRF on it
         value = fact.get(field)
         if value:
             return str(value)
@@ -747,16 +749,26 @@ FILTERS = {
     "use_vrf_clause": lambda v, ctx: f" use-vrf {v}" if v not in (None, "") else "",
     "or_default": lambda v, ctx: str(v),  # a VRF; 'default' when it is not named (MISSING)
     "or_interface": lambda v, ctx: str(v),  # an interface to suggest; '<interface>' when none
+    "or_unstated": lambda v, ctx: str(v),  # a VRF; '<VRF>' when nothing states it (MISSING)
+    "vrf_basis": lambda v, ctx: "stated",  # a VRF a line or output names; 'assumed' when none does
+    "stated_vrf_clause": lambda v, ctx: f", VRF {v}",  # else a sentence: the VRF is not stated
     "licensing_url": lambda v, ctx: _licensing_url(str(v)),
+    "url_path_note": lambda v, ctx: _url_path_note(str(v)),
     "due": lambda v, ctx: _due(v, ctx) if isinstance(v, dt.datetime) else "?",
+    "auth_state_clause": lambda v, ctx: _auth_state_clause(str(v)),
+    "deadline_clause": lambda v, ctx: _deadline_clause(v, ctx) if isinstance(v, dt.datetime) else "",
+    "countdown_clause": lambda v, ctx: (f": that is {v.strftime('%Y-%m-%d %H:%M UTC')} ({_due(v, ctx)})"
+                                        if isinstance(v, dt.datetime) else ""),
 }
 # what a filter renders when the value is missing (any other placeholder renders '?'): a
 # *_clause filter an optional phrase, so nothing; an or_* filter what stands in for it
 MISSING = {**{f: "" for f in FILTERS if f.endswith("_clause")}, "or_default": "default",
-           "or_interface": "<interface>"}
+           "or_interface": "<interface>", "vrf_basis": "assumed", "or_unstated": "<VRF>",
+           "stated_vrf_clause": ", and no VRF line: the VRF is not stated, and the default VRF is only a guess"}
 
 
-CLOUD_URL = "https://tools.cisco.com/its/service/oddce/services/DDCEService"
+CLOUD_PATH = "/its/service/oddce/services/DDCEService"
+CLOUD_URL = "https://tools.cisco.com" + CLOUD_PATH
 ONPREM_PATH = "/Transportgateway/services/DeviceRequestHandler"
 
 
@@ -778,6 +790,49 @@ def _licensing_url(url: str) -> str:
     except ValueError:
         pass
     return f"https://{host or '<ssm-onprem-fqdn>'}{ONPREM_PATH}"
+
+
+# What each License Authorization status means for an unregistered switch (knowledge file
+# section 4): only EVAL MODE is the evaluation period counting down.
+_AUTH_STATES = {
+    "EVAL MODE": ", and its licenses run on the one-time evaluation period (90 days of use, not"
+                 " calendar days, never reset; License Authorization Status: EVAL MODE)",
+    "EVAL EXPIRED": ", and its evaluation period is already used up (License Authorization Status:"
+                    " EVAL EXPIRED): it never comes back, only a registration ends this state",
+    "NO LICENSES IN USE": ", and it uses no license at the moment (License Authorization Status: NO"
+                          " LICENSES IN USE): nothing needs an authorization, and no evaluation"
+                          " period is being spent",
+}
+
+
+def _auth_state_clause(status: str) -> str:
+    """The consequence of being unregistered, as the License Authorization status says it."""
+    key = re.sub(r"\s+on\s+.*$", "", status.strip().upper())
+    if key in _AUTH_STATES:
+        return _AUTH_STATES[key]
+    return f" (License Authorization Status: {status.strip()})" if status.strip() else ""
+
+
+def _deadline_clause(when: dt.datetime, ctx) -> str:
+    """The Communication Deadline said the right way round: ahead, the authorization will
+    expire there; behind, it has expired."""
+    stamp = when.strftime("%Y-%m-%d %H:%M UTC")
+    if when >= ctx.now:
+        return f"; at the Communication Deadline ({stamp}, {_due(when, ctx)}) the authorization expires"
+    days = _days(ctx.now - when)
+    ago = f"{days} day{'s' if days != 1 else ''} ago" if days else "today"
+    return f"; the Communication Deadline ({stamp}) passed {ago}: the authorization has expired"
+
+
+def _url_path_note(url: str) -> str:
+    """A sentence for a Call Home URL whose path is not one Smart Licensing uses (a
+    truncated 'DDCEServi', say): the fix writes the full known URL, not this path; ''
+    for a known path."""
+    _, _, path = url_parts(url)
+    if path in (CLOUD_PATH, ONPREM_PATH):
+        return ""
+    return (f" Its path '{path or '/'}' is not the known one either: the fix writes the full"
+            f" URL {_licensing_url(url)}, not this path over HTTPS (callhome-url-unrecognized).")
 
 
 def _due(when: dt.datetime, ctx) -> str:

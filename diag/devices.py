@@ -20,7 +20,7 @@ from diag import platforms, timeline
 from diag.facts import Fact, FactStore, declare
 from diag.model import LICENSING_FIELDS, STDIN, STDIN_NAME, DeviceSummary, Snapshot, Superseded, shown_path
 from diag.types import ZONES
-from diag.version import Release, licensing_mode_for
+from diag.version import Release, lacks_smart_licensing, licensing_mode_for
 
 declare("device", "What diag settled about a device (derived from show version, the config and the licensing output)", {
     "name": ("text", "device name"),
@@ -670,6 +670,8 @@ def settle(dev: Device) -> None:
     mode_fact = rel_fact
     if slp is True or auth == "NOT APPLICABLE" or usage_slp is True or summary_slp is True:
         mode, mode_fact = "slp", slp_fact or auth_fact or usage_fact or summary_fact
+    elif lacks_smart_licensing(str(chassis or platform or "")):
+        pass  # a Nexus 3016 / 3064 printing 'Smart Licensing is DISABLED' still has none
     elif (smart is not None or _first(store, "license.registration", "status")[0] is not None
           or summary_on is not None):
         mode, mode_fact = "classic", smart_fact or summary_on_fact or rel_fact

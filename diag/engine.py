@@ -582,13 +582,14 @@ def _probe_target(dev) -> tuple[str, str]:
     else the SLP server (on SLP) or Call Home's destination, in Call Home's VRF; Cisco's
     host and the management VRF by default."""
     path = dev.store.first("licensing.path")
-    if path is not None and path.get("host") and path.get("vrf"):
+    if path is not None and path.get("host") and path.get("vrf") and path.get("vrf_basis") != "assumed":
         return path.get("host"), path.get("vrf")
     server = "slp.server_url" if getattr(dev, "mode", None) == "slp" else "callhome.destination"
     host = next((f.get("host") for f in dev.store.get(server) if f.get("host")), None)
     vrf = next((f.get("vrf") for f in reversed(dev.store.get("callhome.block")) if f.get("vrf")), None)
-    if path is not None:
-        host, vrf = path.get("host") or host, path.get("vrf") or vrf
+    if path is not None:  # a VRF nothing states is a guess: not the one to probe in
+        host = path.get("host") or host
+        vrf = vrf if path.get("vrf_basis") == "assumed" else path.get("vrf") or vrf
     return host or "tools.cisco.com", vrf or "management"
 
 

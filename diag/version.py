@@ -81,6 +81,14 @@ class Release:
         return self.text
 
 
+NO_SMART_LICENSING = re.compile(r"(?<!\d)30(?:16|64)(?!\d)")  # Nexus 3016 and 3064 (knowledge file, section 6)
+
+
+def lacks_smart_licensing(platform: str) -> bool:
+    """True for a model that never gets Smart Licensing (Nexus 3016, 3064), whatever it runs."""
+    return bool(NO_SMART_LICENSING.search((platform or "").upper()))
+
+
 def licensing_mode_for(release: Release | None, platform: str = "", smart_config: bool = False) -> str:
     """Licensing mode a release runs: traditional, classic (Smart Licensing) or slp.
 
@@ -91,13 +99,13 @@ def licensing_mode_for(release: Release | None, platform: str = "", smart_config
     configuration has ``license smart enable``, which only a release with classic Smart
     Licensing accepts. Unknown release: ``unknown``.
     """
+    plat = (platform or "").upper()
+    if lacks_smart_licensing(plat):
+        return "traditional"  # whatever it runs, even when the release is not known
     if release is None:
         return "unknown"
-    plat = (platform or "").upper()
     if "7000" in plat or "7700" in plat or re.search(r"\bN7K|\bC7\d{3}\b", plat):
         return "classic" if release >= Release.coerce("8.0(1)") else "traditional"
-    if re.search(r"(?<!\d)30(?:16|64)(?!\d)", plat):
-        return "traditional"  # Nexus 3016 and 3064: no Smart Licensing (knowledge file, section 6)
     if release >= Release.coerce("10.2(1)"):
         return "slp"
     if release >= Release.coerce("9.3(3)") or smart_config:

@@ -396,12 +396,16 @@ def test_source_interface_in_the_wrong_vrf_fires_without_an_interface_to_suggest
     assert finding.line == 10
     assert "through VRF OOB" in finding.message and "?" not in finding.message
     assert "ip http source-interface <interface>" in finding.fix and "interface of VRF OOB" in finding.fix
-    # the default-VRF case: no use-vrf, and the only interface is a member of another VRF
+    # no use-vrf, and the only interface is a member of another VRF: Call Home's VRF is not
+    # stated (the default VRF is an unconfirmed guess), so no interface is moved on it;
+    # callhome-vrf-missing names the VRF the source interface is in
     default = NO_CANDIDATE.replace("  transport http use-vrf OOB\n", "").replace(
-        "  ip address 10.27.0.9/24\n", "  vrf member OOB\n  ip address 10.27.0.9/24\n")
+        "  ip address 10.27.0.9/24\n", "  vrf member OOB\n  ip address 10.27.0.9/24\n").replace(
+        "\ninterface Vlan27\n", "\nvrf context OOB\ninterface Vlan27\n")
     report = check(tmp_path, default, "no-candidate-default.txt")
-    [finding] = [f for f in report.findings if f.rule_id == "http-source-interface-vrf-mismatch"]
-    assert "through VRF default" in finding.message and "?" not in finding.fix
+    assert not [f for f in report.findings if f.rule_id == "http-source-interface-vrf-mismatch"]
+    [finding] = [f for f in report.findings if f.rule_id == "callhome-vrf-missing"]
+    assert "transport http use-vrf OOB" in finding.fix
 
 
 def _mts_sample(*rows: str) -> str:

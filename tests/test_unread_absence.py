@@ -96,8 +96,9 @@ def test_a_garbled_proxy_server_line_proves_no_missing_server(tmp_path):
 
 
 def test_a_garbled_use_vrf_line_is_no_default_vrf(tmp_path):
-    """Without 'transport http use-vrf' Call Home is taken to send in the default VRF; a
-    block whose lines diag could not read may hold that line: no path is derived from it."""
+    """Without 'transport http use-vrf' Call Home's VRF is not stated (presumably the default
+    VRF, unconfirmed: the path names it '<VRF>', vrf_basis assumed); a block whose lines diag
+    could not read may hold that line: no path is derived from it."""
     from diag.api import devices
     import datetime as dt
     from diag.rulebook import load_rules
@@ -112,8 +113,8 @@ def test_a_garbled_use_vrf_line_is_no_default_vrf(tmp_path):
         path = tmp_path / name / "capture.txt"
         path.write_text(text)
         [dev] = devices([str(path)], load_rules([]), now)
-        paths[name] = [f.fields.get("vrf") for f in dev.store.get("licensing.path")]
-    assert paths == {"garbled": [], "clean": ["default"]}
+        paths[name] = [(f.fields.get("vrf"), f.fields.get("vrf_basis")) for f in dev.store.get("licensing.path")]
+    assert paths == {"garbled": [], "clean": [("<VRF>", "assumed")]}
 
 
 def test_a_trailing_suppression_is_quoted_with_its_whole_line(tmp_path):

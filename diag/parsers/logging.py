@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from diag.facts import Fact
@@ -9,6 +10,9 @@ from diag.parsers.base import FactMap, Rows, TextFSMParser
 
 _INNER = re.compile(r"%(?P<fac>[A-Z][A-Z0-9_]*)-(?P<sev>\d)-(?P<mn>[A-Z0-9_]+)")
 _NX_EVENT = re.compile(r"^LOG_SMART_LIC_(.+)$")
+# 'Application(s) shut down in 119 days.', 'shutdown in 119 days', 'expiry in 5 days': the
+# countdown a license manager message announces, counted from the message's own time
+_COUNTDOWN = re.compile(r"(?i)\b(?:shut ?down|expir\w*|grace period)\b[^.;]{0,40}?\bin\s+(\d{1,5})\s+days?\b")
 
 
 def _event(facility: str, mnemonic: str) -> str:
@@ -33,6 +37,13 @@ def _post(section, facts: list[Fact], rows: Rows) -> list[Fact]:
             fact.lines["inner_facility"] = fact.line_of("message")
         fact.fields["event"] = _event(facility, mnemonic)
         fact.lines["event"] = fact.line_of("mnemonic")
+        countdown = _COUNTDOWN.search(fact.get("message") or "")
+        if countdown:
+            fact.fields["countdown_days"] = int(countdown.group(1))
+            fact.lines["countdown_days"] = fact.line_of("message")
+            if fact.get("time") is not None:
+                fact.fields["countdown_end"] = fact.get("time") + dt.timedelta(days=int(countdown.group(1)))
+                fact.lines["countdown_end"] = fact.line_of("message")
     _count_events(facts)
     return facts
 
@@ -73,6 +84,10 @@ PARSER = TextFSMParser(
         "event_count": ("int", "how many messages of the same event this output holds"),
         "event_newest": ("bool", "True for the newest message of its event in this output (latest "
                                  "timestamp, else the last one printed)"),
+        "countdown_days": ("int", "the days a message announces until a shutdown or expiry ('shut down "
+                                  "in 119 days')"),
+        "countdown_end": ("date", "when that countdown ends: the message's time plus those days (absent "
+                                  "when the line has no dated timestamp)"),
     })],
     post=_post,
     bare=True,  # any line is log text: a wrapped message's piece is joined back to it
