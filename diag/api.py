@@ -215,7 +215,7 @@ def _analyze(paths, options: Options, rules: RuleBook, known, main, unread, skip
     outcome.findings = findings
     report = Report(now, source, detail, summaries, outcome, infos, unread, skipped_files, rules,
                     suppressed=suppressed, baselined=baselined, context_inputs=context_inputs,
-                    context_mode=bool(options.context))
+                    context_mode=bool(options.context) or options.repository, config_file=options.config_file)
     from diag.diagnosis import diagnose
 
     report.diagnoses = diagnose(report)  # after the policy: a suppressed finding explains nothing

@@ -87,6 +87,13 @@ def _whole_config(given: tuple[str, ...], default: tuple[str, ...], conf) -> tup
         raise click.BadParameter(str(exc).split(": ", 1)[-1]) from None
 
 
+def _relative(path: str) -> str:
+    """A path as the user would type it from here: relative when under the working folder."""
+    full = os.path.abspath(path)
+    rel = os.path.relpath(full)
+    return full if rel.startswith(os.pardir) else rel
+
+
 MAX_JOBS = 64  # more worker processes than this only cost start-up time and memory
 
 
@@ -184,6 +191,7 @@ def check(paths, fmt, fail_on, now, rules_dirs, select, ignore, config_path, no_
         found = cfg.find()
         if found is not None:
             conf = cfg.load(found)
+            config_path = str(found)
     book = load_rules(tuple(conf.rules) + tuple(rules_dirs))
     # what is loaded so far (modules, the rule book) lives to the end of the run: the cyclic
     # collector need not walk it at every full collection (a fleet of 2,000: -7 %)
@@ -195,6 +203,7 @@ def check(paths, fmt, fail_on, now, rules_dirs, select, ignore, config_path, no_
         ignore=tuple(ignore) or conf.ignore, fail_on=fail_on, severity=dict(conf.severity),
         baseline=None if write_baseline else (baseline or conf.baseline), context=tuple(context),
         jobs=_jobs(jobs), whole_config=_whole_config(whole_config, whole_default, conf),
+        config_file=_relative(config_path) if config_path else None, repository=conf.repository,
     )
     for name, value in (("--baseline", baseline), ("--write-baseline", write_baseline)):
         if value is not None and (not value.strip() or value == "-" or value.endswith(("/", os.sep))

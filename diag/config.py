@@ -25,7 +25,7 @@ from pathlib import Path
 from diag.errors import DiagError
 
 SEVERITIES = ("error", "warning", "info")
-KEYS = {"select", "ignore", "severity", "fail-on", "rules", "baseline", "whole-config"}
+KEYS = {"select", "ignore", "severity", "fail-on", "rules", "baseline", "whole-config", "repository"}
 
 
 @dataclass
@@ -38,6 +38,7 @@ class Config:
     rules: tuple[str, ...] = ()
     baseline: str | None = None
     whole_config: tuple[str, ...] | None = None  # absolute globs; None: the key is not set
+    repository: bool = False  # a configuration repository: no show command is asked for
 
 
 def glob_patterns(globs, base: Path | str, where: str) -> tuple[str, ...]:
@@ -247,6 +248,9 @@ def load(path: Path) -> Config:
     baseline = data.get("baseline")
     if baseline is not None and not isinstance(baseline, str):
         raise DiagError(f"{where}: 'baseline' must be a file name")
+    repository = data.get("repository", False)
+    if not isinstance(repository, bool):
+        raise DiagError(f"{where}: 'repository' must be true or false")
     base = path.parent
     whole = None
     if "whole-config" in data:  # set, even empty: this project says which files are whole
@@ -254,7 +258,7 @@ def load(path: Path) -> Config:
     return Config(
         path=path, select=ids("select"), ignore=ids("ignore"), severity=dict(severity), fail_on=fail_on,
         rules=tuple(str(base / f) for f in folders),
-        baseline=str(base / baseline) if baseline else None, whole_config=whole,
+        baseline=str(base / baseline) if baseline else None, whole_config=whole, repository=repository,
     )
 
 

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from diag import platforms, timeline
+from diag.commands import RUNNING_CONFIG
 from diag.facts import Fact, FactStore, declare
 from diag.model import LICENSING_FIELDS, STDIN, STDIN_NAME, DeviceSummary, Snapshot, Superseded, shown_path
 from diag.types import ZONES
@@ -193,9 +194,14 @@ def group(parsed: list[tuple[str, list[tuple[object, list[Fact]]]]]) -> list[Dev
     return ordered(devices.values())
 
 
-def names_of(sections) -> list[tuple[str | None, list[str]]]:
-    """What naming needs of a file's sections: each one's prompt and declared names."""
-    return [(section.host, declared_names(section)) for section in sections]
+def names_of(sections) -> list[tuple[str | None, list[str], bool]]:
+    """What naming needs of a file's sections: each one's prompt and declared names, and
+    whether a configuration declares them (a switch's configuration file)."""
+    out = []
+    for section in sections:
+        names = declared_names(section)
+        out.append((section.host, names, bool(names) and section.spec.name == "show running-config"))
+    return out
 
 
 def ordered(devices):
@@ -221,7 +227,7 @@ def place(files: list[tuple[str, list[tuple[str | None, list[str]]]]]) -> list[l
     for path, sections in files:
         local = _Names()
         keys: list[str | None] = []
-        for host, declared_names in sections:
+        for host, declared_names, *config in sections:
             key = None
             if host:
                 key = local.add(host)
@@ -262,22 +268,36 @@ def place(files: list[tuple[str, list[tuple[str | None, list[str]]]]]) -> list[l
                     glob[root] = names.add(prompt)
         per_file.append((path, [glob[r] if r is not None else None for r in roots]))
 
+    # Configuration files of one name in several folders are several switches (two sites,
+    # each with its leaf01): each folder's files make its own device. Files of dated backups
+    # of one switch sit in one folder: one device, its snapshots (``snapshots``).
+    config_folders: dict[str, set[str]] = {}
+    for (path, sections), (_, keys) in zip(files, per_file):
+        for (_, _, *config), key in zip(sections, keys):
+            if key is not None and config and config[0]:
+                config_folders.setdefault(names.find(key), set()).add(os.path.dirname(os.path.abspath(path)))
     out: list[list[tuple[str, str]]] = []
-    device: dict[str, tuple[str, str]] = {}  # one (key, name) per device, shared by its sections
+    device: dict[tuple[str, str | None], tuple[str, str]] = {}  # one (key, name) per device
     for path, keys in per_file:
         roots = {names.find(k) for k in keys if k is not None}
         default = next(iter(roots)) if len(roots) == 1 else None
+        folder = os.path.dirname(os.path.abspath(path))
         placed = []
         for key in keys:
             key = key if key is not None else default
             if key is None:
                 name = file_device_name(path)
                 placed.append((f"file:{name}", name))
-            else:
-                root = names.find(key)
-                if root not in device:
-                    device[root] = (f"name:{root}", names.name(root))
-                placed.append(device[root])
+                continue
+            root = names.find(key)
+            site = folder if len(config_folders.get(root, ())) > 1 and folder in config_folders[root] else None
+            if (root, site) not in device:
+                if site is None:
+                    device[root, site] = (f"name:{root}", names.name(root))
+                else:
+                    where = file_device_name(site) or "."
+                    device[root, site] = (f"name:{root}@{where}", f"{names.name(root)} ({where})")
+            placed.append(device[root, site])
         out.append(placed)
     return out
 
@@ -645,6 +665,30 @@ def _other_platform(dev: Device) -> None:
     dev.store.add(Fact("capture.platform", fields, {k: mark.line for k in fields}, section, mark.line))
 
 
+def _opt_in(release: Release | None, platform: str) -> bool:
+    """A Nexus 3000/9000 release on which Smart Licensing is opt-in: 9.3(3) to 10.1(x)."""
+    if release is None or re.search(r"7000|7700|\bN7K|\bC7\d{3}\b", platform.upper()):
+        return False
+    return Release.coerce("9.3(3)") <= release < Release.coerce("10.2(1)")
+
+
+def _intends_smart(store: FactStore) -> bool:
+    """Whether the captures show the switch is meant to use Smart Licensing: a 'license smart'
+    line, the agent saying it is enabled or registered, or the CiscoTAC-1 profile set up for
+    HTTP (its transport method or an HTTP(S) URL), which only Smart Licensing needs."""
+    if store.first("config.license_smart_enable") is not None or store.first("config.license_smart") is not None:
+        return True
+    if any(f.get("enabled") is True for f in store.get("license.smart")):
+        return True
+    if any(f.get("status") is not None for f in store.get("license.registration")):
+        return True
+    tac = "ciscotac-1"
+    if any(str(f.get("profile") or "").lower() == tac and f.get("url") for f in store.get("callhome.destination")):
+        return True
+    return any(str(f.get("profile") or "").lower() == tac and f.get("method") == "http" and not f.get("negated")
+               for f in store.get("callhome.method"))
+
+
 def settle(dev: Device) -> None:
     """Work out release, platform and licensing mode, and add the ``device`` fact."""
     _other_platform(dev)
@@ -675,6 +719,12 @@ def settle(dev: Device) -> None:
     elif (smart is not None or _first(store, "license.registration", "status")[0] is not None
           or summary_on is not None):
         mode, mode_fact = "classic", smart_fact or summary_on_fact or rel_fact
+    if mode == "classic" and _opt_in(dev.release, str(chassis or platform or "")) and not _intends_smart(store) \
+            and (smart is False or RUNNING_CONFIG in dev.coverage):
+        # 9.3(3) to 10.1: Smart Licensing is opt-in, traditional licensing the default. A
+        # whole configuration, or the agent itself ('Smart Licensing is DISABLED'), that
+        # shows no sign of using it is traditional licensing: no Smart Licensing rule applies
+        mode, mode_fact = "traditional", smart_fact or rel_fact
     dev.mode = mode
     if dev.foreign is not None:  # what the NX-OS parsers made of another platform's output
         dev.release, dev.mode = None, "unknown"

@@ -286,6 +286,8 @@ class Options:
     # whole running-configs (whole-config, --whole-config)
     whole_config: tuple[str, ...] = ()
     whole_files: frozenset[str] = frozenset()  # files declared whole by name (redacted copies of declared ones)
+    config_file: str | None = None  # the .diag.yaml or pyproject.toml the settings came from
+    repository: bool = False  # a configuration repository (its config says so): no show command is asked for
     jobs: int = 1  # worker processes that judge devices
     progress: object = None  # a diag.progress.Progress for long runs on a terminal
 
@@ -306,6 +308,7 @@ class Report:
     baselined: list = field(default_factory=list)  # findings the baseline already accepts
     context_inputs: int = 0  # files read only for device context
     context_mode: bool = False  # a --context run (pre-commit): configurations, not sessions
+    config_file: str | None = None  # the project configuration read (Options.config_file)
     diagnoses: list = field(default_factory=list)  # diag.diagnosis.Diagnosis, one per device, in device order
 
     @property

@@ -840,7 +840,7 @@ def _invoke(*args: str, stdin: bytes | None = None):
 
 def _config(body: str) -> str:
     return ("leaf01# show running-config\n\n!Command: show running-config\n!Time: Thu Mar 16 09:41:33 2023\n\n"
-            "version 9.3(5)\nhostname leaf01\n" + body + "line console\nline vty\nleaf01#\n")
+            "version 9.3(5)\nhostname leaf01\nlicense smart enable\n" + body + "line console\nline vty\nleaf01#\n")
 
 
 # (limit, lowered value, what the input holds, words of the refusal)

@@ -367,3 +367,13 @@ def test_a_nameless_device_has_one_identity_whatever_the_path_spelling(tmp_path:
     assert prints(one) == prints(whole) and prints(one)
     report = json.loads(run("check", "--no-config", "-f", "json", path, cwd=repo).output)
     assert {d["device"] for d in report["devices"]} == {"configs/leaf.cfg"}
+
+
+def test_the_report_names_the_configuration_it_read(tmp_path: Path):
+    write(tmp_path / ".diag.yaml", "fail-on: error\n")
+    res = run("check", str(HIT), cwd=tmp_path)
+    assert "note: settings read from .diag.yaml" in res.output
+    data = json.loads(run("check", "-f", "json", str(HIT), cwd=tmp_path).output)
+    assert data["config"] == ".diag.yaml"
+    data = json.loads(run("check", "-f", "json", "--no-config", str(HIT), cwd=tmp_path).output)
+    assert data["config"] is None

@@ -54,6 +54,7 @@ def as_dict(report: Report) -> dict:
         "now": to_json(report.now),
         "now_source": report.now_source,
         "now_detail": report.now_detail,
+        "config": report.config_file,  # the .diag.yaml / pyproject.toml read, or null
         # each device's dated licensing events (diag.timeline), judged at the device's time
         "devices": Items(_devices(report)),
         "findings": Items(f.to_json() for f in report.findings),

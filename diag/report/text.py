@@ -11,6 +11,7 @@ per finding, ``path:line: severity rule-id title``.
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 from diag.model import Report, shown_path
@@ -80,6 +81,29 @@ def capped(ids, room: int) -> str:
         out.append(rid)
     more = len(ids) - len(out)
     return ", ".join(out) + (f" (+{more} more)" if more else "")
+
+
+def _repository_lines(report: Report) -> list[str]:
+    """``<file>: N rule(s) not evaluated: <why>``, one line per file of the devices reported:
+    the reason diag gave (a configuration cut short, one without a header), else that the
+    rules need the switches' runtime output, which a repository does not hold."""
+    by_device: dict[str, list] = {}
+    for n in report.outcome.not_evaluated:
+        by_device.setdefault(n.key or n.device, []).append(n)
+    out = []
+    for dev in report.devices:
+        opened = by_device.get(dev.key) or by_device.get(dev.name)
+        if not opened:
+            continue
+        # a reason names its file and line first ('x.cfg (line 1) holds ...'): the line says
+        # the file already; up to its first ';' (what to do follows)
+        reasons = list(dict.fromkeys(re.sub(r"^.*? \(line (\d+)\) ", r"line \1 ", n.reason, count=1).split(";")[0]
+                                     for n in opened if n.reason))
+        why = reasons[0] if reasons else ("they need the switch's runtime output (show license status, ...), "
+                                          "which a repository does not hold")
+        where = shown_path(dev.inputs[0]) if dev.inputs else dev.name
+        out.append(f"{where}: {len({n.rule_id for n in opened})} rule(s) not evaluated: {why}")
+    return out
 
 
 def brief_line(f) -> str:
@@ -197,12 +221,11 @@ def chunks(report: Report, **kw):
                         out.extend(textwrap.wrap(f"expect: {expect}", WIDTH - 8, initial_indent="        ",
                                                  subsequent_indent="          ", break_long_words=False,
                                                  break_on_hyphens=False))
-    if report.outcome.collect_next and report.context_mode:
-        # a configuration repository cannot run show commands: one line, not a checklist
-        open_rules = len({(n.device, n.rule_id) for n in report.outcome.not_evaluated})
+    if report.outcome.not_evaluated and report.context_mode:
+        # a configuration repository cannot run show commands: per file, one line saying how
+        # many rules were not evaluated and why, not a checklist of commands
         out.append("")
-        out.append(f"{open_rules} rule(s) need the switches' runtime output (show license status, ...): "
-                   "run diag check on a session capture to settle them.")
+        out.extend(_repository_lines(report))
     elif report.outcome.collect_next:
         out.append("")
         out.append("Collect next (most useful first):")
@@ -221,6 +244,8 @@ def chunks(report: Report, **kw):
             out.append(f"could not read {shown_path(path)}: {problem}")
         for path, reason in report.skipped_files:
             out.append(f"skipped {shown_path(path)}: {reason}")
+    if report.config_file:
+        out.append(f"note: settings read from {report.config_file}")
     for info in report.inputs:
         if info.note:
             out.append(f"note: {shown_path(info.path)}: {info.note}")
