@@ -522,3 +522,28 @@ def test_a_config_without_a_header_is_judged_whole(repo):
     proc = repo.commit({".diag.yaml": "whole-config: []\n", "leaf03.cfg": None, "leaf03-callhome.cfg": None},
                        "leaf03 with no file declared whole")
     assert proc.returncode == 0, proc.stdout
+
+
+def test_a_realistic_repository_baselined_as_the_readme_says_passes_all_files(hook, tmp_path):
+    """The repository of tests/test_config_repository.py (labs on traditional licensing,
+    Smart Licensing done right and wrong, e-mail-only Call Home, dated backups, two sites
+    with one host name, a capture cut short): `pre-commit run --all-files` fails on the
+    planted problems only; after `diag check --write-baseline .diag-baseline.json .` and the
+    hook given `--baseline .diag-baseline.json`, it passes."""
+    from test_config_repository import REPO, _planted
+
+    repo = hook.new_repo(tmp_path / "fleet", {name: text for name, (text, _) in REPO.items()})
+    assert repo.commit({name: None for name in REPO}, "the fleet as found", no_verify=True).returncode == 0
+    first = repo.pre_commit("run", "--all-files")
+    assert first.returncode != 0, first.stdout
+    reported = set(re.findall(r"^\s*(\S+?):(\d+): ", first.stdout, re.M))
+    assert {(name, str(line)) for _, name, line in _planted()} <= reported, first.stdout
+    assert len({rule for rule, _, _ in _planted()} | set(re.findall(r"\b(?:ERROR|WARNING)\s+(\S+)", first.stdout))) \
+        == len({rule for rule, _, _ in _planted()}), first.stdout  # nothing but the planted rules
+    write = _run([sys.executable, "-m", "diag", "check", "--write-baseline", ".diag-baseline.json", "."],
+                 repo.path, repo.hook.env)
+    assert write.returncode == 0, write.stdout
+    (repo.path / ".pre-commit-config.yaml").write_text(hook.config(["--baseline", ".diag-baseline.json"]),
+                                                       encoding="utf-8")
+    again = repo.pre_commit("run", "--all-files")
+    assert again.returncode == 0, again.stdout
