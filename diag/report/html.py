@@ -43,6 +43,10 @@ from diag.report import plural, tally
 from diag.report.htmlassets import CSP, SCRIPT, STYLE
 
 OPEN_DEVICES = 5  # device sections start open when the run holds at most this many devices
+# Above this many devices a device's section is its summary (card, diagnosis with every finding's title and
+# line, fix first, timeline, what to collect): the findings' full text for every device of a fleet of 2,000
+# would be 25 MB. The section names the command that writes the full report of that device.
+FULL_DEVICES = 200
 SEV_ORDER = {"error": 0, "warning": 1, "info": 2}
 MODE_NAMES = {"classic": "classic Smart Licensing", "slp": "Smart Licensing Using Policy",
               "traditional": "traditional licensing", "unknown": "licensing mode unknown"}
@@ -151,6 +155,7 @@ class Mark:
 
 def _marks(dev) -> list[Mark]:
     now = dev.now
+    single = dev.inputs[0] if len(dev.inputs) == 1 else None
     out: list[Mark] = []
     for e in dev.events:
         days = e.days(now)
@@ -162,7 +167,7 @@ def _marks(dev) -> list[Mark]:
             words.append(STATUS_WORDS[status])
         if e.computed:
             words.append("computed")
-        words.append(f"{shown_path(e.path)}:{e.line}")
+        words.append(f"line {e.line}" if e.path == single else f"{shown_path(e.path)}:{e.line}")
         line1 = e.label + (" FAILED" if e.failed else "")
         out.append(Mark(days, e.date, e.kind, e.role, status, ", ".join(words), line1,
                         f"{day_time(e.date)} · {relative(days)}"))
@@ -190,7 +195,7 @@ def timeline_svg(dev, idx: int) -> str:
     u_lo, u_hi = scale(lo) * 1.03, scale(hi) * 1.03
     span = u_hi - u_lo
     widths = [max(len(m.line1), len(m.line2)) * CHAR_W for m in marks]
-    left = 22.0
+    left = 22
     # the plot ends where the widest label of a mark near the end still fits
     room = WIDTH - 28 - left
     for m, w in zip(marks, widths):
@@ -200,7 +205,7 @@ def timeline_svg(dev, idx: int) -> str:
     room = max(room, 200.0)
 
     def x_of(days: float) -> float:
-        return round(left + (scale(days) - u_lo) / span * room, 1)
+        return round(left + (scale(days) - u_lo) / span * room)
 
     xs = [x_of(m.days) for m in marks]
     rows = place_labels(xs, widths)
@@ -212,7 +217,7 @@ def timeline_svg(dev, idx: int) -> str:
            f'{len(marks)} dated events" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}">',
            f'<rect class="soonband" x="{x_now}" y="{AXIS_Y - 6}" width="{round(x_soon - x_now, 1)}" height="12">'
            '<title>The next 30 days</title></rect>',
-           f'<line class="axis" x1="{left}" y1="{AXIS_Y}" x2="{round(left + room, 1)}" y2="{AXIS_Y}"/>']
+           f'<path class="axis" d="M{left},{AXIS_Y}H{round(left + room)}"/>']
     # ticks either side of now, kept apart
     ticks = [(0.0, "now")]
     for days, text in TICKS:
@@ -227,10 +232,9 @@ def timeline_svg(dev, idx: int) -> str:
         x = x_of(days)
         if text != "now" and abs(x - x_zero) >= 30 and (not kept or x - kept[-1][2] >= 30):
             kept.append((days, text, x))
-    out.append('<g class="tick" aria-hidden="true">')
+    out.append('<g class="tick" aria-hidden="true" text-anchor="middle">')
     for days, text, x in kept:
-        out.append(f'<line x1="{x}" y1="{AXIS_Y - 4}" x2="{x}" y2="{AXIS_Y + 4}"/>'
-                   f'<text x="{x}" y="{AXIS_Y - 10}" text-anchor="middle">{text}</text>')
+        out.append(f'<path d="M{x},{AXIS_Y - 4}v8"/><text x="{x}" y="{AXIS_Y - 10}">{text}</text>')
     out.append("</g>")
     judged = f"{day_time(dev.now)} UTC ({NOW_SOURCES.get(dev.now_source, dev.now_source)})"
     out.append(f'<g class="now" role="img" aria-label="Now: {esc(judged)}"><title>Now: {esc(judged)}</title>'
@@ -242,19 +246,19 @@ def timeline_svg(dev, idx: int) -> str:
         role = "snapshot" if m.role == "snapshot" else m.role
         cls = f"mk k-{role} s-{m.status}"
         if m.status == "failed":
-            shape = f'<path class="m" d="M{x - 5},{AXIS_Y - 5}L{x + 5},{AXIS_Y + 5}M{x + 5},{AXIS_Y - 5}L{x - 5},{AXIS_Y + 5}"/>'
+            shape = f'<path class="m" d="M-5,{AXIS_Y - 5}l10,10m0,-10l-10,10"/>'
         elif role == "deadline":
-            shape = f'<path class="m" d="M{x},{AXIS_Y - 6}L{x + 6},{AXIS_Y}L{x},{AXIS_Y + 6}L{x - 6},{AXIS_Y}Z"/>'
+            shape = f'<path class="m" d="M0,{AXIS_Y - 6}l6,6l-6,6l-6,-6z"/>'
         elif role == "snapshot":
-            shape = f'<rect class="m" x="{x - 4}" y="{AXIS_Y - 4}" width="8" height="8"/>'
+            shape = f'<rect class="m" x="-4" y="{AXIS_Y - 4}" width="8" height="8"/>'
         else:
-            shape = f'<circle class="m" cx="{x}" cy="{AXIS_Y}" r="4.5"/>'
-        tx = round(x + LABEL_PAD, 1)
-        out.append(f'<g class="{cls}" role="img" aria-label="{title}" data-date="{_utc(m.when).isoformat()}" '
-                   f'data-x="{x}"><title>{title}</title>'
-                   f'<line class="lead" x1="{x}" y1="{AXIS_Y + 6}" x2="{x}" y2="{y + 18}"/>{shape}'
-                   f'<text class="lbl" x="{tx}" y="{y + 9}"><tspan x="{tx}">{esc(m.line1)}</tspan>'
-                   f'<tspan x="{tx}" dy="13">{esc(m.line2)}</tspan></text></g>')
+            shape = f'<circle class="m" cy="{AXIS_Y}" r="4.5"/>'
+        # the mark's <title> is its accessible name (role img): its date, how far, its status, its line;
+        # drawn at x = 0 of a group moved to the date's place
+        out.append(f'<g class="{cls}" role="img" transform="translate({x})" data-date="{_utc(m.when).strftime('%Y-%m-%dT%H:%M:%SZ')}">'
+                   f'<title>{title}</title><path class="lead" d="M0,{AXIS_Y + 6}V{y + 18}"/>{shape}'
+                   f'<text class="lbl" x="{LABEL_PAD}" y="{y + 9}">{esc(m.line1)}'
+                   f'<tspan x="{LABEL_PAD}" dy="13">{esc(m.line2)}</tspan></text></g>')
     out.append("</svg>")
     return "".join(out)
 
@@ -379,14 +383,20 @@ def fleet_view(report: Report, rows: list[tuple]) -> str:
 
 # -- a device ------------------------------------------------------------------------
 
-def _card(dev, report: Report) -> str:
+# the dated rows of the card: a large fleet's sections leave them to the timeline
+DATED_ROWS = {"Last communication attempt", "Last renewal attempt", "Next renewal attempt", "Registration expires",
+              "Next communication attempt", "Communication deadline", "Last ACK received", "Next ACK deadline",
+              "Next report push", "Last report push"}
+
+
+def _card(dev, report: Report, full: bool = True) -> str:
     from diag.report.markdown import clock_used, licensing_rows
 
     rows: list[tuple[str, object]] = [
         ("Platform", dev.platform), ("Release", f"NX-OS {dev.release}" if dev.release else None),
         ("Licensing mode", MODE_NAMES.get(dev.mode, dev.mode)),
     ]
-    rows += licensing_rows(dev)
+    rows += [r for r in licensing_rows(dev) if full or r[0] not in DATED_ROWS]
     rows.append(("Judged at", clock_used(dev, report)))
     if dev.snapshots:
         rows.append(("History", "; ".join(
@@ -406,7 +416,7 @@ def _at(single: str | None, path: str, line: int) -> str:
     return f"line {line}" if path == single else f"{esc(shown_path(path))}:{line}"
 
 
-def _diagnosis(g, dev, findings, idx: int) -> str:
+def _diagnosis(g, dev, findings, idx: int, full: bool = True) -> str:
     from diag.diagnosis import fix_summary
 
     single = dev.inputs[0] if len(dev.inputs) == 1 else None
@@ -423,7 +433,8 @@ def _diagnosis(g, dev, findings, idx: int) -> str:
             sus = '<span class="tag">suspected</span> ' if f.suspected else ""
             more = f' <span class="muted">also explains {esc(", ".join(also))}</span>' if also else ""
             item = (f'<li><span class="sev sev-{f.severity}">{f.severity.upper()}</span> {tag}{sus}'
-                    f'<a href="#f-{idx}-{ids.get(id(f), 0)}"><code>{esc(f.rule_id)}</code></a> {esc(f.title)} '
+                    + (f'<a href="#f-{idx}-{ids.get(id(f), 0)}"><code>{esc(f.rule_id)}</code></a>' if full
+                       else f"<code>{esc(f.rule_id)}</code>") + f' {esc(f.title)} '
                     f'<span class="muted">{_at(single, f.path, f.line)}</span>{more}')
             if role == "cause":
                 out.append(item + "<ul>")
@@ -439,7 +450,11 @@ def _diagnosis(g, dev, findings, idx: int) -> str:
         what = fix_summary(g.fix_first)
         out.append(f'<p>Fix first (<code>{esc(g.fix_first["rule_id"])}</code>):</p><div class="block">'
                    f'<pre class="cp" data-what="the fix to do first">{esc(what)}</pre></div>')
-    if g.open_symptoms:
+    if g.open_symptoms and not full:
+        counts = {w: sum(1 for c in g.differential if c.status == w) for w in CANDIDATE_WORDS}
+        out.append(f"<p>Candidate causes of {esc(', '.join(g.open_symptoms))}: "
+                   + ", ".join(f"{n} {CANDIDATE_WORDS[w]}" for w, n in counts.items() if n) + "</p>")
+    elif g.open_symptoms:
         out.append(f"<p>Candidate causes of {esc(', '.join(g.open_symptoms))}:</p><ul>")
         unchecked: dict[str, list[str]] = {}
         for c in g.differential:
@@ -488,21 +503,33 @@ def _finding(f, single: str | None, anchor: str) -> str:
     return "".join(out)
 
 
-def device_section(report: Report, idx: int, dev, findings, g, not_evaluated, collect, opened: bool) -> str:
+def device_section(report: Report, idx: int, dev, findings, g, not_evaluated, collect, opened: bool,
+                   full: bool = True) -> str:
     status = g.status if g is not None else ("findings" if findings else "healthy")
     counts = ", ".join(plural(sum(1 for f in findings if f.severity == s), s) for s in SEV_ORDER)
     head = " · ".join(p for p in (dev.platform, f"NX-OS {dev.release}" if dev.release else None,
                                   MODE_NAMES.get(dev.mode, dev.mode)) if p)
     out = [f'<details class="device" id="dev-{idx}"{" open" if opened else ""}><summary>{esc(dev.name)} '
            f'<span class="muted">{esc(head)} · {status} · {counts}</span></summary>',
-           _card(dev, report)]
+           _card(dev, report, full)]
     if g is not None:
-        out.append(_diagnosis(g, dev, findings, idx))
+        out.append(_diagnosis(g, dev, findings, idx, full))
     svg = timeline_svg(dev, idx)
     if svg:
-        out.append(f'<h3>Licensing timeline</h3><div class="scroll">{svg}</div>{TIMELINE_LEGEND}')
-        out.append(events_table(dev))
+        out.append(f'<h3>Licensing timeline</h3><div class="scroll">{svg}</div>{TIMELINE_LEGEND if full else ""}')
+        if opened:  # a fleet's sections leave it out: the marks' titles and the fleet table say it
+            out.append(events_table(dev))
     single = dev.inputs[0] if len(dev.inputs) == 1 else None
+    if not full:
+        inputs = " ".join(shown_path(p) if " " not in p else f"'{shown_path(p)}'" for p in dev.inputs)
+        if findings or not_evaluated:
+            out.append(f"<p class=\"muted\">{plural(len(not_evaluated), 'rule')} not evaluated. The findings' evidence, "
+                       "fix and verify commands, and what to collect next: <code>diag check -f html "
+                       f"{esc(inputs)}</code></p>")
+        if collect:
+            out.append("<p>Collect next: " + ", ".join(f"<code>{esc(c.command)}</code>" for c in collect) + "</p>")
+        out.append("</details>")
+        return "\n".join(out)
     if findings:
         out.append(f"<h3>Findings ({len(findings)})</h3>")
         for n, f in sorted(enumerate(findings), key=lambda nf: (SEV_ORDER[nf[1].severity], nf[1].path,
@@ -513,9 +540,12 @@ def device_section(report: Report, idx: int, dev, findings, g, not_evaluated, co
     if not_evaluated:
         out.append(f"<h3>Not evaluated ({len(not_evaluated)})</h3><p class=\"muted\">What was captured does not "
                    "settle these rules; they never fail a run.</p><ul>")
+        needs: dict[tuple, list[str]] = {}
         for n in not_evaluated:
-            out.append(f"<li><code>{esc(n.rule_id)}</code> needs {esc(', '.join(n.needs))}"
-                       + (f": {esc(n.reason)}" if n.reason else "") + "</li>")
+            needs.setdefault((n.needs, n.reason), []).append(n.rule_id)
+        for (what, reason), ids_ in needs.items():
+            out.append(f"<li>{esc(', '.join(ids_))}: need {esc(' or '.join(what))}"
+                       + (f" ({esc(reason)})" if reason else "") + "</li>")
         out.append("</ul>")
     if collect:
         out.append('<h3>Collect next</h3><ul class="checklist">')
@@ -570,10 +600,14 @@ def chunks(report: Report, **_):
         rows.append((i, dev, findings, g))
     if len(devices) > 1:
         yield fleet_view(report, rows) + "\n"
-    opened = len(devices) <= OPEN_DEVICES
+    opened, full = len(devices) <= OPEN_DEVICES, len(devices) <= FULL_DEVICES
+    if not full:
+        yield (f"<h2>Devices</h2><p class=\"muted\">A run of {len(devices)} devices: each section below holds the "
+               "device's state, diagnosis and timeline; the command it names writes that device's full report.</p>"
+               f"{TIMELINE_LEGEND}\n")
     for i, dev, findings, g in rows:
         yield device_section(report, i, dev, findings, g, not_eval.get(dev.key, []), collect.get(dev.key, []),
-                             opened) + "\n"
+                             opened, full) + "\n"
     notes = []
     for path, problem in report.unread:
         notes.append(f"could not read {shown_path(path)}: {problem}")

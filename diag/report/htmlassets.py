@@ -59,7 +59,7 @@ th[aria-sort=ascending] button::after{content:" \\25B2"}th[aria-sort=descending]
 svg{display:block;max-width:none}
 .tl text{font-family:ui-monospace,"DejaVu Sans Mono","Liberation Mono",monospace;font-size:11px;fill:var(--fg)}
 .tl .tick text{fill:var(--mute)}.tl .axis{stroke:var(--mute);stroke-width:1.5}
-.tl .tick line{stroke:var(--line)}.tl .lead{stroke:var(--mute);stroke-width:.8;stroke-dasharray:2 2}
+.tl .tick path{stroke:var(--line)}.tl .lead{stroke:var(--mute);stroke-width:.8;stroke-dasharray:2 2}
 .tl .soonband{fill:var(--soon)}.tl .nowline{stroke:var(--accent);stroke-width:2}
 .tl .nowtext{fill:var(--accent);font-weight:700}
 .tl .m{fill:var(--bg);stroke:var(--mute);stroke-width:2}
