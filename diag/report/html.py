@@ -255,7 +255,8 @@ def timeline_svg(dev, idx: int) -> str:
             shape = f'<circle class="m" cy="{AXIS_Y}" r="4.5"/>'
         # the mark's <title> is its accessible name (role img): its date, how far, its status, its line;
         # drawn at x = 0 of a group moved to the date's place
-        out.append(f'<g class="{cls}" role="img" transform="translate({x})" data-date="{_utc(m.when).strftime('%Y-%m-%dT%H:%M:%SZ')}">'
+        stamp = _utc(m.when).strftime("%Y-%m-%dT%H:%M:%SZ")
+        out.append(f'<g class="{cls}" role="img" transform="translate({x})" data-date="{stamp}">'
                    f'<title>{title}</title><path class="lead" d="M0,{AXIS_Y + 6}V{y + 18}"/>{shape}'
                    f'<text class="lbl" x="{LABEL_PAD}" y="{y + 9}">{esc(m.line1)}'
                    f'<tspan x="{LABEL_PAD}" dy="13">{esc(m.line2)}</tspan></text></g>')
