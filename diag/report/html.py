@@ -163,7 +163,7 @@ def _marks(dev) -> list[Mark]:
         words = [f"{e.label}: {day_time(e.date)} UTC", relative(days)]
         if e.failed:
             words.append("FAILED" + (f" ({e.reason})" if e.reason else ""))
-        elif e.deadline:
+        elif e.deadline and status != "later":
             words.append(STATUS_WORDS[status])
         if e.computed:
             words.append("computed")
@@ -237,7 +237,7 @@ def timeline_svg(dev, idx: int) -> str:
         out.append(f'<path d="M{x},{AXIS_Y - 4}v8"/><text x="{x}" y="{AXIS_Y - 10}">{text}</text>')
     out.append("</g>")
     judged = f"{day_time(dev.now)} UTC ({NOW_SOURCES.get(dev.now_source, dev.now_source)})"
-    out.append(f'<g class="now" role="img" aria-label="Now: {esc(judged)}"><title>Now: {esc(judged)}</title>'
+    out.append(f'<g class="now" role="img"><title>Now: {esc(judged)}</title>'
                f'<line class="nowline" x1="{x_now}" y1="{AXIS_Y - 20}" x2="{x_now}" y2="{AXIS_Y + 8}"/>'
                f'<text class="nowtext" x="{x_now}" y="{AXIS_Y - 23}" text-anchor="middle">now</text></g>')
     for m, x, row in zip(marks, xs, rows):
@@ -406,7 +406,8 @@ def _card(dev, report: Report, full: bool = True) -> str:
     if dev.superseded:
         rows.append(("Read as history", "; ".join(f"{s.command} ({shown_path(s.path)}:{s.line}, shown again at "
                                                   f"{shown_path(s.by_path)}:{s.by_line})" for s in dev.superseded)))
-    rows.append(("Inputs", ", ".join(map(shown_path, dev.inputs))))
+    if full:  # else the section's command names them
+        rows.append(("Inputs", ", ".join(map(shown_path, dev.inputs))))
     body = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows if v not in (None, ""))
     return f'<div class="card"><dl class="kv">{body}</dl></div>'
 
