@@ -523,11 +523,12 @@ def device_section(report: Report, idx: int, dev, findings, g, not_evaluated, co
             out.append(events_table(dev))
     single = dev.inputs[0] if len(dev.inputs) == 1 else None
     if not full:
-        inputs = " ".join(shown_path(p) if " " not in p else f"'{shown_path(p)}'" for p in dev.inputs)
+        import shlex
+
+        inputs = " ".join(shlex.quote(p) for p in dev.inputs)
         if findings or not_evaluated:
-            out.append(f"<p class=\"muted\">{plural(len(not_evaluated), 'rule')} not evaluated. The findings' evidence, "
-                       "fix and verify commands, and what to collect next: <code>diag check -f html "
-                       f"{esc(inputs)}</code></p>")
+            out.append(f"<p class=\"muted\">{plural(len(not_evaluated), 'rule')} not evaluated. Evidence, fix and "
+                       f"verify of each finding: <code>diag check -f html {esc(inputs)}</code></p>")
         if collect:
             out.append("<p>Collect next: " + ", ".join(f"<code>{esc(c.command)}</code>" for c in collect) + "</p>")
         out.append("</details>")
