@@ -514,13 +514,13 @@ def device_section(report: Report, idx: int, dev, findings, g, not_evaluated, co
     out = [f'<details class="device" id="dev-{idx}"{" open" if opened else ""}><summary>{esc(dev.name)} '
            f'<span class="muted">{esc(head)} · {status} · {counts}</span></summary>',
            _card(dev, report, full)]
-    if g is not None:
-        out.append(_diagnosis(g, dev, findings, idx, full))
     svg = timeline_svg(dev, idx)
     if svg:
         out.append(f'<h3>Licensing timeline</h3><div class="scroll">{svg}</div>{TIMELINE_LEGEND if full else ""}')
         if opened:  # a fleet's sections leave it out: the marks' titles and the fleet table say it
             out.append(events_table(dev))
+    if g is not None:
+        out.append(_diagnosis(g, dev, findings, idx, full))
     single = dev.inputs[0] if len(dev.inputs) == 1 else None
     if not full:
         import shlex

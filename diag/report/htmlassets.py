@@ -53,7 +53,7 @@ th,td{border-bottom:1px solid var(--line);padding:4px 6px;text-align:left;vertic
 th button{font:inherit;font-weight:600;background:none;border:0;color:inherit;padding:0;cursor:pointer}
 th[aria-sort=ascending] button::after{content:" \\25B2"}th[aria-sort=descending] button::after{content:" \\25BC"}
 .scroll{overflow-x:auto;max-width:100%}
-.fleet-table td:nth-child(8),.fleet-table th:nth-child(8){text-align:right}
+.fleet-table td:first-child{white-space:nowrap}.fleet-table td:nth-child(8),.fleet-table th:nth-child(8){text-align:right}
 .st-passed{color:var(--bad);font-weight:600}.st-within_30_days{color:var(--warn);font-weight:600}
 .st-failed{color:var(--bad);font-weight:600}
 svg{display:block;max-width:none}
