@@ -261,3 +261,18 @@ def test_relative_wording():
     assert h.relative(0) == "now"
     assert h.relative(21.4) == "in 21 d" and h.relative(-3.2) == "3 d ago"
     assert h.relative(2 / 24) == "in 2 h" and h.relative(-40 / 1440) == "40 min ago"
+
+
+def test_output_option_writes_the_report_to_a_file(tmp_path):
+    out = tmp_path / "case.html"
+    capture = str(SAMPLES / "known-issue-2-plain-http.txt")
+    res = CliRunner().invoke(cli, ["check", "-f", "html", "--no-config", "-o", str(out), capture])
+    assert res.exit_code == 1 and res.stdout == ""
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "callhome-url-plain-http" in page
+    # never over a capture being checked
+    copy = tmp_path / "capture.txt"
+    copy.write_text(Path(capture).read_text(encoding="utf-8"), encoding="utf-8")
+    res = CliRunner().invoke(cli, ["check", "--no-config", "-o", str(copy), str(copy)])
+    assert res.exit_code == 2 and "one of the captures being checked" in res.output
+    assert copy.read_text(encoding="utf-8") == Path(capture).read_text(encoding="utf-8")

@@ -340,7 +340,7 @@ def fleet_chart(devices) -> str:
                     + ", ".join(f"{n} {label.lower()}" for label, n in sorted(kinds.items())) + f" ({who})")
         out.append(f'<g role="img" aria-label="{title}"><title>{title}</title><rect class="bar {cls}" x="{x}" '
                    f'y="{round(base - h, 1)}" width="{round(step - 2, 1)}" height="{round(h, 1)}"/></g>')
-    out.append(f'<text x="{round(left + step / 2, 1)}" y="{base + 16}" text-anchor="middle">passed</text>')
+    out.append(f'<text x="{round(left + step / 2, 1)}" y="{base + 30}" text-anchor="middle">passed</text>')
     for days in (0, 30, 90, 180, 270, 365):
         x = round(left + (1 + days / 7) * step, 1)
         out.append(f'<line class="axis" x1="{x}" y1="{base}" x2="{x}" y2="{base + 4}"/>'
