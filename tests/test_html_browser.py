@@ -17,6 +17,7 @@ else ``chromium`` on the PATH, else /usr/bin/chromium.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -238,3 +239,22 @@ def test_phone_dark_and_print(browser, rulebook, shots):
         assert run.errors == []
     finally:
         page.context.close()
+
+
+def test_timeline_years_apart_and_same_day_in_chromium(browser):
+    from diag.report import html as h
+    from diag.report.htmlassets import CSP, STYLE
+    from test_html_report import spread_device
+
+    dev = spread_device()
+    page_html = (f'<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="{CSP}">'
+                 f"<style>{STYLE}</style></head><body>{h.timeline_svg(dev, 0)}</body></html>")
+    run = load(browser, page_html)
+    try:
+        assert check_timelines(run.page) == len(dev.events)
+        assert run.errors == [] and run.requests == []
+        # each mark is an image named by its <title>: what a screen reader says
+        deadline = run.page.get_by_role("img", name=re.compile(r"^Registration expires: 2034-03-05"))
+        assert deadline.count() == 1
+    finally:
+        run.page.context.close()

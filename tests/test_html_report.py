@@ -276,3 +276,34 @@ def test_output_option_writes_the_report_to_a_file(tmp_path):
     res = CliRunner().invoke(cli, ["check", "--no-config", "-o", str(copy), str(copy)])
     assert res.exit_code == 2 and "one of the captures being checked" in res.output
     assert copy.read_text(encoding="utf-8") == Path(capture).read_text(encoding="utf-8")
+
+
+def spread_device():
+    """A device whose dates are minutes, days and years apart, several of them on one day."""
+    import datetime as dt
+
+    from diag.model import DeviceSummary
+    from diag.timeline import Event
+
+    now = dt.datetime(2024, 3, 7, 11, 43, tzinfo=dt.timezone.utc)
+    at = [("registration", -5 * 365.0), ("authorization", -400.0), ("last_renewal_attempt", -0.02),
+          ("last_communication_attempt", -0.02), ("next_renewal_attempt", 0.03), ("next_communication_attempt", 0.03),
+          ("communication_deadline", 0.5), ("evaluation_end", 0.5), ("registration_expires", 10 * 365.0),
+          ("next_ack_deadline", 29.0), ("last_ack_received", -29.0)]
+    events = tuple(sorted((Event(kind, now + dt.timedelta(days=d), "sw<1>", "cap.txt", n + 1, "line",
+                                 failed=kind == "last_renewal_attempt", reason="<b>bad</b>" if n == 2 else None)
+                           for n, (kind, d) in enumerate(at)), key=Event.sort_key))
+    return DeviceSummary(key="k", name="sw<1>", inputs=["cap.txt"], mode="classic", now=now, now_source="option",
+                         events=events)
+
+
+def test_timeline_of_dates_years_and_minutes_apart():
+    dev = spread_device()
+    svg = h.timeline_svg(dev, 0)
+    p = parse(svg)
+    xs = [float(re.search(r"translate\(([-\d.]+)\)", a["transform"]).group(1))
+          for t, a in p.tags if t == "g" and "data-date" in a]
+    dates = [a["data-date"] for t, a in p.tags if t == "g" and "data-date" in a]
+    assert len(xs) == len(dev.events) and dates == sorted(dates) and xs == sorted(xs)
+    assert 0 < min(xs) and max(xs) < h.WIDTH - 150  # room for the last label
+    assert "&lt;b&gt;bad&lt;/b&gt;" in svg and "sw&lt;1&gt;" in svg
