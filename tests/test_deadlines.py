@@ -521,6 +521,15 @@ def test_fleet_writes_without_parsing_again(tmp_path, monkeypatch):
 
 
 def test_worker_processes_give_the_same_events():
+    def judged(text: str) -> dict:
+        """The report, this machine's clock left out: a device without a clock of its own (the
+        Nexus 3064 sample) is judged at it, and the two runs may straddle a second."""
+        data = json.loads(text)
+        for item in [data, *data["devices"]]:
+            if item.get("now_source") == "system":
+                item["now"] = None
+        return data
+
     one = run("deadlines", "-f", "json", str(SAMPLES)).stdout
     two = run("deadlines", "-f", "json", "-j", "2", str(SAMPLES)).stdout
-    assert one == two and json.loads(one)["devices"]
+    assert judged(one) == judged(two) and json.loads(one)["devices"]
