@@ -169,9 +169,11 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--brief", is_flag=True,
               help="One line per finding ('path:line: severity rule-id title'), for pastes and fleets "
                    "(text format only).")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Write the report to this file instead of stdout ('-': stdout), e.g. -f html -o case.html.")
 def check(paths, fmt, fail_on, now, rules_dirs, select, ignore, config_path, no_config, baseline,
           write_baseline, show_suppressed, jobs, context, whole_config, whole_default, redact, redact_key,
-          progress, brief) -> None:
+          progress, brief, output) -> None:
     """Check captures (files, folders, .gz, or stdin) and report what is wrong and how to fix it."""
     from pathlib import Path
 
@@ -205,7 +207,9 @@ def check(paths, fmt, fail_on, now, rules_dirs, select, ignore, config_path, no_
         jobs=_jobs(jobs), whole_config=_whole_config(whole_config, whole_default, conf),
         config_file=_relative(config_path) if config_path else None, repository=conf.repository,
     )
-    for name, value in (("--baseline", baseline), ("--write-baseline", write_baseline)):
+    if output == "-":
+        output = None
+    for name, value in (("--baseline", baseline), ("--write-baseline", write_baseline), ("--output", output)):
         if value is not None and (not value.strip() or value == "-" or value.endswith(("/", os.sep))
                                   or os.path.isdir(value)):
             raise click.BadParameter(f"'{value}' is not a file name", param_hint=name)
@@ -258,8 +262,15 @@ def check(paths, fmt, fail_on, now, rules_dirs, select, ignore, config_path, no_
                             "write the baseline to another file")
         save_baseline(write_baseline, report.findings)
         click.echo(f"diag: wrote {len(report.findings)} finding(s) to the baseline {write_baseline}", err=True)
-    pretty = sys.stdout is not None and sys.stdout.isatty()
-    _write(fix(chunk) for chunk in stream(report, fmt, show_suppressed=show_suppressed, pretty=pretty, brief=brief))
+    if output is not None:
+        _refuse_overwriting_an_input(output, [i.path for i in report.inputs if i.path != "-"] + list(context))
+        with open(output, "wb") as target:
+            _write((fix(chunk) for chunk in stream(report, fmt, show_suppressed=show_suppressed, pretty=False,
+                                                   brief=brief)), target)
+    else:
+        pretty = sys.stdout is not None and sys.stdout.isatty()
+        _write(fix(chunk) for chunk in stream(report, fmt, show_suppressed=show_suppressed, pretty=pretty,
+                                              brief=brief))
     for path, problem in report.unread:
         click.echo(fix(f"diag: error: {shown_path(path)}: {problem}"), err=True)
     for info in report.inputs:
@@ -735,10 +746,28 @@ GC_THRESHOLD = (50_000, 20, 100)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _write(chunks) -> None:
-    """Write a report to stdout as UTF-8, piece by piece. A name that is not valid UTF-8
-    (a file name's undecodable bytes, kept as surrogate escapes) is written with U+FFFD
-    in their place, so that every format stays valid UTF-8 text."""
+def _refuse_overwriting_an_input(output: str, read: list[str]) -> None:
+    """``-o FILE`` never writes over one of the captures being checked (by any name)."""
+    if not os.path.exists(output):
+        return
+    for path in read:
+        try:
+            if os.path.samefile(path, output):
+                raise DiagError(f"{output}: this is one of the captures being checked; write the report to "
+                                "another file")
+        except OSError:
+            continue
+
+
+def _write(chunks, target=None) -> None:
+    """Write a report to stdout (or the binary file ``target``) as UTF-8, piece by piece. A
+    name that is not valid UTF-8 (a file name's undecodable bytes, kept as surrogate
+    escapes) is written with U+FFFD in their place, so that every format stays valid UTF-8
+    text."""
+    if target is not None:
+        for chunk in chunks:
+            target.write(_SURROGATE.sub("\ufffd", chunk).encode("utf-8"))
+        return
     stream = sys.stdout
     buffer = getattr(stream, "buffer", None)
     if buffer is not None:

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 # format -> its module here, imported only when used (the CLI reads FORMATS for its -f
 # choices: importing this stays cheap)
-FORMATS = {"text": "text", "json": "jsonfmt", "sarif": "sarif", "github": "github", "markdown": "markdown"}
+FORMATS = {"text": "text", "json": "jsonfmt", "sarif": "sarif", "github": "github", "markdown": "markdown", "html": "html"}
 
 
 def stream(report: Report, fmt: str, **kw) -> Iterator[str]:

@@ -191,6 +191,15 @@ def _slp_rows(dev) -> list[tuple[str, object]]:
     return rows
 
 
+def licensing_rows(dev) -> list[tuple[str, object]]:
+    """The licensing state of a device as (label, value) rows, unescaped (the HTML report's card)."""
+    if dev.mode == "slp":
+        return _slp_rows(dev)
+    if dev.mode == "classic" or "license.registration" in dev.licensing or "license.summary" in dev.licensing:
+        return _classic_rows(dev)
+    return []
+
+
 def device_rows(dev, report: Report) -> list[list[str]]:
     rows: list[tuple[str, object]] = [
         ("Device", dev.name),
@@ -198,10 +207,7 @@ def device_rows(dev, report: Report) -> list[list[str]]:
         ("Release", f"NX-OS {dev.release}" if dev.release else None),
         ("Licensing mode", MODE_NAMES.get(dev.mode, dev.mode)),
     ]
-    if dev.mode == "slp":
-        rows += _slp_rows(dev)
-    elif dev.mode == "classic" or "license.registration" in dev.licensing or "license.summary" in dev.licensing:
-        rows += _classic_rows(dev)
+    rows += licensing_rows(dev)
     rows.append(("Clock used", clock_used(dev, report)))
     if dev.snapshots:  # captures of the switch at other times: the newest is judged
         rows.append(("History", "; ".join(
