@@ -16,7 +16,8 @@ MAX_EXAMPLE_LINES = 40
 def _wrap(text: str, indent: str = "  ") -> list[str]:
     out = []
     for para in text.strip().split("\n\n"):
-        out.extend(textwrap.wrap(" ".join(para.split()), 88, initial_indent=indent, subsequent_indent=indent))
+        out.extend(textwrap.wrap(" ".join(para.split()), 88, initial_indent=indent, subsequent_indent=indent,
+                                 break_on_hyphens=False, break_long_words=False))  # rule ids stay whole
         out.append("")
     return out[:-1]
 
@@ -61,6 +62,23 @@ def explain_rule(rule: Rule, book: RuleBook) -> str:
     out += ["", "Verify with:" if hit is None else "Verify with (for this example):"]
     for command, expect in verify:
         out.append(f"  {command}" + (f"  (expect: {expect})" if expect is not None else ""))
+    # its place in the diagnosis: what it explains, what it is explained by, its suspected form
+    explains = sorted(getattr(rule, "explains", ()) or ())
+    explained_by = sorted(r.id for r in book.rules if rule.id in (getattr(r, "explains", ()) or ()))
+    if explains or explained_by or getattr(rule, "differential", False):
+        out += ["", "In the diagnosis:"]
+        if explains:
+            out += _wrap("A root cause of: " + ", ".join(explains) + ".")
+        if explained_by:
+            out += _wrap("A symptom of: " + ", ".join(explained_by) + ".")
+        if getattr(rule, "differential", False):
+            out += _wrap("When it fires, the report lists every candidate cause above, each confirmed, "
+                         "suspected, ruled out or unchecked.")
+    suspect = getattr(rule, "suspect", None)
+    if suspect is not None:
+        out += ["", "Suspected when its signature shows without what confirms it:"]
+        out += _wrap(f"Confirmed by: {suspect.confirms}")
+        out += _wrap(f"Ruled out by: {suspect.rules_out}")
     if rule.escalate is not None:
         out += ["", f"Severity: {rule.severity}, raised to {rule.escalate[0]} when "
                     + ", ".join(f"{n}.{f} {' '.join(op for op, _ in p.ops)} ..." for n, f, p in rule.escalate[1])]

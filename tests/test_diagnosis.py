@@ -497,3 +497,21 @@ def test_report_schema_is_a_valid_schema():
     from diag.report.jsonfmt import schema
 
     jsonschema.Draft202012Validator.check_schema(schema())
+
+
+def test_explain_shows_a_rules_place_in_the_diagnosis(rulebook):
+    """diag explain says what a rule explains, what explains it, and its suspected form,
+    with every rule id whole on its line."""
+    from click.testing import CliRunner
+
+    from diag.cli import cli
+
+    cause = CliRunner().invoke(cli, ["explain", "quovadis-root-ca-fn72115"]).output
+    assert "In the diagnosis:" in cause and "A root cause of:" in cause
+    assert "Suspected when its signature shows" in cause and "Confirmed by:" in cause and "Ruled out by:" in cause
+    symptom = CliRunner().invoke(cli, ["explain", "communication-failed"]).output
+    block = symptom.split("In the diagnosis:", 1)[1].split("\n\n", 1)[0]
+    ids = {w.strip(",.") for w in block.split() if "-" in w}
+    assert "callhome-url-plain-http" in ids and "quovadis-root-ca-fn72115" in ids
+    assert all(i in {r.id for r in rulebook.rules} for i in ids), ids
+    assert "every candidate cause" in symptom
