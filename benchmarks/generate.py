@@ -58,6 +58,10 @@ def _vary(lines: list[str], host: str, rnd: random.Random) -> list[str]:
     serial = "".join(rnd.choice("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789") for _ in range(8))
     out = []
     for line in lines:
+        if line.startswith("!Time:"):
+            # the outputs come from captures of different days: the session's clock is its
+            # show clock, not a configuration's time from another year (a snapshot of its own)
+            continue
         line = re.sub(r"^(hostname|switchname) \S+", rf"\1 {host}", line)
         line = re.sub(r"Device name: \S+", f"Device name: {host}", line)
         line = _IPV4.sub(lambda m: f"{m.group(1)}.{(int(m.group(2)) + a) % 250}.{(int(m.group(3)) + b) % 250}."
