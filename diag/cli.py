@@ -87,13 +87,6 @@ def _whole_config(given: tuple[str, ...], default: tuple[str, ...], conf) -> tup
         raise click.BadParameter(str(exc).split(": ", 1)[-1]) from None
 
 
-def _relative(path: str) -> str:
-    """A path as the user would type it from here: relative when under the working folder."""
-    full = os.path.abspath(path)
-    rel = os.path.relpath(full)
-    return full if rel.startswith(os.pardir) else rel
-
-
 MAX_JOBS = 64  # more worker processes than this only cost start-up time and memory
 
 
@@ -182,6 +175,7 @@ def check(paths, fmt, fail_on, now, rules_dirs, select, ignore, config_path, no_
 
     from diag import config as cfg
     from diag.api import Options, analyze
+    from diag.devices import canonical_path
     from diag.policy import write_baseline as save_baseline
     from diag.report import stream
     from diag.rulebook import load_rules
@@ -205,7 +199,7 @@ def check(paths, fmt, fail_on, now, rules_dirs, select, ignore, config_path, no_
         ignore=tuple(ignore) or conf.ignore, fail_on=fail_on, severity=dict(conf.severity),
         baseline=None if write_baseline else (baseline or conf.baseline), context=tuple(context),
         jobs=_jobs(jobs), whole_config=_whole_config(whole_config, whole_default, conf),
-        config_file=_relative(config_path) if config_path else None, repository=conf.repository,
+        config_file=canonical_path(config_path) if config_path else None, repository=conf.repository,
     )
     if output == "-":
         output = None

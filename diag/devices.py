@@ -799,6 +799,12 @@ def file_device_name(path: str) -> str:
         return STDIN_NAME  # standard input, as a person reads its name
     if path.startswith("<"):
         return path
+    return canonical_path(path)
+
+
+def canonical_path(path: str) -> str:
+    """``path`` relative to the working folder when it is under it, else absolute; '/'
+    between folders, however it was spelled."""
     full = os.path.abspath(path)
     try:
         rel = os.path.relpath(full)
