@@ -182,12 +182,18 @@ def _analyze(paths, options: Options, rules: RuleBook, known, main, unread, skip
 
     whole = frozenset(p for p in plan.paths if matches_glob(p, options.whole_config)
                       or os.path.normpath(p) in options.whole_files)
+    pool: dict = {}  # the texts the judged devices share (model.share)
     for part, gone in _judge_groups(plan, owners, groups, wanted, fixed, workers, rules, whole):
         for j in part:
             judged[j.key] = j
+            if j.outcome is not None:
+                j.outcome.share(pool)
+            if j.summary is not None:
+                j.summary.share(pool)
         refused.update(gone)
         if progress is not None:
             progress.update(len(judged))
+    del pool
     order = [key for key in order if key in judged]  # all of whose files a limit refused: none
     if not options.context and not unread and order and all(judged[k].foreign for k in order):
         # nothing NX-OS is left to judge: as for an input where nothing was recognised

@@ -30,14 +30,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from diag.model import SEVERITY_RANK, Evidence, Finding
+from diag.model import SEVERITY_RANK, Evidence, Finding, share
 
 CONFIDENCE_RANK = {"high": 3, "medium": 2, "low": 1}
 STATUSES = ("healthy", "diagnosed", "suspected", "unexplained", "findings")
 CANDIDATE_STATUSES = ("confirmed", "suspected", "ruled_out", "unchecked")
 
 
-@dataclass
+@dataclass(slots=True)
 class Cause:
     finding: Finding
     symptoms: list[Finding] = field(default_factory=list)  # every finding it explains, in report order
@@ -49,7 +49,7 @@ class Cause:
                 "path": f.path, "line": f.line, "symptoms": [s.rule_id for s in self.symptoms]}
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Candidate:
     """A rule that would explain a failure symptom of the device, and where it stands."""
 
@@ -72,7 +72,7 @@ class Candidate:
         return out
 
 
-@dataclass
+@dataclass(slots=True)
 class Diagnosis:
     device: str
     key: str
@@ -275,10 +275,12 @@ def diagnose(report) -> list[Diagnosis]:
         by_key.setdefault(r.key, ([], [], []))[1].append(r)
     for c in report.outcome.collect_next:
         by_key.setdefault(c.key, ([], [], []))[2].append(c)
-    out = []
+    out, pool = [], {}
     for dev in report.devices:
         ne, ro, cn = by_key.get(dev.key, ([], [], []))
-        out.append(diagnose_device(dev, findings.get(dev.name, []), report.rules, ne, ro, cn))
+        diagnosis = diagnose_device(dev, findings.get(dev.name, []), report.rules, ne, ro, cn)
+        share(diagnosis.differential, pool)  # a fleet's candidates repeat their texts device after device
+        out.append(diagnosis)
     return out
 
 

@@ -620,6 +620,11 @@ def judge(rules: RuleBook, dev, now: dt.datetime) -> Outcome:
     evaluated, and what to collect next from it."""
     out = Outcome()
     evaluate_device(rules, dev, now, out)
+    # a cause ruled out matters to the diagnosis only beside a symptom it would explain:
+    # the others are let go here (a fleet's report keeps every device's outcome)
+    shown = {f.rule_id for f in out.findings}
+    by_id = rules.by_id
+    out.ruled_out = [r for r in out.ruled_out if shown.intersection(by_id[r.rule_id].explains)]
     suspected = frozenset((f.device, f.rule_id) for f in out.findings if f.suspected)
     out.collect_next = collect_next(out.not_evaluated, [dev], suspected)
     return out

@@ -135,12 +135,34 @@ class Collect:
         return out
 
 
+def share(objects, pool: dict) -> None:
+    """Make the text and tuple fields of some frozen report objects (and of the ``Evidence``
+    they hold) the pool's copy of an equal value: a fleet's findings repeat the same fix,
+    verify commands, notes and configuration lines device after device, and a worker's
+    results arrive as copies of their own. Values are unchanged; only copies are let go."""
+    for obj in objects:
+        for name in type(obj).__slots__:
+            value = getattr(obj, name)
+            kind = type(value)
+            if kind is tuple and value and type(value[0]) is Evidence:
+                share(value, pool)
+            if kind is str or kind is tuple:
+                kept = pool.setdefault(value, value)
+                if kept is not value:
+                    object.__setattr__(obj, name, kept)
+
+
 @dataclass
 class Outcome:
     findings: list[Finding] = field(default_factory=list)
     not_evaluated: list[NotEvaluated] = field(default_factory=list)
     collect_next: list[Collect] = field(default_factory=list)
     ruled_out: list[RuledOut] = field(default_factory=list)  # cause rules the capture rules out
+
+    def share(self, pool: dict) -> None:
+        """Its entries' equal texts shared with the rest of the run (``share``)."""
+        for entries in (self.findings, self.not_evaluated, self.collect_next, self.ruled_out):
+            share(entries, pool)
 
     @classmethod
     def joined(cls, parts) -> "Outcome":
@@ -238,6 +260,15 @@ class DeviceSummary:
     snapshots: list[Snapshot] = field(default_factory=list)  # oldest first, the judged one included; [] for one
     superseded: list[Superseded] = field(default_factory=list)  # outputs read as history within a capture
     events: tuple = ()  # its dated licensing events (diag.timeline.Event), sorted by date
+
+    def share(self, pool: dict) -> None:
+        """Its events' and licensing fields' equal texts shared with the rest of the run."""
+        share(self.events, pool)
+        for fields in self.licensing.values():
+            for name, value in fields.items():
+                if type(value) is str:
+                    fields[name] = pool.setdefault(value, value)
+        self.commands = [pool.setdefault(c, c) for c in self.commands]
 
     def state(self, kind: str, name: str):
         """The first value of a licensing field in the device's output, or None."""
