@@ -226,7 +226,8 @@ def _shows(section, kind: str, fields: frozenset[str], dev) -> bool:
     return kind in SINGLETONS and any(f.section is section for f in dev.store.get(kind))
 
 
-def partial_scopes(reads: dict[str, frozenset[str]], scopes, dev) -> tuple[frozenset[str], dict, tuple]:
+def partial_scopes(reads: dict[str, frozenset[str]], scopes: dict[str, list[str]], dev,
+                   filtered: list) -> tuple[frozenset[str], dict, tuple]:
     """The scopes a rule (or derivation) names that the device's filtered outputs cover *for
     it*, with the sections it may take each kind's facts from, and those sections.
 
@@ -241,17 +242,15 @@ def partial_scopes(reads: dict[str, frozenset[str]], scopes, dev) -> tuple[froze
     """
     from diag.facts import CATALOGUE
 
-    filtered = [s for s in dev.sections if _partial(s)]
     if not filtered:
         return frozenset(), {}, ()
     extra: set[str] = set()
     sources: dict[str, frozenset[int]] = {}
     shown: list = []
-    for scope in scopes:
+    for scope, kinds in scopes.items():  # with the kinds the rule reads that the scope proves
         if covers(dev.coverage, scope):
             continue
         command = _command_of(scope)
-        kinds = [k for k in reads if k in CATALOGUE and any(covers({scope}, p) for p in CATALOGUE[k].proven_by)]
         needed = [k for k in kinds if not any(covers(dev.coverage, p) for p in CATALOGUE[k].proven_by)]
         found: dict[str, list] = {}
         for kind in needed:
@@ -324,11 +323,11 @@ def derive(rules: RuleBook, dev, now: dt.datetime) -> dict[str, frozenset[str]]:
     needs: dict[str, frozenset[str]] = {}
     last = {d.kind: i for i, d in enumerate(rules.derivations)}
     reading = rules.reading
-    filtered = any(_partial(s) for s in dev.sections)
+    filtered = [s for s in dev.sections if _partial(s)]
     for i, d in enumerate(rules.derivations):
         coverage, sources = dev.coverage, None
         if filtered:
-            extra, sources, _ = partial_scopes(*reading[id(d)], dev)
+            extra, sources, _ = partial_scopes(*reading[id(d)], dev, filtered)
             if extra:
                 coverage = dev.coverage | extra
         missing = [alts for alts in d.requires if not any(covers(coverage, s) for s in alts)]
@@ -404,12 +403,13 @@ def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> Non
         plan = plans[key] = _plan(rules, covered, dev.mode, foreign)
 
     ctx = Ctx(dev.store, coverage, now, CATALOGUE, derived_needs, sections=dev.sections)
-    filtered = any(_partial(s) for s in dev.sections)
+    filtered = [s for s in dev.sections if _partial(s)]
     reading = rules.reading
+    cleared = []  # cause rules evaluated without a finding
     for rule, missing, needs in plan:
         rctx, shown = ctx, ()
         if filtered:
-            extra, sources, shown = partial_scopes(*reading[id(rule)], dev)
+            extra, sources, shown = partial_scopes(*reading[id(rule)], dev, filtered)
             if extra:
                 missing = [alts for alts in missing if not any(s in extra for s in alts)]
                 needs = tuple(a[0] for a in missing)
@@ -428,7 +428,7 @@ def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> Non
                 out.not_evaluated.append(_not_evaluated(rule, dev, needs))
                 _open(rule, dev, ctx, out, needs)
             elif rule.explains:
-                _cleared(rule, dev, rctx, out)
+                cleared.append((rule, rctx))
             continue
         if rule.at:
             # 'at' names the primary evidence: branches that bind none of its bindings are
@@ -472,6 +472,13 @@ def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> Non
             seen |= {place, message}
             out.findings.append(_finding(rule, b, rctx, dev.name, message))
             reported += 1
+    # a cause ruled out matters to the diagnosis only beside a symptom it would explain:
+    # the others are let go (a fleet's report keeps every device's outcome)
+    symptoms = {f.rule_id for f in out.findings}
+    out.ruled_out = [r for r in out.ruled_out if symptoms.intersection(rules.by_id[r.rule_id].explains)]
+    for rule, rctx in cleared:
+        if symptoms.intersection(rule.explains):
+            _cleared(rule, dev, rctx, out)
 
 
 def _rule_out(rule: Rule, dev, ctx: Ctx) -> RuledOut | None:
@@ -620,11 +627,6 @@ def judge(rules: RuleBook, dev, now: dt.datetime) -> Outcome:
     evaluated, and what to collect next from it."""
     out = Outcome()
     evaluate_device(rules, dev, now, out)
-    # a cause ruled out matters to the diagnosis only beside a symptom it would explain:
-    # the others are let go here (a fleet's report keeps every device's outcome)
-    shown = {f.rule_id for f in out.findings}
-    by_id = rules.by_id
-    out.ruled_out = [r for r in out.ruled_out if shown.intersection(by_id[r.rule_id].explains)]
     suspected = frozenset((f.device, f.rule_id) for f in out.findings if f.suspected)
     out.collect_next = collect_next(out.not_evaluated, [dev], suspected)
     return out

@@ -167,14 +167,20 @@ class RuleBook:
         return frozenset(s for rule in self.rules for alts in rule.requires for s in alts)
 
     @functools.cached_property
-    def reading(self) -> dict[int, tuple[dict[str, frozenset[str]], frozenset[str]]]:
+    def reading(self) -> dict[int, tuple[dict[str, frozenset[str]], dict[str, list[str]]]]:
         """For each rule and derivation (by id): the fact kinds and fields its condition reads,
-        and every scope it names (``requires`` and ``captured``), for judging it on filtered
-        outputs (engine.partial_scopes)."""
+        and every scope it names (``requires`` and ``captured``) with the kinds it reads that
+        the scope's output proves, for judging it on filtered outputs (engine.partial_scopes)."""
+        from diag.commands import covers
+        from diag.facts import CATALOGUE
+
         out = {}
         for item in [*self.rules, *self.derivations]:
             kinds, captured = cond.reads(item.when)
-            out[id(item)] = (kinds, frozenset(s for alts in item.requires for s in alts) | captured)
+            scopes = frozenset(s for alts in item.requires for s in alts) | captured
+            out[id(item)] = (kinds, {scope: [k for k in kinds if k in CATALOGUE
+                                             and any(covers({scope}, p) for p in CATALOGUE[k].proven_by)]
+                                     for scope in sorted(scopes)})
         return out
 
     @functools.cached_property
