@@ -239,11 +239,22 @@ def _schema_error(path: Path, data: Any, schema: str = "rule") -> None:
 
 @functools.lru_cache(maxsize=1)
 def ensure_catalogue() -> None:
-    """Import every parser (and the derived facts) so the fact catalogue is complete."""
+    """Import every parser (and the derived facts) so the fact catalogue is complete, with
+    the docs of every kind and field."""
     from diag.parsers import load_all
 
     load_all()
     import diag.devices  # noqa: F401 - declares the derived 'device' fact kind
+
+
+@functools.lru_cache(maxsize=1)
+def ensure_kinds() -> None:
+    """Every kind the parsers declare in the fact catalogue, with its fields' types and
+    scopes, without importing them (diag.parsers.kinds): what rules are compiled and
+    judged against. A parser's docs come with its import (``ensure_catalogue``)."""
+    from diag.parsers.kinds import declare_all
+
+    declare_all()
 
 
 def _text(path: Path) -> str:
@@ -413,7 +424,7 @@ def _template(path: Path, where: str, text: str, bindings: dict[str, str]) -> co
 def load_file(path: Path) -> "Rule | Derivation":
     """Load one rule (or derivation) file, validated as a site rule; every derived kind it
     uses must be declared."""
-    ensure_catalogue()
+    ensure_kinds()
     data = read_file(path)
     if "derives" in data:
         declare_derived(path, data)
@@ -610,7 +621,7 @@ def load_rules(extra_dirs: Iterable[str | Path] = (), builtin: bool = True) -> R
             files += [(path, read_file(path), True) for path in paths]
         else:
             files += [(path, data, False) for path, data in zip(paths, _builtin_data(paths))]
-    ensure_catalogue()
+    ensure_kinds()
     seen: dict[str, Path] = {}
     for path, data, _ in files:
         ident = data.get("id")
