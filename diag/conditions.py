@@ -56,6 +56,9 @@ class CompileError(Exception):
 
 @dataclass
 class Ctx:
+    """What conditions are evaluated against: a device's facts, what its captures cover,
+    the time it is judged at and the fact catalogue."""
+
     store: Any  # FactStore
     coverage: frozenset[str] | set[str]
     now: dt.datetime
@@ -165,12 +168,16 @@ _RELATIVE = re.compile(r"^now\s*(?:(?P<sign>[+-])\s*(?P<num>\d+)\s*(?P<unit>[dhm
 
 @dataclass(frozen=True)
 class Ref:
+    """An operand that names a field of a fact bound earlier (``binding.field``)."""
+
     name: str
     field: str
 
 
 @dataclass(frozen=True)
 class RelativeDate:
+    """An operand relative to the time a device is judged at (``now-30d``)."""
+
     delta: dt.timedelta
 
     def at(self, now: dt.datetime) -> dt.datetime:

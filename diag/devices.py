@@ -74,6 +74,9 @@ def platform_family(text: str | None) -> str:
 
 @dataclass
 class Device:
+    """A switch, as its captures show it: their sections and facts, what they cover, its
+    platform, release and licensing mode, and the clock it is judged at."""
+
     key: str
     name: str
     inputs: list[str] = field(default_factory=list)

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class FieldSpec:
+    """A field of a fact kind: its name, type and what it holds."""
+
     name: str
     type: str
     doc: str = ""
@@ -33,6 +35,9 @@ class FieldSpec:
 
 @dataclass(frozen=True)
 class KindSpec:
+    """A fact kind of the catalogue: its fields, the scopes whose captures prove it absent
+    (``proven_by``) and the commands that give it (``produced_by``)."""
+
     kind: str
     doc: str
     fields: dict[str, FieldSpec]

@@ -64,6 +64,9 @@ class _Examples:
 
 @dataclass
 class Rule(_Examples):
+    """A rule file, compiled: its condition, message, fix and verification, and its
+    place in the diagnosis."""
+
     id: str
     title: str
     area: str
@@ -124,6 +127,9 @@ class RuleOut:
 
 @dataclass
 class FieldRule:
+    """How a derivation fills one field of the fact it derives: from a bound fact's
+    field (``source``) or from a text template (``value``)."""
+
     name: str
     type: str
     doc: str
@@ -148,6 +154,8 @@ class Derivation(_Examples):
 
 @dataclass
 class RuleBook:
+    """The rules and the derivations of a run."""
+
     rules: list[Rule]
     derivations: list[Derivation] = field(default_factory=list)
 

@@ -162,6 +162,8 @@ class Suppression:
 
 @dataclass
 class SplitResult:
+    """The sections of one input, its suppression comments and what was not read."""
+
     sections: list[Section] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)  # command -> count of sections
