@@ -330,12 +330,11 @@ def derive(rules: RuleBook, dev, now: dt.datetime) -> dict[str, frozenset[str]]:
 
     needs: dict[str, frozenset[str]] = {}
     last = {d.kind: i for i, d in enumerate(rules.derivations)}
-    reading = rules.reading
     filtered = any(_partial(s) for s in dev.sections)
     for i, d in enumerate(rules.derivations):
         coverage, sources = dev.coverage, None
         if filtered:
-            extra, sources, _ = partial_scopes(*reading[id(d)], dev)
+            extra, sources, _ = partial_scopes(*rules.reading[id(d)], dev)
             if extra:
                 coverage = dev.coverage | extra
         missing = [alts for alts in d.requires if not any(covers(coverage, s) for s in alts)]
@@ -412,11 +411,10 @@ def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> Non
 
     ctx = Ctx(dev.store, coverage, now, CATALOGUE, derived_needs, sections=dev.sections)
     filtered = any(_partial(s) for s in dev.sections)
-    reading = rules.reading
     for rule, missing, needs in plan:
         rctx, shown = ctx, ()
         if filtered:
-            extra, sources, shown = partial_scopes(*reading[id(rule)], dev)
+            extra, sources, shown = partial_scopes(*rules.reading[id(rule)], dev)
             if extra:
                 missing = [alts for alts in missing if not any(s in extra for s in alts)]
                 needs = tuple(a[0] for a in missing)
