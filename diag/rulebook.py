@@ -379,7 +379,7 @@ def _condition(path: Path, data: dict, prefix: str = "") -> tuple[cond.Node, dic
     return when, bindings
 
 
-def _suspect(path: Path, data: dict) -> tuple["Suspect | None", "RuleOut | None"]:
+def _suspect(path: Path, data: dict, checked: bool = True) -> tuple["Suspect | None", "RuleOut | None"]:
     """A rule's ``suspect`` and ``rule_out`` blocks, compiled (their templates name their own bindings)."""
     suspect = rule_out = None
     if "suspect" in data:
@@ -388,15 +388,16 @@ def _suspect(path: Path, data: dict) -> tuple["Suspect | None", "RuleOut | None"
         if spec.get("at") is not None and spec["at"] not in bindings:
             raise RuleError(str(path), "suspect.at",
                             f"'{spec['at']}' is not a binding of 'suspect.when' ({', '.join(bindings) or 'none'})")
-        suspect = Suspect(when, _template(path, "suspect.message", spec["message"], bindings),
-                          _template(path, "suspect.fix", spec["fix"], bindings), " ".join(spec["confirms"].split()),
+        suspect = Suspect(when, _template(path, "suspect.message", spec["message"], bindings, checked),
+                          _template(path, "suspect.fix", spec["fix"], bindings, checked),
+                          " ".join(spec["confirms"].split()),
                           " ".join(spec["rules_out"].split()), spec.get("at"), bindings)
         if "unless" in spec:
             suspect.unless, _ = _condition(path, {"when": spec["unless"]}, "suspect.unless.")
     if "rule_out" in data:
         spec = data["rule_out"]
         when, bindings = _condition(path, spec, "rule_out.")
-        rule_out = RuleOut(when, _template(path, "rule_out.message", spec["message"], bindings), bindings)
+        rule_out = RuleOut(when, _template(path, "rule_out.message", spec["message"], bindings, checked), bindings)
     return suspect, rule_out
 
 
@@ -422,9 +423,9 @@ def _pointer(path: Path, data: dict, bindings: dict[str, str]) -> Pointer:
     return tuple(out)
 
 
-def _template(path: Path, where: str, text: str, bindings: dict[str, str]) -> cond.Template:
+def _template(path: Path, where: str, text: str, bindings: dict[str, str], checked: bool = True) -> cond.Template:
     try:
-        return cond.Template(text, bindings, CATALOGUE)
+        return cond.Template(text, bindings, CATALOGUE, checked)
     except cond.CompileError as exc:
         raise RuleError(str(path), where, exc.problem) from None
 
@@ -444,15 +445,15 @@ def compile_rule(path: Path, data: dict, checked: bool = True) -> Rule:
     _validate(path, data, "rule", checked)
     requires = _requires(path, data)
     when, bindings = _condition(path, data)
-    message = _template(path, "message", data["message"], bindings)
-    fix = _template(path, "fix", data["fix"], bindings)
+    message = _template(path, "message", data["message"], bindings, checked)
+    fix = _template(path, "fix", data["fix"], bindings, checked)
     verify: list[tuple[cond.Template, cond.Template | None]] = []
     for i, item in enumerate(data["verify"]):
         if isinstance(item, dict):
-            verify.append((_template(path, f"verify[{i}].command", item["command"], bindings),
-                           _template(path, f"verify[{i}].expect", item["expect"], bindings)))
+            verify.append((_template(path, f"verify[{i}].command", item["command"], bindings, checked),
+                           _template(path, f"verify[{i}].expect", item["expect"], bindings, checked)))
         else:
-            verify.append((_template(path, f"verify[{i}]", item, bindings), None))
+            verify.append((_template(path, f"verify[{i}]", item, bindings, checked), None))
     escalate = None
     if "escalate" in data:
         tests = []
@@ -474,7 +475,7 @@ def compile_rule(path: Path, data: dict, checked: bool = True) -> Rule:
     explains = tuple(data.get("explains", ()))
     if data["id"] in explains:
         raise RuleError(str(path), "explains", "a rule cannot explain itself")
-    suspect, rule_out = _suspect(path, data)
+    suspect, rule_out = _suspect(path, data, checked)
     return Rule(
         id=data["id"], title=data["title"], area=data["area"], severity=data["severity"],
         confidence=data["confidence"], requires=requires, when=when,
