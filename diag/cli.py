@@ -713,9 +713,10 @@ def explain(rule_id, rules_dirs) -> None:
 def facts_cmd(kind) -> None:
     """List the fact kinds rules can use, with their fields and types."""
     from diag.facts import CATALOGUE
-    from diag.rulebook import load_rules
+    from diag.rulebook import ensure_catalogue, load_rules
 
     load_rules()
+    ensure_catalogue()  # every parser, for the docs of its kinds
     kinds = sorted(CATALOGUE)
     if kind:
         if kind not in CATALOGUE:

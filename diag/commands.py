@@ -406,11 +406,17 @@ def _expand(tokens: list[str]) -> tuple[list[str], str, int]:
     return out, "", len(out)
 
 
-_PIPE_FILTER = re.compile(r"^(?:i|in|inc|incl|inclu|includ|include|ex|exc|excl|exclude|grep|egrep|"
-                          r"last|head|tail|count|wc|uniq|sort|cut|awk|sed|tr)\b", re.I)
-_PIPE_SECTION = re.compile(r"^(?:sec|sect|secti|sectio|section|b|be|beg|begi|begin)\s+(.+)$", re.I)
-_PIPE_IGNORE = re.compile(r"^(?:no|no-more|no-m\w*|vsh|less|more|cat)$", re.I)
-_PIPE_FORMAT = re.compile(r"^(?:json|json-pretty|xml|j\w*|x\w*)\b", re.I)
+@functools.cache
+def _pipe_forms() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
+    """What a pipe does to an output: nothing, structured output, a section, a filter
+    (compiled for the first command typed with a pipe)."""
+    return (re.compile(r"^(?:no|no-more|no-m\w*|vsh|less|more|cat)$", re.I),
+            re.compile(r"^(?:json|json-pretty|xml|j\w*|x\w*)\b", re.I),
+            re.compile(r"^(?:sec|sect|secti|sectio|section|b|be|beg|begi|begin)\s+(.+)$", re.I),
+            re.compile(r"^(?:i|in|inc|incl|inclu|includ|include|ex|exc|excl|exclude|grep|egrep|"
+                       r"last|head|tail|count|wc|uniq|sort|cut|awk|sed|tr)\b", re.I))
+
+
 # Filters that take a pattern: a '|' glued inside their pattern is an alternation.
 _PATTERN_PIPES = {"include", "exclude", "grep", "egrep", "section", "begin"}
 
@@ -485,17 +491,18 @@ def resolve(typed: str) -> Resolved:
         res.typed = " ".join("<redacted>" if w in secrets else w for w in text.split())
     section_scope: str | None = None
     for pipe in pipes:
-        if _PIPE_IGNORE.match(pipe):
+        ignored, structured, section, filtering = _pipe_forms()
+        if ignored.match(pipe):
             continue
-        if _PIPE_FORMAT.match(pipe):
+        if structured.match(pipe):
             res.spec = None
             res.reason = f"structured output (| {pipe}) is not read"
             return res
-        m = _PIPE_SECTION.match(pipe)
+        m = section.match(pipe)
         if m:
             section_scope = m.group(1).strip().strip("\"'")
             continue
-        if _PIPE_FILTER.match(pipe):
+        if filtering.match(pipe):
             res.filtered = True
             continue
         res.filtered = True

@@ -25,6 +25,7 @@ numbers, text and regular expressions).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import ipaddress
 import re
 from dataclasses import dataclass, field
@@ -56,6 +57,9 @@ class CompileError(Exception):
 
 @dataclass
 class Ctx:
+    """What conditions are evaluated against: a device's facts, what its captures cover,
+    the time it is judged at and the fact catalogue."""
+
     store: Any  # FactStore
     coverage: frozenset[str] | set[str]
     now: dt.datetime
@@ -165,12 +169,16 @@ _RELATIVE = re.compile(r"^now\s*(?:(?P<sign>[+-])\s*(?P<num>\d+)\s*(?P<unit>[dhm
 
 @dataclass(frozen=True)
 class Ref:
+    """An operand that names a field of a fact bound earlier (``binding.field``)."""
+
     name: str
     field: str
 
 
 @dataclass(frozen=True)
 class RelativeDate:
+    """An operand relative to the time a device is judged at (``now-30d``)."""
+
     delta: dt.timedelta
 
     def at(self, now: dt.datetime) -> dt.datetime:
@@ -845,18 +853,28 @@ def _due(when: dt.datetime, ctx) -> str:
 
 
 class Template:
-    """A message or fix with ``{binding.field|filter}`` placeholders, checked at load."""
+    """A message or fix with ``{binding.field|filter}`` placeholders, checked at load
+    (``checked``: a site rule's; a built-in rule's, which the tests check, is read the
+    first time it is rendered)."""
 
-    def __init__(self, text: str, bindings: dict[str, str], catalogue: dict):
+    def __init__(self, text: str, bindings: dict[str, str], catalogue: dict, checked: bool = True):
         self.text = text
-        self.parts: list[Any] = []
+        self._bindings, self._catalogue = bindings, catalogue
+        if checked:
+            self.parts  # noqa: B018 - read now: a placeholder that names nothing is a load error
+
+    @functools.cached_property
+    def parts(self) -> list[Any]:
+        """The text between placeholders, and each placeholder as (name, field, filters)."""
+        parts: list[Any] = []
+        text, bindings, catalogue = self.text, self._bindings, self._catalogue
         pos = 0
         for m in _PLACE.finditer(text):
-            self.parts.append(text[pos:m.start()])
+            parts.append(text[pos:m.start()])
             pos = m.end()
             token = m.group(0)
             if token in ("{{", "}}"):
-                self.parts.append(token[0])
+                parts.append(token[0])
                 continue
             inner = (m.group(1) or "").strip()
             pm = _PART.match(inner)
@@ -878,8 +896,9 @@ class Template:
                 if f not in FILTERS:
                     raise CompileError("", f"placeholder '{{{inner}}}': unknown filter '{f}' "
                                            f"(known: {', '.join(sorted(FILTERS))})")
-            self.parts.append((name, fld, tuple(names)))
-        self.parts.append(text[pos:])
+            parts.append((name, fld, tuple(names)))
+        parts.append(text[pos:])
+        return parts
 
     def render(self, b: Binding, ctx: Ctx, device_name: str, guard: bool = False) -> str:
         """The text with its placeholders filled. A value that looks cut short in the

@@ -30,6 +30,8 @@ KEYS = {"select", "ignore", "severity", "fail-on", "rules", "baseline", "whole-c
 
 @dataclass
 class Config:
+    """A project's settings (``.diag.yaml`` or ``[tool.diag]`` in pyproject.toml)."""
+
     path: Path | None = None
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()

@@ -12,6 +12,7 @@ of its own files (``same_file_clock``), else at this machine's (``device_time``)
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -45,23 +46,27 @@ declare("capture.platform_hint", "A line of the device's capture in another plat
     "hint": ("text", "what the line is, e.g. a prompt with the command right after '#'"),
 }, produced_by=("*",))
 
-_FAMILY = [
-    (re.compile(r"Nexus\s*3550|N3550|C3550|3550-T", re.I), "N3550"),
-    (re.compile(r"Nexus\s*3016|\bC?3016\b", re.I), "N3K"),
-    (re.compile(r"Nexus\s*3064|\bC?3064", re.I), "N3K"),
-    (re.compile(r"Nexus\s*9\d{3}|N9K|\bC9[2-5]\d{2}|\bC9\d{3}[A-Z]", re.I), "N9K"),
-    (re.compile(r"Nexus\s*3\d{3}|N3K|\bC3[0-6]\d{2}", re.I), "N3K"),
-    (re.compile(r"Nexus\s*7\d{3}|N7K|N77|\bC7[07]\d{2}", re.I), "N7K"),
-    (re.compile(r"Nexus\s*5\d{3}|N5K|\b5[56]\d{2}\b", re.I), "N5K"),
-    (re.compile(r"Nexus\s*6\d{3}|N6K", re.I), "N6K"),
-    (re.compile(r"MDS\s*9\d{3}|DS-C9", re.I), "MDS"),
-]
+
+@functools.cache
+def _family() -> tuple[tuple[re.Pattern, str], ...]:
+    """Compiled for the first platform name read (show version, a configuration)."""
+    return (
+        (re.compile(r"Nexus\s*3550|N3550|C3550|3550-T", re.I), "N3550"),
+        (re.compile(r"Nexus\s*3016|\bC?3016\b", re.I), "N3K"),
+        (re.compile(r"Nexus\s*3064|\bC?3064", re.I), "N3K"),
+        (re.compile(r"Nexus\s*9\d{3}|N9K|\bC9[2-5]\d{2}|\bC9\d{3}[A-Z]", re.I), "N9K"),
+        (re.compile(r"Nexus\s*3\d{3}|N3K|\bC3[0-6]\d{2}", re.I), "N3K"),
+        (re.compile(r"Nexus\s*7\d{3}|N7K|N77|\bC7[07]\d{2}", re.I), "N7K"),
+        (re.compile(r"Nexus\s*5\d{3}|N5K|\b5[56]\d{2}\b", re.I), "N5K"),
+        (re.compile(r"Nexus\s*6\d{3}|N6K", re.I), "N6K"),
+        (re.compile(r"MDS\s*9\d{3}|DS-C9", re.I), "MDS"),
+    )
 
 
 def platform_family(text: str | None) -> str:
     if not text:
         return "unknown"
-    for pattern, family in _FAMILY:
+    for pattern, family in _family():
         if pattern.search(text):
             return family
     return "unknown"
@@ -69,6 +74,9 @@ def platform_family(text: str | None) -> str:
 
 @dataclass
 class Device:
+    """A switch, as its captures show it: their sections and facts, what they cover, its
+    platform, release and licensing mode, and the clock it is judged at."""
+
     key: str
     name: str
     inputs: list[str] = field(default_factory=list)

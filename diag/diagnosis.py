@@ -39,6 +39,8 @@ CANDIDATE_STATUSES = ("confirmed", "suspected", "ruled_out", "unchecked")
 
 @dataclass(slots=True)
 class Cause:
+    """A finding of a cause rule with the symptoms it explains on the device."""
+
     finding: Finding
     symptoms: list[Finding] = field(default_factory=list)  # every finding it explains, in report order
     direct: dict[str, list[str]] = field(default_factory=dict)  # symptom id -> the ids that explain it here
@@ -74,6 +76,9 @@ class Candidate:
 
 @dataclass(slots=True)
 class Diagnosis:
+    """A device's diagnosis: its status, the causes found, the findings no cause explains,
+    what to fix first and, for failure symptoms left open, the candidate causes."""
+
     device: str
     key: str
     status: str

@@ -9,7 +9,6 @@ from diag import limits
 from diag.commands import RUNNING_CONFIG, covers, scope_collect
 from diag.conditions import UNKNOWN, Binding, Ctx, bound
 from diag.facts import CATALOGUE
-from diag.filters import IN_PLACE, SINGLETONS, in_place_fields
 from diag.model import (MAX_EVIDENCE, SEVERITY_RANK, Collect, Evidence, Finding, NotEvaluated, Outcome, RuledOut,
                         shown_path)
 from diag.rulebook import Rule, RuleBook
@@ -201,8 +200,12 @@ def _partial(section) -> bool:
     (diag.filters.IN_PLACE)."""
     if section.shows:
         return True
+    if "|" not in section.typed:
+        return False
+    from diag.filters import IN_PLACE  # only for a filtered output: an unfiltered capture does not pay for it
+
     command = section.spec.name
-    return command in IN_PLACE and not covers(section.coverage, command) and "|" in section.typed
+    return command in IN_PLACE and not covers(section.coverage, command)
 
 
 def _shows(section, kind: str, fields: frozenset[str], dev) -> bool:
@@ -210,6 +213,8 @@ def _shows(section, kind: str, fields: frozenset[str], dev) -> bool:
     each (``Section.shows``, with ``""``, what proves the kind absent); for a kind a
     configuration has one of at most (the callhome block), the fact it gave and the lines
     of those fields."""
+    from diag.filters import IN_PLACE, SINGLETONS, in_place_fields
+
     command = section.spec.name
     if command in IN_PLACE and not covers(section.coverage, command):
         # show version: what it showed is settled, whatever it hid (filters.IN_PLACE)
@@ -244,6 +249,8 @@ def partial_scopes(reads: dict[str, frozenset[str]], scopes: dict[str, list[str]
 
     if not filtered:
         return frozenset(), {}, ()
+    from diag.filters import IN_PLACE
+
     extra: set[str] = set()
     sources: dict[str, frozenset[int]] = {}
     shown: list = []
@@ -322,12 +329,11 @@ def derive(rules: RuleBook, dev, now: dt.datetime) -> dict[str, frozenset[str]]:
 
     needs: dict[str, frozenset[str]] = {}
     last = {d.kind: i for i, d in enumerate(rules.derivations)}
-    reading = rules.reading
     filtered = [s for s in dev.sections if _partial(s)]
     for i, d in enumerate(rules.derivations):
         coverage, sources = dev.coverage, None
-        if filtered:
-            extra, sources, _ = partial_scopes(*reading[id(d)], dev, filtered)
+        if filtered:  # (the rule book's reading is worked out for the first such device)
+            extra, sources, _ = partial_scopes(*rules.reading[id(d)], dev, filtered)
             if extra:
                 coverage = dev.coverage | extra
         missing = [alts for alts in d.requires if not any(covers(coverage, s) for s in alts)]
@@ -404,12 +410,11 @@ def evaluate_device(rules: RuleBook, dev, now: dt.datetime, out: Outcome) -> Non
 
     ctx = Ctx(dev.store, coverage, now, CATALOGUE, derived_needs, sections=dev.sections)
     filtered = [s for s in dev.sections if _partial(s)]
-    reading = rules.reading
     cleared = []  # cause rules evaluated without a finding
     for rule, missing, needs in plan:
         rctx, shown = ctx, ()
         if filtered:
-            extra, sources, shown = partial_scopes(*reading[id(rule)], dev, filtered)
+            extra, sources, shown = partial_scopes(*rules.reading[id(rule)], dev, filtered)
             if extra:
                 missing = [alts for alts in missing if not any(s in extra for s in alts)]
                 needs = tuple(a[0] for a in missing)

@@ -3,7 +3,8 @@
 A fact has a *kind* (``callhome.destination``), typed *fields* and, for each
 field, the line it was read from. Parsers declare the kinds they produce in the
 catalogue below (``declare``); rules may only name catalogued kinds and fields,
-which the rule loader checks.
+which the rule loader checks (against ``diag.parsers.kinds``, the table of what the
+parsers declare, so that a run imports only the parsers it needs).
 
 ``proven_by`` lists the scopes in which the absence of a kind is conclusive:
 no ``callhome.email`` fact in a device whose captures cover
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class FieldSpec:
+    """A field of a fact kind: its name, type and what it holds."""
+
     name: str
     type: str
     doc: str = ""
@@ -32,6 +35,9 @@ class FieldSpec:
 
 @dataclass(frozen=True)
 class KindSpec:
+    """A fact kind of the catalogue: its fields, the scopes whose captures prove it absent
+    (``proven_by``) and the commands that give it (``produced_by``)."""
+
     kind: str
     doc: str
     fields: dict[str, FieldSpec]
@@ -54,6 +60,8 @@ def declare(kind: str, doc: str, fields: dict[str, tuple[str, str]], *,
     if old is not None:
         if {n: f.type for n, f in old.fields.items()} != {n: f.type for n, f in spec.fields.items()}:
             raise ValueError(f"fact kind {kind!r} declared twice with different fields")
+        if not old.doc:  # declared by the table of diag.parsers.kinds: the parser gives the docs
+            old = KindSpec(kind, spec.doc, {n: spec.fields[n] for n in old.fields}, old.proven_by, old.produced_by)
         spec = KindSpec(kind, old.doc, old.fields,
                         tuple(dict.fromkeys(old.proven_by + spec.proven_by)),
                         tuple(dict.fromkeys(old.produced_by + spec.produced_by)))

@@ -31,6 +31,8 @@ def shown_path(path: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
+    """A line of a capture a finding quotes."""
+
     path: str
     line: int
     text: str
@@ -41,6 +43,9 @@ class Evidence:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """A rule that holds on a device (``status``: confirmed, or suspected from its
+    signature), with where it points, its evidence, the fix and how to verify it."""
+
     rule_id: str
     severity: str
     confidence: str
@@ -102,6 +107,8 @@ class RuledOut:
 
 @dataclass(frozen=True, slots=True)
 class NotEvaluated:
+    """A rule a device's captures cannot settle, with the commands that would."""
+
     rule_id: str
     device: str
     needs: tuple[str, ...]
@@ -118,6 +125,8 @@ class NotEvaluated:
 
 @dataclass(frozen=True, slots=True)
 class Collect:
+    """A command to collect next on a device, with the rules its output settles."""
+
     device: str
     command: str
     settles: tuple[str, ...]
@@ -154,6 +163,9 @@ def share(objects, pool: dict) -> None:
 
 @dataclass
 class Outcome:
+    """The findings, rules not evaluated, commands to collect and ruled-out causes of
+    one device, or of a run."""
+
     findings: list[Finding] = field(default_factory=list)
     not_evaluated: list[NotEvaluated] = field(default_factory=list)
     collect_next: list[Collect] = field(default_factory=list)
@@ -277,6 +289,8 @@ class DeviceSummary:
 
 @dataclass
 class InputInfo:
+    """What was read of one input: its lines, sections and what was skipped."""
+
     path: str
     lines: int = 0
     sections: int = 0
@@ -304,6 +318,8 @@ class InputInfo:
 
 @dataclass
 class Options:
+    """The options of a run (``diag check``'s, or an API caller's)."""
+
     now: dt.datetime | str | None = None  # a time, or NOW_SYSTEM ('--now now'): this machine's clock
     rules_dirs: tuple[str, ...] = ()
     select: tuple[str, ...] = ()
@@ -325,6 +341,8 @@ class Options:
 
 @dataclass
 class Report:
+    """What a run produces, for every reporter: its clock, devices, findings and inputs."""
+
     now: dt.datetime
     now_source: str
     now_detail: str

@@ -16,6 +16,7 @@ in which no device is left to judge as NX-OS is refused (``refusal``).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -77,8 +78,24 @@ UNSPACED = Marker("IOS XE", "a prompt with the command right after '#' (IOS and 
                   "NX-OS prints a space: 'switch# show ...')", "", -1)
 USER_MODE = Marker("IOS XE", "a user-mode prompt ('>'), which IOS and IOS XE have and NX-OS does not", "", -1)
 
-MARKER = re.compile("|".join(f"(?P<m{i}>{m.pattern})" for i, m in enumerate(MARKERS)))
-TYPED_COMMAND = re.compile(TYPED.pattern)
+
+@functools.cache
+def _marker() -> re.Pattern:
+    """Every marker in one alternation, compiled for the first line that may be one (most
+    captures have none: ``_START`` turns their lines away)."""
+    return re.compile("|".join(f"(?P<m{i}>{m.pattern})" for i, m in enumerate(MARKERS)))
+
+
+def typed_command(cmd: str) -> bool:
+    """Whether a command typed at a prompt is one NX-OS does not have (``TYPED``)."""
+    return _typed().match(cmd) is not None
+
+
+@functools.cache
+def _typed() -> re.Pattern:
+    return re.compile(TYPED.pattern)
+
+
 # Cheap tests every marker passes (tests/test_platforms.py holds each marker to them), so that
 # the lines of a long output cost a C scan or a short match each, not the markers' alternation:
 # text every marker holds (for runs of lines joined), and how every marker starts (for one line).
@@ -102,27 +119,30 @@ def may_mark(text: str, needles: tuple[str, ...] = NEEDLES) -> bool:
             return True
     return False
 
-# Lines only NX-OS prints: a device that shows one is judged as NX-OS whatever else its
-# capture holds (a paste of two switches' outputs without prompts).
-_NXOS = re.compile(
-    r"\s*(?:Cisco Nexus Operating System \(NX-OS\) Software|Cisco NX-OS Software|(?:NXOS|kickstart):\s+version\s"
-    r"|cisco Nexus\s?\d|(?:UDI|Active|Standby|Member)\s*:\s*PID:(?:N\dK-|N77-|DS-C9))"
-    r"|!Command: show (?:running|startup)-config|callhome\s*$|callhome (?:enabled|disabled)\s*$|feature \S"
-    # NX-OS's log lines, the year first: '2023 Mar  3 09:12:44 leaf01 %LICMGR-3-...'
-    r"|\d{4} [A-Z][a-z]{2} +\d{1,2} \d\d:\d\d:\d\d(?:\.\d+)?\s.{0,80}%[A-Z$]"
-)
+
+@functools.cache
+def _nxos() -> re.Pattern:
+    """Lines only NX-OS prints: a device that shows one is judged as NX-OS whatever else its
+    capture holds (a paste of two switches' outputs without prompts)."""
+    return re.compile(
+        r"\s*(?:Cisco Nexus Operating System \(NX-OS\) Software|Cisco NX-OS Software|(?:NXOS|kickstart):\s+version\s"
+        r"|cisco Nexus\s?\d|(?:UDI|Active|Standby|Member)\s*:\s*PID:(?:N\dK-|N77-|DS-C9))"
+        r"|!Command: show (?:running|startup)-config|callhome\s*$|callhome (?:enabled|disabled)\s*$|feature \S"
+        # NX-OS's log lines, the year first: '2023 Mar  3 09:12:44 leaf01 %LICMGR-3-...'
+        r"|\d{4} [A-Z][a-z]{2} +\d{1,2} \d\d:\d\d:\d\d(?:\.\d+)?\s.{0,80}%[A-Z$]"
+    )
 
 
 def marker_of(text: str) -> Marker | None:
     """The marker ``text`` is a line of, if any."""
     if _START.match(text) is None:
         return None
-    m = MARKER.match(text)
+    m = _marker().match(text)
     return MARKERS[int((m.lastgroup or "m0")[1:])] if m else None
 
 
 def is_nxos_line(text: str) -> bool:
-    return _NXOS.match(text) is not None
+    return _nxos().match(text) is not None
 
 
 def better(new: Marker, old: Marker) -> bool:

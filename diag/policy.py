@@ -20,6 +20,8 @@ BASELINE_SCHEMA = "diag-baseline/1"
 
 @dataclass(frozen=True)
 class Suppressed:
+    """A finding an inline ``! diag: ignore`` comment silenced, with the comment."""
+
     finding: Finding
     by: Suppression
 

@@ -174,23 +174,28 @@ class Decoration:
 # script's 'Script started on 2026-12-07 03:05:20+00:00 [TERM=...]' and 'Script done on ...',
 # and the ctime forms BSD and older util-linux script write. A zone other than UTC, GMT or an
 # offset is not guessed: no clock.
-_LOG_HEADERS: tuple[tuple[str, re.Pattern], ...] = (
-    ("PuTTY log header", re.compile(r"=~=~=~=~=~=~=~=~=~=~=~= PuTTY log (?P<Y>\d{4})\.(?P<m>\d\d)\.(?P<d>\d\d) "
-                                    + _HMS)),
-    ("script log", re.compile(r"Script (?:started|done) on (?P<Y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)[T ]" + _HMS
-                              + _ZONE + r"(?:\s|$)")),
-    ("script log", re.compile(r"Script (?:started|done) on " + _WDAY + r"\s" + _MON + r"\s{1,2}(?P<d>\d\d?)\s"
-                              + _HMS + r"\s(?P<Y>\d{4})\s*$")),
-    ("script log", re.compile(r"Script (?:started|done) on " + _WDAY + r",?\s(?P<d>\d\d?)\s" + _MON
-                              + r"\s(?P<Y>\d{4}),?\s" + _HMS + _AMPM + r"(?:\s(?P<zone>UTC|GMT))?\s*$")),
-)
+@functools.cache
+def _log_headers() -> tuple[tuple[str, re.Pattern], ...]:
+    """Compiled for the first line that starts as one (``LOG_HEADER_STARTS``)."""
+    return (
+        ("PuTTY log header", re.compile(r"=~=~=~=~=~=~=~=~=~=~=~= PuTTY log (?P<Y>\d{4})\.(?P<m>\d\d)\.(?P<d>\d\d) "
+                                        + _HMS)),
+        ("script log", re.compile(r"Script (?:started|done) on (?P<Y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)[T ]" + _HMS
+                                  + _ZONE + r"(?:\s|$)")),
+        ("script log", re.compile(r"Script (?:started|done) on " + _WDAY + r"\s" + _MON + r"\s{1,2}(?P<d>\d\d?)\s"
+                                  + _HMS + r"\s(?P<Y>\d{4})\s*$")),
+        ("script log", re.compile(r"Script (?:started|done) on " + _WDAY + r",?\s(?P<d>\d\d?)\s" + _MON
+                                  + r"\s(?P<Y>\d{4}),?\s" + _HMS + _AMPM + r"(?:\s(?P<zone>UTC|GMT))?\s*$")),
+    )
+
+
 LOG_HEADER_STARTS = ("=~=~=~=~=~=~=~=~=~=~=~= PuTTY log ", "Script started on ", "Script done on ")
 
 
 def log_header(text: str) -> tuple[dt.datetime, str] | None:
     """The date and time a terminal logger's header or footer line gives, and what the line
     is; None for any other line (``text`` starting with one of ``LOG_HEADER_STARTS``)."""
-    for what, pattern in _LOG_HEADERS:
+    for what, pattern in _log_headers():
         m = pattern.match(text)
         if m is not None:
             when = stamp_time(m)

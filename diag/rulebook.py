@@ -64,6 +64,9 @@ class _Examples:
 
 @dataclass
 class Rule(_Examples):
+    """A rule file, compiled: its condition, message, fix and verification, and its
+    place in the diagnosis."""
+
     id: str
     title: str
     area: str
@@ -124,6 +127,9 @@ class RuleOut:
 
 @dataclass
 class FieldRule:
+    """How a derivation fills one field of the fact it derives: from a bound fact's
+    field (``source``) or from a text template (``value``)."""
+
     name: str
     type: str
     doc: str
@@ -148,6 +154,8 @@ class Derivation(_Examples):
 
 @dataclass
 class RuleBook:
+    """The rules and the derivations of a run."""
+
     rules: list[Rule]
     derivations: list[Derivation] = field(default_factory=list)
 
@@ -245,11 +253,22 @@ def _schema_error(path: Path, data: Any, schema: str = "rule") -> None:
 
 @functools.lru_cache(maxsize=1)
 def ensure_catalogue() -> None:
-    """Import every parser (and the derived facts) so the fact catalogue is complete."""
+    """Import every parser (and the derived facts) so the fact catalogue is complete, with
+    the docs of every kind and field."""
     from diag.parsers import load_all
 
     load_all()
     import diag.devices  # noqa: F401 - declares the derived 'device' fact kind
+
+
+@functools.lru_cache(maxsize=1)
+def ensure_kinds() -> None:
+    """Every kind the parsers declare in the fact catalogue, with its fields' types and
+    scopes, without importing them (diag.parsers.kinds): what rules are compiled and
+    judged against. A parser's docs come with its import (``ensure_catalogue``)."""
+    from diag.parsers.kinds import declare_all
+
+    declare_all()
 
 
 def _text(path: Path) -> str:
@@ -366,7 +385,7 @@ def _condition(path: Path, data: dict, prefix: str = "") -> tuple[cond.Node, dic
     return when, bindings
 
 
-def _suspect(path: Path, data: dict) -> tuple["Suspect | None", "RuleOut | None"]:
+def _suspect(path: Path, data: dict, checked: bool = True) -> tuple["Suspect | None", "RuleOut | None"]:
     """A rule's ``suspect`` and ``rule_out`` blocks, compiled (their templates name their own bindings)."""
     suspect = rule_out = None
     if "suspect" in data:
@@ -375,15 +394,16 @@ def _suspect(path: Path, data: dict) -> tuple["Suspect | None", "RuleOut | None"
         if spec.get("at") is not None and spec["at"] not in bindings:
             raise RuleError(str(path), "suspect.at",
                             f"'{spec['at']}' is not a binding of 'suspect.when' ({', '.join(bindings) or 'none'})")
-        suspect = Suspect(when, _template(path, "suspect.message", spec["message"], bindings),
-                          _template(path, "suspect.fix", spec["fix"], bindings), " ".join(spec["confirms"].split()),
+        suspect = Suspect(when, _template(path, "suspect.message", spec["message"], bindings, checked),
+                          _template(path, "suspect.fix", spec["fix"], bindings, checked),
+                          " ".join(spec["confirms"].split()),
                           " ".join(spec["rules_out"].split()), spec.get("at"), bindings)
         if "unless" in spec:
             suspect.unless, _ = _condition(path, {"when": spec["unless"]}, "suspect.unless.")
     if "rule_out" in data:
         spec = data["rule_out"]
         when, bindings = _condition(path, spec, "rule_out.")
-        rule_out = RuleOut(when, _template(path, "rule_out.message", spec["message"], bindings), bindings)
+        rule_out = RuleOut(when, _template(path, "rule_out.message", spec["message"], bindings, checked), bindings)
     return suspect, rule_out
 
 
@@ -409,9 +429,9 @@ def _pointer(path: Path, data: dict, bindings: dict[str, str]) -> Pointer:
     return tuple(out)
 
 
-def _template(path: Path, where: str, text: str, bindings: dict[str, str]) -> cond.Template:
+def _template(path: Path, where: str, text: str, bindings: dict[str, str], checked: bool = True) -> cond.Template:
     try:
-        return cond.Template(text, bindings, CATALOGUE)
+        return cond.Template(text, bindings, CATALOGUE, checked)
     except cond.CompileError as exc:
         raise RuleError(str(path), where, exc.problem) from None
 
@@ -419,7 +439,7 @@ def _template(path: Path, where: str, text: str, bindings: dict[str, str]) -> co
 def load_file(path: Path) -> "Rule | Derivation":
     """Load one rule (or derivation) file, validated as a site rule; every derived kind it
     uses must be declared."""
-    ensure_catalogue()
+    ensure_kinds()
     data = read_file(path)
     if "derives" in data:
         declare_derived(path, data)
@@ -431,15 +451,15 @@ def compile_rule(path: Path, data: dict, checked: bool = True) -> Rule:
     _validate(path, data, "rule", checked)
     requires = _requires(path, data)
     when, bindings = _condition(path, data)
-    message = _template(path, "message", data["message"], bindings)
-    fix = _template(path, "fix", data["fix"], bindings)
+    message = _template(path, "message", data["message"], bindings, checked)
+    fix = _template(path, "fix", data["fix"], bindings, checked)
     verify: list[tuple[cond.Template, cond.Template | None]] = []
     for i, item in enumerate(data["verify"]):
         if isinstance(item, dict):
-            verify.append((_template(path, f"verify[{i}].command", item["command"], bindings),
-                           _template(path, f"verify[{i}].expect", item["expect"], bindings)))
+            verify.append((_template(path, f"verify[{i}].command", item["command"], bindings, checked),
+                           _template(path, f"verify[{i}].expect", item["expect"], bindings, checked)))
         else:
-            verify.append((_template(path, f"verify[{i}]", item, bindings), None))
+            verify.append((_template(path, f"verify[{i}]", item, bindings, checked), None))
     escalate = None
     if "escalate" in data:
         tests = []
@@ -461,7 +481,7 @@ def compile_rule(path: Path, data: dict, checked: bool = True) -> Rule:
     explains = tuple(data.get("explains", ()))
     if data["id"] in explains:
         raise RuleError(str(path), "explains", "a rule cannot explain itself")
-    suspect, rule_out = _suspect(path, data)
+    suspect, rule_out = _suspect(path, data, checked)
     return Rule(
         id=data["id"], title=data["title"], area=data["area"], severity=data["severity"],
         confidence=data["confidence"], requires=requires, when=when,
@@ -616,7 +636,7 @@ def load_rules(extra_dirs: Iterable[str | Path] = (), builtin: bool = True) -> R
             files += [(path, read_file(path), True) for path in paths]
         else:
             files += [(path, data, False) for path, data in zip(paths, _builtin_data(paths))]
-    ensure_catalogue()
+    ensure_kinds()
     seen: dict[str, Path] = {}
     for path, data, _ in files:
         ident = data.get("id")

@@ -19,6 +19,7 @@ single streaming pass: memory is bounded by the supported sections' size, which
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -61,8 +62,14 @@ LOGIN_BANNER_LINES = 60
 _CONFIG_HEADER = re.compile(r"^!Command: (?P<cmd>show (?:running|startup)-config.*?)\s*$")
 
 _SIGNATURES: list[tuple[str, str]] = [(s.name, sig) for s in SPECS for sig in s.signatures]
-_SIGNATURE = re.compile("|".join(f"(?P<s{i}>{sig})" for i, (_, sig) in enumerate(_SIGNATURES)))
 _SIG_NAMES = {f"s{i}": name for i, (name, _) in enumerate(_SIGNATURES)}
+
+
+@functools.cache
+def _signature() -> re.Pattern:
+    """Every output's signature in one alternation, compiled for the first line with no
+    prompt above it (a capture whose outputs all follow a prompt never needs it)."""
+    return re.compile("|".join(f"(?P<s{i}>{sig})" for i, (_, sig) in enumerate(_SIGNATURES)))
 
 
 def _trailing_suppression(text: str) -> tuple[int, str] | None:
@@ -155,6 +162,8 @@ class Suppression:
 
 @dataclass
 class SplitResult:
+    """The sections of one input, its suppression comments and what was not read."""
+
     sections: list[Section] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)  # command -> count of sections
@@ -413,7 +422,7 @@ class Splitter:
         no, typed, skipping = self.probe  # type: ignore[misc]
         self.probe = None
         self.skipping = skipping
-        if not (_SWITCH_ERROR.match(text) or _CARET.match(text) or _PROMPT.match(text) or _SIGNATURE.match(text)
+        if not (_SWITCH_ERROR.match(text) or _CARET.match(text) or _PROMPT.match(text) or _signature().match(text)
                 or platforms.is_nxos_line(text)):
             self._mark(no, typed, platforms.TYPED)
         return False
@@ -432,7 +441,7 @@ class Splitter:
             sec.lines.append((no, text))
             self.budget.kept(no, len(lines) + 1, len(text) + sum(len(t) for _, t in lines), sec)
             return True
-        m = _SIGNATURE.match(text)
+        m = _signature().match(text)
         if m is not None and _SIG_NAMES[m.lastgroup or ""] != "show version":
             self._drop_pending()
             return False  # another output starts here
@@ -526,7 +535,7 @@ class Splitter:
             return
         if self.current is not None:
             if self.current.origin == "content":
-                m = _SIGNATURE.match(text)
+                m = _signature().match(text)
                 if m:
                     name = _SIG_NAMES[m.lastgroup or ""]
                     if name == self.current.spec.name or name in self.current.spec.contains:
@@ -551,7 +560,7 @@ class Splitter:
             return
         if self.pending is not None and self._pend(no, text):
             return
-        m = _SIGNATURE.match(text)
+        m = _signature().match(text)
         if m and _NXOS_BANNER.match(text):
             self.pending = [(no, text)]  # a show version, or a login banner
             return
@@ -610,7 +619,7 @@ class Splitter:
         if not mode and (m.group("end") == ">" or not m.string[m.end("end"):m.end("end") + 1].isspace()):
             self._mark(no, m.string, platforms.USER_MODE if m.group("end") == ">" else platforms.UNSPACED)
         self._open(resolve(cmd), "prompt", no, m.string)
-        if self.skipping is not None and platforms.TYPED_COMMAND.match(cmd):
+        if self.skipping is not None and platforms.typed_command(cmd):
             # a command NX-OS does not have: what the switch answers tells the platform
             self.probe, self.skipping = (no, m.string, self.skipping), None
 
@@ -756,7 +765,7 @@ def starts_capture(text: str) -> bool:
     """Whether a line is one a capture starts with: a prompt, a show tech-support header, a
     console message, a line only a supported output starts with, or a line only another
     platform prints (diag.reshape sniffs a paste's decoration from the first such line)."""
-    return (prompt(text, set()) is not None or _SIGNATURE.match(text) is not None
+    return (prompt(text, set()) is not None or _signature().match(text) is not None
             or _SHOWTECH.match(text) is not None or _DASHED.match(text) is not None
             or ("%" in text and SYSLOG.match(text) is not None) or platforms.marker_of(text) is not None)
 

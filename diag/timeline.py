@@ -41,6 +41,8 @@ SOON_DAYS = 30
 
 @dataclass(frozen=True, slots=True)
 class Kind:
+    """A kind of licensing event: its role, its label and what it means."""
+
     role: str
     label: str
     doc: str

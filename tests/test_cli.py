@@ -383,7 +383,8 @@ License Authorization:
 def test_a_small_paste_loads_only_what_it_needs(tmp_path):
     # start-up is most of a small paste's time: modules a plain check does not need stay unloaded
     # (the built-in rules' data comes from the rule cache, as JSON, warmed by the first run:
-    # neither YAML nor the JSON Schema)
+    # neither YAML nor the JSON Schema; the rules are compiled against diag.parsers.kinds: no
+    # parser of an output it does not hold, nor the filters of '| include')
     paste = tmp_path / "status.txt"
     paste.write_text(STATUS_PASTE)
     probe = ("import sys, diag.cli; sys.argv = ['diag', 'check', sys.argv[1]]\n"
@@ -391,7 +392,8 @@ def test_a_small_paste_loads_only_what_it_needs(tmp_path):
              "from diag.cli import main\n"
              "try:\n    main()\nexcept SystemExit:\n    pass\n"
              "heavy = ['yaml', 'jsonschema', 'multiprocessing', 'concurrent.futures', 'tomllib', 'hashlib', "
-             "'gzip', 'importlib.resources', 'tempfile', 'ttp', 'pickle']\n"
+             "'gzip', 'importlib.resources', 'tempfile', 'ttp', 'pickle', 'diag.filters', "
+             "'diag.parsers.running_config', 'diag.parsers.license_all']\n"
              "print('LOADED', [m for m in heavy if m in sys.modules], file=sys.stderr)")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     subprocess.run([sys.executable, "-m", "diag", "check", str(paste)], capture_output=True, env=env, timeout=120)

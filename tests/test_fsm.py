@@ -166,3 +166,24 @@ def test_lines_of_list_and_filldown_values_and_unread_lines():
         assert [values["PORTS"] for values, _ in rows] == [["e1/1", "e1/2"], []]
         # no rule of Start reads line 8; Other's Error rule reads line 11; a blank line is not unparsed
         assert unparsed == [8, 11]
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_each_rule_shared_by_states_is_built_once_and_the_states_are_textfsm_s(template):
+    text = template_text(template)
+    plain, fsm = textfsm.TextFSM(io.StringIO(text)), TrackingFSM(io.StringIO(text))
+    assert fsm.state_list == plain.state_list
+    for name in plain.state_list:
+        assert [str(r) for r in fsm.states[name]] == [str(r) for r in plain.states[name]], name
+    assert [str(v) for v in fsm.values] == [str(v) for v in plain.values]
+    built = {id(r) for rules in fsm.states.values() for r in rules}
+    assert len(built) == len({str(r) for rules in fsm.states.values() for r in rules})
+
+
+def test_a_broken_template_is_reported_at_its_own_line():
+    text = "Value A (\\S+)\n\nStart\n  ^a ${A}\n\nOther\n  ^a ${A}\n  ^b ${B}\n"
+    with pytest.raises(textfsm.TextFSMTemplateError) as plain:
+        textfsm.TextFSM(io.StringIO(text))
+    with pytest.raises(textfsm.TextFSMTemplateError) as ours:
+        TrackingFSM(io.StringIO(text))
+    assert str(ours.value) == str(plain.value)

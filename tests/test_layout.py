@@ -133,7 +133,7 @@ def _ambiguous(config, flat: set[int]) -> set[int]:
         if i not in flat or not child:
             continue
         start = max(j for j in range(i) if not config[j][1])
-        block = next((b for b in layout.BLOCKS if b.header.match(config[start][0])), None)
+        block = next((b for b in layout.blocks() if b.header.match(config[start][0])), None)
         if block is None or block.shared is None or block.only.match(text) or not block.shared.match(text):
             continue
         end = next((j for j in range(i + 1, len(config)) if not config[j][1]), len(config))

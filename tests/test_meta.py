@@ -187,3 +187,18 @@ def test_reporters_cite_no_internal_notes():
         for node in ast.walk(tree):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
                 assert not _INTERNAL_CITATION.search(node.value), f"{path.name}: {node.value!r}"
+
+
+def test_the_kinds_table_is_what_the_parsers_declare():
+    """Rules are compiled against diag/parsers/kinds.py, not the parsers' imports: it must
+    hold what they declare (a fresh interpreter, as a run starts)."""
+    import os
+    import subprocess
+    import sys
+
+    code = "from diag.parsers.kinds import KINDS, declared; print(KINDS == declared())"
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert res.stdout.strip() == "True", (
+        f"diag/parsers/kinds.py is not what the parsers declare: 'python -m diag.parsers.kinds' writes it anew "
+        f"{res.stderr[-2000:]}")

@@ -10,7 +10,8 @@ line number it was captured on. Two more differences from plain TextFSM:
 * a non-blank line that no rule of the current state matches is unparsed too.
 
 Unparsed lines become ``unparsed-output`` findings, so nothing is dropped
-silently. Template objects are built once per template and reset per section.
+silently. Template objects are built once per template and reset per section; a rule
+that several states share is built once (``_once``).
 """
 
 from __future__ import annotations
@@ -25,15 +26,53 @@ import textfsm
 from diag.errors import DiagError
 
 
+def _once(text: str) -> tuple[str, list[tuple[str, list[int]]]]:
+    """A template with each rule line kept only in the first state that has it, and each
+    state's rules, in order, as indexes into the rules kept (in the order TextFSM builds
+    them). The status template repeats most of its rules in every state (a field line may
+    come in any block): TextFSM then builds each of them once, not once per state."""
+    lines = text.splitlines()
+    end = next((i for i, line in enumerate(lines) if not line.strip()), len(lines))  # the Values end at a blank line
+    out = lines[:end + 1]
+    states: list[tuple[str, list[int]]] = []
+    kept: dict[str, int] = {}
+    rules: list[int] | None = None  # of the state being read
+    for line in lines[end + 1:]:
+        rule = line.strip()
+        if not rule:
+            rules = None  # a blank line ends a state
+        elif rule.startswith("#"):
+            continue
+        elif rules is None:  # a state's name
+            rules = []
+            states.append((rule, rules))
+            out += ["", line]
+        else:
+            if rule not in kept:
+                kept[rule] = len(kept)
+                out.append(line)
+            rules.append(kept[rule])
+    return "\n".join(out) + "\n", states
+
+
 class TrackingFSM(textfsm.TextFSM):
     def __init__(self, template):
-        super().__init__(template)
+        whole = template.read()
+        text, states = _once(whole)
+        try:
+            super().__init__(io.StringIO(text))
+        except textfsm.TextFSMTemplateError:
+            textfsm.TextFSM(io.StringIO(whole))  # the error, at its line of the template itself
+            raise
+        built = [rule for name in self.state_list for rule in self.states[name]]
+        for name, rules in states:
+            if name in self.states:  # TextFSM drops an End state
+                self.states[name] = [built[i] for i in rules]
         # TextFSM wraps each rule's compiled pattern in an object that only makes it
         # copyable (compiled patterns are, since Python 3.7) and costs a call per rule per
         # line: rules match with the pattern itself (the fleet's TextFSM reading -15 %)
-        for state in self.states.values():
-            for rule in state:
-                rule.regex_obj = getattr(rule.regex_obj, "regex", rule.regex_obj)
+        for rule in built:
+            rule.regex_obj = getattr(rule.regex_obj, "regex", rule.regex_obj)
         self._names = {v.name for v in self.values}
         self._lists = set(self.GetValuesByAttrib("List"))
         self._keep = set(self.GetValuesByAttrib("Filldown"))

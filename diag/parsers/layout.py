@@ -6,7 +6,7 @@ Two things happen to CLI text between the switch and diag:
   tools print ``show running-config callhome`` with every line at column 0. The
   children of a block are then told apart from top-level lines by NX-OS grammar: a
   line that only exists inside ``callhome`` (``email-contact``, ``destination-profile``,
-  ``enable``...) belongs to the block above it. ``BLOCKS`` holds that grammar for the
+  ``enable``...) belongs to the block above it. ``_GRAMMAR`` holds that grammar for the
   blocks the configuration parser reads; ``renest`` gives such lines back their
   indentation.
 * **Hard wraps.** A terminal cuts a long line at exactly its width (80 columns), in the
@@ -27,6 +27,7 @@ the join is kept only when the template then reads both.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Callable
@@ -43,7 +44,13 @@ MAIL_FILLS = 70
 MAX_PIECES = 2000
 
 _KEYWORD = re.compile(r"[a-z][a-z0-9-]*")  # the shape of every NX-OS command keyword
-_VALUE_END = re.compile(r"(?:[a-z][a-z0-9+.-]*://\S*|[^\s@]+@\S*)$", re.I)  # a URL or an e-mail address
+
+
+@functools.cache
+def _value_end() -> re.Pattern:
+    """A URL or an e-mail address that ends a line (compiled for the first line long
+    enough to hold a wrapped one)."""
+    return re.compile(r"(?:[a-z][a-z0-9+.-]*://\S*|[^\s@]+@\S*)$", re.I)
 
 
 def _fills(physical: str, widths: frozenset[int] = frozenset({WIDTH})) -> str | None:
@@ -75,7 +82,7 @@ def _value_goes_on(physical: str, tail: str) -> bool:
     """A line of some length that ends in a URL or e-mail address, followed at column 0 by
     a piece that holds no URL of its own (a terminal of another width may have cut the
     value): a candidate only, the parser says whether the piece stands on its own."""
-    if len(physical) < 40 or not tail[:1].strip() or _VALUE_END.search(physical) is None:
+    if len(physical) < 40 or not tail[:1].strip() or _value_end().search(physical) is None:
         return False
     words = tail.split()
     # a piece not shaped like a keyword, or one lone word (the parser says if it stands)
@@ -101,7 +108,7 @@ def may_continue(physical: str, text: str) -> bool:
 def looks_cut(physical: str) -> bool:
     """A line that filled the terminal and ends in a URL or e-mail address: its value may
     go on in a piece that is not there."""
-    return _fills(physical) == "" and _VALUE_END.search(physical) is not None
+    return _fills(physical) == "" and _value_end().search(physical) is not None
 
 
 @dataclass
@@ -271,12 +278,12 @@ def read_fsm(fsm, lines: list[tuple[int, str]], section=None, bare: bool = False
 _FIRST_WORDS: set[str] = {"no"}  # of every grammar line below: all are keywords
 
 
-def _words(*alternatives: str) -> re.Pattern:
-    """A line that starts with one of ``alternatives`` (keywords separated by spaces),
-    optionally in its ``no`` form, followed by the end of the line or a space."""
+def _words(*alternatives: str) -> str:
+    """The pattern of a line that starts with one of ``alternatives`` (keywords separated
+    by spaces), optionally in its ``no`` form, followed by the end of the line or a space."""
     _FIRST_WORDS.update(a.split()[0] for a in alternatives)
     body = "|".join(a.replace(" ", r"\s+") for a in alternatives)
-    return re.compile(rf"^(?:no\s+)?(?:{body})(?:\s|$)")
+    return rf"^(?:no\s+)?(?:{body})(?:\s|$)"
 
 
 @dataclass(frozen=True)
@@ -290,26 +297,28 @@ class Block:
     shared: re.Pattern | None = None
 
 
-# The blocks the configuration parser reads. NX-OS prints every child of these blocks
+# The blocks the configuration parser reads (kind, header, only, shared), compiled by
+# ``blocks`` for the first configuration read. NX-OS prints every child of these blocks
 # indented by two spaces; with the indentation lost, a line of ``only`` can still only
 # be a child, and a line of ``shared`` is one when the block shows it lost its
 # indentation (NX-OS prints the global name servers, domain lookup and static routes
 # before the vrf contexts, so after a flattened 'vrf context' they are the VRF's own).
-BLOCKS = (
-    Block(
-        "callhome", re.compile(r"^callhome\s*$"),
+_GRAMMAR = (
+    (
+        "callhome", r"^callhome\s*$",
         _words("email-contact", "phone-contact", "streetaddress", "destination-profile", "contract-id",
                "customer-id", "site-id", "switch-priority", "periodic-inventory", "duplicate-message",
                "distribute", "enable", "transport http", "transport email"),
+        None,
     ),
-    Block(
-        "vrf", re.compile(r"^vrf\s+context\s+\S+\s*$"),
+    (
+        "vrf", r"^vrf\s+context\s+\S+\s*$",
         _words("rd", "vni", "address-family", "description", "shutdown", "mdt"),
         _words("ip name-server", "ip domain-name", "ip domain-list", "ip domain-lookup", "ip route",
                "ipv6 route", "ip pim", "ip igmp", "ip mroute", "ip multicast", "ipv6 pim", "ipv6 mld"),
     ),
-    Block(
-        "interface", re.compile(r"^interface\s+\S"),
+    (
+        "interface", r"^interface\s+\S",
         _words("description", "vrf member", "shutdown", "mtu", "switchport", "speed", "duplex",
                "channel-group", "ip address", "ipv6 address", "ip router", "ip ospf", "ip redirects",
                "ip unreachables", "ip proxy-arp", "ip local-proxy-arp", "ip port", "ip verify",
@@ -325,14 +334,32 @@ BLOCKS = (
                "ip arp", "ip flow", "ip access-group", "ip forward", "ipv6 nd", "ipv6 router", "ipv6 dhcp"),
     ),
 )
-_BY_KIND = {b.kind: b for b in BLOCKS}
+
+
+@functools.cache
+def blocks() -> tuple[Block, ...]:
+    """The blocks the configuration parser reads (``_GRAMMAR``), compiled."""
+    return tuple(Block(kind, re.compile(header), re.compile(only), re.compile(shared) if shared else None)
+                 for kind, header, only, shared in _GRAMMAR)
+
+
+@functools.cache
+def _by_kind() -> dict[str, Block]:
+    return {b.kind: b for b in blocks()}
+
 
 # Child lines that can only be Call Home's even with no 'callhome' line above them (a
 # filtered '| include http' shows them alone): its contacts, profiles and transport
 # ('enable' and 'distribute' are left out: other blocks could hold a line so short).
-CALLHOME_ONLY = _words("email-contact", "phone-contact", "streetaddress", "destination-profile",
-                       "contract-id", "customer-id", "site-id", "switch-priority", "periodic-inventory",
-                       "duplicate-message", "transport http", "transport email")
+_CALLHOME_ONLY = _words("email-contact", "phone-contact", "streetaddress", "destination-profile",
+                        "contract-id", "customer-id", "site-id", "switch-priority", "periodic-inventory",
+                        "duplicate-message", "transport http", "transport email")
+
+
+@functools.cache
+def callhome_only() -> re.Pattern:
+    return re.compile(_CALLHOME_ONLY)
+
 
 # First words of NX-OS configuration lines (top level, and the children above): a piece
 # of a cut line that starts with one of these could be a line of its own.
@@ -355,7 +382,7 @@ KEYWORDS = frozenset("""
 
 def header_kind(text: str) -> str | None:
     """The kind of block a top-level line opens, if it is one the parser reads."""
-    for block in BLOCKS:
+    for block in blocks():
         if block.header.match(text):
             return block.kind
     return None
@@ -386,7 +413,7 @@ def config_line_stands(no: int, tail: str, at_width: bool, head: str = "") -> bo
     # after a value (URL, address) one lone word NX-OS does not know is the value's rest
     # ('ice' of '.../DDCEServ' cut at another width)
     return word in KEYWORDS or not (at_width or _FREE_TEXT.match(head)
-                                    or (word == text and _VALUE_END.search(head) is not None))
+                                    or (word == text and _value_end().search(head) is not None))
 
 
 def piece_of(physical: str, head: str, text: str) -> str | None:
@@ -420,7 +447,7 @@ def renest(lines: list[tuple[int, str]], filtered: bool = False) -> list[tuple[i
     * it is not a line the grammar knows, and a child of the block follows it (a piece
       of text inside a block stays inside it: the parser reports it).
 
-    A line of ``CALLHOME_ONLY`` with no callhome block above it is indented too, so the
+    A line of ``_CALLHOME_ONLY`` with no callhome block above it is indented too, so the
     parser reads it as an orphan of the callhome block. Indented lines and everything
     else are left as they are: a clean configuration comes out unchanged.
 
@@ -445,7 +472,7 @@ def renest(lines: list[tuple[int, str]], filtered: bool = False) -> list[tuple[i
             kind, lost = opens, flat
             out.append((no, text))
             continue
-        block = _BY_KIND.get(kind) if kind else None
+        block = _by_kind().get(kind) if kind else None
         if block is not None:
             if block.only.match(text):
                 out.append((no, "  " + text))
@@ -460,7 +487,7 @@ def renest(lines: list[tuple[int, str]], filtered: bool = False) -> list[tuple[i
                 out.append((no, "  " + text))
                 continue
         kind, lost = None, False
-        if CALLHOME_ONLY.match(text):
+        if callhome_only().match(text):
             out.append((no, "  " + text))  # an orphan of the callhome block
             continue
         out.append((no, text))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from diag.facts import Fact
@@ -11,21 +12,28 @@ from diag.parsers.clock import ZONE_FIELDS
 COMMAND = "show license status"
 
 
-# What a line says about the block it stands in: a block header names it, and so do the
-# fields only one block prints (the template reads them by name, whatever the indentation).
-_HEADER = re.compile(r"^\s*(Registration|License Authorization|Smart License Conversion|Utility|"
-                     r"Smart Licensing [Uu]sing Policy|Account Information|Data Privacy|Transport|Policy|"
-                     r"Miscellaneous|Usage Reporting|Trust Code Installed|Export Authorization Key|"
-                     r"Device Telemetry Report Summary):")
-_REGISTRATION = re.compile(r"^\s*(?:Status:\s+(?i:(?:UN|DE)?REGIST|RENEWING)|Export-Controlled Functionality:|"
-                           r"Initial Registration:|Last Renewal Attempt:|Next Renewal Attempt:|"
-                           r"Next Registration Attempt:|Registration Expires:)")
-_AUTHORIZATION = re.compile(r"^\s*(?:Status:\s+(?i:AUTHORI[SZ]|EVAL\b|OUT OF COMPLIANCE|NO LICENSES|"
-                            r"NOT APPLICABLE|NOT AUTHORI[SZ])|Evaluation Period Remaining:|"
-                            r"Last Communication Attempt:|Next Communication Attempt:|Communication Deadline:)")
-_CONVERSION = re.compile(r"^\s*(?:Status:\s+(?i:NOT STARTED|SUCCE|FAIL|IN PROGRESS|NOT SUPPORTED|CONVERT|"
-                         r"CONVERSION)|Automatic Conversion Enabled:)")
-_OTHER = re.compile(r"^\s*Smart Licensing is\s")
+@functools.cache
+def _says() -> tuple[re.Pattern, ...]:
+    """What a line says about the block it stands in: a block header names it, and so do
+    the fields only one block prints (the template reads them by name, whatever the
+    indentation). Compiled for the first output with a failure reason."""
+    return (
+        re.compile(r"^\s*(Registration|License Authorization|Smart License Conversion|Utility|"
+                   r"Smart Licensing [Uu]sing Policy|Account Information|Data Privacy|Transport|Policy|"
+                   r"Miscellaneous|Usage Reporting|Trust Code Installed|Export Authorization Key|"
+                   r"Device Telemetry Report Summary):"),
+        re.compile(r"^\s*(?:Status:\s+(?i:(?:UN|DE)?REGIST|RENEWING)|Export-Controlled Functionality:|"
+                   r"Initial Registration:|Last Renewal Attempt:|Next Renewal Attempt:|"
+                   r"Next Registration Attempt:|Registration Expires:)"),
+        re.compile(r"^\s*(?:Status:\s+(?i:AUTHORI[SZ]|EVAL\b|OUT OF COMPLIANCE|NO LICENSES|"
+                   r"NOT APPLICABLE|NOT AUTHORI[SZ])|Evaluation Period Remaining:|"
+                   r"Last Communication Attempt:|Next Communication Attempt:|Communication Deadline:)"),
+        re.compile(r"^\s*(?:Status:\s+(?i:NOT STARTED|SUCCE|FAIL|IN PROGRESS|NOT SUPPORTED|CONVERT|"
+                   r"CONVERSION)|Automatic Conversion Enabled:)"),
+        re.compile(r"^\s*Smart Licensing is\s"),
+    )
+
+
 _OWNER = {"initial_result": "initial_failure_reason", "last_renewal_result": "renewal_failure_reason",
           "last_comm_result": "comm_failure_reason"}
 
@@ -33,16 +41,17 @@ _OWNER = {"initial_result": "initial_failure_reason", "last_renewal_result": "re
 def _block_of(text: str) -> str | None:
     """The block a line shows it belongs to, or None when it does not say (a 'Failure
     reason:' line, a field several blocks print, a blank line)."""
-    m = _HEADER.match(text)
+    header, registration, authorization, conversion, other = _says()
+    m = header.match(text)
     if m:
         return m.group(1)
-    if _REGISTRATION.match(text):
+    if registration.match(text):
         return "Registration"
-    if _AUTHORIZATION.match(text):
+    if authorization.match(text):
         return "License Authorization"
-    if _CONVERSION.match(text):
+    if conversion.match(text):
         return "Smart License Conversion"
-    if _OTHER.match(text):
+    if other.match(text):
         return "(header)"
     return None
 

@@ -181,7 +181,7 @@ def _relevant(lines: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], list
                 elif text.startswith("vrf context "):
                     block = "vrf"
             continue
-        if block != "callhome" and layout.CALLHOME_ONLY.match(text.strip()):
+        if block != "callhome" and layout.callhome_only().match(text.strip()):
             orphans.append((no, text))
             continue
         if block is None:
