@@ -20,10 +20,18 @@ USER = "diag"
 PROMPT = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)# ?(?P<command>.*)$")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def reserve_port() -> socket.socket:
+    """A socket bound to a free port of 127.0.0.1, to hold until the fake server listening
+    there has started: meanwhile no other bind to port 0 (another test process's fleet)
+    and no outgoing connection can be given the port. fakenos binds its server socket
+    with SO_REUSEADDR and SO_REUSEPORT, so it binds beside this one; the kernel never
+    picks, for a bind to port 0, a port that is already bound."""
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if hasattr(socket, "SO_REUSEPORT"):
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    s.bind(("127.0.0.1", 0))
+    return s
 
 
 def _typed_form(command: str) -> str | None:
@@ -89,7 +97,8 @@ class FakeFleet:
         nos = Nos(name="diag_cisco_nxos", initial_prompt="{base_prompt}#",
                   commands={"terminal length 0": {"output": None, "help": "no pager"},
                             "terminal width 511": {"output": None, "help": "wide lines"}})
-        self.ports = {name: free_port() for name in hosts}
+        self._held = {name: reserve_port() for name in hosts}
+        self.ports = {name: held.getsockname()[1] for name, held in self._held.items()}
         inventory = {
             "default": {"username": USER, "password": password,
                         "server": {"plugin": "ParamikoSshServer",
@@ -105,7 +114,11 @@ class FakeFleet:
         self.net = FakeNOS(inventory=inventory, plugins=[nos])
 
     def __enter__(self) -> "FakeFleet":
-        self.net.start()
+        try:
+            self.net.start()
+        finally:
+            for held in self._held.values():  # the servers listen on those ports now
+                held.close()
         return self
 
     def __exit__(self, *exc) -> None:
