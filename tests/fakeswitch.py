@@ -8,8 +8,10 @@ Only loopback addresses; nothing here reaches out.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import socket
+import sys
 import threading
 import time
 from pathlib import Path
@@ -128,6 +130,34 @@ class FakeFleet:
             t.start()
         for t in stoppers:
             t.join(30)
+
+
+@contextlib.contextmanager
+def quick_typing():
+    """fakenos's SSH server echoes what the client types one byte at a time and pauses 10 ms
+    after each byte (``channel_to_shell_tap``): typing 'show running-config' takes 0.2 s,
+    and a session of twenty commands seconds. Within this block that pause is
+    ``time.sleep(0)`` (it still lets the other threads run); every other sleep of the
+    server (its shell's polling, its watchdog) is as it was. The bytes, their order, the
+    echo and the prompts are unchanged."""
+    from fakenos.plugins.servers import ssh_server_paramiko as server
+
+    tap = server.channel_to_shell_tap.__code__
+
+    class Clock:
+        def __getattr__(self, name):
+            return getattr(time, name)
+
+        @staticmethod
+        def sleep(seconds: float) -> None:
+            time.sleep(0 if sys._getframe(1).f_code is tap else seconds)
+
+    saved = server.time
+    server.time = Clock()
+    try:
+        yield
+    finally:
+        server.time = saved
 
 
 def hang(*_args, **_kw):

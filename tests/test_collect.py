@@ -29,7 +29,7 @@ if shutil.which("ssh") is None:  # pragma: no cover - the system transport needs
 from click.testing import CliRunner  # noqa: E402
 
 from diag.cli import cli  # noqa: E402
-from fakeswitch import FakeFleet, SilentServer, hang, outputs_of  # noqa: E402
+from fakeswitch import FakeFleet, SilentServer, hang, outputs_of, quick_typing  # noqa: E402
 
 # fakenos's server thread breaks on a login it refused (no channel to open): its own
 # thread's traceback, nothing of diag's
@@ -51,7 +51,23 @@ def _hosts() -> tuple[dict, dict]:
     _, healthy = outputs_of(SAMPLES / HEALTHY)
     hosts["no-version"] = {**healthy, "show version": "% Invalid command at '^' marker."}
     hosts["stuck"] = {**healthy, "show license status": hang}
+    hosts["slow-login"] = {**healthy, "terminal width 511": _slow}
     return hosts, by_sample
+
+
+def _slow(*_args, **_kw):
+    """A set-up command that takes a second to answer (nothing printed)."""
+    time.sleep(SLOW)
+
+
+SLOW = 1.0
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _quick_typing():
+    """The fake switches echo at once what diag types (fakeswitch.quick_typing)."""
+    with quick_typing():
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -195,16 +211,19 @@ def test_a_command_that_hangs_times_out_and_the_others_go_on(fleet, tmp_path):
 def test_a_switch_that_never_answers_the_login(tmp_path):
     with SilentServer() as silent:
         started = time.monotonic()
-        result = collect(f"127.0.0.1:{silent.port}", "-o", "out", "--connect-timeout", "2")
+        result = collect(f"127.0.0.1:{silent.port}", "-o", "out", "--connect-timeout", "1")
     assert result.exit_code == 2
     assert time.monotonic() - started < 20
     assert "failed: " in result.stderr and "Traceback" not in result.stderr
 
 
 def test_a_device_that_takes_too_long_in_all(fleet):
-    result = collect(at(fleet, fleet.by_sample[HEALTHY]), "-o", "out", "--device-timeout", "0.5")
+    """The switch's login set-up alone takes longer than --device-timeout (it cannot be
+    faster than its sleep), so the deadline has passed before the first command, whatever
+    the machine's speed or load."""
+    result = collect(at(fleet, "slow-login"), "-o", "out", "--device-timeout", str(SLOW / 2))
     assert result.exit_code == 2
-    assert "(--device-timeout)" in result.stderr
+    assert "(--device-timeout) before 'show clock'" in result.stderr, result.stderr
 
 
 def test_twenty_switches_through_a_nornir_inventory(tmp_path):
