@@ -53,7 +53,8 @@ def history_lines(dev) -> list[str]:
         undated = [p for s in snaps for p in s.undated]
         if undated:
             out.extend(textwrap.wrap(f"no clock in {', '.join(undated)}: read with the newest capture", WIDTH,
-                                     initial_indent="  ", subsequent_indent="    ", break_long_words=False))
+                                     initial_indent="  ", subsequent_indent="    ", break_long_words=False,
+                                     break_on_hyphens=False))  # a path is never cut at a hyphen
     for sup in getattr(dev, "superseded", None) or []:
         out.extend(textwrap.wrap(f"read as history: {sup.command} ({sup.path}:{sup.line}), shown again at "
                                  f"{sup.by_path}:{sup.by_line}", WIDTH, initial_indent="  ",
