@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import functools
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -20,6 +22,14 @@ PARSER_CASES = ROOT / "tests" / "parsers"
 UPDATE = os.environ.get("DIAG_UPDATE_GOLDENS") == "1"
 # The tests keep their own rule cache, away from the user's.
 os.environ.setdefault("DIAG_CACHE_DIR", tempfile.mkdtemp(prefix="diag-test-cache-"))
+# Where the environment says not to write bytecode beside the sources (PYTHONDONTWRITEBYTECODE),
+# each of the tests' `python -m diag` processes would compile diag anew (a tenth of a second
+# each, some hundreds of times): they keep their bytecode in a temporary folder instead.
+if os.environ.get("PYTHONDONTWRITEBYTECODE") and not os.environ.get("PYTHONPYCACHEPREFIX"):
+    _PYCACHE = tempfile.mkdtemp(prefix="diag-test-pycache-")
+    atexit.register(shutil.rmtree, _PYCACHE, ignore_errors=True)
+    os.environ["PYTHONPYCACHEPREFIX"] = _PYCACHE
+    del os.environ["PYTHONDONTWRITEBYTECODE"]
 # "Today" for tests: far from every date in the fixtures, so a test that forgot to
 # take the capture's own clock fails loudly instead of passing by luck.
 SYSTEM_NOW = dt.datetime(2031, 1, 15, 12, 0, tzinfo=dt.timezone.utc)
