@@ -29,7 +29,7 @@ if shutil.which("ssh") is None:  # pragma: no cover - the system transport needs
 from click.testing import CliRunner  # noqa: E402
 
 from diag.cli import cli  # noqa: E402
-from fakeswitch import FakeFleet, SilentServer, hang, outputs_of, quick_typing  # noqa: E402
+from fakeswitch import FakeFleet, SilentServer, hang, outputs_of, quick_server  # noqa: E402
 
 # fakenos's server thread breaks on a login it refused (no channel to open): its own
 # thread's traceback, nothing of diag's
@@ -64,9 +64,9 @@ SLOW = 1.0
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _quick_typing():
-    """The fake switches echo at once what diag types (fakeswitch.quick_typing)."""
-    with quick_typing():
+def _quick_server():
+    """The fake switches answer without delays of their own (fakeswitch.quick_server)."""
+    with quick_server():
         yield
 
 
