@@ -117,3 +117,17 @@ def _json_reports_follow_the_schema(monkeypatch):
         yield from pieces
 
     monkeypatch.setattr(jsonfmt, "chunks", checked)
+
+
+# -- the order of the run
+
+# Modules whose module fixture is slow to set up (the pre-commit hook's environment, a
+# chromium) run first, each in one block. Under pytest-xdist's load distribution a worker's
+# first share of tests is hundreds long, so each of these modules then runs in one worker and
+# sets its fixture up once, and the longest waits start early instead of closing the run.
+FIRST = ("test_precommit.py", "test_html_browser.py")
+
+
+def pytest_collection_modifyitems(items):
+    order = {name: n for n, name in enumerate(FIRST)}
+    items.sort(key=lambda item: order.get(item.path.name, len(FIRST)))  # stable: the rest keep their order
