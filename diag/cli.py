@@ -359,7 +359,7 @@ def deadlines(paths, fmt, within, now, jobs) -> None:
 @click.option("-w", "--workers", type=click.IntRange(1, 256), default=10, show_default=True,
               help="Devices collected at the same time.")
 @click.option("--connect-timeout", type=click.FloatRange(0.1), default=15.0, show_default=True, metavar="S",
-              help="Seconds to wait for the SSH login.")
+              help="Seconds to wait for the switch's SSH greeting (OpenSSH counts whole seconds: a fraction is rounded up).")
 @click.option("--command-timeout", type=click.FloatRange(0.1), default=60.0, show_default=True, metavar="S",
               help="Seconds to wait for one command's output.")
 @click.option("--device-timeout", type=click.FloatRange(0.1), default=600.0, show_default=True, metavar="S",

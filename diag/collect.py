@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import os
 import re
 import shutil
@@ -295,6 +296,13 @@ def _reason(exc: BaseException, secrets) -> str:
     text = " ".join(str(exc).split())
     if isinstance(exc, (_Timeout, DiagError)):
         why = text
+    elif re.search(r"(?i)timed out connecting|banner exchange", text):
+        # scrapli raises these as authentication failures: the switch never got that far
+        why = "timed out: no SSH greeting from the switch within the connect timeout (--connect-timeout)"
+    elif name == "ScrapliConnectionNotOpened" and exc.__cause__ is not None:
+        # paramiko's handshake failed; scrapli's own message is about calling open()
+        cause = " ".join(str(exc.__cause__).split()) or type(exc.__cause__).__name__
+        why = f"no SSH session: the switch did not complete the SSH handshake ({cause})"
     elif "Authentication" in name or re.search(r"(?i)auth\w* fail|permission denied|password prompt seen", text):
         why = "login refused (authentication failed)"
     elif _is_timeout(exc):
@@ -413,6 +421,10 @@ def _prepare(host, settings: Settings) -> tuple[dict | None, str | None]:
         # never from the inventory: what types on the switch, and no channel log (it would hold the session)
         "transport": transport, "on_open": _on_open, "on_close": _on_close, "channel_log": False,
     }
+    wait = extras["timeout_socket"]
+    if transport == "system" and isinstance(wait, (int, float)) and wait % 1:
+        # scrapli hands OpenSSH ConnectTimeout=int(seconds): 0.5 would become 0, no limit at all
+        extras["timeout_socket"] = math.ceil(wait)
     if not username and transport == "paramiko":
         # OpenSSH picks ~/.ssh/config's User or the login name by itself; paramiko needs one
         import getpass

@@ -206,11 +206,37 @@ def test_a_command_that_hangs_times_out_and_the_others_go_on(fleet, tmp_path):
     assert (tmp_path / "out" / f"{healthy}.log").exists()
 
 
-def test_a_switch_that_never_answers_the_login(tmp_path):
+@pytest.mark.parametrize("wait", ["1", "0.5"])
+def test_a_switch_that_never_answers_the_login(tmp_path, wait):
+    """Not a refused login: the switch never said a word. A fraction of a second is not
+    lost on its way to OpenSSH (which counts whole seconds: int(0.5) was no limit, and the
+    run waited for the command timeout instead)."""
     with SilentServer() as silent:
-        result = collect(f"127.0.0.1:{silent.port}", "-o", "out", "--connect-timeout", "1")
+        result = collect(f"127.0.0.1:{silent.port}", "-o", "out", "--connect-timeout", wait,
+                         "--command-timeout", "30")
     assert result.exit_code == 2
-    assert "failed: " in result.stderr and "Traceback" not in result.stderr
+    assert "failed: timed out: no SSH greeting from the switch within the connect timeout" in result.stderr, \
+        result.stderr
+    assert "Traceback" not in result.stderr and "login refused" not in result.stderr
+
+
+def test_a_failed_paramiko_handshake_says_why_not_how_scrapli_was_called():
+    """paramiko gives up on a silent switch after its own banner timeout (15 s, longer
+    than a test should wait): what it raises is built here, as scrapli raises it."""
+    from paramiko.ssh_exception import SSHException
+    from scrapli.exceptions import ScrapliConnectionNotOpened
+
+    from diag.collect import _reason
+
+    try:
+        try:
+            raise SSHException("Error reading SSH protocol banner")
+        except SSHException as exc:
+            raise ScrapliConnectionNotOpened from exc
+    except ScrapliConnectionNotOpened as exc:
+        why = _reason(exc, [])
+    assert why == ("no SSH session: the switch did not complete the SSH handshake "
+                   "(Error reading SSH protocol banner)")
 
 
 def test_a_device_that_takes_too_long_in_all(fleet):
