@@ -438,11 +438,6 @@ def _line_starts(starts: tuple) -> re.Pattern:
     return re.compile(text.encode("ascii") if isinstance(starts[0], bytes) else text)
 
 
-@functools.cache
-def _prompt_end() -> re.Pattern:
-    return re.compile(rb">[ \r\n]")
-
-
 # While the splitter skips a section of a command diag does not read, only lines that
 # could end the skip matter: a show-tech header (` or - at the start), a prompt (#, or '>'
 # before a space or the line's end), a console syslog line (%), a suppression comment
@@ -452,8 +447,11 @@ def _prompt_end() -> re.Pattern:
 _SKIP_STARTS = (b"`", b"-", b"Script done on ", b"=~=~=~=~=")
 
 
+@functools.cache
 def _skip_anywhere() -> tuple:
-    return (b"#", b"%", b"diag:", _prompt_end())
+    return b"#", b"%", b"diag:", re.compile(rb">[ \r\n]")
+
+
 # Clean-up can change how a line starts (and join "di<NUL>ag:"): control characters and
 # escapes are removed, a carriage return or cursor move overwrites, a pager prompt at the
 # start is dropped, and a line that is not UTF-8 nor cp1252 is read as Latin-1, where bytes
