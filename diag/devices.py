@@ -22,7 +22,7 @@ from diag.commands import RUNNING_CONFIG
 from diag.facts import Fact, FactStore, declare
 from diag.model import LICENSING_FIELDS, STDIN, STDIN_NAME, DeviceSummary, Snapshot, Superseded, shown_path
 from diag.types import ZONES
-from diag.version import Release, lacks_smart_licensing, licensing_mode_for
+from diag.version import Release, is_nexus_7000, lacks_smart_licensing, licensing_mode_for
 
 declare("device", "What diag settled about a device (derived from show version, the config and the licensing output)", {
     "name": ("text", "device name"),
@@ -674,9 +674,14 @@ def _other_platform(dev: Device) -> None:
 
 
 def _opt_in(release: Release | None, platform: str) -> bool:
-    """A Nexus 3000/9000 release on which Smart Licensing is opt-in: 9.3(3) to 10.1(x)."""
-    if release is None or re.search(r"7000|7700|\bN7K|\bC7\d{3}\b", platform.upper()):
+    """A release on which Smart Licensing is opt-in, traditional licensing the default:
+    9.3(3) to 10.1(x) on a Nexus 3000/9000; 8.0(1) and later on a Nexus 7000, which
+    introduced it as an option beside its PAK licenses (an 8.x release of no known
+    platform is a Nexus 7000's: ``licensing_mode_for``)."""
+    if release is None:
         return False
+    if is_nexus_7000(platform) or (not platform and release < Release.coerce("9.0(1)")):
+        return release >= Release.coerce("8.0(1)")
     return Release.coerce("9.3(3)") <= release < Release.coerce("10.2(1)")
 
 
@@ -729,7 +734,7 @@ def settle(dev: Device) -> None:
         mode, mode_fact = "classic", smart_fact or summary_on_fact or rel_fact
     if mode == "classic" and _opt_in(dev.release, str(chassis or platform or "")) and not _intends_smart(store) \
             and (smart is False or RUNNING_CONFIG in dev.coverage):
-        # 9.3(3) to 10.1: Smart Licensing is opt-in, traditional licensing the default. A
+        # 9.3(3) to 10.1, a Nexus 7000 from 8.0(1): Smart Licensing is opt-in, traditional the default. A
         # whole configuration, or the agent itself ('Smart Licensing is DISABLED'), that
         # shows no sign of using it is traditional licensing: no Smart Licensing rule applies
         mode, mode_fact = "traditional", smart_fact or rel_fact

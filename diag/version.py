@@ -89,6 +89,10 @@ def lacks_smart_licensing(platform: str) -> bool:
     return bool(NO_SMART_LICENSING.search((platform or "").upper()))
 
 
+def is_nexus_7000(platform: str) -> bool:
+    return bool(re.search(r"7000|7700|\bN7K|\bC7\d{3}\b", platform.upper()))
+
+
 def licensing_mode_for(release: Release | None, platform: str = "", smart_config: bool = False) -> str:
     """Licensing mode a release runs: traditional, classic (Smart Licensing) or slp.
 
@@ -104,7 +108,7 @@ def licensing_mode_for(release: Release | None, platform: str = "", smart_config
         return "traditional"  # whatever it runs, even when the release is not known
     if release is None:
         return "unknown"
-    if "7000" in plat or "7700" in plat or re.search(r"\bN7K|\bC7\d{3}\b", plat):
+    if is_nexus_7000(plat):
         return "classic" if release >= Release.coerce("8.0(1)") else "traditional"
     if release >= Release.coerce("10.2(1)"):
         return "slp"

@@ -177,8 +177,9 @@ def test_the_readme_baseline_recipe_lets_the_hook_pass(tmp_path):
     assert worse.returncode == 1 and "callhome-url-plain-http" in worse.stdout, worse.stdout
 
 
-# -- intent: on 9.3(3) to 10.1 Smart Licensing is opt-in ------------------------------------------
+# -- intent: on 9.3(3) to 10.1 (and a Nexus 7000 from 8.0(1)) Smart Licensing is opt-in ------------
 
+@pytest.mark.parametrize("release", ["9.3(8)", "8.4(2)"])  # 8.x: the Nexus 7000 line
 @pytest.mark.parametrize("signal, expected", [
     ("", set()),  # no sign of Smart Licensing: traditional licensing, nothing to say
     ("license smart enable", {"callhome-disabled"}),  # enabled, but no callhome block
@@ -188,11 +189,12 @@ def test_the_readme_baseline_recipe_lets_the_hook_pass(tmp_path):
      {"smart-licensing-disabled", "callhome-tac-profile-not-http"}),
     (EMAIL_ONLY, set()),  # an e-mail-only Call Home block is no Smart Licensing path
 ])
-def test_smart_licensing_rules_need_a_sign_of_intent(tmp_path, signal, expected):
-    """A whole 9.3 configuration is judged by the Smart Licensing rules only when something in
-    it shows the switch is meant to use Smart Licensing; the device says which mode it is in."""
+def test_smart_licensing_rules_need_a_sign_of_intent(tmp_path, signal, expected, release):
+    """A whole 9.3 or Nexus 7000 8.x configuration is judged by the Smart Licensing rules only
+    when something in it shows the switch is meant to use Smart Licensing; the device says
+    which mode it is in."""
     smart = signal == "license smart enable"
-    text = config("leaf07", smart=smart, callhome="" if smart else signal)
+    text = config("leaf07", release=release, smart=smart, callhome="" if smart else signal)
     (tmp_path / "leaf07.cfg").write_text(text, encoding="utf-8")
     _, report = _check(tmp_path, "leaf07.cfg")
     fired = {f["rule_id"] for f in report["findings"]}
@@ -201,11 +203,16 @@ def test_smart_licensing_rules_need_a_sign_of_intent(tmp_path, signal, expected)
     assert device["licensing_mode"] == ("classic" if expected else "traditional")
 
 
-def test_the_agent_saying_disabled_is_traditional_licensing_on_an_opt_in_release(tmp_path):
-    """'Smart Licensing is DISABLED' on 9.3 with nothing else: the default, not an error; with
-    a CiscoTAC-1 HTTP destination configured, the same status is the error it always was."""
+@pytest.mark.parametrize("release_line, chassis", [
+    ("  NXOS: version 9.3(8)", "cisco Nexus9000 C93180YC-FX Chassis"),
+    ("  system:    version 8.4(2)", "cisco Nexus7000 C7009 (9 Slot) Chassis (\"Supervisor Module-2\")"),
+])
+def test_the_agent_saying_disabled_is_traditional_licensing_on_an_opt_in_release(tmp_path, release_line, chassis):
+    """'Smart Licensing is DISABLED' on 9.3, or on a Nexus 7000 (Smart Licensing is an option
+    there from 8.0(1), beside PAK licenses), with nothing else: the default, not an error;
+    with a CiscoTAC-1 HTTP destination configured, the same status is the error it always was."""
     version = ("leaf07# show version\nCisco Nexus Operating System (NX-OS) Software\nSoftware\n"
-               "  NXOS: version 9.3(8)\nHardware\n  cisco Nexus9000 C93180YC-FX Chassis\n"
+               f"{release_line}\nHardware\n  {chassis}\n"
                "  Device name: leaf07\n")
     status = "leaf07# show license status\nSmart Licensing is DISABLED\n\nLicense Authorization:\n  Status: No Licenses in Use\n"
     (tmp_path / "s.txt").write_text(version + status + "leaf07#\n", encoding="utf-8")
