@@ -534,7 +534,13 @@ class Splitter:
             self._console(no, text)
             return
         if self.current is not None:
-            if self.current.origin == "content":
+            if text.startswith("!Command: ") and self.current.spec.name == "show running-config" \
+                    and _CONFIG_HEADER.match(text) and _has_body(self.current):
+                # the header of another configuration (files joined, several switches' configs
+                # pasted one after the other): a section of its own, named by its own lines
+                self.host = None
+                self._open_content("show running-config", no)
+            elif self.current.origin == "content":
                 m = _signature().match(text)
                 if m:
                     name = _SIG_NAMES[m.lastgroup or ""]
@@ -768,6 +774,12 @@ def starts_capture(text: str) -> bool:
     return (prompt(text, set()) is not None or _signature().match(text) is not None
             or _SHOWTECH.match(text) is not None or _DASHED.match(text) is not None
             or ("%" in text and SYSLOG.match(text) is not None) or platforms.marker_of(text) is not None)
+
+
+def _has_body(sec: Section) -> bool:
+    """Whether a configuration section holds more than its header: a line of the
+    configuration itself ('version', 'hostname'...)."""
+    return any(t[:1].isalpha() for _, t in sec.lines)
 
 
 def declarable(sec: Section) -> bool:

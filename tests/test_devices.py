@@ -530,3 +530,37 @@ def test_names_read_from_the_text_match_the_parsers_on_reshaped_lines():
             assert declared_names(section) == _names_the_parsers_read(section), text
 
     check()
+
+
+# -- several configurations in one file --------------------------------------------------
+
+def _config(host: str, extra: str = "") -> str:
+    return (f"!Command: show running-config\n!Time: Tue Oct 10 14:03:10 2023\n\nversion 9.3(8)\nhostname {host}\n"
+            f"{extra}callhome\n  enable\nline console\nline vty\n")
+
+
+@pytest.mark.parametrize("first_prompt", [False, True])
+@pytest.mark.parametrize("between", ["", "\n", "\n\n==> sw20.cfg <==\n", "\n!\n"])
+def test_configurations_of_two_switches_in_one_file_are_two_devices(tmp_path, between, first_prompt):
+    """Configuration files joined (cat, tail, a paste of several): each '!Command:' header
+    after a configuration's own lines starts another configuration, named by its own
+    hostname, whatever stands between them (found on repositories and TAC cases)."""
+    first = ("sw19# show running-config\n" if first_prompt else "") + _config("sw19", "ip name-server 10.0.0.53\n")
+    text = first + between + _config("sw20")
+    path = tmp_path / "both.cfg"
+    path.write_text(text)
+    devs = by_name(devices(str(path)))
+    assert set(devs) == {"sw19", "sw20"}
+    lines = text.splitlines()
+    sw20 = [lines[no - 1] for s in devs["sw20"].sections for no, _ in s.lines]
+    assert "hostname sw20" in sw20 and "hostname sw19" not in sw20 and "ip name-server 10.0.0.53" not in sw20
+    assert [f.get("server") for f in devs["sw19"].store.get("config.name_server")] == ["10.0.0.53"]
+    assert not devs["sw20"].store.get("config.name_server")
+
+
+def test_one_configuration_with_its_header_twice_at_the_top_stays_one(tmp_path):
+    """A header repeated before any line of the configuration (a tool's and the switch's own)
+    opens nothing."""
+    path = write(tmp_path, "one.cfg", "!Command: show running-config\n" + _config("sw19"))
+    (dev,) = devices(path)
+    assert dev.name == "sw19" and len(dev.sections) == 1
