@@ -202,13 +202,28 @@ def group(parsed: list[tuple[str, list[tuple[object, list[Fact]]]]]) -> list[Dev
     return ordered(devices.values())
 
 
-def names_of(sections) -> list[tuple[str | None, list[str], bool]]:
-    """What naming needs of a file's sections: each one's prompt and declared names, and
-    whether a configuration declares them (a switch's configuration file)."""
+_BOARD_ID = re.compile(r"\s*Processor [Bb]oard ID\s+(\S+)\s*$")
+
+
+def declared_serial(section) -> str | None:
+    """The serial number a show version shows ('Processor Board ID'), read from the text as
+    ``declared_names`` reads names."""
+    if section.spec.name == "show version":
+        for _, text in reversed(section.lines):  # the parser keeps the last one too
+            if "oard ID" in text and (m := _BOARD_ID.match(text)):
+                return m.group(1)
+    return None
+
+
+def names_of(sections) -> list[tuple[str | None, list[str], bool, str | None, int]]:
+    """What naming needs of a file's sections: each one's prompt and declared names,
+    whether a configuration declares them (a switch's configuration file), the serial
+    number it shows, and which login of the file it belongs to."""
     out = []
     for section in sections:
         names = declared_names(section)
-        out.append((section.host, names, bool(names) and section.spec.name == "show running-config"))
+        out.append((section.host, names, bool(names) and section.spec.name == "show running-config",
+                    declared_serial(section), getattr(section, "session", 0)))
     return out
 
 
@@ -217,7 +232,7 @@ def ordered(devices):
     return sorted(devices, key=lambda d: d.name.lower())
 
 
-def place(files: list[tuple[str, list[tuple[str | None, list[str]]]]]) -> list[list[tuple[str, str]]]:
+def place(files: list[tuple[str, list[tuple]]]) -> list[list[tuple[str, str]]]:
     """The device (key, name) of every section, from ``names_of`` each file.
 
     Names are equated per file first: a prompt ``switch#`` above ``hostname leaf01``
@@ -227,6 +242,7 @@ def place(files: list[tuple[str, list[tuple[str | None, list[str]]]]]) -> list[l
     ``hostname leaf01`` in one file and above ``hostname leaf02`` in another are two
     devices, and a third file with a bare ``switch#`` belongs to neither. A section with
     neither belongs to its file's one device, else to a device named after the file.
+    Switches of one name with different serial numbers are different devices.
     """
     names = _Names()  # global: declared names and unexplained prompt names
     # per file: the local group of each section, and each group's names
@@ -235,7 +251,7 @@ def place(files: list[tuple[str, list[tuple[str | None, list[str]]]]]) -> list[l
     for path, sections in files:
         local = _Names()
         keys: list[str | None] = []
-        for host, declared_names, *config in sections:
+        for host, declared_names, *_ in sections:
             key = None
             if host:
                 key = local.add(host)
@@ -281,31 +297,57 @@ def place(files: list[tuple[str, list[tuple[str | None, list[str]]]]]) -> list[l
     # of one switch sit in one folder: one device, its snapshots (``snapshots``).
     config_folders: dict[str, set[str]] = {}
     for (path, sections), (_, keys) in zip(files, per_file):
-        for (_, _, *config), key in zip(sections, keys):
-            if key is not None and config and config[0]:
+        for (_, _, config, *_), key in zip(sections, keys):
+            if key is not None and config:
                 config_folders.setdefault(names.find(key), set()).add(os.path.dirname(os.path.abspath(path)))
-    out: list[list[tuple[str, str]]] = []
-    device: dict[tuple[str, str | None], tuple[str, str]] = {}  # one (key, name) per device
-    for path, keys in per_file:
+    # Two switches of one name (factory-default ones are all 'switch'; a session log can
+    # visit several of them) are told apart by the serial number their show version shows.
+    # A name's sections go with the serial shown in the same login of the file (the last one
+    # before them, or the first after them when none is before); a name shown with two
+    # serials makes a device per serial, and a login of that name that shows none is a
+    # device of its own (nothing says which switch it is).
+    resolved: list[list[str | None]] = []  # per file: the name (root) of each section
+    serials: list[list[str | None]] = []  # per file: the serial of each section's switch
+    shown: dict[str, set[str]] = {}  # root -> the serials shown for it
+    for (path, sections), (_, keys) in zip(files, per_file):
         roots = {names.find(k) for k in keys if k is not None}
         default = next(iter(roots)) if len(roots) == 1 else None
+        rkeys = [names.find(k) if k is not None else default for k in keys]
+        resolved.append(rkeys)
+        current: dict[tuple, str] = {}
+        first: dict[tuple, str] = {}
+        tags: list[str | None] = []
+        for (_, _, _, serial, login, *_), root in zip(sections, rkeys):
+            if root is not None and serial:
+                current[root, login] = serial
+                first.setdefault((root, login), serial)
+                shown.setdefault(root, set()).add(serial)
+            tags.append(current.get((root, login)))
+        serials.append([tag or first.get((root, login)) for tag, root, (*_, login) in zip(tags, rkeys, sections)])
+    out: list[list[tuple[str, str]]] = []
+    device: dict[tuple[str, str | None, str | None], tuple[str, str]] = {}  # one (key, name) per device
+    for i, (path, _) in enumerate(per_file):
         folder = os.path.dirname(os.path.abspath(path))
         placed = []
-        for key in keys:
-            key = key if key is not None else default
-            if key is None:
+        logins = len({sec[4] for sec in files[i][1]})
+        for root, serial, (*_, login) in zip(resolved[i], serials[i], files[i][1]):
+            if root is None:
                 name = file_device_name(path)
                 placed.append((f"file:{name}", name))
                 continue
-            root = names.find(key)
             site = folder if len(config_folders.get(root, ())) > 1 and folder in config_folders[root] else None
-            if (root, site) not in device:
-                if site is None:
-                    device[root, site] = (f"name:{root}", names.name(root))
-                else:
+            which = None
+            if len(shown.get(root, ())) > 1:
+                which = serial or file_device_name(path) + (f" login {login + 1}" if logins > 1 else "")
+            if (root, site, which) not in device:
+                key, name = f"name:{root}", names.name(root)
+                if site is not None:
                     where = file_device_name(site) or "."
-                    device[root, site] = (f"name:{root}@{where}", f"{names.name(root)} ({where})")
-            placed.append(device[root, site])
+                    key, name = f"{key}@{where}", f"{name} ({where})"
+                if which is not None:
+                    key, name = f"{key}#{which}", f"{name} ({which})"
+                device[root, site, which] = (key, name)
+            placed.append(device[root, site, which])
         out.append(placed)
     return out
 

@@ -115,6 +115,9 @@ class Section:
     # a whole running-config by its command or header that stops before the lines every NX-OS
     # running-config prints ('line console', 'line vty'): cut short, its absences prove nothing
     cut_short: bool = False
+    # which login of its file it belongs to: a session log may leave a switch ('exit' at its
+    # exec prompt) and log in to another of the same name (diag.devices.place)
+    session: int = 0
     # filled by its parser (diag.parsers.layout): a hard-wrapped line joined back -> the numbers
     # of its other pieces (quoted in the evidence); a line whose last value looks cut -> that value
     joined: dict[int, tuple[int, ...]] = field(default_factory=dict, repr=False)
@@ -276,6 +279,7 @@ class Splitter:
         self.current: Section | None = None
         self.skipping: str | None = None
         self.host: str | None = None
+        self.session = 0  # logins left so far ('exit' at an exec prompt)
         self.known_hosts: set[str] = set()
         self.console: dict[str | None, Section] = {}
         self.banner: str | None = None  # the delimiter of a multi-line banner being read
@@ -324,7 +328,7 @@ class Splitter:
         self.current = Section(
             self.path, res.spec, res.typed, origin, self.host, no, [],
             res.coverage, res.args, dict(res.params), res.filtered, head=head, budget=self.budget,
-            shows=res.shows,
+            shows=res.shows, session=self.session,
         )
         if res.shows and origin == "prompt" and len(head.rstrip()) >= WRAP_WIDTH:
             self.current.params[_MAYBE_CUT] = res.pipes  # checked once its output is read (_finish)
@@ -344,7 +348,7 @@ class Splitter:
         if self.host is None and name in _NAMING:
             self.budget.device(no)
         self.current = Section(self.path, spec, name, "content", self.host, no, [],
-                               frozenset({spec.name, *spec.also_covers}), budget=self.budget)
+                               frozenset({spec.name, *spec.also_covers}), budget=self.budget, session=self.session)
 
     def _relabel(self, name: str) -> None:
         sec = self.current
@@ -622,6 +626,8 @@ class Splitter:
             self.skipping = "(configuration commands)"
             self._skipped("(configuration commands)")
             return
+        if not mode and first in ("exit", "logout", "quit"):
+            self.session += 1  # the switch logs the session out: the next prompt may be another's
         if not mode and (m.group("end") == ">" or not m.string[m.end("end"):m.end("end") + 1].isspace()):
             self._mark(no, m.string, platforms.USER_MODE if m.group("end") == ">" else platforms.UNSPACED)
         self._open(resolve(cmd), "prompt", no, m.string)

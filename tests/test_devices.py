@@ -9,6 +9,7 @@ capture's own clock when it has one.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import textwrap
 from pathlib import Path
 
@@ -471,8 +472,16 @@ def _every_capture() -> list[Path]:
     return [p for p in found if p.is_file()]
 
 
+def _serial_the_parser_reads(section) -> str | None:
+    from diag.parsers import parse_section
+
+    if section.spec.name != "show version":
+        return None
+    return next((str(f.get("serial")) for f in parse_section(section) if f.kind == "version" and f.get("serial")), None)
+
+
 def test_names_read_from_the_text_are_the_names_the_parsers_read():
-    from diag.devices import declared_names
+    from diag.devices import declared_names, declared_serial
     from diag.errors import InputError
     from diag.inputs import read_sections
 
@@ -484,6 +493,7 @@ def test_names_read_from_the_text_are_the_names_the_parsers_read():
             continue
         for section in sections:
             assert declared_names(section) == _names_the_parsers_read(section), f"{path}:{section.start}"
+            assert declared_serial(section) == _serial_the_parser_reads(section), f"{path}:{section.start}"
             checked += section.command in ("show running-config", "show version")
     assert checked > 50
 
@@ -509,14 +519,15 @@ def test_names_read_from_the_text_match_the_parsers_on_reshaped_lines():
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
-    from diag.devices import declared_names
+    from diag.devices import declared_names, declared_serial
     from diag.split import split_lines
 
     @st.composite
     def capture(draw):
         config = [_config_line(draw) for _ in range(draw(st.integers(1, 6)))]
         version = [_config_line(draw, ["Device name:", "Device name:", "Device name :", "device name:",
-                                       "Processor Board ID"]) for _ in range(draw(st.integers(0, 3)))]
+                                       "Processor Board ID", "Processor board ID", "Processor Board  ID"])
+                   for _ in range(draw(st.integers(0, 3)))]
         text = (["sw# show running-config", "!Command: show running-config", "version 9.3(5)"] + config
                 + ["sw# show version", "Cisco Nexus Operating System (NX-OS) Software",
                    "  NXOS: version 9.3(5)"] + version + ["sw#"])
@@ -528,6 +539,7 @@ def test_names_read_from_the_text_match_the_parsers_on_reshaped_lines():
         result = split_lines(list(enumerate(text, 1)), "x.txt")
         for section in result.sections:
             assert declared_names(section) == _names_the_parsers_read(section), text
+            assert declared_serial(section) == _serial_the_parser_reads(section), text
 
     check()
 
@@ -564,3 +576,74 @@ def test_one_configuration_with_its_header_twice_at_the_top_stays_one(tmp_path):
     path = write(tmp_path, "one.cfg", "!Command: show running-config\n" + _config("sw19"))
     (dev,) = devices(path)
     assert dev.name == "sw19" and len(dev.sections) == 1
+
+
+# -- switches of one name told apart by their serial numbers ---------------------------------
+
+_EXPIRED = ("Smart Licensing is ENABLED\n\nRegistration:\n  Status: UNREGISTERED\n\n"
+            "License Authorization:\n  Status: EVAL EXPIRED on Feb 20 10:00:00 2024 UTC\n")
+_AUTHORIZED = ("Smart Licensing is ENABLED\n\nRegistration:\n  Status: REGISTERED\n\n"
+               "License Authorization:\n  Status: AUTHORIZED on Feb 22 16:15:44 2024 UTC\n")
+
+
+def _visit(serial: str | None, status: str, clock: str, prompt: str = "switch") -> str:
+    version = ("" if serial is None else
+               f"{prompt}# show version\nCisco Nexus Operating System (NX-OS) Software\n  NXOS: version 9.3(10)\n"
+               f"Hardware\n  cisco Nexus9000 C93180YC-FX Chassis\n  Processor Board ID {serial}\n")
+    return (f"{version}{prompt}# show clock\n10:0{clock}:00.000 UTC Fri Mar 01 2024\n"
+            f"{prompt}# show license status\n{status}\n{prompt}# exit\n")
+
+
+def _states(devs) -> dict[str, set]:
+    return {name: {f.get("status") for f in d.store.get("license.authorization")} for name, d in devs.items()}
+
+
+@pytest.mark.parametrize("where", ["one session", "two files"])
+@pytest.mark.parametrize("version_after", [False, True])
+def test_two_factory_default_switches_are_told_apart_by_serial(tmp_path, where, version_after):
+    """Factory-default switches are all 'switch': one session log visiting two of them, or a
+    file of each, makes two devices when their show version shows two serial numbers, each
+    with its own outputs (the first switch's expired evaluation is not history of the
+    second's later, healthy output). A name's outputs above its show version are its too."""
+    first, second = _visit("FDO11111111", _EXPIRED, "0"), _visit("FDO22222222", _AUTHORIZED, "2")
+    if version_after:  # show version run last on each switch
+        first, second = (re.sub(r"(?s)^(switch# show version.*?)(switch# show clock.*?)(switch# exit\n)$",
+                                r"\2\1\3", part) for part in (first, second))
+    if where == "one session":
+        paths = [write(tmp_path, "s.log", "ops@jump:~$ ssh admin@10.1.1.11\n" + first
+                       + "ops@jump:~$ ssh admin@10.1.1.12\n" + second)]
+    else:
+        paths = [write(tmp_path, "a.txt", first), write(tmp_path, "b.txt", second)]
+    devs = by_name(devices(*paths))
+    assert _states(devs) == {"switch (FDO11111111)": {"EVAL EXPIRED"}, "switch (FDO22222222)": {"AUTHORIZED"}}
+
+
+def test_one_switch_captured_twice_stays_one_device(tmp_path):
+    """The same serial again (a capture repeated after a fix): one device, the later output current."""
+    a = write(tmp_path, "a.txt", _visit("FDO11111111", _EXPIRED, "0"))
+    b = write(tmp_path, "b.txt", _visit("FDO11111111", _AUTHORIZED, "2"))
+    (dev,) = devices(a, b)
+    assert dev.name == "switch"
+
+
+def test_a_capture_without_serial_of_a_name_with_two_is_a_device_of_its_own(tmp_path):
+    """Nothing says which of the two switches a third capture without show version is."""
+    a = write(tmp_path, "a.txt", _visit("FDO11111111", _EXPIRED, "0"))
+    b = write(tmp_path, "b.txt", _visit("FDO22222222", _AUTHORIZED, "2"))
+    c = write(tmp_path, "c.txt", _visit(None, _AUTHORIZED, "4"))
+    from diag.devices import file_device_name
+
+    devs = by_name(devices(a, b, c))
+    assert set(devs) == {"switch (FDO11111111)", "switch (FDO22222222)", f"switch ({file_device_name(c)})"}
+    assert _states(devs)["switch (FDO11111111)"] == {"EVAL EXPIRED"}
+
+
+def test_a_login_without_serial_in_a_session_of_two_switches_is_named_by_its_place(tmp_path):
+    text = ("ops@jump:~$ ssh admin@10.1.1.11\n" + _visit("FDO11111111", _EXPIRED, "0")
+            + "ops@jump:~$ ssh admin@10.1.1.12\n" + _visit("FDO22222222", _AUTHORIZED, "2")
+            + "ops@jump:~$ ssh admin@10.1.1.13\n" + _visit(None, _AUTHORIZED, "4"))
+    from diag.devices import file_device_name
+
+    path = write(tmp_path, "s.log", text)
+    devs = by_name(devices(path))
+    assert set(devs) == {"switch (FDO11111111)", "switch (FDO22222222)", f"switch ({file_device_name(path)} login 3)"}
