@@ -110,6 +110,20 @@ def test_http_source_interface_branches(tmp_path, rulebook, line, drop_vrf, fire
         assert fix in fired[0].fix
 
 
+@pytest.mark.parametrize("spelled, fires", [
+    ("Vlan27", True), ("Vlan 27", True), ("vlan27", True), ("Vlan 27 vrf management", True),
+    ("mgmt0", False), ("mgmt 0", False), ("mgmt0 vrf management", False),
+])
+def test_http_source_interface_spelled_as_a_template_writes_it(tmp_path, rulebook, spelled, fires):
+    """A configuration rendered from a template may write the interface with a space
+    ('Vlan 27', as NX-OS accepts it typed); the switch prints 'Vlan27'. Either is read, never
+    dropped without a word."""
+    report = _report(tmp_path, _dmz("ip http source-interface Vlan27\n", f"ip http source-interface {spelled}\n"),
+                     rulebook)
+    assert bool(_fired(report, "http-source-interface-vrf-mismatch")) == fires
+    assert not _not_evaluated(report, "http-source-interface-vrf-mismatch")
+
+
 def test_http_source_interface_needs_whole_config(tmp_path, rulebook):
     partial = ("leaf01# show running-config | include \"ip http\"\nip http source-interface Vlan27\n"
                + (CALLHOME / "callhome-url-unrecognized.ok.txt").read_text())
