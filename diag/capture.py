@@ -149,18 +149,38 @@ def _decode(raw: bytes, stats: ReadStats) -> str:
 
 # control bytes no text capture holds (tab, newlines, form feed and escape excepted)
 _BINARY_BYTES = bytes(b for b in range(32) if b < 9 or 13 < b < 27 or 27 < b < 32)
+_HIGH_BYTES = bytes(range(128, 256))
+
+
+def _utf8(sample: bytes) -> bool:
+    """Whether ``sample`` is UTF-8 (its last character may be cut by the end of the sample)."""
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(sample) - 3 and exc.reason == "unexpected end of data"
+    return True
 
 
 def looks_binary(sample: bytes) -> bool:
     """True for content that is not text in any encoding diag reads.
 
-    A NUL byte means binary, except right after a carriage return: telnet pads a
-    bare CR with NUL, and raw session logs keep it.
+    NUL bytes are the mark of binary data, but a text capture may hold a few: telnet
+    pads a bare CR with one, a serial console or a copy through a careless tool leaves
+    one here and there (``clean_line`` removes them). Content is binary when NULs other
+    than telnet's padding are more than one byte in twenty, or when what is left once
+    they are taken out is not text (compressed data, machine code: bytes past ASCII
+    that are not UTF-8, or control bytes).
     """
     if not sample:
         return False
-    if sample.count(0) > sample.count(b"\r\x00"):
-        return True
+    stray = sample.count(0) - sample.count(b"\r\x00")
+    if stray:
+        if stray * 20 > len(sample):
+            return True
+        sample = sample.replace(b"\x00", b"")
+        high = len(sample) - len(sample.translate(None, _HIGH_BYTES))
+        if high * 20 > len(sample) and not _utf8(sample):
+            return True
     head = sample[:4096]
     bad = len(head) - len(head.translate(None, _BINARY_BYTES))
     return bad / len(head) > 0.10

@@ -171,6 +171,15 @@ SPECS: tuple[CommandSpec, ...] = (
         never_empty=True,
     ),
     CommandSpec(
+        "show license tech-support", ("show", "license", "tech-support"), "show_license_tech_support",
+        "show license tech-support", (r"^Smart Licensing Tech Support info\s*$",),
+        "the blocks of show license all (status, usage, UDI, agent version), under a header of its own, "
+        "then the Smart Agent's own blocks (scheduled jobs, statistics, settings), which diag does not need",
+        also_covers=("show license status",),
+        contains=("show license all", "show license status", "show license summary", "show license usage"),
+        never_empty=True,
+    ),
+    CommandSpec(
         "show license summary", ("show", "license", "summary"), "show_license_summary",
         "show license summary", (r"^License Usage:\s*$",),
         "Smart Licensing state in short and the licenses in use (license, entitlement tag, count, status)",
@@ -356,6 +365,11 @@ class Resolved:
     # kinds, and of each the fields, whose absence it proves
     shows: dict = field(default_factory=dict)
     reason: str = ""  # why it is not supported (ambiguous, unknown, json output)
+    # of an output diag reads, asked in a form it does not read: the pipe that made it
+    # structured (``json``, ``xml``, as typed), or the name of the command whose keywords
+    # were followed by words its parser does not take (``show license status Smart ...``)
+    structured: str = ""
+    form_of: str = ""
     params: dict = field(default_factory=dict)
     keywords: int = -1  # how many of ``words`` are keywords (the rest are free arguments)
 
@@ -482,6 +496,7 @@ def resolve(typed: str) -> Resolved:
         # another output of the same family (show callhome transport, show clock detail)
         res.reason = "no parser for this form of the command"
         res.keywords = max(nkw, n)
+        res.form_of = spec.name
         return res
     res.spec = spec
     res.args = args
@@ -497,6 +512,7 @@ def resolve(typed: str) -> Resolved:
         if structured.match(pipe):
             res.spec = None
             res.reason = f"structured output (| {pipe}) is not read"
+            res.structured = pipe.split()[0]
             return res
         m = section.match(pipe)
         if m:

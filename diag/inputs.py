@@ -111,6 +111,10 @@ def read_sections(path: str, progress=None) -> tuple[InputInfo, list[Section]]:
     if empty:
         notes.append(f"no output after {', '.join(empty[:3])}{' ...' if len(empty) > 3 else ''}: the capture "
                      "looks cut short, so the rules that need it are not evaluated")
+    info.unread = result.unread
+    if result.unread:
+        notes.append(f"outputs diag does not read: {'; '.join(result.unread[:3])}"
+                     f"{' ...' if len(result.unread) > 3 else ''} (the rules that need them are not evaluated)")
     info.note = "; ".join(notes) or None
     info.skipped = result.skipped
     info.skipped_lines = result.skipped_lines
@@ -191,6 +195,10 @@ def refuse_if_nothing_recognised(infos: list[InputInfo], unread: list) -> None:
         foreign = [(i.path, i.foreign) for i in infos if i.foreign]
         if foreign:
             raise DiagError(refusal(foreign))
+        unread = next((i for i in infos if i.unread), None)
+        if unread is not None:  # outputs diag knows, in a form it does not read: say which
+            raise DiagError(f"{unread.path}: no output in a form diag reads: {'; '.join(unread.unread[:3])}"
+                            + (" ..." if len(unread.unread) > 3 else ""))
         names = ", ".join(i.path for i in infos[:3]) + (" ..." if len(infos) > 3 else "")
         raise DiagError(f"{names}: no Smart Licensing or Call Home output recognised "
                         "(expected show license status, show running-config, show version, ...)")

@@ -302,6 +302,9 @@ class InputInfo:
     suppressions: list = field(default_factory=list)  # diag.split.Suppression
     foreign: str | None = None  # the first line only another platform prints (diag.platforms.describe)
     reshaped: str | None = None  # what the paste added to every line, removed before reading (diag.reshape)
+    # outputs of commands diag reads, in a form it does not read (| json, run together with
+    # the command): what each is (split.unread_form); said in ``note``
+    unread: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
         out = {

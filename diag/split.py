@@ -178,6 +178,8 @@ class SplitResult:
     # a terminal logger's header or footer line with its date (diag.reshape.log_header):
     # (date and time, what the line is, line number, text)
     log_headers: list[tuple] = field(default_factory=list)
+    # outputs of commands diag reads, in a form it does not read (unread_form): what each is
+    unread: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -202,6 +204,30 @@ _MAYBE_CUT = "_pipes_maybe_cut"
 
 _KEEP: dict[str, object] = {}
 _NAMING = ("show running-config", "show version")  # the outputs that name a switch (devices.declared_names)
+
+
+# words of a command's tail tried as the start of its output run together with it
+RUN_TOGETHER_WORDS = 40
+FREE_ARGS = 8
+
+
+def unread_form(res: Resolved, no: int) -> str | None:
+    """What to say of a command at line ``no`` whose output diag reads, typed in a form whose
+    output it does not read: structured output (``| json``, ``| xml``), or the output run
+    together with the command on one line (its line breaks lost: the words after the
+    command's keywords hold the start of an output diag knows). None for other commands
+    and forms (``show clock detail``): skipped and counted, as diag has no use for them."""
+    if res.structured:
+        kind = "XML" if res.structured.lower().startswith("x") else "JSON"
+        return f"'{res.typed}' (line {no}) is {kind}: capture it without '| {res.structured}'"
+    tail = list(res.words[max(res.keywords, 0):][:5 * RUN_TOGETHER_WORDS])  # (bounded: a hostile line)
+    # a command whose arguments are free (show running-config, ping) takes a few of them, never
+    # the dozens of words of an output
+    command = res.form_of or (res.name if res.supported and len(tail) > FREE_ARGS else "")
+    if command and any(_signature().match(" ".join(tail[i:])) for i in range(min(len(tail), RUN_TOGETHER_WORDS))):
+        return (f"'{command}' (line {no}) is on one line with its output (line breaks lost): capture it "
+                "again as the switch prints it")
+    return None
 
 
 def _keep(spec: CommandSpec):
@@ -317,6 +343,11 @@ class Splitter:
 
     def _open(self, res: Resolved, origin: str, no: int, head: str = "") -> None:
         self._close()
+        unread = unread_form(res, no)
+        if unread is not None:  # an output diag reads, in a form it does not read: said, not counted
+            self.result.unread.append(unread)
+            self.skipping = res.name
+            return
         if not res.supported:
             self.skipping = res.name
             self._skipped(res.name)

@@ -202,9 +202,66 @@ def test_binary_input_is_an_input_error():
         lines_of(b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00>\x00")
 
 
-def test_nul_in_text_is_binary():
+def test_text_that_is_mostly_nul_is_binary():
     with pytest.raises(InputError, match="binary"):
         lines_of(b"show clock\n\x00\x00\x00\x00")
+
+
+CONFIG = ("!Command: show running-config\n!Time: Tue Oct 10 14:03:00 2023\n\nversion 9.3(8) Bios:version 05.45\n"
+          "hostname leaf01\nfeature lldp\nusername admin password 5 $5$abc role network-admin\n"
+          "ip domain-lookup\nip name-server 10.0.0.53 use-vrf management\ncallhome\n"
+          "  email-contact noc@example.net\n  destination-profile CiscoTAC-1 transport-method http\n"
+          "  destination-profile CiscoTAC-1 index 1 http https://tools.cisco.com/its/service/oddce/services/DDCEService\n"
+          "  transport http use-vrf management\n  enable\nline console\nline vty\n")
+
+
+def _nul_variants() -> dict[str, bytes]:
+    raw = CONFIG.encode()
+    at = raw.index(b"feature")
+    return {
+        "one-at-start": b"\x00" + raw,
+        "one-in-the-middle-of-a-line": raw.replace(b"hostname leaf01", b"hostname le\x00af01"),
+        "one-at-a-line-end": raw.replace(b"feature lldp\n", b"feature lldp\x00\n"),
+        "several-here-and-there": raw.replace(b"\n", b"\n\x00", 4),
+        "a-short-run": raw[:at] + b"\x00" * 8 + raw[at:],
+        "telnet-cr-nul-padding": raw.replace(b"\n", b"\r\x00\n"),
+        "telnet-padding-and-a-stray-one": raw.replace(b"\n", b"\r\x00\n").replace(b"callhome", b"call\x00home", 1),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_nul_variants()))
+def test_stray_nul_bytes_in_text_are_text(name):
+    data = _nul_variants()[name]
+    assert not looks_binary(data)
+    assert [text for _, text in lines_of(data)] == CONFIG.rstrip("\n").split("\n")
+
+
+def _elf() -> bytes:
+    head = (b"\x7fELF\x02\x01\x01" + bytes(9) + b"\x02\x00>\x00\x01\x00\x00\x00" + bytes(40))
+    code = bytes((i * 37 + 11) % 256 for i in range(6000))  # machine code: every byte value
+    return head + code + b"GCC: (GNU) 12.2.0\x00.text\x00.data\x00" + bytes(512)
+
+
+def _png() -> bytes:
+    import random
+    import zlib
+
+    body = zlib.compress(random.Random(3).randbytes(9000))
+    return (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06\x00\x00\x00"
+            + len(body).to_bytes(4, "big") + b"IDAT" + body + b"\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+def _compressed_without_gzip_header() -> bytes:
+    import random
+    import zlib
+
+    return zlib.compress(random.Random(4).randbytes(20000))[2:]
+
+
+@pytest.mark.parametrize("data", [_elf(), _png(), _compressed_without_gzip_header(), _png()[:300]],
+                         ids=["elf", "png", "raw-deflate", "png-head"])
+def test_real_binaries_are_binary(data):
+    assert looks_binary(data)
 
 
 def test_random_control_bytes_are_binary():

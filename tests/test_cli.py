@@ -233,6 +233,56 @@ def test_folder_walk_skips_binary_files_without_failing(tmp_path: Path):
     assert data["findings"] and res.returncode == 2
 
 
+CONFIG_WITH_PLAIN_HTTP = (
+    "!Command: show running-config\n!Time: Tue Oct 10 14:03:10 2023\n\nversion 9.3(8) Bios:version 05.45\n"
+    "hostname leaf01\nfeature lldp\ncallhome\n  email-contact noc@example.net\n"
+    "  destination-profile CiscoTAC-1 transport-method http\n"
+    "  destination-profile CiscoTAC-1 index 1 http http://tools.cisco.com/its/service/oddce/services/DDCEService\n"
+    "  transport http use-vrf management\n  enable\nline console\nline vty\n")
+
+
+@pytest.mark.parametrize("nul", [b"\x00", b"\x00\x00\x00", b"\r\x00"])
+@pytest.mark.parametrize("how", ["alone", "beside-another", "walked"])
+def test_a_config_with_a_stray_nul_is_read(tmp_path: Path, nul: bytes, how: str):
+    raw = CONFIG_WITH_PLAIN_HTTP.encode().replace(b"feature lldp", b"feature lldp" + nul)
+    (tmp_path / "leaf01.cfg").write_bytes(raw)
+    (tmp_path / "leaf02.cfg").write_bytes(CONFIG_WITH_PLAIN_HTTP.replace("leaf01", "leaf02").encode())
+    paths = {"alone": [tmp_path / "leaf01.cfg"], "beside-another": [tmp_path / "leaf01.cfg", tmp_path / "leaf02.cfg"],
+             "walked": [tmp_path]}[how]
+    res = run("check", "--no-config", "-f", "json", *map(str, paths))
+    assert res.returncode == 1, res.stderr
+    data = json.loads(res.stdout)
+    assert not data["unread"] and not data["skipped_files"]
+    assert any(f["rule_id"] == "callhome-url-plain-http" and f["device"] == "leaf01" for f in data["findings"])
+
+
+def _elf() -> bytes:
+    return b"\x7fELF\x02\x01\x01" + bytes(9) + b"\x02\x00>\x00" + bytes((i * 37 + 11) % 256 for i in range(4000))
+
+
+def _png() -> bytes:
+    import random
+    import zlib
+
+    return b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(13) + zlib.compress(random.Random(5).randbytes(6000))
+
+
+@pytest.mark.parametrize("blob", [_elf(), _png()], ids=["elf", "png"])
+def test_a_binary_named_is_unread_exit_2_and_walked_is_skipped(tmp_path: Path, blob: bytes):
+    (tmp_path / "leaf02.cfg").write_bytes(CONFIG_WITH_PLAIN_HTTP.encode())
+    (tmp_path / "blob.cfg").write_bytes(blob)
+    named = run("check", "--no-config", "-f", "json", str(tmp_path / "blob.cfg"), str(tmp_path / "leaf02.cfg"))
+    assert named.returncode == 2 and "blob.cfg" in named.stderr and "binary" in named.stderr
+    assert [u["path"] for u in json.loads(named.stdout)["unread"]] == [str(tmp_path / "blob.cfg")]
+    alone = run("check", "--no-config", str(tmp_path / "blob.cfg"))
+    assert alone.returncode == 2 and "binary" in alone.stderr and "Traceback" not in alone.stderr
+    walked = run("check", "--no-config", "-f", "json", str(tmp_path))
+    assert walked.returncode == 1, walked.stderr
+    data = json.loads(walked.stdout)
+    assert [s["path"] for s in data["skipped_files"]] == [str(tmp_path / "blob.cfg")] and not data["unread"]
+    assert "binary" in data["skipped_files"][0]["reason"]
+
+
 def test_broken_rule_file_stops_before_reading_input(tmp_path: Path):
     rules = tmp_path / "rules"
     rules.mkdir()

@@ -26,6 +26,7 @@ class Parser(Protocol):
 MODULES = {
     "show_license_status": "license_status",
     "show_license_all": "license_all",
+    "show_license_tech_support": "license_all",
     "show_license_summary": "license_summary",
     "show_license_usage": "license_usage",
     "show_license_host_id": "license_host_id",

@@ -1,4 +1,5 @@
-"""``show license all``: everything ``show license status`` shows, and more.
+"""``show license all``: everything ``show license status`` shows, and more; and
+``show license tech-support``, which holds the same blocks and more again.
 
 The output is the Smart Licensing Status blocks (read with the ``show license
 status`` template and fact maps: the same ``license.*`` facts, so that a rule
@@ -6,6 +7,11 @@ needing ``show license status`` is satisfied by it; the command spec declares
 ``also_covers``), then License Usage blocks (the ``license.usage`` facts of
 ``show license usage``), then Product Information (UDI) and Agent Version
 (``license.product``).
+
+``show license tech-support`` is a header line, the same blocks, then blocks only the
+tech-support prints (the Smart Agent's jobs, statistics, certificates, settings): its
+parser reads the shared blocks with the same parts, so their facts are the same, and
+accepts the blocks after them (its own template).
 """
 
 from __future__ import annotations
@@ -30,9 +36,10 @@ def _udi(section, facts, rows):
     return facts
 
 
-PARSER = CompositeParser(COMMAND, TEMPLATE, [
-    Part(TextFSMParser(COMMAND, license_status.PARSER.template, license_status.PARSER.maps,
-                       post=license_status.PARSER.post)),
+STATUS = Part(TextFSMParser(COMMAND, license_status.PARSER.template, license_status.PARSER.maps,
+                            post=license_status.PARSER.post))
+PARTS = [
+    STATUS,
     # the License Usage part: license blocks only ('License Authorization:' is in the status part)
     Part(TextFSMParser(COMMAND, license_usage.TEMPLATE, [license_usage.TABLE_MAP, license_usage.BLOCK_MAP],
                        post=license_usage.PARSER.post),
@@ -46,4 +53,17 @@ PARSER = CompositeParser(COMMAND, TEMPLATE, [
         "pid": ("text", "product id from the UDI, e.g. N9K-C93180YC-EX"),
         "serial": ("text", "serial number from the UDI"),
     })], post=_udi), start=r"^(?:Product Information|Agent Version|Reservation Info|License Authorizations)\s*$"),
+]
+PARSER = CompositeParser(COMMAND, TEMPLATE, PARTS)
+
+TECH_SUPPORT = "show license tech-support"
+TECH_SUPPORT_TEMPLATE = "cisco_nxos_show_license_tech-support.textfsm"
+_TECH_ONLY = TextFSMParser(TECH_SUPPORT, TECH_SUPPORT_TEMPLATE, [])
+TECH_SUPPORT_PARSER = CompositeParser(TECH_SUPPORT, TECH_SUPPORT_TEMPLATE, [
+    Part(_TECH_ONLY),  # its header line
+    Part(STATUS.parser, start=r"^Smart Licensing (?:Status\s*$|is (?:ENABLED|DISABLED)\b|Using Policy:\s*$)"),
+    *PARTS[1:],
+    Part(_TECH_ONLY, start=r"^(?:Upcoming Scheduled Jobs|Communication Statistics|License Certificates|HA Info|"
+                          r"Other Info|Platform Provided Mapping Table)\s*:?\s*$"),
 ])
+PARSERS = {"show_license_all": PARSER, "show_license_tech_support": TECH_SUPPORT_PARSER}

@@ -619,7 +619,7 @@ def chunks(report: Report, **_):
     for info in report.inputs:
         if info.note:
             notes.append(f"{shown_path(info.path)}: {info.note}")
-        if not info.sections:
+        if not info.sections and not info.unread:  # (an output not read is named in the note)
             notes.append(f"{shown_path(info.path)}: nothing recognised in its {info.lines} line(s)")
     if report.suppressed:
         notes.append(f"{plural(len(report.suppressed), 'finding')} suppressed by inline comments")

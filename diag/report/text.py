@@ -253,7 +253,7 @@ def chunks(report: Report, **kw):
         if info.reshaped:
             out.append(f"note: {shown_path(info.path)}: read as pasted {info.reshaped} (removed from every line; "
                        "line numbers are the file's)")
-        if not info.sections:
+        if not info.sections and not info.unread:  # (an output not read is named in the note)
             out.append(f"note: {shown_path(info.path)}: nothing recognised in its {info.lines} line(s) (no Smart Licensing "
                        "or Call Home output)")
     if report.suppressed and kw.get("show_suppressed"):
