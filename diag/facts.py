@@ -102,7 +102,9 @@ class Fact:
         return self.lines.get(name, self.line)
 
     def text_at(self, line: int) -> str:
-        return self.section.text(line)
+        """The text of a line, as the file has it (with a trailing suppression comment)."""
+        whole = getattr(self.section, "whole", None)
+        return (whole and whole.get(line)) or self.section.text(line)
 
     def to_json(self) -> dict:
         return {

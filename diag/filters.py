@@ -432,7 +432,7 @@ RUNNING_CONFIG_SHAPES: dict[str, dict[str, list]] = {
                 ("license smart url cslu http://cslu.example.net:8182/cslu/v1/pi",),
                 ("license smart vrf management",), ("license smart proxy address 192.0.2.10 port 8080",),
                 ("license smart url cslu https://zq-7.invalid/zq",), ("license smart vrf VRF-Q7",)]
-        for field in ("", "setting", "value", "url")
+        for field in ("", "setting", "value", "url", "proxy")
     },
     "config.vrf_context": {field: [("vrf context management",), ("vrf context PROD",), ("vrf context VRF-Q7",)]
                            for field in ("", "name")},

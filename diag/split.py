@@ -122,6 +122,9 @@ class Section:
     # of its other pieces (quoted in the evidence); a line whose last value looks cut -> that value
     joined: dict[int, tuple[int, ...]] = field(default_factory=dict, repr=False)
     cut: dict[int, str] = field(default_factory=dict, repr=False)
+    # a line a trailing '! diag: ignore' comment was cut from (its text reads without it) ->
+    # the whole line, which the evidence quotes as the file has it
+    whole: dict[int, str] = field(default_factory=dict, repr=False)
     _index: dict[int, str] | None = field(default=None, repr=False)
     budget: limits.Budget | None = field(default=None, repr=False)  # its input's (parse_section counts facts)
 
@@ -693,6 +696,10 @@ class Splitter:
         for sec in self.console.values():
             self.result.sections.append(sec)
         self.result.sections.sort(key=lambda s: s.start)
+        whole = {sup.line: sup.line_text for sup in self.result.suppressions if sup.line_text}
+        if whole:
+            for sec in self.result.sections:
+                sec.whole = {no: whole[no] for no, _ in sec.lines if no in whole}
         return self.result
 
 

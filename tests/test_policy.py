@@ -252,6 +252,21 @@ def test_suppression_at_the_end_of_the_line_it_is_about(tmp_path: Path, tail: st
         next(l for l in text.splitlines() if "http http://" in l)) + 1
 
 
+@pytest.mark.parametrize("tail", [
+    " ! diag: ignore callhome-url-plain-http -- lab switch (CHG-7)",
+    " ! diag: ignore no-such-rule",                       # suppresses nothing
+])
+def test_the_evidence_quotes_a_line_with_its_trailing_suppression_whole(tmp_path: Path, tail: str):
+    # the comment is cut from what the parsers read, not from the line the evidence quotes
+    text = CONFIG.format(comment="").replace("DDCEService\n", "DDCEService" + tail + "\n", 1)
+    path = write(tmp_path / "leaf.cfg", text)
+    whole = next(l for l in text.splitlines() if "http http://" in l).strip()
+    report = analyze([str(path)], Options(system_now=SYSTEM_NOW))
+    findings = list(report.findings) + [s.finding for s in report.suppressed]
+    quoted = [e.text for f in findings for e in f.evidence if "http http://" in e.text]
+    assert quoted and set(quoted) == {whole}
+
+
 def test_suppressions_in_capitals_on_the_line_above(tmp_path: Path):
     path = write(tmp_path / "leaf.cfg", CONFIG.format(
         comment="  ! DIAG: Ignore callhome-url-plain-http -- upper case\n"))

@@ -170,7 +170,7 @@ KINDS: dict[str, tuple[dict[str, str], tuple[str, ...], tuple[str, ...]]] = {
         ("show running-config",),
         ("show running-config",)),
     "config.license_smart": (
-        {"setting": "text", "value": "text", "url": "url"},
+        {"setting": "text", "value": "text", "url": "url", "proxy": "text"},
         ("show running-config",),
         ("show running-config",)),
     "config.vrf_context": (

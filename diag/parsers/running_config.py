@@ -105,6 +105,7 @@ _declare("config.license_smart", "Other 'license smart <setting> <value>' lines 
     "setting": ("text", "transport, url, vrf, proxy, ..."),
     "value": ("text", "the rest of the line"),
     "url": ("url", "the URL of a 'license smart url smart|cslu <url>' line"),
+    "proxy": ("text", "the proxy host of a 'license smart proxy address <host>' line"),
 })
 _declare("config.vrf_context", "vrf context <name>", {"name": ("text", "VRF name")})
 _declare("clock", "A clock reading printed by the switch (the capture's own 'now')", {
@@ -302,10 +303,13 @@ class RunningConfigParser:
             facts.append(_fact("config.license_smart_enable", node, section, {"enabled": True}))
         for node in root.child("license_smart"):
             value = str(node.get("value") or "").strip()
-            urls = [w for w in value.split() if "://" in w]
+            words = value.split()
+            urls = [w for w in words if "://" in w]
+            proxy = words[1] if node.get("setting") == "proxy" and len(words) > 1 and words[0] == "address" else None
             facts.append(_fact("config.license_smart", node, section,
                                {"setting": node.get("setting"), "value": value,
-                                "url": urls[-1] if urls else None}, {"url": "value"}))
+                                "url": urls[-1] if urls else None, "proxy": proxy},
+                               {"url": "value", "proxy": "value"}))
 
         used.discard(FRAGMENT_PARENT)
         unread = [n for no, text in callhome_lines if no not in used and not text.strip().startswith("!")
