@@ -82,19 +82,23 @@ class Ctx:
         """Whether the absence of ``kind`` rests only on outputs with lines diag could not
         read (a URL line garbled or cut short in a callhome block): such an output proves
         no absence of what it produces, as the line it could not read may be the one."""
+        unread = self.store.get("capture.unparsed")
+        # an output cut short (split.Section.stops) proves no absence either: what it lacks
+        # may be in the part that is not there
+        cut = self.memo.get("cut")
+        if cut is None:
+            cut = self.memo["cut"] = tuple(s for s in self.sections or () if getattr(s, "stops", ""))
+        if not unread and not cut:
+            return False
         key = ("unread", kind)
         if key in self.memo:
             return self.memo[key]
-        unread = self.store.get("capture.unparsed")
-        sections = self.sections if self.sections is not None else [
-            f.section for facts in self.store.by_kind.values() for f in facts]
         doubtful = {id(f.section): f.section for f in unread if f.section.command in spec.produced_by}
-        # an output cut short (split.Section.stops) proves no absence either: what it lacks
-        # may be in the part that is not there
-        doubtful.update((id(sec), sec) for sec in sections
-                        if getattr(sec, "stops", "") and sec.command in spec.produced_by)
+        doubtful.update((id(sec), sec) for sec in cut if sec.command in spec.produced_by)
         answer = False
         if doubtful:
+            sections = self.sections if self.sections is not None else [
+                f.section for facts in self.store.by_kind.values() for f in facts]
             others: set[str] = set()
             for sec in sections:
                 if id(sec) not in doubtful:

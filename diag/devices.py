@@ -421,20 +421,23 @@ def _unordered_configs(placement: list) -> dict[tuple[str, str], tuple[str, str]
     their union is neither: each such file is judged on its own, as a device named after the
     switch and the file. Returns ``(device key, path) -> (key, name)`` for those files."""
     dated: set[str] = set()
-    configs: dict[str, dict[str, set]] = {}  # device key -> path -> what its configurations say
+    configs: dict[str, dict[str, list]] = {}  # device key -> path -> its whole configurations' facts
     names: dict[str, str] = {}
     for path, section, facts, (dkey, dname) in placement:
         if any(f.kind == "clock" for f in facts):
             dated.add(path)
         if section.spec.name == RUNNING_CONFIG and RUNNING_CONFIG in section.coverage and not section.filtered:
-            said = configs.setdefault(dkey, {}).setdefault(path, set())
-            said.update(_said(f) for f in facts if _state_kind(f.kind) and f.kind != "device")
+            configs.setdefault(dkey, {}).setdefault(path, []).append(facts)
             names[dkey] = dname
     out: dict[tuple[str, str], tuple[str, str]] = {}
     for dkey, by_path in configs.items():
-        undated = {path: said for path, said in by_path.items() if path not in dated}
-        if len(undated) < 2 or len({frozenset(said) for said in undated.values()}) == 1:
+        undated = [path for path in by_path if path not in dated]
+        if len(undated) < 2:
             continue
+        said = {frozenset(_said(f) for facts in by_path[path] for f in facts if _state_kind(f.kind))
+                for path in undated}
+        if len(said) == 1:
+            continue  # copies of one configuration: one state
         for path in undated:
             where = file_device_name(path)
             out[dkey, path] = (f"{dkey}{_APART}{where}", f"{names[dkey]} ({where})")

@@ -669,7 +669,8 @@ class Splitter:
             # after it says that the switch printed nothing (the capture may stop there)
             cur.shows = {}
         if cur is not None and _ends_in_callhome(cur) and any(
-                sec.spec is cur.spec and sec.coverage == cur.coverage for sec in self.result.sections):
+                sec.spec is cur.spec and not sec.filtered and sec.coverage == cur.coverage
+                for sec in self.result.sections):
             # the command run again, and the input ends inside its callhome block: that copy
             # is cut short. Alone, such an output is read whole (a paste often ends at its last line)
             cur.stops = "the input ends inside its callhome block"
