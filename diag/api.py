@@ -26,8 +26,8 @@ import os
 from dataclasses import dataclass, field
 
 from diag import parallel, policy
-from diag.devices import (Device, build, parent_key, capture_clock, device_time, file_clocks, group, names_of, place,
-                          same_file_clock, settle)
+from diag.devices import (Device, build, capture_clock, device_time, file_clocks, group, names_of, parent_key,
+                          place, same_file_clock, settle)
 from diag.errors import DiagError, InputError
 from diag.inputs import expand_inputs, files_of, parse, read_sections, refuse_if_nothing_recognised, size
 from diag.model import NOW_SYSTEM
@@ -195,7 +195,7 @@ def _analyze(paths, options: Options, rules: RuleBook, known, main, unread, skip
             progress.update(len(judged))
     del pool
     # all of whose files a limit refused: none; a device whose backups build split (judged file
-    # by file, devices.unordered_configs) is each of those files', right where it stood
+    # by file, devices._unordered_configs) is each of those files', right where it stood
     apart: dict[str, list[str]] = {}
     for key in judged:
         if parent_key(key) != key:

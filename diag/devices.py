@@ -611,7 +611,8 @@ def _later(a: tuple, b: tuple) -> bool:
 
 def supersede(current: list) -> tuple[set[int], list[Superseded]]:
     """The facts of outputs shown again later (``_later``) by the same command, unfiltered
-    and read whole: the later output is the current state, the earlier one history. An
+    and read whole (not cut short: ``Section.stops``): the later output is the current
+    state, the earlier one history. An
     earlier output is taken over whole when the later one covers all it covers (the same
     command with the same arguments again, the whole configuration after a part of it,
     'show license all' after 'show license status'),

@@ -313,8 +313,9 @@ def _not_evaluated(rule: Rule, dev, needs: tuple[str, ...]) -> NotEvaluated:
             reason = (CUT_FILE if declarable(cut) else CUT_SHORT).format(path=shown_path(cut.path), line=cut.start)
     if not reason:
         # a need that only an output cut short (split.Section.stops) holds: say which, and why
+        part = RUNNING_CONFIG + " callhome"  # what a callhome part cut short would have covered
         cut = next((s for s in dev.sections if getattr(s, "stops", "") and any(
-            covers(s.coverage, n) or (not s.coverage and s.command == RUNNING_CONFIG and n == RUNNING_CONFIG + " callhome")
+            covers(s.coverage, n) or (not s.coverage and s.command == RUNNING_CONFIG and n == part)
             for n in needs)), None)
         if cut is not None:
             reason = (f"{cut.typed} ({shown_path(cut.path)}, line {cut.start}) looks cut short: {cut.stops}, so what "

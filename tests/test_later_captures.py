@@ -287,3 +287,17 @@ def test_a_paste_repeated_in_one_file_still_points_at_its_first_copy(tmp_path, r
     report = run([path], rulebook)
     [finding] = [f for f in report.findings if f.rule_id == "dns-server-missing"]
     assert finding.path == path and finding.line < text.count("\n")
+
+
+def test_backups_judged_apart_are_the_same_whatever_is_kept_batched_or_spread(tmp_path, monkeypatch):
+    from diag import api
+
+    write(tmp_path, "sw20.cfg", config(name_server=False))
+    write(tmp_path, "sw20-old.cfg", config(name_server=True))
+    write(tmp_path, "sw21.cfg", config(name_server=True).replace("sw20", "sw21"))
+    usual = render(analyze([str(tmp_path)], Options(system_now=SYSTEM_NOW)), "json")
+    assert usual.count('"device": "sw20 (') >= 2
+    monkeypatch.setattr(api, "KEEP_BYTES", 0)
+    monkeypatch.setattr(api, "BATCH_FILES", 1)
+    assert render(analyze([str(tmp_path)], Options(system_now=SYSTEM_NOW)), "json") == usual
+    assert render(analyze([str(tmp_path)], Options(system_now=SYSTEM_NOW, jobs=2)), "json") == usual
