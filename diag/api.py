@@ -26,8 +26,8 @@ import os
 from dataclasses import dataclass, field
 
 from diag import parallel, policy
-from diag.devices import (Device, build, capture_clock, device_time, file_clocks, group, names_of, place,
-                          same_file_clock, settle)
+from diag.devices import (Device, build, capture_clock, device_time, file_clocks, group, names_of, parent_key,
+                          place, same_file_clock, settle)
 from diag.errors import DiagError, InputError
 from diag.inputs import expand_inputs, files_of, parse, read_sections, refuse_if_nothing_recognised, size
 from diag.model import NOW_SYSTEM
@@ -194,7 +194,13 @@ def _analyze(paths, options: Options, rules: RuleBook, known, main, unread, skip
         if progress is not None:
             progress.update(len(judged))
     del pool
-    order = [key for key in order if key in judged]  # all of whose files a limit refused: none
+    # all of whose files a limit refused: none; a device whose backups build split (judged file
+    # by file, devices._unordered_configs) is each of those files', right where it stood
+    apart: dict[str, list[str]] = {}
+    for key in judged:
+        if parent_key(key) != key:
+            apart.setdefault(parent_key(key), []).append(key)
+    order = [k for key in order for k in [key, *sorted(apart.get(key, ()))] if k in judged]
     if not options.context and not unread and order and all(judged[k].foreign for k in order):
         # nothing NX-OS is left to judge: as for an input where nothing was recognised
         raise DiagError(refusal([judged[k].foreign for k in order]))
@@ -376,7 +382,8 @@ def judge_batch(files: list[tuple[str, list, list | None]], wanted: set[str], fi
                      for section, owner in zip(sections, placed)])
     readings = file_clocks((path, section, facts[id(section)], owner)
                            for path, sections, placed in staged for section, owner in zip(sections, placed))
-    return [_judge(rules, dev, fixed, readings) for key, dev in devices.items() if key in wanted], refused
+    return [_judge(rules, dev, fixed, readings) for key, dev in devices.items()
+            if key in wanted or parent_key(key) in wanted], refused
 
 
 def _parser_of(section) -> str:

@@ -612,13 +612,29 @@ def feed(stream: BinaryIO, path: str, sink, stats: ReadStats | None = None) -> N
             if plain:
                 feed_line(no, text[pos:nl].rstrip())
             else:
-                feed_line(no, clean_line(_decode(data[pos:nl], stats)))
+                raw = _decode(data[pos:nl], stats)
+                clean = clean_line(raw)
+                if not clean and _pager_alone(raw):
+                    told = getattr(sink, "pager", None)
+                    if told is not None:
+                        told(no)  # the output was paged here: quit there, when nothing of it follows
+                feed_line(no, clean)
             pos = nl + 1
         carry = data[end:]
     if carry:
         no += 1
-        sink.feed(no, clean_line(_decode(carry, stats)))
+        raw = _decode(carry, stats)
+        clean = clean_line(raw)
+        if not clean and _pager_alone(raw) and getattr(sink, "pager", None) is not None:
+            sink.pager(no)
+        sink.feed(no, clean)
     _done(no, path, stats)
+
+
+def _pager_alone(raw: str) -> bool:
+    """Whether a line that cleans to nothing held a pager prompt (' --More--', with the
+    escapes and overwrites a terminal adds): the line of the prompt alone."""
+    return "ore" in raw and re.search(_PAGER_WORD, raw) is not None
 
 
 def _iter_sep(chunks: Iterator[bytes], sep: bytes, stats: ReadStats) -> Iterator[tuple[int, str]]:

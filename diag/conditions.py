@@ -83,12 +83,18 @@ class Ctx:
         read (a URL line garbled or cut short in a callhome block): such an output proves
         no absence of what it produces, as the line it could not read may be the one."""
         unread = self.store.get("capture.unparsed")
-        if not unread:
+        # an output cut short (split.Section.stops) proves no absence either: what it lacks
+        # may be in the part that is not there
+        cut = self.memo.get("cut")
+        if cut is None:
+            cut = self.memo["cut"] = tuple(s for s in self.sections or () if getattr(s, "stops", ""))
+        if not unread and not cut:
             return False
         key = ("unread", kind)
         if key in self.memo:
             return self.memo[key]
         doubtful = {id(f.section): f.section for f in unread if f.section.command in spec.produced_by}
+        doubtful.update((id(sec), sec) for sec in cut if sec.command in spec.produced_by)
         answer = False
         if doubtful:
             sections = self.sections if self.sections is not None else [

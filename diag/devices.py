@@ -92,6 +92,9 @@ class Device:
     now_detail: str = ""  # which clock it is judged at, and where that clock was read
     snapshots: list = field(default_factory=list)  # model.Snapshot, oldest first, when its captures are several
     superseded: list = field(default_factory=list)  # model.Superseded: outputs shown again later, read as history
+    # id of a section -> the clock of the capture it belongs to (None: a file without one), so
+    # that what proves an absence is the newest capture's output (engine._fallback_anchor)
+    captured: dict = field(default_factory=dict, repr=False)
 
     @property
     def commands(self) -> list[str]:
@@ -365,7 +368,9 @@ def build(placement: list[tuple[str, object, list[Fact], tuple[str, str]]]) -> d
     devices: dict[str, Device] = {}
     items: dict[str, list] = {}  # device key -> [(order, path, section, facts)]
     files: dict[str, int] = {}  # path -> order of appearance
+    apart = _unordered_configs(placement)
     for n, (path, section, facts, (dkey, dname)) in enumerate(placement):
+        dkey, dname = apart.get((dkey, path), (dkey, dname))
         dev = devices.get(dkey)
         if dev is None:
             dev = devices[dkey] = Device(dkey, dname)
@@ -376,11 +381,16 @@ def build(placement: list[tuple[str, object, list[Fact], tuple[str, str]]]) -> d
     for dkey, dev in devices.items():
         current, dev.snapshots = snapshots(items.pop(dkey), files)
         dropped, dev.superseded = supersede(current)
+        dropped |= _restated_by_cut(current)
         commands: set = set()  # commands already placed
-        known: dict[tuple, dict[str, set]] = {}  # (command, filtered) -> kind -> what its facts say
-        for _, _, path, section, facts in sorted(current, key=lambda item: item[1]):
+        known: dict[tuple, dict[str, dict]] = {}  # (command, filtered) -> kind -> what its facts say
+        items_of = {id(item[3]): item for item in current}
+        moved: dict[int, Fact] = {}  # a fact in the store -> the copy of it in a newer capture
+        for item in sorted(current, key=lambda item: item[1]):
+            _, _, path, section, facts = item
             if not isinstance(section, _History):
                 dev.sections.append(section)
+                dev.captured[id(section)] = item[0]
                 dev.coverage |= set(section.coverage)
             if dropped:
                 facts = [f for f in facts if id(f) not in dropped]
@@ -394,11 +404,53 @@ def build(placement: list[tuple[str, object, list[Fact], tuple[str, str]]]) -> d
                 # The same command captured again (a paste repeated, backups of one config):
                 # a fact that says what an earlier one says adds nothing but more ways for a
                 # rule to join facts (n copies of a config, n^4 bindings for a four-way join).
-                facts = _new_facts(dev, known.setdefault(command, {}), facts, command)
+                facts = _new_facts(dev, known.setdefault(command, {}), facts, command, item, items_of, moved)
             commands.add(command)
             dev.store.extend(facts)
+        if moved:
+            for kind, facts in dev.store.by_kind.items():
+                dev.store.by_kind[kind] = [moved.get(id(f), f) for f in facts]
         _drop_fragments_of_whole_configs(dev)
     return devices
+
+
+def _unordered_configs(placement: list) -> dict[tuple[str, str], tuple[str, str]]:
+    """Files that each hold a whole configuration of one device, with no clock in any of
+    them ('!Time:', show clock) and not saying the same: backups saved without their time (as
+    Oxidized and RANCID save them). Nothing tells which is the switch's current state, and
+    their union is neither: each such file is judged on its own, as a device named after the
+    switch and the file. Returns ``(device key, path) -> (key, name)`` for those files."""
+    dated: set[str] = set()
+    configs: dict[str, dict[str, list]] = {}  # device key -> path -> its whole configurations' facts
+    names: dict[str, str] = {}
+    for path, section, facts, (dkey, dname) in placement:
+        if any(f.kind == "clock" for f in facts):
+            dated.add(path)
+        if section.spec.name == RUNNING_CONFIG and RUNNING_CONFIG in section.coverage and not section.filtered:
+            configs.setdefault(dkey, {}).setdefault(path, []).append(facts)
+            names[dkey] = dname
+    out: dict[tuple[str, str], tuple[str, str]] = {}
+    for dkey, by_path in configs.items():
+        undated = [path for path in by_path if path not in dated]
+        if len(undated) < 2:
+            continue
+        said = {frozenset(_said(f) for facts in by_path[path] for f in facts if _state_kind(f.kind))
+                for path in undated}
+        if len(said) == 1:
+            continue  # copies of one configuration: one state
+        for path in undated:
+            where = file_device_name(path)
+            out[dkey, path] = (f"{dkey}{_APART}{where}", f"{names[dkey]} ({where})")
+    return out
+
+
+_APART = "@file:"  # between a device's key and the file it is judged on alone (_unordered_configs)
+
+
+def parent_key(key: str) -> str:
+    """The key ``place`` gave a device that ``build`` judged file by file (``_unordered_configs``):
+    the key itself for any other device."""
+    return key.partition(_APART)[0]
 
 
 # -- snapshots: captures of one device at different times ------------------------------
@@ -559,7 +611,8 @@ def _later(a: tuple, b: tuple) -> bool:
 
 def supersede(current: list) -> tuple[set[int], list[Superseded]]:
     """The facts of outputs shown again later (``_later``) by the same command, unfiltered
-    and read whole: the later output is the current state, the earlier one history. An
+    and read whole (not cut short: ``Section.stops``): the later output is the current
+    state, the earlier one history. An
     earlier output is taken over whole when the later one covers all it covers (the same
     command with the same arguments again, the whole configuration after a part of it,
     'show license all' after 'show license status'),
@@ -571,15 +624,7 @@ def supersede(current: list) -> tuple[set[int], list[Superseded]]:
     from diag.commands import RUNNING_CONFIG, covers
     from diag.facts import CATALOGUE
 
-    by_command: dict[str, list] = {}
-    for item in current:
-        section = item[3]
-        if (not isinstance(section, _History) and section.origin not in ("comment", "platform", "logger")
-                and not section.spec.samples):
-            # a command that holds another's whole output is compared with it ('show license
-            # all' holds 'show license status')
-            spec = section.spec
-            by_command.setdefault(spec.also_covers[0] if spec.also_covers else spec.name, []).append(item)
+    by_command = _by_command(current)
     dropped: set[int] = set()
     said: list[Superseded] = []
     for name, outputs in by_command.items():
@@ -595,7 +640,7 @@ def supersede(current: list) -> tuple[set[int], list[Superseded]]:
         takers: dict[tuple, list] = {}
         for b in outputs:
             if (not b[3].filtered and b[3].rejected is None and not b[3].empty and b[3].coverage
-                    and not any(f.kind == "capture.unparsed" for f in b[4])):
+                    and not b[3].stops and not any(f.kind == "capture.unparsed" for f in b[4])):
                 takers.setdefault(signature[id(b[3])], []).append(b)
         if not takers:
             continue
@@ -627,6 +672,37 @@ def supersede(current: list) -> tuple[set[int], list[Superseded]]:
     return dropped, said
 
 
+def _by_command(current: list) -> dict[str, list]:
+    """The outputs of ``current`` that say what state the switch is in, by command: a command
+    that holds another's whole output is compared with it ('show license all' holds 'show
+    license status')."""
+    by_command: dict[str, list] = {}
+    for item in current:
+        section = item[3]
+        if (not isinstance(section, _History) and section.origin not in ("comment", "platform", "logger")
+                and not section.spec.samples):
+            spec = section.spec
+            by_command.setdefault(spec.also_covers[0] if spec.also_covers else spec.name, []).append(item)
+    return by_command
+
+
+def _restated_by_cut(current: list) -> set[int]:
+    """The facts of outputs cut short (``Section.stops``: quit at a pager prompt, stopped
+    where their layout says more follows) of the kinds another output of the command, read
+    whole, states: that one is the evidence. What a cut output leaves out proves nothing
+    (a callhome block cut before its 'enable' is no disabled Call Home), and a block it
+    restates may be cut in the middle."""
+    out: set[int] = set()
+    for outputs in _by_command(current).values():
+        cut = [item for item in outputs if item[3].stops]
+        if not cut:
+            continue
+        whole = {f.kind for item in outputs if not item[3].stops and not item[3].filtered
+                 and item[3].rejected is None for f in item[4] if _state_kind(f.kind)}
+        out.update(id(f) for item in cut for f in item[4] if f.kind in whole)
+    return out
+
+
 def _drop_fragments_of_whole_configs(dev: Device) -> None:
     """Facts of a filtered configuration (``| include``) leave out lines the filter hid: a
     callhome block read there has no 'enable'. When another capture shows the whole part
@@ -656,19 +732,30 @@ def _shown(section) -> tuple:
     return tuple(sorted((kind, tuple(sorted(fields))) for kind, fields in shows.items())) if shows else ()
 
 
-def _new_facts(dev: Device, known: dict[str, set], facts: list[Fact], command: tuple) -> list[Fact]:
-    """The facts that no fact already in the device, read from outputs filtered alike,
-    states (same kind, same fields)."""
+def _new_facts(dev: Device, known: dict[str, dict], facts: list[Fact], command: tuple, item: tuple,
+               items_of: dict[int, tuple], moved: dict[int, Fact]) -> list[Fact]:
+    """The facts of output ``item`` that no fact already in the device, read from outputs
+    filtered alike, states (same kind, same fields). A fact stated again in the same file
+    (a paste repeated) stays at its first copy; stated again by a newer capture in another
+    file (a later backup of the configuration), it points there instead: ``moved`` gets the
+    fact in the store -> its newest copy."""
     out = []
     for fact in facts:
         said = known.get(fact.kind)
         if said is None:
-            said = known[fact.kind] = {_said(f) for f in dev.store.get(fact.kind)
+            said = known[fact.kind] = {_said(f): (f, f) for f in dev.store.get(fact.kind)
                                        if (f.section.filtered, _shown(f.section)) == command[1:]}
         key = _said(fact)
-        if key not in said:
-            said.add(key)
+        have = said.get(key)
+        if have is None:
+            said[key] = (fact, fact)
             out.append(fact)
+            continue
+        stored, newest = have
+        before = items_of.get(id(newest.section))
+        if newest.path != fact.path and before is not None and _later(before, item):
+            said[key] = (stored, fact)
+            moved[id(stored)] = fact
     return out
 
 

@@ -177,11 +177,19 @@ def _fallback_anchor(rule: Rule, dev, shown: tuple = ()) -> Binding:
     it reads (``shown``)."""
     from diag.facts import Fact
 
+    captured = getattr(dev, "captured", {})
     for alts in rule.requires:
+        # of the outputs that prove it, the first of the newest capture (a later backup of the
+        # configuration in another file is the current state; a paste repeated is its first copy)
+        best, when = None, None
         for section in dev.sections:
             if any(covers(section.coverage, scope) for scope in alts):
-                fact = Fact("capture.section", {}, {}, section, section.start)
-                return {"section": (fact, ())}
+                at = captured.get(id(section))
+                if best is None or (at is not None and (when is None or at > when)):
+                    best, when = section, at
+        if best is not None:
+            fact = Fact("capture.section", {}, {}, best, best.start)
+            return {"section": (fact, ())}
     for section in shown:
         fact = Fact("capture.section", {}, {}, section, section.start)
         return {"section": (fact, ())}
@@ -303,6 +311,15 @@ def _not_evaluated(rule: Rule, dev, needs: tuple[str, ...]) -> NotEvaluated:
         cut = next((s for s in dev.sections if getattr(s, "cut_short", False)), None)
         if cut is not None and not reason:
             reason = (CUT_FILE if declarable(cut) else CUT_SHORT).format(path=shown_path(cut.path), line=cut.start)
+    if not reason:
+        # a need that only an output cut short (split.Section.stops) holds: say which, and why
+        part = RUNNING_CONFIG + " callhome"  # what a callhome part cut short would have covered
+        cut = next((s for s in dev.sections if getattr(s, "stops", "") and any(
+            covers(s.coverage, n) or (not s.coverage and s.command == RUNNING_CONFIG and n == part)
+            for n in needs)), None)
+        if cut is not None:
+            reason = (f"{cut.typed} ({shown_path(cut.path)}, line {cut.start}) looks cut short: {cut.stops}, so what "
+                      "it leaves out proves nothing; capture it again whole, after 'terminal length 0'")
     if not reason:
         # a need the device has, but in an output with lines diag could not read
         # (conditions.Ctx.unread_doubt): say which lines, so that it is captured again whole

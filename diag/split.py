@@ -118,6 +118,11 @@ class Section:
     # which login of its file it belongs to: a session log may leave a switch ('exit' at its
     # exec prompt) and log in to another of the same name (diag.devices.place)
     session: int = 0
+    # an output of another command (a 'show license status', a 'show running-config callhome')
+    # that stops before its end: what stopped it ('a pager prompt', ...). Its absences prove
+    # nothing, and it takes over no earlier output (devices.supersede)
+    stops: str = ""
+    pager: int = 0  # the last line inside it that held only a pager prompt (' --More--')
     # filled by its parser (diag.parsers.layout): a hard-wrapped line joined back -> the numbers
     # of its other pieces (quoted in the evidence); a line whose last value looks cut -> that value
     joined: dict[int, tuple[int, ...]] = field(default_factory=dict, repr=False)
@@ -424,6 +429,12 @@ class Splitter:
         if added:
             self.budget.kept(cur.lines[-1][0], added, sum(len(t) for _, t in cur.lines[before:]), cur)
 
+    def pager(self, no: int) -> None:
+        """Line ``no`` held only a pager prompt (capture.feed removed it): an output that
+        prints nothing more after it was quit at the pager (``_finish``)."""
+        if self.current is not None:
+            self.current.pager = no
+
     def skip(self, count: int) -> None:
         """``count`` lines of a skipped section that cannot end it (see capture.feed)."""
         self.result.skipped_lines += count
@@ -691,6 +702,12 @@ class Splitter:
             # a filtered command with no output at the very end of the input: no prompt
             # after it says that the switch printed nothing (the capture may stop there)
             cur.shows = {}
+        if cur is not None and _ends_in_callhome(cur) and any(
+                sec.spec is cur.spec and not sec.filtered and sec.coverage == cur.coverage
+                for sec in self.result.sections):
+            # the command run again, and the input ends inside its callhome block: that copy
+            # is cut short. Alone, such an output is read whole (a paste often ends at its last line)
+            cur.stops = "the input ends inside its callhome block"
         self._close()
         self.result.marks = sorted(self.marks.values(), key=lambda m: m.line)
         for sec in self.console.values():
@@ -740,12 +757,52 @@ def _finish(sec: Section) -> None:
         from diag.filters import unindented
 
         sec.shows = unindented(sec.spec.name, sec.shows)
+    if not sec.stops and not sec.filtered:
+        sec.stops = _stops(sec)
+    if sec.stops and sec.spec.name != RUNNING_CONFIG:
+        sec.shows = {}
     if sec.spec.name != RUNNING_CONFIG:
         return
     _settle_config(sec)
+    if sec.stops and RUNNING_CONFIG not in sec.coverage:
+        sec.coverage = frozenset()  # a part of the configuration cut short proves nothing of that part
     if RUNNING_CONFIG in sec.coverage and not any(text in _TAIL for _, text in sec.lines):
         sec.cut_short = True
         sec.coverage = frozenset({RUNNING_CONFIG + " callhome"}) if _closed_callhome(sec) else frozenset()
+
+
+def _stops(sec: Section) -> str:
+    """Why an output stops before its end, when it shows it does: quit at a pager prompt
+    (nothing after the last one), or a 'show license status' of classic Smart Licensing that
+    stops before the 'License Authorization:' block every such output prints."""
+    if sec.pager and not any(no > sec.pager and t.strip() for no, t in sec.lines):
+        return "it stops at a pager prompt (--More--)"
+    if sec.spec.name == "show license status" and "|" not in sec.typed:
+        heads = {t.strip() for _, t in sec.lines if t[:1].isalpha()}
+        if "Smart Licensing is ENABLED" in heads and "Registration:" in heads \
+                and "License Authorization:" not in heads:
+            return "it stops before the 'License Authorization:' block every such output prints"
+        last = next((t for _, t in reversed(sec.lines) if t.strip()), "")
+        if last[:1].isalpha() and last.rstrip().endswith(":"):
+            return f"it stops at the heading '{last.strip()}' with nothing under it"
+    return ""
+
+
+def _ends_in_callhome(sec: Section) -> bool:
+    """Whether the input ends inside the callhome block of a 'show running-config callhome'
+    read whole: its last line is a line of the block other than the 'enable' that closes an
+    enabled one, with neither the blank line nor the prompt a switch prints after it."""
+    if sec.spec.name != RUNNING_CONFIG or sec.filtered or not sec.lines:
+        return False
+    last = sec.lines[-1][1]
+    if last == "callhome":
+        return True  # the block's first line, and nothing of it
+    if not last[:1].isspace() or not last.strip() or last.strip() == "enable":
+        return False
+    for _, text in reversed(sec.lines):
+        if text[:1].strip():
+            return text == "callhome"  # the top-level line the last one belongs to
+    return False
 
 
 # Lines every NX-OS running-config prints (the console and vty lines, configured or not),

@@ -129,6 +129,7 @@ def test_abbreviated_commands_keep_what_was_typed():
           enable
         leaf01# sh run callhome
         callhome
+          enable
         """)
     assert [(s.command, s.typed) for s in r.sections] == [
         ("show license status", "sh lic stat"),
