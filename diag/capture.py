@@ -469,7 +469,8 @@ _SKIP_STARTS = (b"`", b"-", b"Script done on ", b"=~=~=~=~=")
 
 @functools.cache
 def _skip_anywhere() -> tuple:
-    return b"#", b"%", b"diag:", re.compile(rb">[ \r\n]")
+    # and a login from a shell's prompt ('$ ssh ...': diag.split._SHELL_HOP)
+    return b"#", b"%", b"diag:", re.compile(rb">[ \r\n]"), re.compile(rb"\$\s?ssh\s")
 
 
 # Clean-up can change how a line starts (and join "di<NUL>ag:"): control characters and
@@ -485,7 +486,7 @@ _RISKY = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x81\x8d\x8f\x90\x9d]|\r(?
 # '#' or '>', a console message's '%' or a comment's '!' (suppressions), or that starts a
 # show-tech header, a Markdown fence or a banner. Between two of them, plain lines only
 # join the section (Splitter.feed_lines).
-_STATEFUL_ANYWHERE, _STATEFUL_STARTS = ("!", "#", "%", ">"), ("`", "-", "banner ", "Script done on ",
+_STATEFUL_ANYWHERE, _STATEFUL_STARTS = ("!", "#", "%", ">", "$"), ("`", "-", "banner ", "Script done on ",
                                                                 "=~=~=~=~=")
 _SMALL = 1 << 18  # bytes: a chunk this small is checked for plain text at its first line
 

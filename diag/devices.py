@@ -11,10 +11,12 @@ of its own files (``same_file_clock``), else at this machine's (``device_time``)
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import os
 import re
+from typing import NamedTuple
 from dataclasses import dataclass, field
 
 from diag import platforms, timeline
@@ -218,15 +220,27 @@ def declared_serial(section) -> str | None:
     return None
 
 
-def names_of(sections) -> list[tuple[str | None, list[str], bool, str | None, int]]:
-    """What naming needs of a file's sections: each one's prompt and declared names,
-    whether a configuration declares them (a switch's configuration file), the serial
-    number it shows, and which login of the file it belongs to."""
+class Naming(NamedTuple):
+    """What placing a section needs (``names_of``), read from its text before any parsing."""
+
+    host: str | None  # its prompt's name
+    names: list[str]  # names it declares ('hostname', 'Device name:')
+    config: bool  # a configuration declares them (a switch's configuration file)
+    serial: str | None  # the serial number its show version shows
+    login: int  # which login of its file it belongs to (Section.session)
+    via: str | None  # the host that login was reached through
+    output: bool  # a command's output (not a comment, a logger's clock or a platform mark)
+    start: int  # its first line
+
+
+def names_of(sections) -> list[Naming]:
+    """What naming needs of each of a file's sections."""
     out = []
     for section in sections:
         names = declared_names(section)
-        out.append((section.host, names, bool(names) and section.spec.name == "show running-config",
-                    declared_serial(section), getattr(section, "session", 0)))
+        out.append(Naming(section.host, names, bool(names) and section.spec.name == "show running-config",
+                          declared_serial(section), getattr(section, "session", 0), getattr(section, "via", None),
+                          section.origin in ("prompt", "showtech", "content", "console"), section.start))
     return out
 
 
@@ -303,45 +317,23 @@ def place(files: list[tuple[str, list[tuple]]]) -> list[list[tuple[str, str]]]:
         for (_, _, config, *_), key in zip(sections, keys):
             if key is not None and config:
                 config_folders.setdefault(names.find(key), set()).add(os.path.dirname(os.path.abspath(path)))
-    # Two switches of one name (factory-default ones are all 'switch'; a session log can
-    # visit several of them) are told apart by the serial number their show version shows.
-    # A name's sections go with the serial shown in the same login of the file (the last one
-    # before them, or the first after them when none is before); a name shown with two
-    # serials makes a device per serial, and a login of that name that shows none is a
-    # device of its own (nothing says which switch it is).
     resolved: list[list[str | None]] = []  # per file: the name (root) of each section
-    serials: list[list[str | None]] = []  # per file: the serial of each section's switch
-    shown: dict[str, set[str]] = {}  # root -> the serials shown for it
     for (path, sections), (_, keys) in zip(files, per_file):
         roots = {names.find(k) for k in keys if k is not None}
         default = next(iter(roots)) if len(roots) == 1 else None
-        rkeys = [names.find(k) if k is not None else default for k in keys]
-        resolved.append(rkeys)
-        current: dict[tuple, str] = {}
-        first: dict[tuple, str] = {}
-        tags: list[str | None] = []
-        for (_, _, _, serial, login, *_), root in zip(sections, rkeys):
-            if root is not None and serial:
-                current[root, login] = serial
-                first.setdefault((root, login), serial)
-                shown.setdefault(root, set()).add(serial)
-            tags.append(current.get((root, login)))
-        serials.append([tag or first.get((root, login)) for tag, root, (*_, login) in zip(tags, rkeys, sections)])
+        resolved.append([names.find(k) if k is not None else default for k in keys])
+    which_of = _tell_apart(files, resolved)
     out: list[list[tuple[str, str]]] = []
     device: dict[tuple[str, str | None, str | None], tuple[str, str]] = {}  # one (key, name) per device
     for i, (path, _) in enumerate(per_file):
         folder = os.path.dirname(os.path.abspath(path))
         placed = []
-        logins = len({sec[4] for sec in files[i][1]})
-        for root, serial, (*_, login) in zip(resolved[i], serials[i], files[i][1]):
+        for root, which in zip(resolved[i], which_of[i]):
             if root is None:
                 name = file_device_name(path)
                 placed.append((f"file:{name}", name))
                 continue
             site = folder if len(config_folders.get(root, ())) > 1 and folder in config_folders[root] else None
-            which = None
-            if len(shown.get(root, ())) > 1:
-                which = serial or file_device_name(path) + (f" login {login + 1}" if logins > 1 else "")
             if (root, site, which) not in device:
                 key, name = f"name:{root}", names.name(root)
                 if site is not None:
@@ -352,6 +344,67 @@ def place(files: list[tuple[str, list[tuple]]]) -> list[list[tuple[str, str]]]:
                 device[root, site, which] = (key, name)
             placed.append(device[root, site, which])
         out.append(placed)
+    return out
+
+
+def _tell_apart(files: list[tuple[str, list[Naming]]], resolved: list[list[str | None]]) -> list[list[str | None]]:
+    """Per file, per section: what tells its switch from others of its name (a serial
+    number, a host it was reached through, else its file and login), or None.
+
+    Two switches of one name (factory-default ones are all 'switch'; a session log can
+    visit several of them) are told apart by the serial number their show version shows.
+    A name's outputs go with the serial shown in the same login of the file (the last one
+    before them, or the first after them when none is before); a name shown with two
+    serials makes a device per serial, and a login of that name that shows none is a
+    device of its own (nothing says which switch it is). Without serials, a session log
+    that logs in to one name through two hosts ('ssh admin@10.1.1.11', then '...12', or a
+    login with none beside one with a host: 'switch# ssh ...' reaching another 'switch')
+    makes a device per host. A section that is no output (a suppression comment, a
+    logger's clock) goes with the output of its switch nearest above it."""
+    shown: dict[str, set[str]] = {}  # name -> the serials shown for it
+    reached: dict[str, int] = {}  # name -> the most hosts one file reached it through
+    serials: list[list[str | None]] = []
+    for (_, sections), roots in zip(files, resolved):
+        current: dict[tuple, str] = {}
+        first: dict[tuple, str] = {}
+        hosts: dict[str, set[str | None]] = {}
+        for n, root in zip(sections, roots):
+            if root is not None and n.output:
+                if n.serial:
+                    current[root, n.login] = n.serial
+                    first.setdefault((root, n.login), n.serial)
+                    shown.setdefault(root, set()).add(n.serial)
+                hosts.setdefault(root, set()).add(n.via)
+        serials.append([])
+        for n, root in zip(sections, roots):
+            serials[-1].append(current.get((root, n.login)) or first.get((root, n.login)))
+        for root, vias in hosts.items():
+            if len(vias) > 1:
+                reached[root] = max(reached.get(root, 0), len(vias))
+    out: list[list[str | None]] = []
+    for (path, sections), roots, tags in zip(files, resolved, serials):
+        logins = {login: i for i, login in enumerate(sorted({n.login for n in sections if n.output}), 1)}
+        which: list[str | None] = []
+        for n, root, serial in zip(sections, roots, tags):
+            tag = None
+            if root is not None and n.output:
+                here = file_device_name(path) + (f" login {logins[n.login]}" if len(logins) > 1 else "")
+                if len(shown.get(root, ())) > 1:
+                    tag = serial or n.via or here
+                elif not shown.get(root) and reached.get(root, 0) > 1:
+                    tag = n.via or here
+            which.append(tag)
+        outputs: dict[str, list[tuple[int, str | None]]] = {}
+        for n, root, tag in zip(sections, roots, which):
+            if tag is not None:
+                outputs.setdefault(root, []).append((n.start, tag))
+        for j, (n, root) in enumerate(zip(sections, roots)):
+            near = outputs.get(root) if not n.output else None
+            if near:
+                near.sort()
+                at = bisect.bisect_right(near, (n.start, "\uffff"))
+                which[j] = near[at - 1][1] if at else near[0][1]
+        out.append(which)
     return out
 
 

@@ -72,6 +72,29 @@ def _signature() -> re.Pattern:
     return re.compile("|".join(f"(?P<s{i}>{sig})" for i, (_, sig) in enumerate(_SIGNATURES)))
 
 
+# A login typed at a shell's prompt (a jump host: 'ops@jump:~$ ssh admin@10.1.1.12',
+# '[ops@jump ~]$ ssh ...', 'C:\\> ssh ...'); one typed at a switch's prompt goes by _prompt
+_SHELL_HOP = re.compile(r"^(?:[^\s$%>]*|\[[^\]]{0,80}\])[$%>]\s?(?P<cmd>ssh\s.*)$")
+_SSH_VALUED = frozenset("BbcDEeFIiJLlmOoPpQRSWw")  # ssh options that take a value
+
+
+def hop_target(cmd: str) -> str | None:
+    """The host an ``ssh`` command logs in to (``ssh -p 22 admin@10.1.1.12 vrf management``
+    -> ``10.1.1.12``); None for other commands. (A telnet is read as a test of a path:
+    ``telnet tools.cisco.com 443``, or to a bare host, whose output parsers/probes read.)"""
+    words = cmd.split()
+    if not words or words[0].lower() != "ssh":
+        return None
+    rest = words[1:]
+    i = 0
+    while i < len(rest) and rest[i].startswith("-"):
+        opt = rest[i]
+        i += 2 if len(opt) == 2 and opt[1] in _SSH_VALUED else 1
+    if i >= len(rest):
+        return None
+    return rest[i].rpartition("@")[2] or None
+
+
 def _trailing_suppression(text: str) -> tuple[int, str] | None:
     """``(where the comment starts, its body)`` for a ``! diag: ignore`` that ends a line
     after a space, tried at each '!' (linear in the line, whatever runs of spaces it holds)."""
@@ -118,6 +141,9 @@ class Section:
     # which login of its file it belongs to: a session log may leave a switch ('exit' at its
     # exec prompt) and log in to another of the same name (diag.devices.place)
     session: int = 0
+    # the host that login was reached through ('ssh admin@10.1.1.12' typed at a jump host's
+    # or another switch's prompt), when the capture shows it
+    via: str | None = None
     # an output of another command (a 'show license status', a 'show running-config callhome')
     # that stops before its end: what stopped it ('a pager prompt', ...). Its absences prove
     # nothing, and it takes over no earlier output (devices.supersede)
@@ -313,7 +339,8 @@ class Splitter:
         self.current: Section | None = None
         self.skipping: str | None = None
         self.host: str | None = None
-        self.session = 0  # logins left so far ('exit' at an exec prompt)
+        self.session = 0  # logins so far: an 'exit' at an exec prompt ends one, an ssh starts one
+        self.via: str | None = None  # the host the current login was reached through
         self.known_hosts: set[str] = set()
         self.console: dict[str | None, Section] = {}
         self.banner: str | None = None  # the delimiter of a multi-line banner being read
@@ -367,7 +394,7 @@ class Splitter:
         self.current = Section(
             self.path, res.spec, res.typed, origin, self.host, no, [],
             res.coverage, res.args, dict(res.params), res.filtered, head=head, budget=self.budget,
-            shows=res.shows, session=self.session,
+            shows=res.shows, session=self.session, via=self.via,
         )
         if res.shows and origin == "prompt" and len(head.rstrip()) >= WRAP_WIDTH:
             self.current.params[_MAYBE_CUT] = res.pipes  # checked once its output is read (_finish)
@@ -387,7 +414,8 @@ class Splitter:
         if self.host is None and name in _NAMING:
             self.budget.device(no)
         self.current = Section(self.path, spec, name, "content", self.host, no, [],
-                               frozenset({spec.name, *spec.also_covers}), budget=self.budget, session=self.session)
+                               frozenset({spec.name, *spec.also_covers}), budget=self.budget, session=self.session,
+                               via=self.via)
 
     def _relabel(self, name: str) -> None:
         sec = self.current
@@ -536,6 +564,13 @@ class Splitter:
             self._mark(no, text, marker)
 
     def _feed(self, no: int, text: str) -> None:
+        if "ssh" in text and (m := _SHELL_HOP.match(text)):
+            target = hop_target(m.group("cmd"))
+            if target is not None:  # a jump host's shell logs in to a switch: a login of its own
+                self._close()
+                self.skipping = None
+                self.session, self.via = self.session + 1, target
+                return
         if text.startswith(LOG_HEADER_STARTS):
             stamp = log_header(text)
             if stamp is not None:  # a terminal logger's header or footer: no line of any output
@@ -673,6 +708,13 @@ class Splitter:
             return
         if not mode and first in ("exit", "logout", "quit"):
             self.session += 1  # the switch logs the session out: the next prompt may be another's
+            self.via = None
+        elif not mode and first == "ssh":
+            target = hop_target(cmd)
+            if target is not None:  # a login to another switch from this one's prompt
+                self._close()
+                self.session, self.via = self.session + 1, target
+                return
         if not mode and (m.group("end") == ">" or not m.string[m.end("end"):m.end("end") + 1].isspace()):
             self._mark(no, m.string, platforms.USER_MODE if m.group("end") == ">" else platforms.UNSPACED)
         self._open(resolve(cmd), "prompt", no, m.string)

@@ -646,4 +646,72 @@ def test_a_login_without_serial_in_a_session_of_two_switches_is_named_by_its_pla
 
     path = write(tmp_path, "s.log", text)
     devs = by_name(devices(path))
-    assert set(devs) == {"switch (FDO11111111)", "switch (FDO22222222)", f"switch ({file_device_name(path)} login 3)"}
+    assert set(devs) == {"switch (FDO11111111)", "switch (FDO22222222)", "switch (10.1.1.13)"}
+    # without the jump host's lines, the login is named by its place in the file
+    devs = by_name(devices(write(tmp_path, "t.log", text.replace("ops@jump:~$ ssh admin@10.1.1.13\n", ""))))
+    assert set(devs) == {"switch (FDO11111111)", "switch (FDO22222222)",
+                         f"switch ({file_device_name(str(tmp_path / 't.log'))} login 3)"}, set(devs)
+
+
+# -- switches of one name told apart by the host a session log reached them through -------------
+
+@pytest.mark.parametrize("cmd, target", [
+    ("ssh admin@10.1.1.12", "10.1.1.12"),
+    ("ssh 10.1.1.12", "10.1.1.12"),
+    ("ssh -p 2222 admin@10.1.1.12", "10.1.1.12"),
+    ("ssh -l admin -o StrictHostKeyChecking=no leaf-b.example.net", "leaf-b.example.net"),
+    ("ssh -4 -A admin@leaf-b", "leaf-b"),
+    ("ssh admin@10.1.1.12 vrf management", "10.1.1.12"),
+    ("telnet 10.1.1.12", None),  # read as a test of a path (parsers/probes)
+    ("telnet tools.cisco.com 443 vrf management", None),
+    ("ssh", None),
+    ("ssh -p 22", None),
+    ("show ssh server", None),
+])
+def test_the_host_a_login_goes_to(cmd, target):
+    from diag.split import hop_target
+
+    assert hop_target(cmd) == target
+
+
+_JUMPS = ["ops@jump:~$ ", "[ops@jump ~]$ ", "jump% ", "ops@jump:~$", "C:\\Users\\ops> "]
+
+
+@pytest.mark.parametrize("shell", _JUMPS)
+@pytest.mark.parametrize("leave", ["switch# exit\nConnection to {ip} closed.\n", "switch# exit\n", ""])
+@pytest.mark.parametrize("crlf", [False, True])
+def test_one_session_reaching_two_switches_of_one_name_is_two_devices(tmp_path, shell, leave, crlf):
+    """A jump host's session log that logs in to two factory-default switches (both
+    'switch', no show version): one device per host it reached them through, each with its
+    own outputs (the first one's expired evaluation is not history of the second's)."""
+    text = ""
+    for ip, status, minute in (("10.1.1.11", _EXPIRED, "0"), ("10.1.1.12", _AUTHORIZED, "2")):
+        visit = _visit(None, status, minute).replace("switch# exit\n", "")
+        text += f"{shell}ssh admin@{ip}\nUser Access Verification\n{visit}" + leave.format(ip=ip)
+    if crlf:
+        text = text.replace("\n", "\r\n")
+    path = tmp_path / "jump.log"
+    path.write_bytes(text.encode())
+    devs = by_name(devices(str(path)))
+    assert _states(devs) == {"switch (10.1.1.11)": {"EVAL EXPIRED"}, "switch (10.1.1.12)": {"AUTHORIZED"}}
+
+
+def test_a_switch_reaching_another_of_its_name_from_its_prompt(tmp_path):
+    text = (_visit(None, _EXPIRED, "0").replace("switch# exit\n", "")
+            + "switch# ssh admin@10.1.1.12 vrf management\nPassword:\n" + _visit(None, _AUTHORIZED, "2"))
+    devs = by_name(devices(write(tmp_path, "s.log", text)))
+    from diag.devices import file_device_name
+
+    assert _states(devs) == {f"switch ({file_device_name(str(tmp_path / 's.log'))} login 1)": {"EVAL EXPIRED"},
+                             "switch (10.1.1.12)": {"AUTHORIZED"}}
+
+
+@pytest.mark.parametrize("second", ["10.1.1.11", "10.1.1.12"])
+def test_logins_to_switches_of_two_names_or_to_one_switch_twice_keep_their_plain_names(tmp_path, second):
+    """Hops change nothing where names already tell switches apart, or where one host is
+    reached twice (a login again after a change)."""
+    name = "leaf02" if second == "10.1.1.12" else "switch"
+    text = ("ops@jump:~$ ssh admin@10.1.1.11\n" + _visit(None, _EXPIRED, "0")
+            + f"ops@jump:~$ ssh admin@{second}\n" + _visit(None, _AUTHORIZED, "2", prompt=name))
+    devs = by_name(devices(write(tmp_path, "s.log", text)))
+    assert set(devs) == ({"switch", "leaf02"} if name == "leaf02" else {"switch"})
