@@ -50,7 +50,8 @@ _TERMINAL = re.compile(f"({_ANSI.pattern}|\r|\b)")
 _CSI = re.compile(r"^(?:\x1b\[|\x9b)([0-?]*)[ -/]*([@-~])$")
 # Anything that needs more than rstrip: control characters, escapes, pager.
 _PAGER_WORD = r"<?-+ ?[Mm]ore ?-+>?"
-_DIRTY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\xa0]|- ?[Mm]ore ?-")  # cheap test, most lines are clean
+_PAGER_MARK = r"- ?[Mm]ore ?-"  # the part of a pager prompt a cheap test looks for (also in raw chunks: _risky)
+_DIRTY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\xa0]|" + _PAGER_MARK)  # cheap test, most lines are clean
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Pager prompts left in the text: at the start of a line (the next output follows
 # it) or at its end (the capture stopped at the prompt).
@@ -479,7 +480,8 @@ def _skip_anywhere() -> tuple:
 # 0x80-0x9f are C1 controls. A chunk holding any of these (rare: a CRLF file's \r\n is not
 # one) also stops at every line that holds one, so both paths see the same clean lines.
 _RISKY_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127, 0x81, 0x8D, 0x8F, 0x90, 0x9D, 0xC2])
-_RISKY = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x81\x8d\x8f\x90\x9d]|\r(?!\n)|\xc2[\x80-\xa0]|- ?[Mm]ore ?-")
+_RISKY = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x81\x8d\x8f\x90\x9d]|\r(?!\n)|\xc2[\x80-\xa0]|"
+                    + _PAGER_MARK.encode())
 
 
 # Lines a splitter reading a section must look at one by one: any that holds a prompt's
@@ -493,7 +495,7 @@ _SMALL = 1 << 18  # bytes: a chunk this small is checked for plain text at its f
 
 @functools.cache
 def _pager_prompt() -> re.Pattern:
-    return re.compile(rb"- ?[Mm]ore ?-")  # what clean_line's _DIRTY looks for besides control characters
+    return re.compile(_PAGER_MARK.encode())
 
 
 def _risky(data: bytes) -> bool:
@@ -613,29 +615,25 @@ def feed(stream: BinaryIO, path: str, sink, stats: ReadStats | None = None) -> N
             if plain:
                 feed_line(no, text[pos:nl].rstrip())
             else:
-                raw = _decode(data[pos:nl], stats)
-                clean = clean_line(raw)
-                if not clean and _pager_alone(raw):
-                    told = getattr(sink, "pager", None)
-                    if told is not None:
-                        told(no)  # the output was paged here: quit there, when nothing of it follows
-                feed_line(no, clean)
+                _feed_raw(sink, no, _decode(data[pos:nl], stats))
             pos = nl + 1
         carry = data[end:]
     if carry:
         no += 1
-        raw = _decode(carry, stats)
-        clean = clean_line(raw)
-        if not clean and _pager_alone(raw) and getattr(sink, "pager", None) is not None:
-            sink.pager(no)
-        sink.feed(no, clean)
+        _feed_raw(sink, no, _decode(carry, stats))
     _done(no, path, stats)
 
 
-def _pager_alone(raw: str) -> bool:
-    """Whether a line that cleans to nothing held a pager prompt (' --More--', with the
-    escapes and overwrites a terminal adds): the line of the prompt alone."""
-    return "ore" in raw and re.search(_PAGER_WORD, raw) is not None
+def _feed_raw(sink, no: int, raw: str) -> None:
+    """Give a line clean-up may change to the sink; a line that held only a pager prompt
+    (' --More--', with the escapes and overwrites a terminal adds) is told to its ``pager``
+    too: the output was paged there, and quit there when nothing of it follows."""
+    clean = clean_line(raw)
+    if not clean and "ore" in raw and re.search(_PAGER_WORD, raw) is not None:
+        told = getattr(sink, "pager", None)
+        if told is not None:
+            told(no)
+    sink.feed(no, clean)
 
 
 def _iter_sep(chunks: Iterator[bytes], sep: bytes, stats: ReadStats) -> Iterator[tuple[int, str]]:

@@ -16,8 +16,8 @@ import datetime as dt
 import functools
 import os
 import re
-from typing import NamedTuple
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from diag import platforms, timeline
 from diag.commands import RUNNING_CONFIG
@@ -239,7 +239,7 @@ def names_of(sections) -> list[Naming]:
     for section in sections:
         names = declared_names(section)
         out.append(Naming(section.host, names, bool(names) and section.spec.name == "show running-config",
-                          declared_serial(section), getattr(section, "session", 0), getattr(section, "via", None),
+                          declared_serial(section), section.session, section.via,
                           section.origin in ("prompt", "showtech", "content", "console"), section.start))
     return out
 
@@ -249,7 +249,7 @@ def ordered(devices):
     return sorted(devices, key=lambda d: d.name.lower())
 
 
-def place(files: list[tuple[str, list[tuple]]]) -> list[list[tuple[str, str]]]:
+def place(files: list[tuple[str, list[Naming]]]) -> list[list[tuple[str, str]]]:
     """The device (key, name) of every section, from ``names_of`` each file.
 
     Names are equated per file first: a prompt ``switch#`` above ``hostname leaf01``
@@ -388,11 +388,15 @@ def _tell_apart(files: list[tuple[str, list[Naming]]], resolved: list[list[str |
         for n, root, serial in zip(sections, roots, tags):
             tag = None
             if root is not None and n.output:
-                here = file_device_name(path) + (f" login {logins[n.login]}" if len(logins) > 1 else "")
                 if len(shown.get(root, ())) > 1:
-                    tag = serial or n.via or here
+                    tag = serial or n.via
                 elif not shown.get(root) and reached.get(root, 0) > 1:
-                    tag = n.via or here
+                    tag = n.via
+                else:
+                    which.append(None)  # the name's only switch: nothing to tell apart
+                    continue
+                # nothing says which of them it is: a device of its own, named by its place
+                tag = tag or file_device_name(path) + (f" login {logins[n.login]}" if len(logins) > 1 else "")
             which.append(tag)
         outputs: dict[str, list[tuple[int, str | None]]] = {}
         for n, root, tag in zip(sections, roots, which):
@@ -434,7 +438,6 @@ def build(placement: list[tuple[str, object, list[Fact], tuple[str, str]]]) -> d
     for dkey, dev in devices.items():
         current, dev.snapshots = snapshots(items.pop(dkey), files)
         dropped, dev.superseded = supersede(current)
-        dropped |= _restated_by_cut(current)
         commands: set = set()  # commands already placed
         known: dict[tuple, dict[str, dict]] = {}  # (command, filtered) -> kind -> what its facts say
         items_of = {id(item[3]): item for item in current}
@@ -672,8 +675,9 @@ def supersede(current: list) -> tuple[set[int], list[Superseded]]:
     else for the kinds of facts the later one proves whole (its 'callhome' part after a
     whole configuration). Of those, the facts the later output no longer states are
     dropped: one it states again stays where it was first shown (a paste repeated points
-    at its first copy). Returns the ids of the facts dropped, and what was superseded by
-    what (the outputs that lost facts)."""
+    at its first copy). An output cut short loses the facts another output of its command
+    read whole states (``_restated_by_cut``). Returns the ids of the facts dropped, and
+    what was superseded by what (the outputs that lost facts)."""
     from diag.commands import RUNNING_CONFIG, covers
     from diag.facts import CATALOGUE
 
@@ -721,6 +725,7 @@ def supersede(current: list) -> tuple[set[int], list[Superseded]]:
                         break
             if by is not None:
                 said.append(Superseded(sa.typed, sa.path, sa.start, by.path, by.start))
+    dropped |= _restated_by_cut(by_command)  # and what outputs cut short say again
     said.sort(key=lambda s: (s.path, s.line))
     return dropped, said
 
@@ -739,14 +744,14 @@ def _by_command(current: list) -> dict[str, list]:
     return by_command
 
 
-def _restated_by_cut(current: list) -> set[int]:
+def _restated_by_cut(by_command: dict[str, list]) -> set[int]:
     """The facts of outputs cut short (``Section.stops``: quit at a pager prompt, stopped
     where their layout says more follows) of the kinds another output of the command, read
     whole, states: that one is the evidence. What a cut output leaves out proves nothing
     (a callhome block cut before its 'enable' is no disabled Call Home), and a block it
     restates may be cut in the middle."""
     out: set[int] = set()
-    for outputs in _by_command(current).values():
+    for outputs in by_command.values():
         cut = [item for item in outputs if item[3].stops]
         if not cut:
             continue

@@ -457,6 +457,11 @@ class Splitter:
         if added:
             self.budget.kept(cur.lines[-1][0], added, sum(len(t) for _, t in cur.lines[before:]), cur)
 
+    def _login(self, via: str | None) -> None:
+        """A login ends or another starts: what follows belongs to the next one, reached
+        through ``via`` (None: not shown)."""
+        self.session, self.via = self.session + 1, via
+
     def pager(self, no: int) -> None:
         """Line ``no`` held only a pager prompt (capture.feed removed it): an output that
         prints nothing more after it was quit at the pager (``_finish``)."""
@@ -569,7 +574,7 @@ class Splitter:
             if target is not None:  # a jump host's shell logs in to a switch: a login of its own
                 self._close()
                 self.skipping = None
-                self.session, self.via = self.session + 1, target
+                self._login(target)
                 return
         if text.startswith(LOG_HEADER_STARTS):
             stamp = log_header(text)
@@ -707,13 +712,12 @@ class Splitter:
             self._skipped("(configuration commands)")
             return
         if not mode and first in ("exit", "logout", "quit"):
-            self.session += 1  # the switch logs the session out: the next prompt may be another's
-            self.via = None
+            self._login(None)  # the switch logs the session out: the next prompt may be another's
         elif not mode and first == "ssh":
             target = hop_target(cmd)
             if target is not None:  # a login to another switch from this one's prompt
                 self._close()
-                self.session, self.via = self.session + 1, target
+                self._login(target)
                 return
         if not mode and (m.group("end") == ">" or not m.string[m.end("end"):m.end("end") + 1].isspace()):
             self._mark(no, m.string, platforms.USER_MODE if m.group("end") == ">" else platforms.UNSPACED)
